@@ -1,0 +1,40 @@
+import type { CommandModule } from './context.js';
+import type { OptionSpec } from './options.js';
+
+// Every command, declared once. A command's code lives in src/commands/<name>/index.ts and is imported only
+// when that command runs, so `tp7 --version` and `tp7 list` never load dockerode, marked or enquirer.
+
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  options?: Record<string, OptionSpec>;
+  load: () => Promise<CommandModule>;
+}
+
+export const COMMANDS: CommandSpec[] = [
+  { name: 'list', usage: 'tp7 list', summary: 'list the exercises and where you stand', load: () => import('../commands/list/index.js') },
+  { name: 'show', usage: 'tp7 show <ex>', summary: "read an exercise's instructions, tasks and questions", load: () => import('../commands/show/index.js') },
+  { name: 'quiz', usage: 'tp7 quiz <ex>', summary: "answer an exercise's questions interactively", options: { all: { type: 'boolean', description: 'ask again the questions already answered right' } }, load: () => import('../commands/quiz/index.js') },
+  { name: 'answer', usage: 'tp7 answer <ex> <question-id> <answer>', summary: 'record one answer without prompting and say if it is right', load: () => import('../commands/answer/index.js') },
+  {
+    name: 'check',
+    usage: 'tp7 check [<ex>...]',
+    summary: 'run the checks (all exercises when none is named) and print the checklist',
+    options: {
+      reveal: { type: 'boolean', description: 'show the expected answers of questions (for instructors)' },
+      junit: { type: 'string', value: 'FILE', description: 'also write a JUnit XML report to FILE (CI and gradebooks)' },
+    },
+    load: () => import('../commands/check/index.js'),
+  },
+  { name: 'hint', usage: 'tp7 hint <ex> [<check-id>]', summary: 'the next hint for the first check not yet passed', load: () => import('../commands/hint/index.js') },
+  { name: 'solution', usage: 'tp7 solution <ex>', summary: 'show the written solution (asks first)', options: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' } }, load: () => import('../commands/solution/index.js') },
+  { name: 'reset', usage: 'tp7 reset <ex>', summary: "forget an exercise's answers and hints (your files and images stay)", options: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' } }, load: () => import('../commands/reset/index.js') },
+  { name: 'doctor', usage: 'tp7 doctor', summary: 'check the engine, the registry, disk space and the tools the TP uses', load: () => import('../commands/doctor/index.js') },
+  { name: 'dev', usage: 'tp7 dev check | tp7 dev schema', summary: 'for course authors: lint every lab file; regenerate the JSON Schemas', load: () => import('../commands/dev/index.js') },
+  { name: 'menu', usage: 'tp7 menu', summary: 'the interactive menu (what `tp7` alone opens in a terminal)', load: () => import('../commands/menu/index.js') },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}

@@ -1,0 +1,19 @@
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { clientsFor, findQuestion, recordAnswer, verdictText } from '../answering.js';
+import { labAndExercise, printJson } from '../shared.js';
+
+export async function run(context: CommandContext): Promise<number> {
+  const { loaded } = labAndExercise(context);
+  const [, questionId, ...words] = context.args;
+  const question = findQuestion(loaded.exercise, questionId);
+  if (!words.length) throw new UsageError('usage: tp7 answer <ex> <question-id> <answer>');
+  const judged = await recordAnswer(context, loaded.exercise, question, words.join(' '), await clientsFor(context, [question]));
+  const right = judged.outcome.status === 'pass';
+  if (context.json) {
+    printJson(context, { exercise: loaded.exercise.id, question: question.id, answer: judged.answer, status: judged.outcome.status, correct: right });
+  } else {
+    context.out(verdictText(context, question, judged));
+  }
+  return right ? ExitCode.ok : ExitCode.checkFailed;
+}

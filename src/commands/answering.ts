@@ -1,0 +1,56 @@
+import type { CommandContext } from '../cli/context.js';
+import { connectClients, writeProgress } from './shared.js';
+import { UsageError } from '../errors.js';
+import type { Exercise } from '../lab/schema.js';
+import { pick } from '../lab/text.js';
+import type { Outcome, ProbeClients } from '../probes/types.js';
+import { evaluateQuestion, parseAnswer } from '../questions/evaluate.js';
+import type { Question } from '../questions/schema.js';
+
+export interface Judged {
+  outcome: Outcome;
+  /** The stored form of the answer. */
+  answer: string;
+}
+
+/** Only engine-derived questions need the engine: the others are judged without connecting. */
+export function needsEngine(questions: Question[]): boolean {
+  return questions.some((question) => question.kind === 'engine');
+}
+
+const OFFLINE = new Proxy({}, {
+  get() {
+    throw new Error('this question does not use the engine');
+  },
+}) as ProbeClients['engine'];
+
+export async function clientsFor(context: CommandContext, questions: Question[]): Promise<ProbeClients> {
+  if (needsEngine(questions)) return connectClients(context);
+  return { engine: OFFLINE, registry: OFFLINE as never, workdir: context.workdir };
+}
+
+/** Validates, judges and stores one answer (right or wrong: the student's last answer is what counts). */
+export async function recordAnswer(context: CommandContext, exercise: Exercise, question: Question, raw: string, clients: ProbeClients): Promise<Judged> {
+  const parsed = parseAnswer(question, raw);
+  if ('problem' in parsed) throw new UsageError(`${question.id}: ${parsed.problem}`);
+  const outcome = await evaluateQuestion(question, parsed.answer, clients);
+  writeProgress(context, (progress) => {
+    (progress.answers[exercise.id] ??= {})[question.id] = { answer: parsed.answer, at: new Date().toISOString() };
+  });
+  return { outcome, answer: parsed.answer };
+}
+
+export function findQuestion(exercise: Exercise, id: string | undefined): Question {
+  const question = exercise.questions.find((candidate) => candidate.id === id);
+  if (!question) {
+    throw new UsageError(`no question "${id ?? ''}" in ${exercise.id}; its questions: ${exercise.questions.map((q) => q.id).join(', ')}`);
+  }
+  return question;
+}
+
+/** The verdict line and, once answered, the explanation. */
+export function verdictText(context: CommandContext, question: Question, judged: Judged): string {
+  const verdict = pick(judged.outcome.message, context.lang);
+  const explanation = judged.outcome.status === 'pass' ? `\n${pick(question.explanation, context.lang)}` : '';
+  return `${verdict}${explanation}`;
+}

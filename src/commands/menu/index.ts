@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandContext } from '../../cli/context.js';
+import { UsageError } from '../../errors.js';
+import { loadLab, type LoadedExercise } from '../../lab/loader.js';
+import { pick } from '../../lab/text.js';
+import { renderMarkdown } from '../../ui/markdown.js';
+import { select } from '../../ui/prompt.js';
+import { style } from '../../ui/style.js';
+
+const LABELS = {
+  fr: { pick: 'Choisissez un exercice', quit: 'Quitter', read: 'Lire les consignes', quiz: 'Répondre aux questions', check: 'Lancer les vérifications', hint: 'Un indice', back: 'Retour' },
+  en: { pick: 'Pick an exercise', quit: 'Quit', read: 'Read the instructions', quiz: 'Answer the questions', check: 'Run the checks', hint: 'Get a hint', back: 'Back' },
+};
+
+/** Runs another command's module inside the menu, with the same options; its exit code is not the menu's. */
+async function runCommand(context: CommandContext, name: string, args: string[]): Promise<void> {
+  const module = await import(`../${name}/index.js`);
+  await module.run({ ...context, args });
+}
+
+async function exerciseMenu(context: CommandContext, loaded: LoadedExercise): Promise<void> {
+  const words = LABELS[context.lang];
+  const id = loaded.exercise.id;
+  for (;;) {
+    const action = await select(`${id} · ${pick(loaded.exercise.title, context.lang)}`, [
+      { name: 'read', message: words.read },
+      { name: 'quiz', message: words.quiz },
+      { name: 'check', message: words.check },
+      { name: 'hint', message: words.hint },
+      { name: 'back', message: words.back },
+    ]);
+    if (action === 'back') return;
+    if (action === 'read') context.out(await renderMarkdown(readFileSync(join(loaded.dir, `instructions.${context.lang}.md`), 'utf8')));
+    else await runCommand(context, action, [id]);
+  }
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  if (!context.interactive) throw new UsageError('the menu needs a terminal; see `tp7 --help` for the commands');
+  const lab = loadLab();
+  const words = LABELS[context.lang];
+  context.out(style.bold('TP7 — Gestion avancée des images Docker'));
+  for (;;) {
+    const choice = await select(words.pick, [
+      ...lab.exercises.map(({ exercise }) => ({ name: exercise.id, message: `${exercise.id.padEnd(4)} ${pick(exercise.title, context.lang)}` })),
+      { name: 'quit', message: words.quit },
+    ]);
+    if (choice === 'quit') return 0;
+    await exerciseMenu(context, lab.exercises.find(({ exercise }) => exercise.id === choice)!);
+  }
+}

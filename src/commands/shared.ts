@@ -1,0 +1,43 @@
+import type { CommandContext } from '../cli/context.js';
+import { connectEngine } from '../engine/dockerode-client.js';
+import { UsageError } from '../errors.js';
+import { findExercise, loadLab, type Lab, type LoadedExercise } from '../lab/loader.js';
+import type { ProbeClients } from '../probes/types.js';
+import { loadProgress, updateProgress, type LoadResult, type Progress } from '../progress/store.js';
+import { createRegistryClient } from '../registry/http-client.js';
+
+export function requireExercise(lab: Lab, id: string | undefined): LoadedExercise {
+  if (!id) throw new UsageError(`name an exercise: ${lab.exercises.map((loaded) => loaded.exercise.id).join(', ')}`);
+  const found = findExercise(lab, id);
+  if (!found) throw new UsageError(`no exercise "${id}"; known: ${lab.exercises.map((loaded) => loaded.exercise.id).join(', ')}`);
+  return found;
+}
+
+export function labAndExercise(context: CommandContext): { lab: Lab; loaded: LoadedExercise } {
+  const lab = loadLab();
+  return { lab, loaded: requireExercise(lab, context.args[0]) };
+}
+
+export async function connectClients(context: CommandContext): Promise<ProbeClients> {
+  return { engine: await connectEngine(), registry: createRegistryClient(context.registry), workdir: context.workdir };
+}
+
+function reportSetAside(context: CommandContext, loaded: LoadResult): void {
+  if (loaded.setAside) {
+    context.err(`tp7: your progress file could not be read; it was kept as ${loaded.setAside} and a new one started`);
+  }
+}
+
+export function readProgress(context: CommandContext): Progress {
+  const loaded = loadProgress(context.workdir);
+  reportSetAside(context, loaded);
+  return loaded.progress;
+}
+
+export function writeProgress(context: CommandContext, change: (progress: Progress) => void): void {
+  reportSetAside(context, updateProgress(context.workdir, change));
+}
+
+export function printJson(context: CommandContext, value: unknown): void {
+  context.out(JSON.stringify(value, null, 2));
+}

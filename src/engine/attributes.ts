@@ -1,0 +1,73 @@
+import type { ImageInspect } from './types.js';
+
+// The image facts that `docker inspect --format` shows in TP7 exercise 1.2, read from the Engine API's
+// inspect document. One reader serves probes and engine-derived questions alike.
+export const IMAGE_ATTRIBUTES = [
+  'id',
+  'size',
+  'architecture',
+  'os',
+  'created',
+  'exposed-ports',
+  'cmd',
+  'entrypoint',
+  'env',
+  'workdir',
+  'user',
+  'layers',
+] as const;
+export type ImageAttribute = (typeof IMAGE_ATTRIBUTES)[number];
+
+export type AttributeValue = string | number | string[];
+
+export function readAttribute(image: ImageInspect, attribute: ImageAttribute): AttributeValue {
+  const config = image.Config ?? {};
+  switch (attribute) {
+    case 'id':
+      return image.Id;
+    case 'size':
+      return image.Size;
+    case 'architecture':
+      return image.Variant ? `${image.Architecture}/${image.Variant}` : image.Architecture;
+    case 'os':
+      return image.Os;
+    case 'created':
+      return image.Created;
+    case 'exposed-ports':
+      return Object.keys(config.ExposedPorts ?? {}).sort();
+    case 'cmd':
+      return config.Cmd ?? [];
+    case 'entrypoint':
+      return config.Entrypoint ?? [];
+    case 'env':
+      return config.Env ?? [];
+    case 'workdir':
+      return config.WorkingDir ?? '';
+    case 'user':
+      return config.User ?? '';
+    case 'layers':
+      return image.RootFS?.Layers?.length ?? 0;
+  }
+}
+
+/** Renders a value the way a student would write it down. */
+export function formatValue(value: AttributeValue): string {
+  if (Array.isArray(value)) return value.length ? value.join(' ') : '(empty)';
+  if (value === '') return '(empty)';
+  return String(value);
+}
+
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}

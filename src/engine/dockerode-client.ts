@@ -1,0 +1,97 @@
+import type Docker from 'dockerode';
+import { EngineUnreachableError } from '../errors.js';
+import { engineHost } from './host.js';
+import type { ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageInspect, ImageSummary } from './types.js';
+
+/** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
+const REQUEST_TIMEOUT_MS = Number(process.env.TP7_ENGINE_TIMEOUT_MS ?? 15_000);
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'ECONNRESET', 'EPIPE']);
+
+interface EngineError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  reason?: string;
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as EngineError)?.statusCode === 404;
+}
+
+/** Connection-level failures mean "no engine here"; everything else is a failure of one call. */
+export function explainConnectionError(host: string, error: unknown): EngineUnreachableError | undefined {
+  const err = error as EngineError;
+  if (err?.code && UNREACHABLE_CODES.has(err.code)) return new EngineUnreachableError(host, err.code === 'EACCES' ? 'permission denied on the socket' : err.code);
+  if (/timeout/i.test(err?.message ?? '')) return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  return undefined;
+}
+
+/**
+ * Connects to the engine, negotiates the API version (the engine's own, read from GET /version), and returns a
+ * client whose image and container lookups are cached for the life of the run: checks run concurrently and
+ * several of them ask about the same image.
+ */
+export async function connectEngine(): Promise<EngineClient> {
+  const host = engineHost();
+  const { default: DockerCtor } = await import('dockerode');
+  let docker: Docker;
+  let version: EngineVersion;
+  try {
+    const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS });
+    const raw = (await probe.version()) as unknown as Record<string, unknown>;
+    if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {
+      throw new EngineUnreachableError(host, 'it answered, but not like a Docker engine');
+    }
+    version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
+    docker = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS, version: `v${version.apiVersion}` });
+  } catch (error) {
+    if (error instanceof EngineUnreachableError) throw error;
+    throw explainConnectionError(host, error) ?? new EngineUnreachableError(host, (error as Error).message?.split('\n')[0] ?? 'unknown error');
+  }
+  return new DockerodeEngine(host, docker, version);
+}
+
+class DockerodeEngine implements EngineClient {
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly host: string,
+    private readonly docker: Docker,
+    private readonly engineVersion: EngineVersion,
+  ) {}
+
+  async version(): Promise<EngineVersion> {
+    return this.engineVersion;
+  }
+
+  inspectImage(ref: string): Promise<ImageInspect | null> {
+    return this.cached(`image:${ref}`, () => this.docker.getImage(ref).inspect() as unknown as Promise<ImageInspect>);
+  }
+
+  imageHistory(ref: string): Promise<HistoryEntry[] | null> {
+    return this.cached(`history:${ref}`, () => this.docker.getImage(ref).history() as Promise<HistoryEntry[]>);
+  }
+
+  listImages(filters?: Record<string, string[]>): Promise<ImageSummary[]> {
+    const key = `images:${JSON.stringify(filters ?? {})}`;
+    return this.cached(key, () => this.docker.listImages(filters ? { filters } : {}) as unknown as Promise<ImageSummary[]>) as Promise<ImageSummary[]>;
+  }
+
+  inspectContainer(nameOrId: string): Promise<ContainerInspect | null> {
+    return this.cached(`container:${nameOrId}`, () => this.docker.getContainer(nameOrId).inspect() as unknown as Promise<ContainerInspect>);
+  }
+
+  /** One request per key per run; a 404 becomes null, a lost connection a one-line EngineUnreachableError. */
+  private cached<T>(key: string, call: () => Promise<T>): Promise<T | null> {
+    let pending = this.cache.get(key) as Promise<T | null> | undefined;
+    if (!pending) {
+      pending = call().catch((error: unknown) => {
+        if (isNotFound(error)) return null;
+        throw explainConnectionError(this.host, error) ?? new Error(`engine: ${(error as EngineError).reason ?? (error as Error).message}`);
+      });
+      this.cache.set(key, pending);
+    }
+    return pending;
+  }
+}

@@ -1,0 +1,74 @@
+// The engine as probes see it: a narrow interface, so probes stay pure logic and unit tests can pass a fake.
+// Field names follow the Engine API (GET /images/{name}/json, /history, /containers/{id}/json).
+
+export interface ImageInspect {
+  Id: string;
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
+  Created: string;
+  Size: number;
+  Architecture: string;
+  Os: string;
+  Variant?: string;
+  Comment?: string;
+  Config?: {
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    ExposedPorts?: Record<string, object> | null;
+    WorkingDir?: string;
+    Labels?: Record<string, string> | null;
+    User?: string;
+  } | null;
+  RootFS?: { Type: string; Layers?: string[] };
+}
+
+export interface HistoryEntry {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}
+
+export interface ImageSummary {
+  Id: string;
+  RepoTags: string[] | null;
+  RepoDigests: string[] | null;
+  Created: number;
+  Size: number;
+  Labels: Record<string, string> | null;
+}
+
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Image: string;
+  Config: { Image: string; Env?: string[] | null; Labels?: Record<string, string> | null };
+  State: { Status: string; Running: boolean };
+  HostConfig: {
+    RestartPolicy?: { Name: string };
+    PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null;
+    Binds?: string[] | null;
+  };
+  Mounts: Array<{ Type: string; Name?: string; Source: string; Destination: string; RW: boolean }>;
+}
+
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+}
+
+export interface EngineClient {
+  /** Where the engine was reached, e.g. unix:///var/run/docker.sock. */
+  readonly host: string;
+  version(): Promise<EngineVersion>;
+  /** Image metadata, or null when no such image exists. */
+  inspectImage(ref: string): Promise<ImageInspect | null>;
+  imageHistory(ref: string): Promise<HistoryEntry[] | null>;
+  listImages(filters?: Record<string, string[]>): Promise<ImageSummary[]>;
+  inspectContainer(nameOrId: string): Promise<ContainerInspect | null>;
+}

@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import type { ProbeClients } from '../probes/types.js';
+
+/** A value read from the student's own engine or registry at check time: the answer to an engine-derived question. */
+export interface Fact {
+  /** Null when the fact cannot be read (e.g. the image is not there yet); `missing` says why. */
+  value: string | number | boolean | string[] | null;
+  missing?: string;
+}
+
+export interface FactKind<Spec extends { kind: string }> {
+  kind: Spec['kind'];
+  schema: z.ZodType<Spec>;
+  read(spec: Spec, clients: ProbeClients): Promise<Fact>;
+}

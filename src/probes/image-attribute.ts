@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { ImageRef } from '../lab/ids.js';
+import { both } from '../lab/text.js';
+import { IMAGE_ATTRIBUTES, formatValue, readAttribute, type AttributeValue } from '../engine/attributes.js';
+import { outcome, type Outcome, type ProbeKind } from './types.js';
+
+const schema = z
+  .strictObject({
+    kind: z.literal('image-attribute'),
+    ref: ImageRef.describe('The image whose attribute is read'),
+    attribute: z.enum(IMAGE_ATTRIBUTES).describe('Which attribute of `docker inspect` to read'),
+    equals: z.union([z.string(), z.number()]).optional().describe('The value must equal this'),
+    matches: z.string().optional().describe('The value (as text) must match this regular expression'),
+    includes: z.string().optional().describe('A list attribute (env, cmd, exposed-ports) must contain this item'),
+    lessThan: z.number().optional().describe('A numeric attribute must be below this'),
+    greaterThan: z.number().optional().describe('A numeric attribute must be above this'),
+    lessThanImage: ImageRef.optional().describe("A numeric attribute must be below the same attribute of this image"),
+    factor: z.number().positive().default(1).describe('With lessThanImage: the value must be below factor × the other'),
+  })
+  .refine((spec) => ['equals', 'matches', 'includes', 'lessThan', 'greaterThan', 'lessThanImage'].some((key) => key in spec && spec[key as keyof typeof spec] !== undefined), {
+    error: 'give at least one expectation: equals, matches, includes, lessThan, greaterThan or lessThanImage',
+  })
+  .describe('An attribute of an image (size, architecture, os, created, ports, cmd, env, workdir...) meets an expectation');
+type Spec = z.infer<typeof schema>;
+
+function describeExpectation(spec: Spec, other?: number): string {
+  const parts: string[] = [];
+  if (spec.equals !== undefined) parts.push(`= ${spec.equals}`);
+  if (spec.matches !== undefined) parts.push(`matches /${spec.matches}/`);
+  if (spec.includes !== undefined) parts.push(`includes ${spec.includes}`);
+  if (spec.lessThan !== undefined) parts.push(`< ${spec.lessThan}`);
+  if (spec.greaterThan !== undefined) parts.push(`> ${spec.greaterThan}`);
+  if (spec.lessThanImage !== undefined) {
+    const scale = spec.factor === 1 ? '' : `${spec.factor} × `;
+    parts.push(`< ${scale}${spec.attribute} of ${spec.lessThanImage}${other === undefined ? '' : ` (${other})`}`);
+  }
+  return `${spec.attribute} of ${spec.ref} ${parts.join(' and ')}`;
+}
+
+function meets(spec: Spec, value: AttributeValue, other: number | undefined): boolean {
+  const text = formatValue(value);
+  const list = Array.isArray(value) ? value : [String(value)];
+  const number = typeof value === 'number' ? value : Number.NaN;
+  if (spec.equals !== undefined && String(spec.equals) !== (Array.isArray(value) ? value.join(' ') : String(value))) return false;
+  if (spec.matches !== undefined && !new RegExp(spec.matches).test(text)) return false;
+  if (spec.includes !== undefined && !list.includes(spec.includes)) return false;
+  if (spec.lessThan !== undefined && !(number < spec.lessThan)) return false;
+  if (spec.greaterThan !== undefined && !(number > spec.greaterThan)) return false;
+  if (other !== undefined && !(number < spec.factor * other)) return false;
+  return true;
+}
+
+export const imageAttribute: ProbeKind<Spec> = {
+  kind: 'image-attribute',
+  schema,
+  async run(spec, { engine }): Promise<Outcome> {
+    const [image, otherImage] = await Promise.all([
+      engine.inspectImage(spec.ref),
+      spec.lessThanImage ? engine.inspectImage(spec.lessThanImage) : Promise.resolve(undefined),
+    ]);
+    if (!image || otherImage === null) {
+      const missing = !image ? spec.ref : spec.lessThanImage!;
+      return outcome('fail', describeExpectation(spec), `${missing} absent`, both(
+        `${missing} est introuvable : impossible de lire ${spec.attribute}.`,
+        `${missing} is missing, so ${spec.attribute} cannot be read.`,
+      ));
+    }
+    const value = readAttribute(image, spec.attribute);
+    const other = otherImage ? Number(readAttribute(otherImage, spec.attribute)) : undefined;
+    const expected = describeExpectation(spec, other);
+    const actual = `${spec.attribute} = ${formatValue(value)}`;
+    if (meets(spec, value, other)) {
+      return outcome('pass', expected, actual, both(`${spec.ref} : ${actual}.`, `${spec.ref}: ${actual}.`));
+    }
+    return outcome('fail', expected, actual, both(
+      `${spec.ref} : attendu ${expected.replace(`${spec.attribute} of ${spec.ref} `, `${spec.attribute} `)}, trouvé ${formatValue(value)}.`,
+      `${spec.ref}: expected ${expected.replace(`${spec.attribute} of ${spec.ref} `, `${spec.attribute} `)}, found ${formatValue(value)}.`,
+    ));
+  },
+};

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { EngineClient } from '../engine/types.js';
+import type { Localized } from '../lab/text.js';
+import type { RegistryClient } from '../registry/types.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
+
+/** What every probe and question returns: one shape for every check. */
+export interface Outcome {
+  status: CheckStatus;
+  /** What the check wanted, in words a student can read (never the hidden answer of a question). */
+  expected: string;
+  /** What was found. */
+  actual: string;
+  message: Localized;
+}
+
+/** Everything a probe may touch, handed in by the caller so assertions stay apart from I/O. */
+export interface ProbeClients {
+  engine: EngineClient;
+  registry: RegistryClient;
+  /** The student's working directory: files are read relative to it. */
+  workdir: string;
+}
+
+export interface ProbeKind<Spec extends { kind: string }> {
+  kind: Spec['kind'];
+  /** zod schema of the probe's fields in a lab definition (a strict object with `kind` as a literal). */
+  schema: z.ZodType<Spec>;
+  run(spec: Spec, clients: ProbeClients): Promise<Outcome>;
+}
+
+export function outcome(status: CheckStatus, expected: string, actual: string, message: Localized): Outcome {
+  return { status, expected, actual, message };
+}

@@ -1,0 +1,67 @@
+import { factKind } from '../facts/index.js';
+import { both, type Localized } from '../lab/text.js';
+import { outcome, type Outcome, type ProbeClients } from '../probes/types.js';
+import { answerFormatProblem, matchesFact } from './match.js';
+import { normaliseText } from './normalise.js';
+import type { Question } from './schema.js';
+
+/** Turns what the student typed into the stored form: choice ids for choice questions, text otherwise. */
+export function parseAnswer(question: Question, raw: string): { answer: string } | { problem: string } {
+  if (question.kind !== 'single-choice' && question.kind !== 'multiple-choice') {
+    return raw.trim() ? { answer: raw.trim() } : { problem: 'the answer is empty' };
+  }
+  const ids = question.choices.map((choice) => choice.id);
+  const picked = raw
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((token) => (/^[0-9]+$/.test(token) && !ids.includes(token) ? ids[Number(token) - 1] ?? token : token.toLowerCase()));
+  const unknown = picked.filter((token) => !ids.includes(token));
+  if (unknown.length || !picked.length) return { problem: `choose among: ${ids.join(', ')}` };
+  if (question.kind === 'single-choice' && picked.length > 1) return { problem: 'choose exactly one' };
+  return { answer: [...new Set(picked)].sort().join(',') };
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+}
+
+/** Judges a stored answer. `expected` may hold the answer: callers hide it from students (see runner). */
+export async function evaluateQuestion(question: Question, answer: string | undefined, clients: ProbeClients): Promise<Outcome> {
+  if (answer === undefined) {
+    return outcome('fail', 'an answer', 'unanswered', both(
+      `Pas encore de réponse : tp7 quiz <exercice> ou tp7 answer <exercice> ${question.id} <réponse>.`,
+      `Not answered yet: tp7 quiz <exercise> or tp7 answer <exercise> ${question.id} <answer>.`,
+    ));
+  }
+  const wrong = (expected: string, format?: Localized) =>
+    outcome('fail', expected, answer, both(
+      `Réponse incorrecte${format ? ` (${format.fr})` : ''}.`,
+      `Wrong answer${format ? ` (${format.en})` : ''}.`,
+    ));
+  const right = (expected: string) => outcome('pass', expected, answer, both('Bonne réponse.', 'Right answer.'));
+  switch (question.kind) {
+    case 'single-choice':
+      return answer === question.answer ? right(question.answer) : wrong(question.answer);
+    case 'multiple-choice': {
+      const expected = question.answers.join(',');
+      return sameSet(answer.split(','), question.answers) ? right(expected) : wrong(expected);
+    }
+    case 'text': {
+      const given = normaliseText(answer);
+      const ok = question.accept.some((text) => normaliseText(text) === given) || question.patterns.some((pattern) => new RegExp(pattern, 'i').test(given));
+      return ok ? right(question.accept[0]!) : wrong(question.accept[0]!);
+    }
+    case 'engine': {
+      const fact = await factKind(question.derive.kind).read(question.derive, clients);
+      if (fact.value === null) {
+        return outcome('fail', 'a value read from your engine', answer, both(
+          `Impossible de vérifier cette réponse pour l'instant : ${fact.missing}. Faites d'abord les tâches de l'exercice.`,
+          `This answer cannot be checked yet: ${fact.missing}. Do the exercise's tasks first.`,
+        ));
+      }
+      const expected = Array.isArray(fact.value) ? fact.value.join(' ') : String(fact.value);
+      if (matchesFact(question.match, answer, fact.value)) return right(expected);
+      return wrong(expected, answerFormatProblem(question.match, answer));
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { Fact } from '../facts/types.js';
+import { both, type Localized } from '../lab/text.js';
+import { normaliseImageId, normaliseText, parseDay, parsePorts, parseSize, parseYesNo } from './normalise.js';
+
+/** How a student's answer is compared with a value read from the engine. */
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id'] as const;
+export type Matcher = (typeof MATCHERS)[number];
+
+/** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
+const SIZE_TOLERANCE = 0.05;
+
+export function matchesFact(matcher: Matcher, answer: string, value: NonNullable<Fact['value']>): boolean {
+  switch (matcher) {
+    case 'text': {
+      const expected = Array.isArray(value) ? value.join(' ') : String(value);
+      return normaliseText(answer) === normaliseText(expected) || (expected === '' && isEmptyAnswer(answer));
+    }
+    case 'yes-no':
+      return parseYesNo(answer) === Boolean(value);
+    case 'number':
+      return Number(answer.trim().replace(',', '.')) === Number(value);
+    case 'size': {
+      const bytes = Number(value);
+      return parseSize(answer).some((candidate) => Math.abs(candidate - bytes) <= bytes * SIZE_TOLERANCE);
+    }
+    case 'date':
+      return parseDay(answer) !== undefined && parseDay(answer) === parseDay(String(value));
+    case 'ports': {
+      const expected = (Array.isArray(value) ? value : [String(value)]).map((port) => port.toLowerCase()).sort();
+      return parsePorts(answer).join(' ') === expected.join(' ');
+    }
+    case 'image-id': {
+      const given = normaliseImageId(answer);
+      // The short form `docker images` prints (12 hex digits) or any longer prefix, up to the full ID.
+      return /^[0-9a-f]{12,64}$/.test(given) && normaliseImageId(String(value)).startsWith(given);
+    }
+  }
+}
+
+/** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */
+function isEmptyAnswer(answer: string): boolean {
+  return ['', '-', 'empty', 'none', 'aucun', 'aucune', 'vide', 'rien', 'nothing', '/'].includes(normaliseText(answer).replace(/[()]/g, ''));
+}
+
+/** Tells a malformed answer from a wrong one, so the student gets "write it like 42 MB" instead of "wrong". */
+export function answerFormatProblem(matcher: Matcher, answer: string): Localized | undefined {
+  switch (matcher) {
+    case 'yes-no':
+      return parseYesNo(answer) === undefined ? both('répondez oui ou non', 'answer yes or no') : undefined;
+    case 'number':
+      return Number.isNaN(Number(answer.trim().replace(',', '.'))) ? both('répondez par un nombre', 'answer with a number') : undefined;
+    case 'size':
+      return parseSize(answer).length ? undefined : both('donnez une taille comme 42456789, 42.5 MB ou 40 MiB', 'answer with a size such as 42456789, 42.5 MB or 40 MiB');
+    case 'date':
+      return parseDay(answer) ? undefined : both('donnez une date comme 2024-01-15', 'answer with a date such as 2024-01-15');
+    case 'image-id':
+      return /^(sha256:)?[0-9a-f]{12,64}$/i.test(answer.trim()) ? undefined : both('donnez un IMAGE ID (12 caractères hexadécimaux ou plus)', 'answer with an image ID (12 hex digits or more)');
+    default:
+      return undefined;
+  }
+}

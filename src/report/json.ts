@@ -1,0 +1,26 @@
+import type { EngineVersion } from '../engine/types.js';
+import type { ExerciseResult, SkillResult } from '../runner/types.js';
+import { totalScore } from '../runner/score.js';
+
+/** The `tp7 check --json` document. Its shape is a contract (tp7-report/1): fields may be added, never changed. */
+export interface Report {
+  schema: 'tp7-report/1';
+  lab: 'tp7';
+  generatedAt: string;
+  engine: { host: string; version: string; apiVersion: string };
+  exercises: ExerciseResult[];
+  checklist: SkillResult[];
+  score: { earned: number; possible: number; percent: number };
+}
+
+export function buildReport(host: string, engine: EngineVersion, exercises: ExerciseResult[], checklist: SkillResult[]): Report {
+  return {
+    schema: 'tp7-report/1',
+    lab: 'tp7',
+    generatedAt: new Date().toISOString(),
+    engine: { host, version: engine.version, apiVersion: engine.apiVersion },
+    exercises,
+    checklist,
+    score: totalScore(exercises),
+  };
+}

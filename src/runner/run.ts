@@ -1,0 +1,78 @@
+import { EngineUnreachableError, oneLine } from '../errors.js';
+import { pick, type Lang } from '../lab/text.js';
+import type { Check, Exercise } from '../lab/schema.js';
+import { probeKind } from '../probes/index.js';
+import type { Outcome, ProbeClients } from '../probes/types.js';
+import { evaluateQuestion } from '../questions/evaluate.js';
+import type { Question } from '../questions/schema.js';
+import type { Progress } from '../progress/store.js';
+import { mapConcurrent, withTimeout } from './pool.js';
+import type { CheckResult, ExerciseResult } from './types.js';
+
+/** Checks in flight at once: enough to overlap engine round trips, few enough not to flood a small engine. */
+const CONCURRENCY = 8;
+const CHECK_TIMEOUT_MS = Number(process.env.TP7_CHECK_TIMEOUT_MS ?? 30_000);
+
+export interface RunOptions {
+  lang: Lang;
+  /** Show the expected answer of questions (instructors); students never see it. */
+  reveal: boolean;
+}
+
+type Item = { kind: 'check'; check: Check } | { kind: 'question'; question: Question };
+
+async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress): Promise<Outcome> {
+  if (item.kind === 'check') return probeKind(item.check.probe.kind).run(item.check.probe, clients);
+  const stored = progress.answers[exercise.id]?.[item.question.id]?.answer;
+  return evaluateQuestion(item.question, stored, clients);
+}
+
+function hintPointer(exerciseId: string, lang: Lang): string {
+  return lang === 'fr' ? ` Indice : tp7 hint ${exerciseId}` : ` Hint: tp7 hint ${exerciseId}`;
+}
+
+async function timed(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions): Promise<CheckResult> {
+  const started = performance.now();
+  const base = item.kind === 'check' ? item.check : item.question;
+  let result: Outcome;
+  try {
+    result = await withTimeout(runItem(item, exercise, clients, progress), CHECK_TIMEOUT_MS, `check ${base.id}`);
+  } catch (error) {
+    if (error instanceof EngineUnreachableError) throw error;
+    const line = oneLine(error);
+    result = { status: 'error', expected: '', actual: line, message: { fr: `Vérification impossible : ${line}`, en: `Could not check: ${line}` } };
+  }
+  const isQuestion = item.kind === 'question';
+  const hidden = isQuestion && !options.reveal && result.status !== 'pass';
+  const failed = result.status === 'fail' || result.status === 'error';
+  return {
+    id: base.id,
+    title: pick(item.kind === 'check' ? item.check.title : item.question.prompt, options.lang),
+    ...(base.task ? { task: base.task } : {}),
+    kind: isQuestion ? 'question' : item.check.probe.kind,
+    status: result.status,
+    points: base.points,
+    earned: result.status === 'pass' ? base.points : 0,
+    expected: hidden ? '(hidden)' : result.expected,
+    actual: result.actual,
+    message: pick(result.message, options.lang) + (failed && !isQuestion ? hintPointer(exercise.id, options.lang) : ''),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Runs every check and judges every answer of one exercise, concurrently. */
+export async function runExercise(exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions): Promise<ExerciseResult> {
+  const items: Item[] = [
+    ...exercise.checks.map((check): Item => ({ kind: 'check', check })),
+    ...exercise.questions.map((question): Item => ({ kind: 'question', question })),
+  ];
+  const checks = await mapConcurrent(items, CONCURRENCY, (item) => timed(item, exercise, clients, progress, options));
+  const counted = checks.filter((check) => check.status !== 'skip');
+  return {
+    id: exercise.id,
+    title: pick(exercise.title, options.lang),
+    earned: counted.reduce((sum, check) => sum + check.earned, 0),
+    possible: counted.reduce((sum, check) => sum + check.points, 0),
+    checks,
+  };
+}
