@@ -9,7 +9,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lib/engine.sh
+# shellcheck source=scripts/lib/engine.sh source-path=SCRIPTDIR/..
 source "$here/lib/engine.sh"
 
 dir=${TP7_TEST_ENGINE_DIR:-/tmp/tp7-test-engine}
@@ -23,10 +23,8 @@ down() {
 
 # Containers left mounted by a dockerd that was killed: unmount them before deleting the folder.
 unmount_under() {
-  local m
-  for m in $(awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do
-    umount -l "$m" 2>/dev/null || true
-  done
+  awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 
 up() {
@@ -35,8 +33,10 @@ up() {
   unmount_under "$dir"
   rm -rf --one-file-system "$dir"
   mkdir -p "$dir/mirror"
-  tp7_start_mirror "$dir/mirror" "$mirror_port"
+  # dockerd first: it only contacts the mirror on a pull, and when it must refuse to start
+  # (another dockerd runs) nothing has been started yet.
   tp7_start_dockerd "$dir" "$socket" "http://127.0.0.1:$mirror_port"
+  tp7_start_mirror "$dir/mirror" "$mirror_port"
   DOCKER_HOST=unix://$socket "$here/fixtures.sh" "127.0.0.1:$mirror_port"
   tp7_log "test engine up in $((SECONDS - start)) s: DOCKER_HOST=unix://$socket"
 }

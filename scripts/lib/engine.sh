@@ -13,7 +13,6 @@
 #
 # Callers run with `set -euo pipefail`; every function returns non-zero with one clear line on failure.
 
-TP7_PACKAGES=(docker.io docker-registry busybox-static iptables skopeo tmux jq curl xz-utils bzip2)
 TP7_SYSTEM_SOCKET=/var/run/docker.sock
 
 tp7_log() { printf 'tp7: %s\n' "$*" >&2; }
@@ -48,9 +47,11 @@ tp7_install_packages() {
   fi
   tp7_log "installing ${missing% } ..."
   # shellcheck disable=SC2086  # word splitting of the package list is wanted
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-    { tp7_log "apt-get install failed for: ${missing% }"; return 1; }
+  if ! DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+    ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
+    tp7_log "apt-get install failed for: ${missing% }"
+    return 1
+  fi
 }
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -128,6 +129,7 @@ http:
 EOF
   # setsid: own session, so Ctrl-C or the end of the calling script does not stop it.
   # The inner shell writes its own pid before exec, whatever job control does with $!.
+  # shellcheck disable=SC2016  # $$ and $1 belong to the inner shell
   setsid bash -c 'echo $$ >"$1"; exec /usr/bin/docker-registry serve "$2"' _ \
     "$dir/mirror.pid" "$dir/config.yml" >>"$dir/mirror.log" 2>&1 </dev/null &
   for ((i = 0; i < 100; i++)); do
@@ -167,7 +169,7 @@ tp7_start_dockerd() {
     return 0
   fi
   if other=$(tp7__other_dockerd "$dir/dockerd.pid"); then
-    tp7_log "another dockerd (pid $other) runs on this machine: a second engine would reset its iptables rules; stop it first (test engine needs the machine to itself)"
+    tp7_log "another dockerd (pid $other) runs on this machine: a second one would reset its iptables rules and reuse its container IPs on docker0; stop it first"
     return 1
   fi
   mkdir -p "$dir/data" "$dir/exec"
@@ -197,6 +199,10 @@ tp7_start_system_dockerd() {
   local log=${1:?usage: tp7_start_system_dockerd LOG [MIRROR_URL]} mirror=${2:-} pid
   local -a args=()
   if tp7__engine_answers "$TP7_SYSTEM_SOCKET"; then return 0; fi
+  if pid=$(tp7__other_dockerd /var/run/docker.pid); then
+    tp7_log "another dockerd (pid $pid) runs on this machine: a second one would reset its iptables rules and reuse its container IPs on docker0; stop it first"
+    return 1
+  fi
   if [[ -n $mirror ]] && ! jq -e '."registry-mirrors" // empty' /etc/docker/daemon.json >/dev/null 2>&1; then
     args+=(--registry-mirror "$mirror")
   fi

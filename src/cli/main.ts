@@ -40,8 +40,18 @@ export function helpText(command?: CommandSpec): string {
   ].join('\n');
 }
 
+/** The command word, wherever it stands: options that take a value (--workdir DIR) may come before it. */
+function commandWord(argv: string[]): string | undefined {
+  const every = Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {}));
+  try {
+    return parseArgs({ args: argv, options: every, allowPositionals: true, strict: false }).positionals[0];
+  } catch {
+    return argv.find((arg) => !arg.startsWith('-'));
+  }
+}
+
 async function dispatch(argv: string[]): Promise<number> {
-  const firstPositional = argv.find((arg) => !arg.startsWith('-'));
+  const firstPositional = commandWord(argv);
   const explicit = firstPositional ? findCommand(firstPositional) : undefined;
   if (firstPositional && !explicit) throw new UsageError(`unknown command "${firstPositional}"; run \`tp7 --help\` for the list`);
   const stdinTty = Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
@@ -51,7 +61,9 @@ async function dispatch(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; see \`tp7 ${explicit ? `${command.name} ` : ''}--help\``);
+    // node's own messages run long ("To specify a positional argument..."): keep the first sentence.
+    const sentence = (error as Error).message.split(/\.\s/)[0]!.replace(/^Unknown/, 'unknown');
+    throw new UsageError(`${sentence}; see \`tp7 ${explicit ? `${command.name} ` : ''}--help\``);
   }
   const values = parsed.values as CommandContext['options'];
   setColor(values['no-color'] ? false : undefined);

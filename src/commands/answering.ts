@@ -26,7 +26,7 @@ const OFFLINE = new Proxy({}, {
 
 export async function clientsFor(context: CommandContext, questions: Question[]): Promise<ProbeClients> {
   if (needsEngine(questions)) return connectClients(context);
-  return { engine: OFFLINE, registry: OFFLINE as never, workdir: context.workdir };
+  return { engine: OFFLINE, registry: OFFLINE as never, workdir: context.workdir, files: OFFLINE as never, processes: OFFLINE as never };
 }
 
 /** Validates, judges and stores one answer (right or wrong: the student's last answer is what counts). */

@@ -5,6 +5,8 @@ import { findExercise, loadLab, type Lab, type LoadedExercise } from '../lab/loa
 import type { ProbeClients } from '../probes/types.js';
 import { loadProgress, updateProgress, type LoadResult, type Progress } from '../progress/store.js';
 import { createRegistryClient } from '../registry/http-client.js';
+import { workdirFiles } from '../files/workdir.js';
+import { execaRunner } from '../processes/execa-runner.js';
 
 export function requireExercise(lab: Lab, id: string | undefined): LoadedExercise {
   if (!id) throw new UsageError(`name an exercise: ${lab.exercises.map((loaded) => loaded.exercise.id).join(', ')}`);
@@ -19,7 +21,13 @@ export function labAndExercise(context: CommandContext): { lab: Lab; loaded: Loa
 }
 
 export async function connectClients(context: CommandContext): Promise<ProbeClients> {
-  return { engine: await connectEngine(), registry: createRegistryClient(context.registry), workdir: context.workdir };
+  return {
+    engine: await connectEngine(),
+    registry: createRegistryClient(context.registry),
+    workdir: context.workdir,
+    files: workdirFiles(context.workdir),
+    processes: execaRunner(context.workdir),
+  };
 }
 
 function reportSetAside(context: CommandContext, loaded: LoadResult): void {

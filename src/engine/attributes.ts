@@ -28,7 +28,8 @@ export function readAttribute(image: ImageInspect, attribute: ImageAttribute): A
     case 'size':
       return image.Size;
     case 'architecture':
-      return image.Variant ? `${image.Architecture}/${image.Variant}` : image.Architecture;
+      // What `docker inspect --format '{{.Architecture}}'` prints: arm64, not arm64/v8 (the variant is apart).
+      return image.Architecture;
     case 'os':
       return image.Os;
     case 'created':

@@ -20,8 +20,12 @@ function isNotFound(error: unknown): boolean {
 }
 
 /** Connection-level failures mean "no engine here"; everything else is a failure of one call. */
-export function explainConnectionError(host: string, error: unknown): EngineUnreachableError | undefined {
+export function explainConnectionError(host: string, error: unknown, elapsedMs = 0): EngineUnreachableError | undefined {
   const err = error as EngineError;
+  // docker-modem ends a request that outlives its timeout by destroying the socket: it surfaces as ECONNRESET.
+  if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS * 0.9) {
+    return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  }
   if (err?.code && UNREACHABLE_CODES.has(err.code)) return new EngineUnreachableError(host, err.code === 'EACCES' ? 'permission denied on the socket' : err.code);
   if (/timeout/i.test(err?.message ?? '')) return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
   return undefined;
@@ -37,6 +41,7 @@ export async function connectEngine(): Promise<EngineClient> {
   const { default: DockerCtor } = await import('dockerode');
   let docker: Docker;
   let version: EngineVersion;
+  const started = Date.now();
   try {
     const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS });
     const raw = (await probe.version()) as unknown as Record<string, unknown>;
@@ -47,7 +52,7 @@ export async function connectEngine(): Promise<EngineClient> {
     docker = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS, version: `v${version.apiVersion}` });
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
-    throw explainConnectionError(host, error) ?? new EngineUnreachableError(host, (error as Error).message?.split('\n')[0] ?? 'unknown error');
+    throw explainConnectionError(host, error, Date.now() - started) ?? new EngineUnreachableError(host, (error as Error).message?.split('\n')[0] ?? 'unknown error');
   }
   return new DockerodeEngine(host, docker, version);
 }
@@ -86,9 +91,10 @@ class DockerodeEngine implements EngineClient {
   private cached<T>(key: string, call: () => Promise<T>): Promise<T | null> {
     let pending = this.cache.get(key) as Promise<T | null> | undefined;
     if (!pending) {
+      const started = Date.now();
       pending = call().catch((error: unknown) => {
         if (isNotFound(error)) return null;
-        throw explainConnectionError(this.host, error) ?? new Error(`engine: ${(error as EngineError).reason ?? (error as Error).message}`);
+        throw explainConnectionError(this.host, error, Date.now() - started) ?? new Error(`engine: ${(error as EngineError).reason ?? (error as Error).message}`);
       });
       this.cache.set(key, pending);
     }

@@ -46,15 +46,17 @@ function readData(file: string, shown: string, problems: string[]): unknown {
       return undefined;
     }
   }
-  const document = parseDocument(text, { prettyErrors: false });
+  const document = parseDocument(text, { prettyErrors: true });
   for (const error of document.errors) {
     const at = error.linePos?.[0];
-    problems.push(`${shown}${at ? `:${at.line}:${at.col}` : ''}: ${error.message.split('\n')[0]}`);
+    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    problems.push(`${shown}${at ? `:${at.line}:${at.col}` : ''}: ${message}`);
   }
   return document.errors.length ? undefined : document.toJS();
 }
 
 function validate<T>(schema: z.ZodType<T>, data: unknown, shown: string, problems: string[]): T | undefined {
+  if (data === undefined) return undefined; // unreadable: its syntax problems are already listed
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   problems.push(...formatIssues(shown, result.error.issues));

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { EngineClient } from '../engine/types.js';
 import type { Localized } from '../lab/text.js';
+import type { FileAccess } from '../files/types.js';
+import type { ProcessRunner } from '../processes/types.js';
 import type { RegistryClient } from '../registry/types.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
@@ -21,6 +23,10 @@ export interface ProbeClients {
   registry: RegistryClient;
   /** The student's working directory: files are read relative to it. */
   workdir: string;
+  /** The student's files, confined to the workdir. */
+  files: FileAccess;
+  /** Runs the student's scripts with a time limit. */
+  processes: ProcessRunner;
 }
 
 export interface ProbeKind<Spec extends { kind: string }> {

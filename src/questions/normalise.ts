@@ -27,6 +27,10 @@ const UNITS: Record<string, number[]> = {
   '': [1],
   b: [1],
   o: [1],
+  byte: [1],
+  bytes: [1],
+  octet: [1],
+  octets: [1],
   k: [1e3, 1024],
   kb: [1e3, 1024],
   ko: [1e3, 1024],
@@ -43,7 +47,7 @@ const UNITS: Record<string, number[]> = {
 
 /** "42456789", "42 MB", "42,4 Mo", "40.5MiB" → candidate byte counts (decimal and binary readings). */
 export function parseSize(text: string): number[] {
-  const match = /^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-zA-Z]*)\s*(?:bytes|octets)?\s*$/.exec(text.trim());
+  const match = /^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(text.trim());
   if (!match) return [];
   const amount = Number(match[1]!.replace(',', '.'));
   const factors = UNITS[match[2]!.toLowerCase()];
@@ -58,9 +62,9 @@ export function parseDay(text: string): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString().slice(0, 10);
 }
 
-/** "80" → "80/tcp"; "443/TCP" → "443/tcp". */
+/** "80" → "80/tcp"; "443/TCP" → "443/tcp"; the raw `{{.Config.ExposedPorts}}` output "map[80/tcp:{}]" too. */
 export function parsePorts(text: string): string[] {
-  return normaliseText(text)
+  return normaliseText(text.replace(/map\[/g, '[').replace(/:\{\}/g, ' '))
     .split(/[\s;]+/)
     .filter(Boolean)
     .map((port) => (port.includes('/') ? port : `${port}/tcp`))

@@ -13,10 +13,19 @@ const LABELS = {
   en: { pick: 'Pick an exercise', quit: 'Quit', read: 'Read the instructions', quiz: 'Answer the questions', check: 'Run the checks', hint: 'Get a hint', back: 'Back' },
 };
 
+/** Ctrl+C inside a prompt rejects with an empty value: inside the menu it means "back", not "quit". */
+function isCancel(error: unknown): boolean {
+  return error === '' || error === undefined;
+}
+
 /** Runs another command's module inside the menu, with the same options; its exit code is not the menu's. */
 async function runCommand(context: CommandContext, name: string, args: string[]): Promise<void> {
   const module = await import(`../${name}/index.js`);
-  await module.run({ ...context, args });
+  try {
+    await module.run({ ...context, args });
+  } catch (error) {
+    if (!isCancel(error)) throw error;
+  }
 }
 
 async function exerciseMenu(context: CommandContext, loaded: LoadedExercise): Promise<void> {

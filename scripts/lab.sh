@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# scripts/lab.sh - start the TP7 lab on a fresh Debian machine: install what is missing, build,
+# make sure a Docker engine answers (starting the machine's dockerd with an offline Docker Hub
+# mirror of stand-in images if none does), then hand over to the lab runner.
+#
+# Usage: scripts/lab.sh [TP7 ARGS...]     (every argument goes to `node bin/tp7.js`; see its --help)
+set -euo pipefail
+
+case ${1:-} in -h | --help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib/engine.sh source-path=SCRIPTDIR/..
+source scripts/lib/engine.sh
+
+state=/var/lib/tp7-lab
+mirror_port=5001
+mirror_url=http://127.0.0.1:$mirror_port
+
+engine_answers() { docker info >/dev/null 2>&1; }
+
+# Packages: as root install what is missing; without root, go on if an engine already answers
+# (a student's own Docker), since only the offline mirror needs the other packages.
+if [[ $(id -u) -eq 0 ]]; then
+  tp7_install_packages
+elif [[ -n $(tp7_missing_packages) ]] && ! engine_answers; then
+  tp7_install_packages || exit 1
+fi
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
+# Build when nothing is built yet or a source is newer than the last build.
+if [[ ! -f dist/.tp7-built ]] || [[ -n $(find src tsconfig.json package-lock.json -newer dist/.tp7-built 2>/dev/null | head -n 1) ]]; then
+  npm run build
+  touch dist/.tp7-built
+fi
+
+# True when the engine pulls through our mirror (this script started it so, or daemon.json says so).
+mirror_needed() { docker info --format '{{json .RegistryConfig.Mirrors}}' 2>/dev/null | grep -qF "127.0.0.1:$mirror_port"; }
+mirror_empty() { [[ $(curl -fsS "$mirror_url/v2/_catalog" | jq '.repositories | length') == 0 ]]; }
+
+if ! engine_answers; then
+  if [[ -n ${DOCKER_HOST:-} && $DOCKER_HOST != "unix://$TP7_SYSTEM_SOCKET" ]]; then
+    tp7_log "no Docker engine answers at DOCKER_HOST=$DOCKER_HOST: start it, or unset DOCKER_HOST"
+    exit 1
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    tp7_log "no Docker engine answers at $TP7_SYSTEM_SOCKET: start Docker (or run scripts/lab.sh as root)"
+    exit 1
+  fi
+  tp7_start_system_dockerd "$state/dockerd.log" "$mirror_url"
+fi
+# The mirror runs whenever the engine uses it: also after a reboot, when dockerd comes back and
+# the mirror does not. Fixtures are built only into an empty mirror.
+if [[ $(id -u) -eq 0 ]] && mirror_needed; then
+  mkdir -p "$state/mirror"
+  tp7_start_mirror "$state/mirror" "$mirror_port"
+  if mirror_empty; then scripts/fixtures.sh "127.0.0.1:$mirror_port"; fi
+fi
+
+if [[ ! -f bin/tp7.js ]]; then
+  tp7_log "bin/tp7.js is missing: is this a complete checkout?"
+  exit 1
+fi
+exec node bin/tp7.js "$@"

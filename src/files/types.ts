@@ -1,0 +1,23 @@
+import type { Readable } from 'node:stream';
+
+export interface FileInfo {
+  /** Path relative to the workdir, as the student would type it. */
+  path: string;
+  size: number;
+  isFile: boolean;
+  isDirectory: boolean;
+  mtimeMs: number;
+}
+
+/**
+ * The student's files, as probes see them: every path is relative to the workdir and may not leave it, so a
+ * lab definition (or a student's symlink) can never make a probe read outside the lab.
+ */
+export interface FileAccess {
+  readonly root: string;
+  stat(path: string): Promise<FileInfo | null>;
+  list(dir: string): Promise<FileInfo[]>;
+  readText(path: string, maxBytes?: number): Promise<string>;
+  /** A stream of the file's bytes, for archives too large to hold in memory. */
+  open(path: string): Readable;
+}

@@ -1,0 +1,64 @@
+import { createReadStream, realpathSync } from 'node:fs';
+import { open as openFile, readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { FileAccess, FileInfo } from './types.js';
+
+/** Default cap on readText: student scripts and index files are small; an archive is read as a stream. */
+const MAX_TEXT_BYTES = 1 << 20;
+
+function escapes(base: string, path: string): boolean {
+  const rel = relative(base, path);
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // a missing file: stat answers null for it
+  }
+}
+
+export function workdirFiles(root: string): FileAccess {
+  const base = resolve(root);
+  /** Both the path as written and where its links lead must stay inside the workdir. */
+  const inside = (path: string): string => {
+    const full = resolve(base, path);
+    if (escapes(base, full) || escapes(realOrSelf(base), realOrSelf(full))) throw new Error(`${path} is outside the working directory`);
+    return full;
+  };
+  const info = async (path: string): Promise<FileInfo | null> => {
+    try {
+      const stats = await stat(inside(path));
+      return { path, size: stats.size, isFile: stats.isFile(), isDirectory: stats.isDirectory(), mtimeMs: stats.mtimeMs };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  };
+  return {
+    root: base,
+    stat: info,
+    async list(dir) {
+      const names = await readdir(inside(dir)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [] as string[];
+        throw error;
+      });
+      const entries = await Promise.all(names.sort().map((name) => info(join(dir, name))));
+      return entries.filter((entry): entry is FileInfo => entry !== null);
+    },
+    async readText(path, maxBytes = MAX_TEXT_BYTES) {
+      const handle = await openFile(inside(path), 'r');
+      try {
+        const buffer = Buffer.alloc(maxBytes);
+        const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
+        return buffer.subarray(0, bytesRead).toString('utf8');
+      } finally {
+        await handle.close();
+      }
+    },
+    open(path) {
+      return createReadStream(inside(path));
+    },
+  };
+}

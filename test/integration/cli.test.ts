@@ -1,0 +1,120 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newWorkdir, ROOT, tp7, tp7Json } from './harness.js';
+
+// The command line as scripts and graders use it: help, JSON, exit codes, errors on one line.
+describe('command line', () => {
+  it('prints help and version', async () => {
+    const help = await tp7(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('tp7 check [<ex>...]');
+    expect(help.stdout).toContain('Exit codes:');
+    const version = await tp7(['--version']);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('gives usage errors exit 2 and one line', async () => {
+    for (const args of [['frob'], ['check', '--bogus'], ['show', 'ex99'], ['show'], ['check', '--lang', 'de']]) {
+      const run = await tp7(args);
+      expect(run.exitCode, args.join(' ')).toBe(2);
+      expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
+  it('without a terminal, tp7 alone prints the help instead of a menu', async () => {
+    const run = await tp7([]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('Usage: tp7');
+  });
+
+  it('show --json gives the exercise without any answer', async () => {
+    const { run, json } = await tp7Json(['show', 'ex1']);
+    expect(run.exitCode).toBe(0);
+    expect(json.id).toBe('ex1');
+    expect(json.skills).toEqual(['tags']);
+    const choice = json.questions.find((question: { id: string }) => question.id === 'latest-vs-stable');
+    expect(choice.choices.map((c: { id: string }) => c.id)).toEqual(['a', 'b', 'c']);
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/"answers?"|"accept"|"derive"|"patterns"/);
+  });
+
+  it('show renders instructions in the chosen language, without colour when piped', async () => {
+    const fr = await tp7(['show', 'ex1', '--lang', 'fr']);
+    expect(fr.stdout).toContain('Comprendre les tags');
+    expect(fr.stdout).not.toMatch(/\u001b\[/);
+    const en = await tp7(['show', 'ex1', '--lang', 'en']);
+    expect(en.stdout).toContain('Understanding tags');
+  });
+
+  it('records answers without prompting and says whether they are right', async () => {
+    const workdir = newWorkdir();
+    const right = await tp7Json(['answer', 'ex1', 'latest-vs-stable', 'b'], { workdir });
+    expect(right.run.exitCode).toBe(0);
+    expect(right.json).toMatchObject({ question: 'latest-vs-stable', answer: 'b', correct: true });
+    const wrong = await tp7(['answer', 'ex1', 'why-alpine-smaller', 'a,c'], { workdir });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout).toContain('Wrong answer');
+    const invalid = await tp7(['answer', 'ex1', 'latest-vs-stable', 'z'], { workdir });
+    expect(invalid.exitCode).toBe(2);
+    expect(invalid.stderr).toContain('choose among: a, b, c');
+    const stored = JSON.parse(readFileSync(join(workdir, '.tp7/progress.json'), 'utf8'));
+    expect(stored.answers.ex1['latest-vs-stable'].answer).toBe('b');
+    expect(stored.answers.ex1['why-alpine-smaller'].answer).toBe('a,c');
+  });
+
+  it('hints come one at a time, from a nudge to the command, and are remembered', async () => {
+    const workdir = newWorkdir();
+    const first = await tp7Json(['hint', 'ex1', 'pulled-1.25'], { workdir });
+    const second = await tp7Json(['hint', 'ex1', 'pulled-1.25'], { workdir });
+    const third = await tp7Json(['hint', 'ex1', 'pulled-1.25'], { workdir });
+    expect([first.json.level, second.json.level, third.json.level]).toEqual([1, 2, 2]);
+    expect(first.json.hint).not.toContain('docker pull');
+    expect(second.json.hint).toContain('docker pull');
+  });
+
+  it('the solution needs a confirmation and is recorded as viewed', async () => {
+    const workdir = newWorkdir();
+    const refused = await tp7(['solution', 'ex1'], { workdir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('--yes');
+    const shown = await tp7(['solution', 'ex1', '--yes'], { workdir });
+    expect(shown.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(workdir, '.tp7/progress.json'), 'utf8')).solutionsViewed.ex1).toBeDefined();
+  });
+
+  it('reports a corrupt progress file, keeps it aside and carries on', async () => {
+    const workdir = newWorkdir();
+    await tp7(['answer', 'ex1', 'latest-vs-stable', 'b'], { workdir });
+    writeFileSync(join(workdir, '.tp7/progress.json'), '{ not json');
+    const run = await tp7(['answer', 'ex1', 'latest-vs-stable', 'b'], { workdir });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toMatch(/kept as .*progress\.json\.corrupt-/);
+  });
+
+  it('keeps every answer when several tp7 processes write at once', async () => {
+    const workdir = newWorkdir();
+    const ids = ['latest-vs-stable', 'why-alpine-smaller'];
+    await Promise.all(Array.from({ length: 8 }, (_, i) => tp7(['answer', 'ex1', ids[i % 2]!, i % 2 ? 'a,b' : 'b'], { workdir })));
+    await Promise.all([tp7(['hint', 'ex1', 'pulled-1.25'], { workdir }), tp7(['hint', 'ex1', 'pulled-stable'], { workdir })]);
+    const stored = JSON.parse(readFileSync(join(workdir, '.tp7/progress.json'), 'utf8'));
+    expect(Object.keys(stored.answers.ex1).sort()).toEqual(ids.sort());
+    expect(stored.hints.ex1).toEqual({ 'pulled-1.25': 1, 'pulled-stable': 1 });
+  });
+
+  it('dev check passes on the shipped labs and names file, field and fix on a broken one', async () => {
+    const ok = await tp7(['dev', 'check']);
+    expect(ok.exitCode).toBe(0);
+    const root = mkdtempSync(join(tmpdir(), 'tp7-labs-'));
+    cpSync(join(ROOT, 'labs'), root, { recursive: true });
+    const file = join(root, 'ex1', 'exercise.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('kind: image-exists, ref: "nginx:1.25"', 'kind: image-exists, ref: "nginx:1.25", tga: x'));
+    const broken = await tp7(['dev', 'check'], { env: { TP7_LABS: root } });
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/ex1\/exercise\.yaml: checks\[0\]\.probe: unknown field "tga": remove it or fix its spelling/);
+    const check = await tp7(['check', 'ex1'], { env: { TP7_LABS: root } });
+    expect(check.exitCode).toBe(2);
+    expect(check.stderr).toContain('invalid lab definitions (1 problem)');
+  });
+});

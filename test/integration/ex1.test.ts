@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json } from './harness.js';
+
+// Exercise 1 on the real engine: red on an engine without the images, green after the reference solution,
+// and the usual near misses fail with their own message.
+describe('ex1: understanding tags', () => {
+  beforeAll(() => cleanupExercise('ex1'));
+  afterAll(() => cleanupExercise('ex1'));
+
+  it('fails every check on an engine that lacks the images', async () => {
+    const { run, json } = await tp7Json(['check', 'ex1'], { workdir: newWorkdir() });
+    expect(run.exitCode).toBe(1);
+    const checks = checksOf(json, 'ex1');
+    expect(Object.values(checks).every((check) => check.status === 'fail')).toBe(true);
+    expect(checks['pulled-1.25']!.message).toContain('nginx:1.25 is not on your Docker engine');
+    expect(checks['shared-id']!.message).toContain('Not answered yet');
+    expect(json.score.earned).toBe(0);
+  });
+
+  it('near miss: only nginx:alpine pulled', async () => {
+    expect((await docker('pull', 'nginx:alpine')).exitCode).toBe(0);
+    const workdir = newWorkdir();
+    expect((await tp7(['answer', 'ex1', 'architecture', 'amd64'], { workdir })).exitCode).toBe(0);
+    const { run, json } = await tp7Json(['check', 'ex1'], { workdir });
+    expect(run.exitCode).toBe(1);
+    const checks = checksOf(json, 'ex1');
+    expect(checks['pulled-alpine']!.status).toBe('pass');
+    expect(checks['architecture']!.status).toBe('pass');
+    expect(checks['pulled-1.25']!.message).toBe('nginx:1.25 is not on your Docker engine (present: nginx:alpine). Hint: tp7 hint ex1');
+    expect(checks['alpine-is-smaller']!.message).toContain('nginx:latest is missing');
+    expect(checks['shared-id']!.message).toContain('cannot be checked yet');
+  });
+
+  it('near miss: a wrong answer to an engine-derived question, with the expected value hidden', async () => {
+    const workdir = newWorkdir();
+    const answer = await tp7(['answer', 'ex1', 'architecture', 'arm64'], { workdir });
+    expect(answer.exitCode).toBe(1);
+    expect(answer.stdout).toContain('Wrong answer');
+    const { json } = await tp7Json(['check', 'ex1'], { workdir });
+    const architecture = checksOf(json, 'ex1')['architecture']!;
+    expect(architecture).toMatchObject({ status: 'fail', expected: '(hidden)', actual: 'arm64' });
+    const revealed = await tp7Json(['check', 'ex1', '--reveal'], { workdir });
+    expect(checksOf(revealed.json, 'ex1')['architecture']!.expected).toBe('amd64');
+  });
+
+  it('near miss: nginx:alpine made with docker tag from nginx:latest', async () => {
+    await docker('rmi', 'nginx:alpine');
+    expect((await docker('pull', 'nginx:latest')).exitCode).toBe(0);
+    expect((await docker('tag', 'nginx:latest', 'nginx:alpine')).exitCode).toBe(0);
+    const { json } = await tp7Json(['check', 'ex1'], { workdir: newWorkdir() });
+    const checks = checksOf(json, 'ex1');
+    expect(checks['alpine-is-another-image']!.status).toBe('fail');
+    expect(checks['alpine-is-another-image']!.message).toContain('nginx:alpine and nginx:latest are the same image');
+    expect(checks['alpine-is-smaller']!.status).toBe('fail');
+    await cleanupExercise('ex1');
+  });
+
+  it('passes every check after the reference solution', async () => {
+    const workdir = newWorkdir();
+    await runSolution('ex1', workdir);
+    const { run, json } = await tp7Json(['check', 'ex1'], { workdir });
+    const failing = Object.values(checksOf(json, 'ex1')).filter((check) => check.status !== 'pass');
+    expect(failing).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(json.score.percent).toBe(100);
+    expect(json.checklist.find((skill: { id: string }) => skill.id === 'tags')).toMatchObject({ status: 'pass' });
+    const text = await tp7(['check', 'ex1'], { workdir });
+    expect(text.stdout).toMatch(/Score: (\d+)\/\1 \(100 %\)/);
+  });
+});

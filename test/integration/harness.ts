@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { loadLab } from '../../src/lab/loader.js';
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const TP7_BIN = join(ROOT, 'bin/tp7.js');
+/** How solution scripts call tp7: a command line, split on spaces. */
+export const TP7_COMMAND = `node ${TP7_BIN}`;
+
+export interface Run {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function newWorkdir(): string {
+  return mkdtempSync(join(tmpdir(), 'tp7-work-'));
+}
+
+/** Runs the built CLI as a student would, in English unless a test says otherwise, never with colour. */
+export async function tp7(args: string[], options: { workdir?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const workdirArgs = options.workdir ? ['--workdir', options.workdir] : [];
+  const result = await execa('node', [TP7_BIN, ...args, ...workdirArgs], {
+    reject: false,
+    env: { TP7_LANG: 'en', NO_COLOR: '1', ...options.env },
+    cwd: options.workdir ?? ROOT,
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export async function tp7Json<T = any>(args: string[], options: { workdir?: string; env?: Record<string, string> } = {}): Promise<{ run: Run; json: T }> {
+  const run = await tp7([...args, '--json'], options);
+  return { run, json: JSON.parse(run.stdout) as T };
+}
+
+/** The docker CLI, for test setup only (the tool under test uses the Engine API). */
+export async function docker(...args: string[]): Promise<Run> {
+  const result = await execa('docker', args, { reject: false });
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs solutions/<ex>/solve.sh in `workdir`, the way `tp7 dev` runs a reference solution. */
+export async function runSolution(exercise: string, workdir: string): Promise<Run> {
+  const result = await execa(join(ROOT, 'solutions', exercise, 'solve.sh'), [], {
+    reject: false,
+    cwd: workdir,
+    env: { TP7: TP7_COMMAND, TP7_WORKDIR: workdir, TP7_LANG: 'en', NO_COLOR: '1' },
+  });
+  const run = { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+  if (run.exitCode !== 0) throw new Error(`solutions/${exercise}/solve.sh failed (${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
+  return run;
+}
+
+/**
+ * Removes what an exercise declares it creates (its `resources`), and nothing else: tests only remove
+ * labelled or named resources of their own.
+ */
+export async function cleanupExercise(exerciseId: string): Promise<void> {
+  const loaded = loadLab().exercises.find(({ exercise }) => exercise.id === exerciseId);
+  if (!loaded) throw new Error(`no exercise ${exerciseId}`);
+  const { containers, images, volumes } = loaded.exercise.resources;
+  if (containers.length) await docker('rm', '-f', ...containers);
+  for (const image of images) await docker('rmi', '-f', image);
+  if (volumes.length) await docker('volume', 'rm', '-f', ...volumes);
+}
+
+type Check = { id: string; status: string; message: string; expected: string; actual: string };
+
+export function checksOf(report: { exercises: Array<{ id: string; checks: Check[] }> }, exerciseId: string): Record<string, Check> {
+  const exercise = report.exercises.find((candidate) => candidate.id === exerciseId);
+  if (!exercise) throw new Error(`${exerciseId} not in report`);
+  return Object.fromEntries(exercise.checks.map((check) => [check.id, check]));
+}

@@ -1,0 +1,76 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LabDefinitionError } from '../../src/errors.js';
+import { loadLab } from '../../src/lab/loader.js';
+
+const REAL_LABS = join(import.meta.dirname, '../../labs');
+
+/** A copy of the real labs/ with ex1's definition replaced by `edit(original)`. */
+function labWith(edit: (yaml: string) => string): string {
+  const root = mkdtempSync(join(tmpdir(), 'tp7-labs-'));
+  cpSync(REAL_LABS, root, { recursive: true });
+  const file = join(root, 'ex1', 'exercise.yaml');
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  return root;
+}
+
+function problemsOf(root: string): string[] {
+  try {
+    loadLab(root);
+  } catch (error) {
+    if (error instanceof LabDefinitionError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('lab loader', () => {
+  it('loads the real labs without a problem', () => {
+    const lab = loadLab(REAL_LABS);
+    expect(lab.exercises.map((loaded) => loaded.exercise.id)).toContain('ex1');
+    expect(lab.skills).toHaveLength(8);
+  });
+
+  it('reports every problem at once, each as file: path: message', () => {
+    const root = labWith((yaml) =>
+      yaml
+        .replace('format_version: 1', 'format_version: 2')
+        .replace('probe: { kind: image-exists, ref: "nginx:1.25" }', 'probe: { kind: image-exist, ref: "nginx:1.25" }')
+        .replace('probe: { kind: image-exists, ref: "nginx:stable" }', 'probe: { kind: image-exists, ref: "nginx:stable", tag: x }')
+        .replace('id: pulled-latest', 'id: pulled-alpine'),
+    );
+    const problems = problemsOf(root);
+    const file = join(root, 'ex1', 'exercise.yaml').replace(`${process.cwd()}/`, '');
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(new RegExp(`exercise\\.yaml: format_version: format_version must be 1$`)),
+      expect.stringMatching(/exercise\.yaml: checks\[0\]\.probe\.kind: unknown kind: use one of image-exists, same-image, image-attribute/),
+      expect.stringMatching(/exercise\.yaml: checks\[1\]\.probe: unknown field "tag": remove it or fix its spelling/),
+    ]));
+    expect(problems.every((line) => line.includes('exercise.yaml'))).toBe(true);
+    expect(file).toContain('ex1');
+  });
+
+  it('reports cross-field mistakes: duplicate ids, unknown tasks, answers outside the choices', () => {
+    const root = labWith((yaml) =>
+      yaml.replace('id: pulled-latest', 'id: pulled-alpine').replace('task: "1.2"', 'task: "9.9"').replace('answer: b', 'answer: z'),
+    );
+    const problems = problemsOf(root).join('\n');
+    expect(problems).toContain('checks[3].id: "pulled-alpine" is already used by checks[2]');
+    expect(problems).toContain('.task: no task "9.9" in tasks (known: 1.1, 1.2)');
+    expect(problems).toContain('answer "z" is not one of the choices (a, b, c)');
+  });
+
+  it('points at the line of a YAML syntax error', () => {
+    const root = labWith((yaml) => `${yaml}\n  - broken: [unclosed\n`);
+    expect(problemsOf(root).join('\n')).toMatch(/exercise\.yaml:\d+:\d+: /);
+  });
+
+  it('names a missing required field and a missing hint list', () => {
+    const root = labWith((yaml) => yaml.replace(/summary:\n(.*\n){2}/, '').replace(/(id: pulled-alpine[\s\S]*?)hints:\n(.*\n){4}/, '$1hints: []\n'));
+    const problems = problemsOf(root).join('\n');
+    expect(problems).toContain('summary: missing required field');
+    expect(problems).toContain('checks[3].hints: every check needs at least one hint');
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/json.js';
+import { renderJunit } from '../../src/report/junit.js';
+import { renderText } from '../../src/report/text.js';
+import { allPassed, scoreSkills, totalScore } from '../../src/runner/score.js';
+import type { CheckResult, ExerciseResult } from '../../src/runner/types.js';
+
+const check = (id: string, status: CheckResult['status'], points = 1): CheckResult => ({
+  id, title: id, kind: 'image-exists', status, points, earned: status === 'pass' ? points : 0,
+  expected: 'x present', actual: 'absent', message: `message of ${id} <&>`, durationMs: 3,
+});
+const exercise = (id: string, checks: CheckResult[]): ExerciseResult => {
+  const counted = checks.filter((c) => c.status !== 'skip');
+  return { id, title: id, checks, earned: counted.reduce((s, c) => s + c.earned, 0), possible: counted.reduce((s, c) => s + c.points, 0) };
+};
+const skills = [
+  { id: 'tags', label: { fr: 'Tags', en: 'Tags' }, exercises: ['ex1'] },
+  { id: 'multi', label: { fr: 'Multi', en: 'Multi' }, exercises: ['ex2', 'ex8'] },
+  { id: 'cleanup', label: { fr: 'Nettoyage', en: 'Cleanup' }, exercises: ['ex6'] },
+];
+
+describe('scoring', () => {
+  const results = [exercise('ex1', [check('a', 'pass'), check('b', 'pass', 2)]), exercise('ex2', [check('c', 'pass'), check('d', 'fail'), check('e', 'skip')])];
+  it('gives each skill pass, partial, fail or pending', () => {
+    expect(scoreSkills(skills, results, 'en').map((s) => [s.id, s.status, s.earned, s.possible])).toEqual([
+      ['tags', 'pass', 3, 3],
+      ['multi', 'partial', 1, 2],
+      ['cleanup', 'pending', 0, 0],
+    ]);
+    expect(scoreSkills(skills, [exercise('ex2', [check('d', 'fail')])], 'en')[1]!.status).toBe('fail');
+  });
+  it('never counts a skip as a pass, nor as possible points', () => {
+    expect(totalScore(results)).toEqual({ earned: 4, possible: 5, percent: 80 });
+    expect(allPassed([exercise('ex1', [check('a', 'pass'), check('s', 'skip')])])).toBe(true);
+    expect(allPassed(results)).toBe(false);
+    expect(allPassed([exercise('ex1', [check('a', 'error')])])).toBe(false);
+  });
+});
+
+describe('reports', () => {
+  const results = [exercise('ex1', [check('a', 'pass'), check('b', 'fail'), check('c', 'error'), check('d', 'skip')])];
+  const report = buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, results, scoreSkills(skills, results, 'en'));
+  it('follows the tp7-report/1 contract', () => {
+    expect(report).toMatchObject({ schema: 'tp7-report/1', lab: 'tp7', engine: { host: 'unix:///x.sock', version: '20.10', apiVersion: '1.41' }, score: { earned: 1, possible: 3 } });
+    expect(Object.keys(report.exercises[0]!.checks[0]!).sort()).toEqual(['actual', 'durationMs', 'earned', 'expected', 'id', 'kind', 'message', 'points', 'status', 'title']);
+    expect(new Date(report.generatedAt).toISOString()).toBe(report.generatedAt);
+  });
+  it('renders a text checklist with messages under what is not green', () => {
+    const text = renderText(report, 'en');
+    expect(text).toContain('✔ a');
+    expect(text).toContain('✘ b\n      message of b');
+    expect(text).toContain('Score: 1/3 (33.3 %)');
+    expect(text).not.toMatch(/\u001b\[/);
+  });
+  it('renders JUnit XML with escaped messages', () => {
+    const xml = renderJunit(report);
+    expect(xml).toContain('<testsuite name="ex1 ex1" tests="4" failures="1" errors="1" skipped="1">');
+    expect(xml).toContain('<testcase name="a" classname="tp7.ex1" time="0.003"/>');
+    expect(xml).toContain('<failure message="message of b &#60;&#38;&#62;">');
+    expect(xml).toContain('<skipped message=');
+  });
+});
