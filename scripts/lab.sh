@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# scripts/lab.sh - start the TP7 lab on a fresh Debian machine: install what is missing, build,
-# make sure a Docker engine answers (starting the machine's dockerd with an offline Docker Hub
-# mirror of stand-in images if none does), then hand over to the lab runner.
+# scripts/lab.sh - start the TP7 lab on a fresh Debian machine: install what is missing, make sure
+# a Docker engine answers (starting the machine's dockerd with an offline Docker Hub mirror of
+# stand-in images if none does), build, then hand over to the lab runner.
 #
 # Usage: scripts/lab.sh [TP7 ARGS...]     (every argument goes to `node bin/tp7.js`; see its --help)
 set -euo pipefail
@@ -25,15 +25,6 @@ elif [[ -n $(tp7_missing_packages) ]] && ! engine_answers; then
   tp7_install_packages || exit 1
 fi
 
-if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
-fi
-# Build when nothing is built yet or a source is newer than the last build.
-if [[ ! -f dist/.tp7-built ]] || [[ -n $(find src tsconfig.json package-lock.json -newer dist/.tp7-built 2>/dev/null | head -n 1) ]]; then
-  npm run build
-  touch dist/.tp7-built
-fi
-
 # True when the engine pulls through our mirror (this script started it so, or daemon.json says so).
 mirror_needed() { docker info --format '{{json .RegistryConfig.Mirrors}}' 2>/dev/null | grep -qF "127.0.0.1:$mirror_port"; }
 mirror_empty() { [[ $(curl -fsS "$mirror_url/v2/_catalog" | jq '.repositories | length') == 0 ]]; }
@@ -55,6 +46,15 @@ if [[ $(id -u) -eq 0 ]] && mirror_needed; then
   mkdir -p "$state/mirror"
   tp7_start_mirror "$state/mirror" "$mirror_port"
   if mirror_empty; then scripts/fixtures.sh "127.0.0.1:$mirror_port"; fi
+fi
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
+# Build when nothing is built yet or a source is newer than the last build.
+if [[ ! -f dist/.tp7-built ]] || [[ -n $(find src tsconfig.json package-lock.json -newer dist/.tp7-built 2>/dev/null | head -n 1) ]]; then
+  npm run build
+  touch dist/.tp7-built
 fi
 
 if [[ ! -f bin/tp7.js ]]; then

@@ -149,9 +149,10 @@ tp7_stop_mirror() {
 
 # --- dockerd -----------------------------------------------------------------------------------
 
-# A dockerd that is not ours (pid not in OUR_PIDFILE) and owns the default bridge docker0.
-# On start, a second dockerd using the default bridge and iptables deletes and recreates the
-# DOCKER chains, which removes the port mappings of the first one: refuse rather than break it.
+# Prints the pid of a running dockerd that is not ours (not in OUR_PIDFILE). Two daemons on one
+# machine share docker0 and iptables: on start the second deletes and recreates the DOCKER chains
+# (the first one's port mappings go) and hands out the same container IPs (seen on 20.10).
+# So we refuse to start a second one rather than break the first.
 tp7__other_dockerd() {
   local our_pidfile=$1 ours="" pid
   [[ -f $our_pidfile ]] && ours=$(cat "$our_pidfile")

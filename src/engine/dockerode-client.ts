@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { EngineUnreachableError } from '../errors.js';
 import { engineHost } from './host.js';
-import type { ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageInspect, ImageSummary } from './types.js';
+import { readImageFile } from './image-file.js';
+import type { ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
 const REQUEST_TIMEOUT_MS = Number(process.env.TP7_ENGINE_TIMEOUT_MS ?? 15_000);
@@ -87,15 +88,35 @@ class DockerodeEngine implements EngineClient {
     return this.cached(`container:${nameOrId}`, () => this.docker.getContainer(nameOrId).inspect() as unknown as Promise<ContainerInspect>);
   }
 
-  /** One request per key per run; a 404 becomes null, a lost connection a one-line EngineUnreachableError. */
+  readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {
+    const key = `file:${ref}:${path}:${maxBytes ?? ''}`;
+    return this.cached(key, () => readImageFile(this.docker, ref, path, maxBytes)) as Promise<ImageFile>;
+  }
+
+  async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {
+    // Not cached: a stream is read once. Existence first, so a missing image is null rather than a 404 mid-stream.
+    if (!(await this.inspectImage(ref))) return null;
+    return this.guard(() => this.docker.getImage(ref).get());
+  }
+
+  /** A lost connection becomes a one-line EngineUnreachableError; any other failure one short Error. */
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await call();
+    } catch (error) {
+      throw explainConnectionError(this.host, error, Date.now() - started) ?? new Error(`engine: ${(error as EngineError).reason ?? (error as Error).message}`);
+    }
+  }
+
+  /** One request per key per run; a 404 becomes null. */
   private cached<T>(key: string, call: () => Promise<T>): Promise<T | null> {
     let pending = this.cache.get(key) as Promise<T | null> | undefined;
     if (!pending) {
-      const started = Date.now();
-      pending = call().catch((error: unknown) => {
+      pending = this.guard(() => call().catch((error: unknown) => {
         if (isNotFound(error)) return null;
-        throw explainConnectionError(this.host, error, Date.now() - started) ?? new Error(`engine: ${(error as EngineError).reason ?? (error as Error).message}`);
-      });
+        throw error;
+      }));
       this.cache.set(key, pending);
     }
     return pending;

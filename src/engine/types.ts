@@ -62,6 +62,9 @@ export interface EngineVersion {
   arch: string;
 }
 
+/** A file read out of an image without running it. */
+export type ImageFile = { found: true; content: Buffer; size: number } | { found: false; reason: 'no-image' | 'no-file' | 'not-a-file' };
+
 export interface EngineClient {
   /** Where the engine was reached, e.g. unix:///var/run/docker.sock. */
   readonly host: string;
@@ -71,4 +74,11 @@ export interface EngineClient {
   imageHistory(ref: string): Promise<HistoryEntry[] | null>;
   listImages(filters?: Record<string, string[]>): Promise<ImageSummary[]>;
   inspectContainer(nameOrId: string): Promise<ContainerInspect | null>;
+  /**
+   * Reads one file of an image without starting it (a created, never started, labelled container that is
+   * removed right after). At most maxBytes of content are kept.
+   */
+  readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile>;
+  /** The image as `docker save` writes it (GET /images/{name}/get), as a stream; null when it does not exist. */
+  saveImage(ref: string): Promise<NodeJS.ReadableStream | null>;
 }

@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../tmp.js';
 import { newWorkdir, ROOT, tp7, tp7Json } from './harness.js';
 
 // The command line as scripts and graders use it: help, JSON, exit codes, errors on one line.
@@ -106,7 +106,7 @@ describe('command line', () => {
   it('dev check passes on the shipped labs and names file, field and fix on a broken one', async () => {
     const ok = await tp7(['dev', 'check']);
     expect(ok.exitCode).toBe(0);
-    const root = mkdtempSync(join(tmpdir(), 'tp7-labs-'));
+    const root = tempDir('labs-');
     cpSync(join(ROOT, 'labs'), root, { recursive: true });
     const file = join(root, 'ex1', 'exercise.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('kind: image-exists, ref: "nginx:1.25"', 'kind: image-exists, ref: "nginx:1.25", tga: x'));

@@ -21,6 +21,7 @@ describe('ex1: understanding tags', () => {
     expect((await docker('pull', 'nginx:alpine')).exitCode).toBe(0);
     const workdir = newWorkdir();
     expect((await tp7(['answer', 'ex1', 'architecture', 'amd64'], { workdir })).exitCode).toBe(0);
+    await tp7(['answer', 'ex1', 'shared-id', 'yes'], { workdir });
     const { run, json } = await tp7Json(['check', 'ex1'], { workdir });
     expect(run.exitCode).toBe(1);
     const checks = checksOf(json, 'ex1');

@@ -1,8 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadLab } from '../../src/lab/loader.js';
+import { tempDir } from '../tmp.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const TP7_BIN = join(ROOT, 'bin/tp7.js');
@@ -16,7 +15,7 @@ export interface Run {
 }
 
 export function newWorkdir(): string {
-  return mkdtempSync(join(tmpdir(), 'tp7-work-'));
+  return tempDir('work-');
 }
 
 /** Runs the built CLI as a student would, in English unless a test says otherwise, never with colour. */

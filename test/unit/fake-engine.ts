@@ -32,6 +32,8 @@ export function fakeEngine(images: Record<string, Partial<ImageInspect>>): Engin
       return summaries().filter((summary) => !wanted || summary.RepoTags!.some((tag) => tag.startsWith(`${wanted}:`)));
     },
     inspectContainer: async () => null,
+    readImageFile: async () => ({ found: false, reason: 'no-image' }),
+    saveImage: async () => null,
   };
 }
 

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workdirFiles } from '../../src/files/workdir.js';
+import { tempDir } from '../tmp.js';
 
 describe('workdir files', () => {
-  const root = mkdtempSync(join(tmpdir(), 'tp7-files-'));
-  const outside = mkdtempSync(join(tmpdir(), 'tp7-outside-'));
+  const root = tempDir('files-');
+  const outside = tempDir('outside-');
   writeFileSync(join(outside, 'secret.txt'), 'secret');
   mkdirSync(join(root, 'backups'));
   writeFileSync(join(root, 'backups', 'index.txt'), 'mon-nginx:v1\n');

@@ -1,15 +1,15 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabDefinitionError } from '../../src/errors.js';
 import { loadLab } from '../../src/lab/loader.js';
+import { tempDir } from '../tmp.js';
 
 const REAL_LABS = join(import.meta.dirname, '../../labs');
 
 /** A copy of the real labs/ with ex1's definition replaced by `edit(original)`. */
 function labWith(edit: (yaml: string) => string): string {
-  const root = mkdtempSync(join(tmpdir(), 'tp7-labs-'));
+  const root = tempDir('labs-');
   cpSync(REAL_LABS, root, { recursive: true });
   const file = join(root, 'ex1', 'exercise.yaml');
   writeFileSync(file, edit(readFileSync(file, 'utf8')));

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProgress, progressFile, updateProgress } from '../../src/progress/store.js';
+import { tempDir } from '../tmp.js';
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'tp7-progress-'));
+const fresh = () => tempDir('progress-');
 
 describe('progress store', () => {
   it('starts empty and keeps what is written', () => {

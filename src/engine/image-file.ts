@@ -1,0 +1,50 @@
+import type Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import type { ImageFile } from './types.js';
+
+/** Marks the throwaway containers tp7 creates to read files, so they can be told apart from the student's. */
+export const PROBE_LABEL = 'org.tp7-lab.probe';
+const DEFAULT_MAX_BYTES = 1 << 20;
+
+/** Reads the first regular file of a tar stream (what GET /containers/{id}/archive returns for one file). */
+async function firstFile(tar: Readable, maxBytes: number): Promise<ImageFile> {
+  const { extract } = await import('tar-stream');
+  const reader = extract();
+  tar.pipe(reader);
+  for await (const entry of reader) {
+    if (entry.header.type !== 'file') {
+      entry.resume();
+      tar.unpipe(reader);
+      tar.resume();
+      return { found: false, reason: 'not-a-file' };
+    }
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    for await (const chunk of entry as AsyncIterable<Buffer>) {
+      if (kept < maxBytes) chunks.push(chunk.subarray(0, maxBytes - kept));
+      kept += chunk.length;
+    }
+    return { found: true, content: Buffer.concat(chunks), size: entry.header.size ?? kept };
+  }
+  return { found: false, reason: 'no-file' };
+}
+
+export async function readImageFile(docker: Docker, ref: string, path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<ImageFile> {
+  let container: Docker.Container;
+  try {
+    // Never started: Entrypoint/Cmd only need to be valid for the create call.
+    container = await docker.createContainer({ Image: ref, Entrypoint: ['/tp7-never-started'], Cmd: [], Labels: { [PROBE_LABEL]: 'true' }, NetworkDisabled: true });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return { found: false, reason: 'no-image' };
+    throw error;
+  }
+  try {
+    const tar = (await container.getArchive({ path })) as unknown as Readable;
+    return await firstFile(tar, maxBytes);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return { found: false, reason: 'no-file' };
+    throw error;
+  } finally {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}
