@@ -33,6 +33,7 @@ tp7_missing_packages() {
   command -v curl >/dev/null || missing+=(curl)
   command -v xz >/dev/null || missing+=(xz-utils)
   command -v bzip2 >/dev/null || missing+=(bzip2)
+  command -v zstd >/dev/null || missing+=(zstd)
   ((${#missing[@]})) && printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' '
   return 0
 }

@@ -39,6 +39,8 @@ export function explainConnectionError(host: string, error: unknown, elapsedMs =
  */
 export async function connectEngine(): Promise<EngineClient> {
   const host = engineHost();
+  // dockerode reads DOCKER_HOST itself; a host found through a docker context is handed over the same way.
+  process.env.DOCKER_HOST = host;
   const { default: DockerCtor } = await import('dockerode');
   let docker: Docker;
   let version: EngineVersion;
@@ -97,6 +99,14 @@ class DockerodeEngine implements EngineClient {
     // Not cached: a stream is read once. Existence first, so a missing image is null rather than a 404 mid-stream.
     if (!(await this.inspectImage(ref))) return null;
     return this.guard(() => this.docker.getImage(ref).get());
+  }
+
+  async onEvents(listener: () => void): Promise<() => void> {
+    const stream = (await this.guard(() => this.docker.getEvents({}))) as NodeJS.ReadableStream & { destroy(): void };
+    // One chunk may hold several events or part of one: any data means "something changed", which is all we need.
+    stream.on('data', listener);
+    stream.on('error', () => undefined);
+    return () => stream.destroy();
   }
 
   /** A lost connection becomes a one-line EngineUnreachableError; any other failure one short Error. */

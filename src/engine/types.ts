@@ -19,6 +19,8 @@ export interface ImageInspect {
     WorkingDir?: string;
     Labels?: Record<string, string> | null;
     User?: string;
+    /** The image a container was started from: a name after `docker commit`, a parent ID after a legacy build. */
+    Image?: string;
   } | null;
   RootFS?: { Type: string; Layers?: string[] };
 }
@@ -81,4 +83,9 @@ export interface EngineClient {
   readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile>;
   /** The image as `docker save` writes it (GET /images/{name}/get), as a stream; null when it does not exist. */
   saveImage(ref: string): Promise<NodeJS.ReadableStream | null>;
+  /**
+   * Calls `listener` on every engine event (image pulled, tagged, container started...) until the returned
+   * function is called. Subscribe before the student acts: the engine keeps only its last events.
+   */
+  onEvents(listener: () => void): Promise<() => void>;
 }

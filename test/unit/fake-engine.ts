@@ -34,6 +34,7 @@ export function fakeEngine(images: Record<string, Partial<ImageInspect>>): Engin
     inspectContainer: async () => null,
     readImageFile: async () => ({ found: false, reason: 'no-image' }),
     saveImage: async () => null,
+    onEvents: async () => () => undefined,
   };
 }
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# scripts/with-test-engine.sh - run one command against a clean, dedicated test engine: install what is
+# missing, build, start dockerd and the registry mirror with the stand-in images, run COMMAND with
+# DOCKER_HOST and TP7_TEST_ENGINE set, and always take the engine down again.
+#
+# Usage: scripts/with-test-engine.sh COMMAND [ARGS...]     e.g. scripts/with-test-engine.sh node bench/run.mjs
+# Needs root (dockerd runs as root) and apt-get when packages are missing. Exit code: COMMAND's.
+set -euo pipefail
+
+case ${1:-} in -h | --help | '') sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib/engine.sh source-path=SCRIPTDIR/..
+source scripts/lib/engine.sh
+
+if [[ $(id -u) -ne 0 ]]; then
+  tp7_log "the test engine is a dockerd of its own and dockerd runs as root: run this as root"
+  exit 1
+fi
+tp7_install_packages
+
+# npm ci when node_modules is missing or older than the lock file (npm writes node_modules/.package-lock.json).
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build
+
+# One test engine per machine (two dockerds on one bridge break each other): runs queue on this lock.
+exec 9>/tmp/tp7-test-engine.lock
+flock 9
+trap 'scripts/test-engine.sh down' EXIT
+scripts/test-engine.sh up
+eval "$(scripts/test-engine.sh env)"
+
+rc=0
+"$@" || rc=$?
+exit "$rc"
