@@ -24,6 +24,7 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       reveal: { type: 'boolean', description: 'show the expected answers of questions (for instructors)' },
       junit: { type: 'string', value: 'FILE', description: 'also write a JUnit XML report to FILE (CI and gradebooks)' },
+      student: { type: 'string', value: 'NAME', description: 'name the student in the report (default: TP7_STUDENT, else the login)' },
     },
     load: () => import('../commands/check/index.js'),
   },
@@ -31,6 +32,13 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'hint', usage: 'tp7 hint <ex> [<check-id>]', summary: 'the next hint for the first check not yet passed', load: () => import('../commands/hint/index.js') },
   { name: 'solution', usage: 'tp7 solution <ex>', summary: 'show the written solution (asks first)', options: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' } }, load: () => import('../commands/solution/index.js') },
   { name: 'reset', usage: 'tp7 reset <ex>', summary: "forget an exercise's answers and hints (your files and images stay)", options: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' } }, load: () => import('../commands/reset/index.js') },
+  {
+    name: 'class',
+    usage: 'tp7 class <report.json|folder>...',
+    summary: "many students' reports at once: a table, --json, or a gradebook --csv",
+    options: { csv: { type: 'boolean', description: 'print a gradebook CSV (one line per student)' } },
+    load: () => import('../commands/class/index.js'),
+  },
   { name: 'doctor', usage: 'tp7 doctor', summary: 'check the engine, the registry, disk space and the tools the TP uses', load: () => import('../commands/doctor/index.js') },
   { name: 'dev', usage: 'tp7 dev check | tp7 dev schema', summary: 'for course authors: lint every lab file; regenerate the JSON Schemas', load: () => import('../commands/dev/index.js') },
   { name: 'menu', usage: 'tp7 menu', summary: 'the interactive menu (what `tp7` alone opens in a terminal)', load: () => import('../commands/menu/index.js') },

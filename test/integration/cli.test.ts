@@ -103,6 +103,31 @@ describe('command line', () => {
     expect(stored.hints.ex1).toEqual({ 'pulled-1.25': 1, 'pulled-stable': 1 });
   });
 
+  it('class gathers many students\' reports into a table, JSON and a gradebook CSV', async () => {
+    const folder = tempDir('reports-');
+    const report = (student: string, earned: number) => ({
+      schema: 'tp7-report/1', lab: 'tp7', student, generatedAt: '2026-11-26T10:00:00.000Z',
+      engine: { host: 'unix:///x', version: '20.10', apiVersion: '1.41' },
+      exercises: [{ id: 'ex1', title: 'Tags', earned, possible: 17, checks: [] }],
+      checklist: [{ id: 'tags', label: 'Tags', status: earned === 17 ? 'pass' : 'partial', earned, possible: 17 }],
+      score: { earned, possible: 17, percent: Math.round((1000 * earned) / 17) / 10 },
+    });
+    writeFileSync(join(folder, 'alice.json'), JSON.stringify(report('alice', 17)));
+    writeFileSync(join(folder, 'bob.json'), JSON.stringify(report('bob', 9)));
+    writeFileSync(join(folder, 'broken.json'), '{"schema": "other"}');
+    const table = await tp7(['class', folder]);
+    expect(table.exitCode).toBe(1);
+    expect(table.stderr).toContain('broken.json: not a tp7 report');
+    expect(table.stdout).toMatch(/alice +100% +17\/17/);
+    const csv = await tp7(['class', join(folder, 'alice.json'), join(folder, 'bob.json'), '--csv']);
+    expect(csv.exitCode).toBe(0);
+    expect(csv.stdout.split('\n')).toEqual([
+      'student,percent,earned,possible,ex1,skill:tags,checked_at',
+      'alice,100,17,17,17/17,pass,2026-11-26T10:00:00.000Z',
+      'bob,52.9,9,17,9/17,partial,2026-11-26T10:00:00.000Z',
+    ]);
+  });
+
   it('dev check passes on the shipped labs and names file, field and fix on a broken one', async () => {
     const ok = await tp7(['dev', 'check']);
     expect(ok.exitCode).toBe(0);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json } from './harness.js';
 
@@ -67,5 +69,12 @@ describe('ex1: understanding tags', () => {
     expect(json.checklist.find((skill: { id: string }) => skill.id === 'tags')).toMatchObject({ status: 'pass' });
     const text = await tp7(['check', 'ex1'], { workdir });
     expect(text.stdout).toMatch(/Score: (\d+)\/\1 \(100 %\)/);
+    // What an instructor's gradebook and CI take: the student's name and a JUnit file.
+    const junit = join(workdir, 'reports/ex1.xml');
+    const graded = await tp7Json(['check', 'ex1', '--student', 'alice', '--junit', junit], { workdir });
+    expect(graded.json.student).toBe('alice');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(json.exercises[0].checks.length);
+    expect(xml).not.toMatch(/<failure|<error/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/json.js';
+import { gradebook, renderCsv } from '../../src/report/gradebook.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderText } from '../../src/report/text.js';
 import { allPassed, scoreSkills, totalScore } from '../../src/runner/score.js';
@@ -39,9 +40,9 @@ describe('scoring', () => {
 
 describe('reports', () => {
   const results = [exercise('ex1', [check('a', 'pass'), check('b', 'fail'), check('c', 'error'), check('d', 'skip')])];
-  const report = buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, results, scoreSkills(skills, results, 'en'));
+  const report = buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, results, scoreSkills(skills, results, 'en'), 'alice');
   it('follows the tp7-report/1 contract', () => {
-    expect(report).toMatchObject({ schema: 'tp7-report/1', lab: 'tp7', engine: { host: 'unix:///x.sock', version: '20.10', apiVersion: '1.41' }, score: { earned: 1, possible: 3 } });
+    expect(report).toMatchObject({ schema: 'tp7-report/1', lab: 'tp7', student: 'alice', engine: { host: 'unix:///x.sock', version: '20.10', apiVersion: '1.41' }, score: { earned: 1, possible: 3 } });
     expect(Object.keys(report.exercises[0]!.checks[0]!).sort()).toEqual(['actual', 'durationMs', 'earned', 'expected', 'id', 'kind', 'message', 'points', 'status', 'title']);
     expect(new Date(report.generatedAt).toISOString()).toBe(report.generatedAt);
   });
@@ -58,5 +59,30 @@ describe('reports', () => {
     expect(xml).toContain('<testcase name="a" classname="tp7.ex1" time="0.003"/>');
     expect(xml).toContain('<failure message="message of b &#60;&#38;&#62;">');
     expect(xml).toContain('<skipped message=');
+  });
+});
+
+describe('gradebook', () => {
+  const at = (iso: string, earned: number) => {
+    const results = [exercise('ex1', [check('a', earned > 0 ? 'pass' : 'fail'), check('b', earned > 1 ? 'pass' : 'fail')])];
+    return { ...buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, results, scoreSkills(skills, results, 'en')), generatedAt: iso };
+  };
+  it('keeps the latest report of each student and sorts by name', () => {
+    const rows = gradebook([
+      { student: 'zoé', report: at('2026-01-01T10:00:00Z', 1) },
+      { student: 'bob', report: at('2026-01-01T10:00:00Z', 2) },
+      { student: 'zoé', report: at('2026-01-01T11:00:00Z', 2) },
+      { student: 'zoé', report: at('2026-01-01T09:00:00Z', 0) },
+    ]);
+    expect(rows.map((row) => [row.student, row.percent, row.exercises.ex1, row.skills.tags])).toEqual([
+      ['bob', 100, '2/2', 'pass'],
+      ['zoé', 100, '2/2', 'pass'],
+    ]);
+  });
+  it('writes a CSV with one column per exercise and skill, quoting where needed', () => {
+    const csv = renderCsv(gradebook([{ student: 'Dupont, Jean', report: at('2026-01-01T10:00:00Z', 1) }]));
+    const [header, line] = csv.trim().split('\n');
+    expect(header).toBe('student,percent,earned,possible,ex1,skill:tags,skill:multi,skill:cleanup,checked_at');
+    expect(line).toBe('"Dupont, Jean",50,1,2,1/2,partial,pending,pending,2026-01-01T10:00:00Z');
   });
 });

@@ -17,7 +17,8 @@ export async function run(context: CommandContext): Promise<number> {
   const options = { lang: context.lang, reveal: Boolean(context.options.reveal) };
   const results = await Promise.all(chosen.map(({ exercise }) => runExercise(exercise, clients, progress, options)));
   if (showProgress) process.stderr.write('\u001b[2K\r');
-  const report = buildReport(clients.engine.host, await clients.engine.version(), results, scoreSkills(lab.skills, results, context.lang));
+  const student = typeof context.options.student === 'string' ? context.options.student : undefined;
+  const report = buildReport(clients.engine.host, await clients.engine.version(), results, scoreSkills(lab.skills, results, context.lang), student);
   writeProgress(context, (stored) => {
     for (const result of results) stored.runs.push({ at: report.generatedAt, exercise: result.id, earned: result.earned, possible: result.possible });
   });

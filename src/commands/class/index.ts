@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { gradebook, renderCsv, type GradebookRow } from '../../report/gradebook.js';
+import type { Report } from '../../report/json.js';
+import { MARKS, style } from '../../ui/style.js';
+import { printJson } from '../shared.js';
+
+/** Report files named on the command line, or every *.json inside a named folder. */
+function reportFiles(paths: string[]): string[] {
+  return paths.flatMap((path) =>
+    statSync(path, { throwIfNoEntry: false })?.isDirectory()
+      ? readdirSync(path).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name))
+      : [path],
+  );
+}
+
+function readReport(file: string): { student: string; report: Report } | string {
+  let data: Report & { student?: string };
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return `${file}: not readable JSON (${(error as Error).message.split('\n')[0]})`;
+  }
+  if (data?.schema !== 'tp7-report/1') return `${file}: not a tp7 report (expected "schema": "tp7-report/1")`;
+  return { student: data.student ?? basename(file, '.json'), report: data };
+}
+
+function renderTable(rows: GradebookRow[]): string {
+  const exerciseIds = [...new Set(rows.flatMap((row) => Object.keys(row.exercises)))];
+  const width = Math.max(7, ...rows.map((row) => row.student.length));
+  const header = `${'student'.padEnd(width)}  ${'score'.padStart(6)}  ${exerciseIds.map((id) => id.padEnd(7)).join(' ')}  skills`;
+  const lines = rows.map((row) => {
+    const skills = Object.values(row.skills).map((status) => MARKS[status as keyof typeof MARKS]?.() ?? '?').join('');
+    const cells = exerciseIds.map((id) => (row.exercises[id] ?? '-').padEnd(7)).join(' ');
+    return `${row.student.padEnd(width)}  ${`${row.percent}%`.padStart(6)}  ${cells}  ${skills}`;
+  });
+  return [style.bold(header), ...lines].join('\n');
+}
+
+/** `tp7 class`: many students' reports (tp7 check --json) seen at once, as a table, JSON or a gradebook CSV. */
+export async function run(context: CommandContext): Promise<number> {
+  if (!context.args.length) throw new UsageError('name the report files or a folder of them (from `tp7 check --json --student NAME`)');
+  const problems: string[] = [];
+  const entries = reportFiles(context.args).flatMap((file) => {
+    const read = readReport(file);
+    if (typeof read === 'string') problems.push(read);
+    return typeof read === 'string' ? [] : [read];
+  });
+  for (const problem of problems) context.err(`tp7: ${problem}`);
+  const rows = gradebook(entries);
+  if (context.options.csv) context.out(renderCsv(rows).trimEnd());
+  else if (context.json) printJson(context, rows);
+  else context.out(renderTable(rows));
+  return problems.length ? ExitCode.checkFailed : ExitCode.ok;
+}

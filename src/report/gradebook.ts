@@ -1,0 +1,55 @@
+import type { Report } from './json.js';
+
+export interface GradebookRow {
+  student: string;
+  generatedAt: string;
+  percent: number;
+  earned: number;
+  possible: number;
+  /** exercise id → "earned/possible" */
+  exercises: Record<string, string>;
+  /** skill id → status */
+  skills: Record<string, string>;
+}
+
+/** One row per student: the latest report wins when a student handed in several. */
+export function gradebook(entries: Array<{ student: string; report: Report }>): GradebookRow[] {
+  const latest = new Map<string, { student: string; report: Report }>();
+  for (const entry of entries) {
+    const known = latest.get(entry.student);
+    if (!known || known.report.generatedAt < entry.report.generatedAt) latest.set(entry.student, entry);
+  }
+  return [...latest.values()]
+    .sort((a, b) => a.student.localeCompare(b.student))
+    .map(({ student, report }) => ({
+      student,
+      generatedAt: report.generatedAt,
+      percent: report.score.percent,
+      earned: report.score.earned,
+      possible: report.score.possible,
+      exercises: Object.fromEntries(report.exercises.map((exercise) => [exercise.id, `${exercise.earned}/${exercise.possible}`])),
+      skills: Object.fromEntries(report.checklist.map((skill) => [skill.id, skill.status])),
+    }));
+}
+
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A CSV a spreadsheet or an LMS gradebook imports: one line per student, one column per exercise and skill. */
+export function renderCsv(rows: GradebookRow[]): string {
+  const exerciseIds = [...new Set(rows.flatMap((row) => Object.keys(row.exercises)))].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
+  const skillIds = [...new Set(rows.flatMap((row) => Object.keys(row.skills)))];
+  const header = ['student', 'percent', 'earned', 'possible', ...exerciseIds, ...skillIds.map((id) => `skill:${id}`), 'checked_at'];
+  const lines = rows.map((row) => [
+    row.student,
+    row.percent,
+    row.earned,
+    row.possible,
+    ...exerciseIds.map((id) => row.exercises[id] ?? ''),
+    ...skillIds.map((id) => row.skills[id] ?? ''),
+    row.generatedAt,
+  ]);
+  return [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\n') + '\n';
+}
