@@ -8,7 +8,7 @@ export async function run(context: CommandContext): Promise<number> {
   const lab = loadLab();
   const progress = readProgress(context);
   const rows = lab.exercises.map(({ exercise }) => {
-    const last = [...progress.runs].reverse().find((run) => run.exercise === exercise.id);
+    const last = progress.runs.findLast((run) => run.exercise === exercise.id);
     const answered = Object.keys(progress.answers[exercise.id] ?? {}).length;
     return {
       id: exercise.id,

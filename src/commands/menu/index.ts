@@ -7,6 +7,7 @@ import { pick } from '../../lab/text.js';
 import { renderMarkdown } from '../../ui/markdown.js';
 import { select } from '../../ui/prompt.js';
 import { style } from '../../ui/style.js';
+import { readProgress } from '../shared.js';
 
 const LABELS = {
   fr: { pick: 'Choisissez un exercice', quit: 'Quitter', read: 'Lire les consignes', quiz: 'Répondre aux questions', check: 'Lancer les vérifications', hint: 'Un indice', back: 'Retour' },
@@ -51,8 +52,14 @@ export async function run(context: CommandContext): Promise<number> {
   const words = LABELS[context.lang];
   context.out(style.bold('TP7 — Gestion avancée des images Docker'));
   for (;;) {
+    const runs = readProgress(context).runs;
+    const status = (id: string) => {
+      const last = runs.findLast((run) => run.exercise === id);
+      if (!last) return '';
+      return style.dim(`  ${last.earned}/${last.possible}${last.earned === last.possible ? ' ✔' : ''}`);
+    };
     const choice = await select(words.pick, [
-      ...lab.exercises.map(({ exercise }) => ({ name: exercise.id, message: `${exercise.id.padEnd(4)} ${pick(exercise.title, context.lang)}` })),
+      ...lab.exercises.map(({ exercise }) => ({ name: exercise.id, message: `${exercise.id.padEnd(4)} ${pick(exercise.title, context.lang)}${status(exercise.id)}` })),
       { name: 'quit', message: words.quit },
     ]);
     if (choice === 'quit') return 0;
