@@ -39,6 +39,13 @@ export const COMMANDS: CommandSpec[] = [
     options: { csv: { type: 'boolean', description: 'print a gradebook CSV (one line per student)' } },
     load: () => import('../commands/class/index.js'),
   },
+  {
+    name: 'analyze',
+    usage: 'tp7 analyze <image>',
+    summary: "analyse an image's layers the way dive does: efficiency, wasted bytes, pass/fail against .dive-ci.yml",
+    options: { 'ci-config': { type: 'string', value: 'FILE', description: 'CI rules to apply (dive format); default: .dive-ci.yml in the workdir, else dive\'s defaults' } },
+    load: () => import('../commands/analyze/index.js'),
+  },
   { name: 'doctor', usage: 'tp7 doctor', summary: 'check the engine, the registry, disk space and the tools the TP uses', load: () => import('../commands/doctor/index.js') },
   { name: 'dev', usage: 'tp7 dev check | tp7 dev schema', summary: 'for course authors: lint every lab file; regenerate the JSON Schemas', load: () => import('../commands/dev/index.js') },
   { name: 'menu', usage: 'tp7 menu', summary: 'the interactive menu (what `tp7` alone opens in a terminal)', load: () => import('../commands/menu/index.js') },

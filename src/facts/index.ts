@@ -1,10 +1,14 @@
 // The one place fact kinds (answers of engine-derived questions) are registered, like probes/index.ts.
 import { z } from 'zod';
 import { imageAttributeFact } from './image-attribute.js';
+import { imageHistoryFact } from './image-history.js';
+import { registryDigestFact } from './registry-digest.js';
 import { sharedImageIdFact } from './shared-image-id.js';
+import { sharedImageSizeFact } from './shared-image-size.js';
+import { smallestFileFact } from './smallest-file.js';
 import type { FactKind } from './types.js';
 
-export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact] as const;
+export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact] as const;
 
 export type FactSpec = z.infer<(typeof FACT_KINDS)[number]['schema']>;
 

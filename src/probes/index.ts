@@ -1,12 +1,33 @@
 // The one place probe kinds are registered. To add a kind: write src/probes/<kind>.ts exporting a ProbeKind
 // (its zod schema and run function), then add it to PROBE_KINDS below. The lab schema picks it up from here.
 import { z } from 'zod';
+import { compareScript } from './compare-script.js';
+import { diveCiConfig } from './dive-ci-config.js';
+import { imageEfficiency } from './image-efficiency.js';
 import { imageAttribute } from './image-attribute.js';
 import { imageExists } from './image-exists.js';
+import { imageFileContent } from './image-file-content.js';
+import { imageMadeBy } from './image-made-by.js';
 import { sameImage } from './same-image.js';
+import { containerEnv } from './container-env.js';
+import { containerMount } from './container-mount.js';
+import { containerRestartPolicy } from './container-restart-policy.js';
+import { containerRunning } from './container-running.js';
+import { hubLogin } from './hub-login.js';
+import { hubRepository } from './hub-repository.js';
+import { registryDeleteEnabled } from './registry-delete-enabled.js';
+import { registryDeletedTag } from './registry-deleted-tag.js';
+import { registryGarbageCollected } from './registry-garbage-collected.js';
+import { registryHeader } from './registry-header.js';
+import { registryListingScript } from './registry-listing-script.js';
+import { registryTags } from './registry-tags.js';
+import { userRepositoryTags } from './user-repository-tags.js';
+import { imageArchive } from './image-archive.js';
+import { exportArchive } from './export-archive.js';
+import { backupFolder } from './backup-folder.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute] as const;
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

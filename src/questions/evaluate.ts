@@ -1,3 +1,4 @@
+import { oneLine, Tp7Error } from '../errors.js';
 import { factKind } from '../facts/index.js';
 import { both, type Localized } from '../lab/text.js';
 import { outcome, type Outcome, type ProbeClients } from '../probes/types.js';
@@ -52,7 +53,15 @@ export async function evaluateQuestion(question: Question, answer: string | unde
       return ok ? right(question.accept[0]!) : wrong(question.accept[0]!);
     }
     case 'engine': {
-      const fact = await factKind(question.derive.kind).read(question.derive, clients);
+      let fact;
+      try {
+        fact = await factKind(question.derive.kind).read(question.derive, clients);
+      } catch (error) {
+        // An unreachable engine stops the whole command (exit 3); anything else is this question's error only.
+        if (error instanceof Tp7Error) throw error;
+        const line = oneLine(error);
+        return outcome('error', 'a value read from your engine', answer, both(`Vérification impossible : ${line}`, `Could not check: ${line}`));
+      }
       if (fact.value === null) {
         return outcome('fail', 'a value read from your engine', answer, both(
           `Impossible de vérifier cette réponse pour l'instant : ${fact.missing}. Faites d'abord les tâches de l'exercice.`,

@@ -3,7 +3,7 @@ import { both, type Localized } from '../lab/text.js';
 import { normaliseImageId, normaliseText, parseDay, parsePorts, parseSize, parseYesNo } from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest'] as const;
 export type Matcher = (typeof MATCHERS)[number];
 
 /** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
@@ -34,7 +34,15 @@ export function matchesFact(matcher: Matcher, answer: string, value: NonNullable
       // The short form `docker images` prints (12 hex digits) or any longer prefix, up to the full ID.
       return /^[0-9a-f]{12,64}$/.test(given) && normaliseImageId(String(value)).startsWith(given);
     }
+    case 'digest':
+      // A content digest names one exact manifest: all 64 hex digits, the sha256: prefix optional.
+      return digestHex(answer) !== undefined && digestHex(answer) === digestHex(String(value));
   }
+}
+
+/** `sha256:ABC…` or `ABC…` (64 hex digits, quotes and spaces ignored) → the lowercase hex; else undefined. */
+function digestHex(text: string): string | undefined {
+  return text.trim().replace(/^["']|["']$/g, '').toLowerCase().match(/^(?:sha256:)?([0-9a-f]{64})$/)?.[1];
 }
 
 /** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */
@@ -55,6 +63,8 @@ export function answerFormatProblem(matcher: Matcher, answer: string): Localized
       return parseDay(answer) ? undefined : both('donnez une date comme 2024-01-15', 'answer with a date such as 2024-01-15');
     case 'image-id':
       return /^(sha256:)?[0-9a-f]{12,64}$/i.test(answer.trim()) ? undefined : both('donnez un IMAGE ID (12 caractères hexadécimaux ou plus)', 'answer with an image ID (12 hex digits or more)');
+    case 'digest':
+      return digestHex(answer) ? undefined : both('donnez le digest entier : sha256: suivi de 64 caractères hexadécimaux', 'give the whole digest: sha256: followed by 64 hex digits');
     default:
       return undefined;
   }

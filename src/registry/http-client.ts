@@ -1,37 +1,105 @@
-import type { RegistryClient, RegistryResponse } from './types.js';
+import { both } from '../lab/text.js';
+import { credentialPresence } from './docker-config.js';
+import { RegistryUnreachableError } from './errors.js';
+import type { RegistryClient, RegistryMethod, RegistryResponse } from './types.js';
+
+export { RegistryUnreachableError } from './errors.js';
 
 const REQUEST_TIMEOUT_MS = Number(process.env.TP7_REGISTRY_TIMEOUT_MS ?? 10_000);
+/** Docker Hub is asked only to tell whether 4.1 can be checked: an offline classroom should not wait long. */
+const HUB_TIMEOUT_MS = Number(process.env.TP7_DOCKER_HUB_TIMEOUT_MS ?? 5_000);
+/** Where Docker Hub's registry API answers; tests point it elsewhere (a closed port, a fake server). */
+const HUB_URL = process.env.TP7_DOCKER_HUB_URL ?? 'https://registry-1.docker.io';
 
-/** Thrown for transport failures (down, slow): probes turn it into an `error` result with this one line. */
-export class RegistryUnreachableError extends Error {}
+export interface RegistryClientOptions {
+  timeoutMs?: number;
+}
 
-/** A registry HTTP API client over plain HTTP (the course's registry on localhost:5000 has no TLS). */
-export function createRegistryClient(address: string): RegistryClient {
+type Transport = (url: string, init: { method: string; headers: Record<string, string> }) => Promise<{ response: Response; text: string }>;
+
+/** fetch with a time limit on the whole exchange (headers and body); transport failures become one line. */
+function transport(address: string, timeoutMs: number): Transport {
+  return async (url, init) => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await fetch(url, { ...init, signal, redirect: 'follow' });
+      const text = init.method === 'HEAD' ? '' : await response.text();
+      return { response, text };
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError' || signal.aborted) {
+        const seconds = timeoutMs / 1000;
+        throw new RegistryUnreachableError(both(
+          `le registre ${address} n'a pas répondu en ${seconds} s`,
+          `registry ${address} did not answer within ${seconds} s`,
+        ));
+      }
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new RegistryUnreachableError(both(`registre ${address} injoignable (${why})`, `registry ${address} unreachable (${why})`));
+    }
+  };
+}
+
+/** `Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a/b:pull"`. */
+export function parseBearerChallenge(header: string | undefined): Record<string, string> | undefined {
+  if (!header || !/^bearer\s/i.test(header)) return undefined;
+  const params: Record<string, string> = {};
+  for (const match of header.slice(7).matchAll(/([a-z_]+)="([^"]*)"/gi)) params[match[1]!.toLowerCase()] = match[2]!;
+  return params.realm ? params : undefined;
+}
+
+/** An anonymous token for the challenge's scope (public repositories on Docker Hub), or undefined. */
+async function anonymousToken(send: Transport, challenge: Record<string, string>): Promise<string | undefined> {
+  const url = new URL(challenge.realm!);
+  if (challenge.service) url.searchParams.set('service', challenge.service);
+  if (challenge.scope) url.searchParams.set('scope', challenge.scope);
+  const { response, text } = await send(url.toString(), { method: 'GET', headers: {} });
+  if (!response.ok) return undefined;
+  try {
+    const body = JSON.parse(text) as { token?: string; access_token?: string };
+    return body.token ?? body.access_token;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A registry HTTP API client. Plain HTTP unless the address names https:// (the course's registry on
+ * localhost:5000 has no TLS). A 401 with a Bearer challenge is retried once with an anonymous token, as the
+ * docker CLI does for public repositories; no credential is ever sent.
+ */
+export function createRegistryClient(address: string, options: RegistryClientOptions = {}): RegistryClient {
   const base = /^https?:\/\//.test(address) ? address.replace(/\/$/, '') : `http://${address}`;
+  const send = transport(address, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+  const tokens = new Map<string, Promise<string | undefined>>();
+  let hub: RegistryClient | undefined;
+
+  const request = async (method: RegistryMethod, path: string, accept: string[] = []): Promise<RegistryResponse> => {
+    const headers: Record<string, string> = accept.length ? { Accept: accept.join(', ') } : {};
+    let { response, text } = await send(`${base}${path}`, { method, headers });
+    const challenge = response.status === 401 ? parseBearerChallenge(response.headers.get('www-authenticate') ?? undefined) : undefined;
+    if (challenge) {
+      const key = `${challenge.realm} ${challenge.service ?? ''} ${challenge.scope ?? ''}`;
+      if (!tokens.has(key)) tokens.set(key, anonymousToken(send, challenge));
+      const token = await tokens.get(key);
+      if (token) ({ response, text } = await send(`${base}${path}`, { method, headers: { ...headers, Authorization: `Bearer ${token}` } }));
+    }
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: Object.fromEntries(response.headers), json, text };
+  };
+
   return {
     address,
-    async request(method, path, accept = []): Promise<RegistryResponse> {
-      let response: Response;
-      try {
-        response = await fetch(`${base}${path}`, {
-          method,
-          headers: accept.length ? { Accept: accept.join(', ') } : {},
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-          redirect: 'follow',
-        });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-        const why = cause === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : cause;
-        throw new RegistryUnreachableError(`registry ${address} unreachable (${why})`);
-      }
-      const text = method === 'HEAD' ? '' : await response.text();
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: response.status, headers: Object.fromEntries(response.headers), json, text };
+    request,
+    hub() {
+      hub ??= createRegistryClient(HUB_URL, { timeoutMs: HUB_TIMEOUT_MS });
+      return hub;
     },
+    credentials: (registry) => credentialPresence(registry),
   };
 }

@@ -8,8 +8,37 @@ export interface RegistryResponse {
   text: string;
 }
 
+export type RegistryMethod = 'GET' | 'HEAD' | 'DELETE';
+
+/**
+ * Which Docker credentials exist for one registry, read from the docker CLI's config.json. Only key names are
+ * looked at: never an `auth` value, a password or a token.
+ */
+export interface CredentialPresence {
+  /** The config file looked at: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
+  file: string;
+  /** False when the file does not exist. */
+  exists: boolean;
+  /** `auths` has an entry for the registry (written by `docker login`, with or without a credential store). */
+  loggedIn: boolean;
+  /** `credHelpers` names a helper for this registry. */
+  helper?: string;
+  /** `credsStore`: the default credential store, where `docker login` keeps the secret. */
+  store?: string;
+  /** Why the file could not be read (malformed JSON...). */
+  problem?: string;
+}
+
 export interface RegistryClient {
   /** host:port of the registry, e.g. localhost:5000. */
   readonly address: string;
-  request(method: 'GET' | 'HEAD' | 'DELETE', path: string, accept?: string[]): Promise<RegistryResponse>;
+  /**
+   * One HTTP request. `path` starts with /v2/ and may carry a query (a relative Link header is such a path).
+   * Throws RegistryUnreachableError when no answer comes; any HTTP answer, 4xx and 5xx included, is returned.
+   */
+  request(method: RegistryMethod, path: string, accept?: string[]): Promise<RegistryResponse>;
+  /** Docker Hub, reached the same way (anonymous bearer tokens). Optional: fakes without it cannot check 4.1. */
+  hub?(): RegistryClient;
+  /** Which credentials the docker CLI holds for a registry ("docker.io" for Docker Hub). Optional, as hub(). */
+  credentials?(registry: string): Promise<CredentialPresence>;
 }

@@ -60,7 +60,8 @@ export async function cleanupExercise(exerciseId: string): Promise<void> {
   const loaded = loadLab().exercises.find(({ exercise }) => exercise.id === exerciseId);
   if (!loaded) throw new Error(`no exercise ${exerciseId}`);
   const { containers, images, volumes } = loaded.exercise.resources;
-  if (containers.length) await docker('rm', '-f', ...containers);
+  // -v: anonymous volumes of the image (registry:2 declares one) go with their container.
+  if (containers.length) await docker('rm', '-fv', ...containers);
   for (const image of images) await docker('rmi', '-f', image);
   if (volumes.length) await docker('volume', 'rm', '-f', ...volumes);
 }

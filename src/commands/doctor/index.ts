@@ -17,7 +17,7 @@ interface Finding {
 
 /** Below this, `docker save` of a few images and their compressed copies (exercise 3) will not fit. */
 const MIN_FREE_BYTES = 2e9;
-const TOOLS = ['docker', 'curl', 'jq', 'gzip', 'bzip2', 'xz', 'tar'];
+const TOOLS = ['docker', 'curl', 'jq', 'gzip', 'bzip2', 'xz', 'zstd', 'tar'];
 
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {

@@ -1,0 +1,95 @@
+// The public shapes of the archive reader. A `docker save` archive is read as a stream and described by
+// metadata only (digests, sizes, optional entry lists): nothing is ever extracted.
+
+/** What the first bytes of a file say it is. */
+export type ContentKind = 'gzip' | 'bzip2' | 'xz' | 'zstd' | 'tar' | 'empty' | 'unknown';
+export type Compression = 'gzip' | 'bzip2' | 'xz' | 'zstd';
+export const COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'xz', 'zstd'];
+
+export interface LayerEntry {
+  path: string;
+  size: number;
+  type: 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
+  /** A `.wh.<name>` file: it deletes `path` (the name without `.wh.`) from the layers below. */
+  whiteout: boolean;
+  /** `.wh..wh..opq`: the directory `path` hides everything the layers below put in it. */
+  opaque: boolean;
+}
+
+export interface ArchiveLayer {
+  index: number;
+  /** sha256:<hex> of the uncompressed layer tar (what the image config lists in rootfs.diff_ids). */
+  diffId: string;
+  /** Uncompressed bytes. */
+  size: number;
+  /** How the blob is stored in the archive (containerd keeps layers compressed); 'none' for a plain tar. */
+  storedAs: Compression | 'none';
+  entries?: LayerEntry[];
+}
+
+export interface ImageConfig {
+  architecture?: string;
+  os?: string;
+  rootfs?: { diff_ids?: string[] };
+  history?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface ImageArchive {
+  layout: 'legacy' | 'oci' | 'containerd';
+  repoTags: string[];
+  /** sha256:<hex> of the raw config bytes: the image ID. */
+  configDigest: string;
+  config: ImageConfig;
+  layers: ArchiveLayer[];
+  /** The compression of the whole file, told from its content ('none' for a plain tar). */
+  compression: Compression | 'none';
+}
+
+/** A `docker export`: one flat root filesystem. */
+export interface ExportArchive {
+  compression: Compression | 'none';
+  entryCount: number;
+  hasDockerenv: boolean;
+  /** Top-level names (bin, etc, usr...), sorted. */
+  topLevel: string[];
+}
+
+export type ArchiveDescription =
+  | { kind: 'save'; images: ImageArchive[] }
+  | { kind: 'export'; export: ExportArchive };
+
+export type ArchiveVerdict =
+  | 'not-a-tar'
+  | 'truncated'
+  | 'corrupt'
+  | 'unsafe-path'
+  | 'too-large'
+  | 'not-a-save'
+  | 'export-not-save'
+  | 'unsupported-compression';
+
+/** Every way an archive can be refused: a verdict a probe can turn into a message, never a crash. */
+export class ArchiveError extends Error {
+  constructor(
+    readonly verdict: ArchiveVerdict,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ArchiveError';
+  }
+}
+
+export interface ReadOptions {
+  /** List the files of every layer (costs a tar parse per layer; needed for image analysis). */
+  listEntries?: boolean;
+  /** Called as input bytes are read (compressed bytes for a compressed file). */
+  onProgress?: (bytesRead: number) => void;
+  /**
+   * Cap on the bytes produced by decompression (whole file and compressed layers together). Default: the larger
+   * of 1 GiB and 20 × the bytes read so far, so a small bomb is stopped early and a real image is never refused.
+   */
+  maxUncompressedBytes?: number;
+  /** Cap on tar entries (archive and listed layers together). Default 1,000,000. */
+  maxEntries?: number;
+}

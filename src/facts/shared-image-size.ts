@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { shortId } from '../engine/attributes.js';
+import { ImageRef } from '../lab/ids.js';
+import type { FactKind } from './types.js';
+
+const schema = z
+  .strictObject({
+    kind: z.literal('shared-image-size'),
+    refs: z.array(ImageRef).min(1).describe('Tags that should all name one image'),
+  })
+  .describe('The disk size of the one image several tags name: what those tags cost together');
+type Spec = z.infer<typeof schema>;
+
+/**
+ * Tags are names, not copies: however many of them point to an image, the disk holds it once. The answer is
+ * only defined once the tags do share one image; until then the student is told to fix the tags first.
+ */
+export const sharedImageSizeFact: FactKind<Spec> = {
+  kind: 'shared-image-size',
+  schema,
+  async read(spec, { engine }) {
+    const images = await Promise.all(spec.refs.map((ref) => engine.inspectImage(ref)));
+    const missing = spec.refs.filter((_, i) => !images[i]);
+    if (missing.length) return { value: null, missing: `${missing.join(', ')} not on the engine` };
+    const ids = new Set(images.map((image) => image!.Id));
+    if (ids.size > 1) {
+      return { value: null, missing: `${spec.refs.join(', ')} point to ${ids.size} different images (${[...ids].map(shortId).join(', ')})` };
+    }
+    return { value: images[0]!.Size };
+  },
+};

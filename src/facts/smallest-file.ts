@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { FactKind } from './types.js';
+
+const schema = z
+  .strictObject({
+    kind: z.literal('smallest-file'),
+    files: z
+      .array(
+        z.strictObject({
+          path: z.string().min(1).describe('A file of the workdir'),
+          answer: z.string().min(1).describe('What the student answers when this file is the smallest (e.g. xz)'),
+        }),
+      )
+      .min(2)
+      .describe('The files compared, each with the answer that names it'),
+  })
+  .describe("Which of the student's files is the smallest on disk (sizes read from the workdir)");
+type Spec = z.infer<typeof schema>;
+
+export const smallestFileFact: FactKind<Spec> = {
+  kind: 'smallest-file',
+  schema,
+  async read(spec, { files }) {
+    const sizes = await Promise.all(spec.files.map(async (file) => ({ ...file, info: await files.stat(file.path) })));
+    const missing = sizes.filter((file) => !file.info?.isFile).map((file) => file.path);
+    if (missing.length) return { value: null, missing: `${missing.join(', ')} not in your working directory` };
+    const smallest = sizes.reduce((best, file) => (file.info!.size < best.info!.size ? file : best));
+    return { value: smallest.answer };
+  },
+};

@@ -1,0 +1,70 @@
+// Shared by the archive probes (image-archive, export-archive, backup-folder): read one of the student's
+// archives through the confined file access, with terminal progress, and phrase every verdict for a student.
+import { readArchive, sniffCompression, terminalProgress, ArchiveError, type ArchiveDescription, type ContentKind } from '../archive/index.js';
+import type { FileAccess } from '../files/types.js';
+import { both, type Localized } from '../lab/text.js';
+
+export type ArchiveRead =
+  | { found: false; reason: 'missing' | 'not-a-file' }
+  | { found: true; size: number; content: ContentKind; description: ArchiveDescription }
+  | { found: true; size: number; content: ContentKind; error: ArchiveError };
+
+/** Stats, sniffs and reads `path`; an archive the reader refuses becomes `error`, any other failure is thrown. */
+export async function readWorkdirArchive(files: FileAccess, path: string): Promise<ArchiveRead> {
+  const info = await files.stat(path);
+  if (!info) return { found: false, reason: 'missing' };
+  if (!info.isFile) return { found: false, reason: 'not-a-file' };
+  const content = await sniffCompression(files.open(path));
+  const progress = terminalProgress(path, info.size);
+  try {
+    const description = await readArchive(files.open(path), { onProgress: progress.onProgress });
+    return { found: true, size: info.size, content, description };
+  } catch (error) {
+    if (error instanceof ArchiveError) return { found: true, size: info.size, content, error };
+    throw error;
+  } finally {
+    progress.done();
+  }
+}
+
+export function contentName(content: ContentKind): string {
+  switch (content) {
+    case 'tar':
+      return 'tar (uncompressed)';
+    case 'empty':
+      return 'empty';
+    case 'unknown':
+      return 'unknown';
+    default:
+      return `${content}`;
+  }
+}
+
+export function missingMessage(path: string, reason: 'missing' | 'not-a-file'): Localized {
+  return reason === 'missing'
+    ? both(`${path} est introuvable dans votre dossier de travail.`, `${path} is not in your working directory.`)
+    : both(`${path} n'est pas un fichier.`, `${path} is not a file.`);
+}
+
+/** A refused archive, in words: what is wrong and what usually causes it. */
+export function verdictMessage(path: string, error: ArchiveError): Localized {
+  const detail = error.message;
+  switch (error.verdict) {
+    case 'not-a-tar':
+      return both(`${path} n'est pas une archive tar, ni une archive tar compressée (${detail}).`, `${path} is not a tar archive, nor a compressed one (${detail}).`);
+    case 'truncated':
+      return both(`${path} est tronqué : la commande qui l'a écrit a été interrompue ou le disque était plein (${detail}). Refaites-le.`, `${path} is truncated: the command that wrote it was interrupted or the disk was full (${detail}). Write it again.`);
+    case 'corrupt':
+      return both(`${path} est endommagé : docker load le refuserait (${detail}).`, `${path} is damaged: docker load would refuse it (${detail}).`);
+    case 'unsafe-path':
+      return both(`${path} contient des chemins qui sortent de l'archive : ce n'est pas une sauvegarde de Docker (${detail}).`, `${path} holds paths that lead out of the archive: Docker did not write it (${detail}).`);
+    case 'too-large':
+      return both(`${path} se décompresse en bien trop de données pour une image : lecture arrêtée (${detail}).`, `${path} decompresses to far too much data for an image: reading stopped (${detail}).`);
+    case 'not-a-save':
+      return both(`${path} est une archive tar, mais pas une sauvegarde docker save (${detail}).`, `${path} is a tar archive, but not a docker save (${detail}).`);
+    case 'export-not-save':
+      return both(`${path} est un export de conteneur (docker export : un système de fichiers à plat), pas une sauvegarde d'image (docker save).`, `${path} is a container export (docker export: one flat filesystem), not an image save (docker save).`);
+    case 'unsupported-compression':
+      return both(`${path} ne peut pas être décompressé ici (${detail}).`, `${path} cannot be decompressed here (${detail}).`);
+  }
+}

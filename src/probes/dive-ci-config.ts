@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { CiConfigError, parseCiRules } from '../analysis/rules.js';
+import { both } from '../lab/text.js';
+import { outcome, type Outcome, type ProbeKind } from './types.js';
+
+const schema = z
+  .strictObject({
+    kind: z.literal('dive-ci-config'),
+    path: z.string().min(1).default('.dive-ci.yml').describe('The CI rules file, relative to the workdir'),
+    minLowestEfficiency: z.number().min(0).max(1).optional().describe('rules.lowestEfficiency must be set to at least this'),
+  })
+  .describe("A .dive-ci.yml written in dive's own format (a `rules:` mapping), optionally demanding a minimum efficiency");
+type Spec = z.infer<typeof schema>;
+
+export const diveCiConfig: ProbeKind<Spec> = {
+  kind: 'dive-ci-config',
+  schema,
+  async run(spec, { files }): Promise<Outcome> {
+    const wanted = spec.minLowestEfficiency === undefined ? '' : ` with rules.lowestEfficiency >= ${spec.minLowestEfficiency}`;
+    const expected = `${spec.path} in dive's format${wanted}`;
+    const info = await files.stat(spec.path);
+    if (!info?.isFile) {
+      return outcome('fail', expected, `${spec.path} absent`, both(`${spec.path} est introuvable dans votre dossier de travail.`, `${spec.path} is not in your working directory.`));
+    }
+    let rules;
+    try {
+      rules = parseCiRules(await files.readText(spec.path), spec.path);
+    } catch (error) {
+      if (!(error instanceof CiConfigError)) throw error;
+      return outcome('fail', expected, error.message, both(`${spec.path} est illisible : ${error.message}.`, `${spec.path} cannot be used: ${error.message}.`));
+    }
+    if (rules.form === 'course-list') {
+      return outcome('fail', expected, 'list form (- name: … value: …)', both(
+        `${spec.path} suit la forme en liste du cours (« - name: … value: … ») : dive ne la lit pas et garderait ses valeurs par défaut. Écrivez les règles sous forme de clés de « rules: ».`,
+        `${spec.path} uses the course's list form ("- name: … value: …"): dive does not read it and would keep its defaults. Write the rules as keys under "rules:".`,
+      ));
+    }
+    const actual = rules.settings.map((setting) => `${setting.key}=${setting.value}`).join(', ');
+    if (rules.form === 'defaults') {
+      return outcome('fail', expected, 'no rules', both(
+        `${spec.path} n'a pas de clé « rules: » : dive appliquerait ses valeurs par défaut.`,
+        `${spec.path} has no "rules:" key: dive would apply its defaults.`,
+      ));
+    }
+    const efficiency = rules.settings.find((setting) => setting.key === 'lowestEfficiency')!;
+    if (spec.minLowestEfficiency !== undefined && !((efficiency.threshold ?? -1) >= spec.minLowestEfficiency)) {
+      return outcome('fail', expected, actual, both(
+        `${spec.path} : rules.lowestEfficiency vaut ${efficiency.value}, il faut au moins ${spec.minLowestEfficiency}.`,
+        `${spec.path}: rules.lowestEfficiency is ${efficiency.value}, at least ${spec.minLowestEfficiency} is required.`,
+      ));
+    }
+    return outcome('pass', expected, actual, both(`${spec.path} : ${actual}.`, `${spec.path}: ${actual}.`));
+  },
+};

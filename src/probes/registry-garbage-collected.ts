@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ImageRef } from '../lab/ids.js';
+import { both } from '../lab/text.js';
+import { blobExists, manifestDigest } from '../registry/api.js';
+import { pushedDigests } from './pushed-digests.js';
+import { guardRegistry } from './registry-guard.js';
+import { outcome, type ProbeKind } from './types.js';
+
+const schema = z
+  .strictObject({
+    kind: z.literal('registry-garbage-collected'),
+    image: ImageRef.describe('The local image that was pushed, then deleted from the registry'),
+    repository: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/).describe('Repository in the lab registry'),
+  })
+  .describe(
+    "The blobs of an image deleted from the lab registry were garbage-collected: its config blob (digest = image ID) is no longer served. The registry's blob cache keeps answering until it is restarted",
+  );
+type Spec = z.infer<typeof schema>;
+
+export const registryGarbageCollected: ProbeKind<Spec> = {
+  kind: 'registry-garbage-collected',
+  schema,
+  async run(spec, { engine, registry }) {
+    const ref = `${registry.address}/${spec.repository}`;
+    const expected = `${spec.image}'s blobs gone from ${ref}`;
+    const image = await engine.inspectImage(spec.image);
+    if (!image) {
+      return outcome('fail', expected, `${spec.image} absent`, both(`${spec.image} n'est pas sur votre moteur.`, `${spec.image} is not on your engine.`));
+    }
+    const digests = pushedDigests(image, registry.address, spec.repository);
+    if (!digests.length) {
+      return outcome('fail', expected, `${spec.image} never pushed to ${ref}`, both(
+        `${spec.image} n'a jamais été poussée vers ${ref} : il n'y a rien à nettoyer.`,
+        `${spec.image} was never pushed to ${ref}: there is nothing to collect.`,
+      ));
+    }
+    return guardRegistry(expected, async () => {
+      for (const digest of digests) {
+        if (await manifestDigest(registry, spec.repository, digest)) {
+          return outcome('fail', expected, `manifest ${digest} still in ${ref}`, both(
+            `Le manifeste de ${spec.image} est encore dans ${ref} : le ramasse-miettes ne libère que ce qu'aucun manifeste n'utilise. Supprimez d'abord le manifeste.`,
+            `${spec.image}'s manifest is still in ${ref}: garbage collection only frees what no manifest uses. Delete the manifest first.`,
+          ));
+        }
+      }
+      // The config blob's digest is the image ID: it belongs to this image alone, unlike shared base layers.
+      if (await blobExists(registry, spec.repository, image.Id)) {
+        return outcome('fail', expected, `blob ${image.Id.slice(0, 19)}… still served`, both(
+          `Le manifeste est supprimé, mais le registre sert encore les blobs de l'image (sa config ${image.Id.slice(7, 19)}…) : lancez le ramasse-miettes, puis redémarrez le registre (son cache se souvient des blobs effacés).`,
+          `The manifest is deleted, but the registry still serves the image's blobs (its config ${image.Id.slice(7, 19)}…): run the garbage collector, then restart the registry (its cache remembers deleted blobs).`,
+        ));
+      }
+      return outcome('pass', expected, `blob ${image.Id.slice(0, 19)}… gone`, both(
+        `Les blobs de ${spec.image} ont quitté le registre.`,
+        `${spec.image}'s blobs have left the registry.`,
+      ));
+    });
+  },
+};

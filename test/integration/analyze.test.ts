@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, newWorkdir, tp7, tp7Json } from './harness.js';
+
+// `tp7 analyze` on images built here with known bytes. Every expected figure is worked out by hand from dive's
+// definitions and the bytes written; the base's bytes (busybox from the mirror) are summed from `docker save`
+// with GNU tar, apart from the code under test.
+const suffix = randomBytes(4).toString('hex');
+const SINGLE = `tp7-test-analyze-single:${suffix}`;
+const DELETED = `tp7-test-analyze-deleted:${suffix}`;
+const TWICE = `tp7-test-analyze-twice:${suffix}`;
+const PAYLOAD = 12_345;
+const BIG = 300_000;
+const FIRST = 3_000;
+const SECOND = 5_000;
+
+let busyboxWasThere = false;
+/** Sum of the sizes of every entry of busybox's (single) layer. */
+let base = 0;
+
+async function build(name: string, files: Record<string, Buffer>, dockerfile: string): Promise<void> {
+  const dir = newWorkdir();
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  const result = await docker('build', '-q', '-t', name, dir);
+  if (result.exitCode !== 0) throw new Error(`docker build ${name}: ${result.stderr}`);
+}
+
+async function baseLayerBytes(image: string): Promise<number> {
+  const dir = newWorkdir();
+  const archive = join(dir, 'save.tar');
+  await execa('docker', ['save', '-o', archive, image]);
+  const manifest = JSON.parse((await execa('tar', ['-xOf', archive, 'manifest.json'])).stdout) as Array<{ Layers: string[] }>;
+  expect(manifest[0]!.Layers).toHaveLength(1);
+  const listing = await execa('sh', ['-c', `tar -xOf "$0" "$1" | tar -tvf -`, archive, manifest[0]!.Layers[0]!]);
+  // "-rwxr-xr-x 0/0 1982256 2024-01-01 00:00 ./bin/busybox": the third column is the entry's size.
+  return listing.stdout.split('\n').filter(Boolean).reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[2]), 0);
+}
+
+describe('tp7 analyze', () => {
+  beforeAll(async () => {
+    busyboxWasThere = (await docker('image', 'inspect', 'busybox')).exitCode === 0;
+    await build(SINGLE, { 'payload.bin': randomBytes(PAYLOAD) }, 'FROM scratch\nCOPY payload.bin /payload.bin\n');
+    await build(DELETED, { 'big.bin': randomBytes(BIG) }, 'FROM busybox\nCOPY big.bin /big.bin\nRUN rm /big.bin\n');
+    await build(TWICE, { 'a.bin': randomBytes(FIRST), 'b.bin': randomBytes(SECOND) }, 'FROM busybox\nCOPY a.bin /data/f\nCOPY b.bin /data/f\n');
+    base = await baseLayerBytes('busybox');
+  });
+  afterAll(async () => {
+    await docker('rmi', '-f', SINGLE, DELETED, TWICE);
+    if (!busyboxWasThere) await docker('rmi', 'busybox');
+  });
+
+  it('a single-layer image: efficiency 1, nothing wasted, rules pass (exit 0)', async () => {
+    const { run, json } = await tp7Json(['analyze', SINGLE], { workdir: newWorkdir() });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toBe(''); // no progress line without a terminal
+    expect(json).toMatchObject({ image: SINGLE, size: PAYLOAD, userSize: 0, efficiency: 1, wastedBytes: 0, userWastedPercent: 0, wastedPaths: [], pass: true });
+    expect(json.layers).toHaveLength(1);
+    expect(json.layers[0]).toMatchObject({ instruction: 'COPY', size: PAYLOAD, added: { count: 1, bytes: PAYLOAD }, removed: { count: 0, bytes: 0 } });
+    expect(json.rules).toMatchObject({ source: 'defaults', form: 'defaults' });
+  });
+
+  it('a file added then deleted: all its bytes are waste, the whiteout weighs 0', async () => {
+    const { run, json } = await tp7Json(['analyze', DELETED], { workdir: newWorkdir() });
+    expect(base).toBeGreaterThan(0);
+    expect(json.layers.map((layer: { instruction: string }) => layer.instruction)).toEqual(['IMPORT', 'COPY', 'RUN']);
+    expect(json.size).toBe(base + BIG);
+    expect(json.userSize).toBe(BIG);
+    expect(json.efficiency).toBeCloseTo(base / (base + BIG), 12);
+    expect(json.wastedBytes).toBe(BIG);
+    expect(json.userWastedPercent).toBe(1);
+    expect(json.wastedPaths).toEqual([{ path: '/big.bin', count: 2, cumulativeSize: BIG, layers: [1, 2] }]);
+    expect(json.layers[2]).toMatchObject({ size: 0, removed: { count: 1, bytes: BIG } });
+    // dive's default highestUserWastedPercent (0.1) fails: exit 1.
+    expect(run.exitCode).toBe(1);
+    expect(json.rules.results.find((rule: { key: string }) => rule.key === 'highestUserWastedPercent')).toMatchObject({ status: 'fail', actual: 1 });
+  });
+
+  it('the same file written in two layers: both copies are waste, the smaller is the minimum', async () => {
+    const { json } = await tp7Json(['analyze', TWICE], { workdir: newWorkdir() });
+    expect(json.efficiency).toBeCloseTo((base + FIRST) / (base + FIRST + SECOND), 12);
+    expect(json.wastedBytes).toBe(FIRST + SECOND);
+    expect(json.userSize).toBe(FIRST + SECOND);
+    expect(json.userWastedPercent).toBe(1);
+    expect(json.layers[1]).toMatchObject({ added: { count: 1, bytes: FIRST } });
+    expect(json.layers[2]).toMatchObject({ changed: { count: 1, bytes: SECOND } });
+  });
+
+  it('prints the analysis as text, the wasted path and the verdict', async () => {
+    const run = await tp7(['analyze', DELETED], { workdir: newWorkdir() });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`Efficiency: ${Number(((100 * base) / (base + BIG)).toFixed(1))} %`);
+    expect(run.stdout).toMatch(/300 kB {2}2 layers {2}\/big\.bin/);
+    expect(run.stdout).toContain('FAIL highestUserWastedPercent');
+    expect(run.stdout).toMatch(/Result: FAIL$/);
+  });
+
+  it('reads .dive-ci.yml from the workdir, failing only when strictly over a threshold', async () => {
+    const workdir = newWorkdir();
+    writeFileSync(join(workdir, '.dive-ci.yml'), `rules:\n  lowestEfficiency: 0.5\n  highestWastedBytes: ${BIG}\n  highestUserWastedPercent: disabled\n`);
+    const exact = await tp7Json(['analyze', DELETED], { workdir });
+    expect(exact.run.exitCode).toBe(0);
+    expect(exact.json.rules.source).toBe('.dive-ci.yml');
+    writeFileSync(join(workdir, '.dive-ci.yml'), `rules:\n  lowestEfficiency: 0.5\n  highestWastedBytes: ${BIG - 1}\n  highestUserWastedPercent: disabled\n`);
+    const over = await tp7Json(['analyze', DELETED], { workdir });
+    expect(over.run.exitCode).toBe(1);
+    expect(over.json.rules.results.map((rule: { status: string }) => rule.status)).toEqual(['pass', 'fail', 'disabled']);
+    // A key left out keeps dive's default: lowestEfficiency 0.9 fails this image.
+    writeFileSync(join(workdir, '.dive-ci.yml'), 'rules:\n  highestUserWastedPercent: disabled\n');
+    const defaults = await tp7Json(['analyze', DELETED], { workdir });
+    expect(defaults.json.rules.results[0]).toMatchObject({ key: 'lowestEfficiency', value: '0.9', status: 'fail' });
+  });
+
+  it("accepts the course's list form given with --ci-config, with a note and fatal: false as a warning", async () => {
+    const workdir = newWorkdir();
+    const file = join(workdir, 'course-rules.yml');
+    writeFileSync(file, 'rules:\n  - name: efficiency\n    fatal: false\n    value: 0.95\n\n  - name: size\n    fatal: true\n    value: 100MB\n');
+    const text = await tp7(['analyze', DELETED, '--ci-config', file], { workdir });
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain("this file uses the course's list form");
+    expect(text.stdout).toContain('WARN lowestEfficiency');
+    expect(text.stdout).toContain('PASS highestImageSize');
+    writeFileSync(file, 'rules:\n  - name: size\n    value: 100kB\n');
+    expect((await tp7(['analyze', DELETED, '--ci-config', file], { workdir })).exitCode).toBe(1);
+  });
+
+  it('refuses rules it cannot read and images that do not exist (exit 2)', async () => {
+    const workdir = newWorkdir();
+    writeFileSync(join(workdir, '.dive-ci.yml'), 'rules:\n  lowestEfficiency: ninety\n');
+    const bad = await tp7(['analyze', SINGLE], { workdir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('invalid CI rules: .dive-ci.yml: rules.lowestEfficiency: "ninety" is not a number such as 0.9');
+    const missing = await tp7(['analyze', `tp7-test-analyze-missing:${suffix}`], { workdir: newWorkdir() });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain(`no image "tp7-test-analyze-missing:${suffix}" on the engine`);
+    expect((await tp7(['analyze'], { workdir: newWorkdir() })).exitCode).toBe(2);
+  });
+});

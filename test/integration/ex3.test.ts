@@ -1,0 +1,188 @@
+import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readArchive, readImageArchive } from '../../src/archive/index.js';
+import { connectEngine } from '../../src/engine/dockerode-client.js';
+import { compress, imageFromSave, ociSave } from '../fixtures/archives/build.js';
+import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, type Run } from './harness.js';
+
+type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
+
+async function ok(run: Promise<Run>): Promise<Run> {
+  const result = await run;
+  if (result.exitCode !== 0) throw new Error(`command failed (${result.exitCode}): ${result.stderr}`);
+  return result;
+}
+
+/** A shell pipeline in the workdir, as the student types it (docker save | gzip > file). */
+async function sh(workdir: string, command: string): Promise<void> {
+  const result = await execa('bash', ['-c', `set -euo pipefail; ${command}`], { cwd: workdir, reject: false });
+  if (result.exitCode !== 0) throw new Error(`${command} failed: ${result.stderr}`);
+}
+
+async function skopeoCopy(from: string, to: string): Promise<void> {
+  const result = await execa('skopeo', ['--insecure-policy', 'copy', from, to], { reject: false });
+  if (result.exitCode !== 0) throw new Error(`skopeo copy ${from} ${to} failed: ${result.stderr}`);
+}
+
+async function checkEx3(workdir: string): Promise<Checks> {
+  const run = await tp7(['check', 'ex3', '--json'], { workdir });
+  if (!run.stdout.startsWith('{')) throw new Error(`tp7 check ex3 printed no report (${run.exitCode}): ${run.stderr}`);
+  return checksOf(JSON.parse(run.stdout), 'ex3');
+}
+
+async function engineTruth(ref: string): Promise<{ id: string; layers: string[] }> {
+  const inspect = JSON.parse((await ok(docker('image', 'inspect', ref))).stdout)[0];
+  return { id: inspect.Id, layers: inspect.RootFS.Layers };
+}
+
+// Exercise 3 on the real engine: red before the work, each near miss with its own message, green after
+// solutions/ex3/solve.sh; and the archive reader against what the real engine (and skopeo) write.
+describe('ex3: saving and loading images', () => {
+  beforeAll(() => cleanupExercise('ex3'));
+  afterAll(async () => {
+    await docker('rmi', 'nginx:latest'); // pulled by a near miss below, not by the exercise
+    await cleanupExercise('ex3');
+  });
+
+  it('fails every check before the work', async () => {
+    const { run, json } = await tp7Json(['check', 'ex3'], { workdir: newWorkdir() });
+    expect(run.exitCode).toBe(1);
+    const checks = checksOf(json, 'ex3');
+    expect(Object.values(checks).every((check) => check.status === 'fail')).toBe(true);
+    expect(checks['save-nginx']!.message).toContain('nginx-save.tar is not in your working directory');
+    expect(checks['backup-script']!.message).toContain('The script backup-images.sh is not in your working directory');
+    expect(json.score.earned).toBe(0);
+  });
+
+  it('near misses: another image saved, save and export swapped, wrong compression, a cut file', async () => {
+    await ok(docker('pull', 'nginx:alpine'));
+    await ok(docker('pull', 'nginx:latest'));
+    await ok(docker('run', '-d', '--name', 'tp7-ex3-web', 'nginx:alpine'));
+    const workdir = newWorkdir();
+    await sh(workdir, 'docker save nginx:latest -o nginx-save.tar');
+    await sh(workdir, 'docker save nginx:alpine -o container-export.tar');
+    await sh(workdir, 'docker save nginx:alpine | bzip2 > nginx-alpine.tar.gz');
+    await sh(workdir, 'docker export tp7-ex3-web | bzip2 > nginx-alpine.tar.bz2');
+    await sh(workdir, 'docker save nginx:alpine | xz -1 > nginx-alpine.tar.xz && truncate -s 100000 nginx-alpine.tar.xz');
+    const checks = await checkEx3(workdir);
+    const latest = (await engineTruth('nginx:latest')).id.slice(7, 19);
+    expect(checks['save-nginx']!.message).toMatch(new RegExp(`nginx-save.tar holds image ${latest} \\(nginx:latest\\), not nginx:alpine`));
+    expect(checks['export-container']!.message).toContain('container-export.tar is an image save (docker save of nginx:alpine');
+    expect(checks['save-gzip']!.message).toContain('By its content, nginx-alpine.tar.gz is bzip2-compressed, not gzip');
+    expect(checks['save-bzip2']!.message).toContain('nginx-alpine.tar.bz2 is a container export');
+    expect(checks['save-xz']!.message).toContain('nginx-alpine.tar.xz is truncated');
+    for (const id of ['save-nginx', 'export-container', 'save-gzip', 'save-bzip2', 'save-xz']) expect(checks[id]!.status).toBe('fail');
+  });
+
+  it('near misses: a save by image ID (no tag), a plain tar offered as gzip', async () => {
+    const workdir = newWorkdir();
+    const { id } = await engineTruth('nginx:alpine');
+    await sh(workdir, `docker save ${id} -o nginx-save.tar`);
+    await sh(workdir, 'docker save nginx:alpine -o nginx-alpine.tar.gz');
+    const checks = await checkEx3(workdir);
+    expect(checks['save-nginx']!.message).toContain('holds the right image, but without the name nginx:alpine');
+    expect(checks['save-gzip']!.message).toContain('nginx-alpine.tar.gz is an uncompressed tar, not gzip');
+  });
+
+  it('near misses of the backup folder: no index, an image left out, a missing or wrong archive', async () => {
+    const workdir = newWorkdir();
+    writeFileSync(join(workdir, 'backup-images.sh'), '#!/bin/bash\n');
+    let checks = await checkEx3(workdir);
+    expect(checks['backup-script']!.message).toContain('No images_<date>.txt index in docker-backups');
+
+    const dir = join(workdir, 'docker-backups');
+    mkdirSync(dir);
+    await ok(docker('tag', 'nginx:alpine', 'localhost/mon-site:1.0'));
+    writeFileSync(join(dir, 'images_20240101-000000.txt'), 'localhost/mon-site:1.0\n');
+    checks = await checkEx3(workdir);
+    expect(checks['backup-script']!.message).toContain('images_20240101-000000.txt does not list localhost/mon-site:2.0');
+
+    await ok(docker('commit', 'tp7-ex3-web', 'localhost/mon-site:2.0'));
+    writeFileSync(join(dir, 'images_20240102-000000.txt'), 'localhost/mon-site:1.0\nlocalhost/mon-site:2.0\n');
+    await sh(workdir, 'docker save localhost/mon-site:2.0 | xz > docker-backups/localhost_mon-site_1.0_20240102-000000.tar.gz');
+    checks = await checkEx3(workdir);
+    const message = checks['backup-script']!.message;
+    expect(message).toContain('The 20240102-000000 backup is incomplete');
+    expect(message).toContain('docker-backups/localhost_mon-site_1.0_20240102-000000.tar.gz is not gzip-compressed (content: xz)');
+    expect(message).toContain('docker-backups/localhost_mon-site_2.0_20240102-000000.tar.gz is missing');
+
+    await sh(workdir, 'docker save localhost/mon-site:2.0 | gzip > docker-backups/localhost_mon-site_1.0_20240102-000000.tar.gz');
+    await sh(workdir, 'docker save localhost/mon-site:2.0 | gzip > docker-backups/localhost_mon-site_2.0_20240102-000000.tar.gz');
+    checks = await checkEx3(workdir);
+    expect(checks['backup-script']!.message).toContain('localhost_mon-site_1.0_20240102-000000.tar.gz does not hold localhost/mon-site:1.0 (it holds: localhost/mon-site:2.0)');
+  });
+
+  it('passes every check after the reference solution, and leaves no container behind', async () => {
+    await cleanupExercise('ex3');
+    const workdir = newWorkdir();
+    await runSolution('ex3', workdir);
+    const { run, json } = await tp7Json(['check', 'ex3'], { workdir });
+    const failing = Object.values(checksOf(json, 'ex3')).filter((check) => check.status !== 'pass');
+    expect(failing).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(json.score.percent).toBe(100);
+    expect((await docker('container', 'inspect', 'tp7-ex3-web')).exitCode).not.toBe(0);
+    const text = await tp7(['check', 'ex3'], { workdir });
+    expect(text.stdout).toMatch(/Score: (\d+)\/\1 \(100 %\)/);
+  });
+});
+
+describe('the archive reader on what the real engine writes', () => {
+  let save: Buffer;
+  let truth: { id: string; layers: string[] };
+  beforeAll(async () => {
+    await ok(docker('pull', 'nginx:alpine'));
+    truth = await engineTruth('nginx:alpine');
+    const dir = newWorkdir();
+    await ok(docker('save', 'nginx:alpine', '-o', join(dir, 'save.tar')));
+    save = readFileSync(join(dir, 'save.tar'));
+  });
+  afterAll(() => cleanupExercise('ex3'));
+
+  it('reads the legacy layout of the 20.10 engine: image ID and diff_ids match the engine', async () => {
+    const archive = await readImageArchive(Readable.from([save]));
+    expect(archive).toMatchObject({ layout: 'legacy', configDigest: truth.id, repoTags: ['nginx:alpine'] });
+    expect(archive.layers.map((layer) => layer.diffId)).toEqual(truth.layers);
+  });
+
+  it('reads the engine stream of saveImage, listing layer files (what image analysis uses)', async () => {
+    const engine = await connectEngine();
+    const stream = await engine.saveImage('nginx:alpine');
+    const archive = await readImageArchive(stream!, { listEntries: true });
+    expect(archive.configDigest).toBe(truth.id);
+    const paths = archive.layers.flatMap((layer) => layer.entries!.map((entry) => entry.path));
+    expect(paths).toContain('usr/share/nginx/html/index.html');
+    expect(await engine.saveImage('tp7-no-such-image:never')).toBeNull();
+  });
+
+  it('reads the OCI (engine 25+) and containerd layouts built from the real save', async () => {
+    const image = await imageFromSave(save);
+    for (const [options, layout] of [[{}, 'oci'], [{ compressLayers: 'gzip' as const }, 'containerd'], [{ compressLayers: 'zstd' as const }, 'containerd']] as const) {
+      const archive = await readImageArchive(Readable.from([await ociSave(image, options)]));
+      expect(archive.layout).toBe(layout);
+      expect(archive.configDigest).toBe(truth.id);
+      expect(archive.layers.map((layer) => layer.diffId)).toEqual(truth.layers);
+    }
+  });
+
+  it('reads what skopeo writes: docker-archive is a save, oci-archive has no manifest.json', async () => {
+    const dir = newWorkdir();
+    writeFileSync(join(dir, 'save.tar'), save);
+    await skopeoCopy(`docker-archive:${dir}/save.tar`, `docker-archive:${dir}/copy.tar:nginx:alpine`);
+    const copy = await readImageArchive(createReadStream(join(dir, 'copy.tar')));
+    expect(copy.configDigest).toBe(truth.id);
+    expect(copy.layers.map((layer) => layer.diffId)).toEqual(truth.layers);
+    await skopeoCopy(`docker-archive:${dir}/save.tar`, `oci-archive:${dir}/oci.tar:alpine`);
+    await expect(readArchive(createReadStream(join(dir, 'oci.tar')))).rejects.toMatchObject({ verdict: 'not-a-save' });
+  });
+
+  it('reads the save compressed by every tool the course uses', async () => {
+    for (const format of ['gzip', 'bzip2', 'xz', 'zstd'] as const) {
+      const archive = await readImageArchive(Readable.from([compress(save, format)]));
+      expect([format, archive.configDigest]).toEqual([format, truth.id]);
+    }
+  });
+});

@@ -1,0 +1,274 @@
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listRepositories, listTags, registryContents } from '../../src/registry/api.js';
+import { createRegistryClient } from '../../src/registry/http-client.js';
+import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, type Run } from './harness.js';
+
+// Exercise 4 on the real engine and a real registry:2 (distribution 2.8) on port 5000: red before the work,
+// the near misses of the brief each with its own message, green after the reference solution. Docker Hub is
+// pointed at a closed local port, so its checks are skipped the same way on every machine.
+
+const REGISTRY = 'localhost:5000';
+const API = `http://${REGISTRY}/v2`;
+const HUB_USER = 'tp7student';
+const HUB_TAGS = ['v1.0', 'v1.0.1', 'latest', 'stable'];
+const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
+let env: Record<string, string>;
+
+type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
+
+async function ok(run: Promise<Run>): Promise<Run> {
+  const result = await run;
+  if (result.exitCode !== 0) throw new Error(`docker failed (${result.exitCode}): ${result.stderr}`);
+  return result;
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function checkEx4(workdir = newWorkdir(), extraEnv: Record<string, string> = {}): Promise<{ checks: Checks; json: any }> {
+  const { json } = await tp7Json(['check', 'ex4'], { workdir, env: { ...env, ...extraEnv } });
+  return { checks: checksOf(json, 'ex4'), json };
+}
+
+async function waitRegistry(): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      if ((await fetch(`${API}/`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('registry did not start');
+}
+
+async function digestOf(repository: string, tag: string): Promise<string> {
+  const response = await fetch(`${API}/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { Accept: SCHEMA2 } });
+  return response.headers.get('docker-content-digest')!;
+}
+
+/** The production-ready registry of the course, with a config.yml written in `dir` (optionally altered). */
+async function productionRegistry(dir: string, options: { namedVolume?: boolean; config?: (yaml: string) => string } = {}): Promise<void> {
+  const yaml = [
+    'version: 0.1',
+    'log:\n  fields:\n    service: registry',
+    'storage:\n  cache:\n    blobdescriptor: inmemory\n  filesystem:\n    rootdirectory: /var/lib/registry\n  delete:\n    enabled: true',
+    'http:\n  addr: :5000\n  headers:\n    X-Content-Type-Options: [nosniff]',
+    'health:\n  storagedriver:\n    enabled: true\n    interval: 10s\n    threshold: 3',
+  ].join('\n');
+  writeFileSync(join(dir, 'config.yml'), `${(options.config ?? ((text) => text))(yaml)}\n`);
+  const volume = options.namedVolume === false ? [] : ['-v', 'registry-data:/var/lib/registry'];
+  await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', '--restart=always', ...volume,
+    '-v', `${join(dir, 'config.yml')}:/etc/docker/registry/config.yml:ro`, '-e', 'REGISTRY_HTTP_SECRET=tp7-test-secret', 'registry:2'));
+  await waitRegistry();
+}
+
+/** Everything this file may have made: the exercise's resources, the anonymous volumes of registry:2, the Hub tags. */
+async function cleanup(): Promise<void> {
+  await docker('rm', '-fv', 'registry');
+  await cleanupExercise('ex4');
+  for (const tag of HUB_TAGS) await docker('rmi', `${HUB_USER}/mon-nginx:${tag}`);
+  await docker('rmi', 'busybox:latest', `${REGISTRY}/busybox:tmp`);
+}
+
+describe('ex4: Docker registries', () => {
+  beforeAll(async () => {
+    // Docker Hub on a port nobody listens to, and a docker config without any login.
+    env = { TP7_DOCKER_HUB_URL: `http://127.0.0.1:${await closedPort()}`, DOCKER_CONFIG: newWorkdir() };
+    await cleanup();
+  });
+  afterAll(async () => {
+    await cleanup();
+    // Port 5000 is free again for whoever comes next.
+    await expect(fetch(`${API}/`)).rejects.toThrow();
+  });
+
+  it('fails (or errs, with one line) before the work, and skips the Docker Hub checks with their reason', async () => {
+    const { checks, json } = await checkEx4();
+    expect(checks['hub-tags']).toMatchObject({ status: 'fail', message: expect.stringContaining('No <user>/mon-nginx image on your engine') });
+    expect(checks['hub-login']!.status).toBe('skip');
+    expect(checks['hub-login']!.message).toMatch(/^Not checked: registry http:\/\/127\.0\.0\.1:\d+ unreachable \(ECONNREFUSED\)\. Logging in/);
+    expect(checks['hub-published']!.status).toBe('skip');
+    expect(checks['hub-published']!.message).toContain('checked once Docker Hub can be reached');
+    expect(checks['registry-running']!.message).toContain('No container named registry');
+    for (const id of ['registry-nosniff', 'registry-delete', 'pushed-nginx', 'pushed-alpine']) {
+      expect(checks[id]!.status).toBe('error');
+      expect(checks[id]!.message).toMatch(/^Could not check: registry localhost:5000 unreachable \(ECONNREFUSED\)\. Hint: tp7 hint ex4$/);
+    }
+    expect(checks['old-deleted']!.message).toContain('nginx:1.25 is not on your engine');
+    expect(checks['maintenance-script']!.message).toContain('registry-maintenance.sh is not in your working folder');
+    expect(Object.values(checks).filter((check) => check.status === 'pass')).toEqual([]);
+    // Skips are not counted as possible points.
+    const exercise = json.exercises.find((candidate: { id: string }) => candidate.id === 'ex4');
+    expect(exercise.earned).toBe(0);
+    expect(exercise.possible).toBe(Object.keys(checks).length - 2);
+  });
+
+  it('reads a Docker Hub login from the config keys only, offline too, never printing the secret', async () => {
+    const dir = newWorkdir();
+    const secret = Buffer.from(`${HUB_USER}:dckr_pat_not-a-real-token`).toString('base64');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth: secret } } }));
+    const { run, json } = await tp7Json(['check', 'ex4'], { workdir: newWorkdir(), env: { ...env, DOCKER_CONFIG: dir } });
+    expect(checksOf(json, 'ex4')['hub-login']).toMatchObject({ status: 'pass', message: expect.stringContaining(`secret encoded in ${join(dir, 'config.json')}`) });
+    expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it('near miss: the basic registry (deletion disabled, an anonymous volume, no config, no secret, no restart)', async () => {
+    await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', 'registry:2'));
+    await waitRegistry();
+    const { checks } = await checkEx4();
+    expect(checks['registry-running']!.status).toBe('pass');
+    expect(checks['registry-restart']!.message).toContain('has the restart policy "no", not "always"');
+    expect(checks['registry-volume']!.message).toMatch(/\/var\/lib\/registry is an anonymous volume \([0-9a-f]{12}…\)/);
+    expect(checks['registry-config']!.message).toContain('Nothing is mounted at /etc/docker/registry/config.yml');
+    expect(checks['registry-secret']!.message).toContain('has no REGISTRY_HTTP_SECRET variable');
+    expect(checks['registry-delete']).toMatchObject({ status: 'fail', actual: 'deletion disabled (DELETE answered HTTP 405 UNSUPPORTED)' });
+    expect(checks['registry-delete']!.message).toContain('The registry refuses deletions (HTTP 405 UNSUPPORTED)');
+    // The image's default configuration already sends the header: this one passes on the basic registry.
+    expect(checks['registry-nosniff']!.status).toBe('pass');
+    expect(checks['pushed-nginx']!.message).toBe('Registry localhost:5000 has no nginx repository (it is empty). Hint: tp7 hint ex4');
+    await docker('rm', '-fv', 'registry');
+  });
+
+  it('near miss: the production registry without its named volume, and a config without the header', async () => {
+    const dir = newWorkdir();
+    await productionRegistry(dir, { namedVolume: false, config: (yaml) => yaml.replace('  headers:\n    X-Content-Type-Options: [nosniff]\n', '') });
+    const { checks } = await checkEx4(dir);
+    expect(checks['registry-volume']!.status).toBe('fail');
+    expect(checks['registry-volume']!.message).toContain('made because no -v named one');
+    expect(checks['registry-nosniff']).toMatchObject({ status: 'fail', actual: 'no X-Content-Type-Options header' });
+    for (const id of ['registry-running', 'registry-restart', 'registry-config', 'registry-secret', 'registry-delete']) expect(checks[id]!.status).toBe('pass');
+    // Never the secret's value.
+    expect(JSON.stringify(checks)).not.toContain('tp7-test-secret');
+    await docker('rm', '-fv', 'registry');
+  });
+
+  it('a registry answering 500, malformed JSON or nothing in time gives one-line errors, never a crash', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const behaviours: Record<string, (response: import('node:http').ServerResponse) => void> = {
+      failing: (response) => response.writeHead(500, { 'Content-Type': 'text/plain' }).end('boom\nstack trace'),
+      malformed: (response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"repositories": ['),
+      slow: () => undefined,
+    };
+    for (const [name, behaviour] of Object.entries(behaviours)) {
+      const server = createHttpServer((_request, response) => behaviour(response));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = `127.0.0.1:${(server.address() as { port: number }).port}`;
+      try {
+        const workdir = newWorkdir();
+        const { run, json } = await tp7Json(['check', 'ex4', '--registry', address], { workdir, env: { ...env, TP7_REGISTRY_TIMEOUT_MS: '300' } });
+        expect(run.exitCode, name).toBe(1);
+        const checks = checksOf(json, 'ex4');
+        // /v2/ answering 200 is enough to read a header: only the checks that need the body or a DELETE err then.
+        const erring = name === 'malformed' ? ['registry-delete', 'pushed-nginx', 'pushed-alpine'] : ['registry-nosniff', 'registry-delete', 'pushed-nginx', 'pushed-alpine'];
+        for (const id of erring) {
+          expect(checks[id]!.status, `${name} ${id}`).toBe('error');
+          expect(checks[id]!.message, `${name} ${id}`).toMatch(/^Could not check: [^\n]+\. Hint: tp7 hint ex4$/);
+        }
+        const answered = await tp7(['answer', 'ex4', 'nginx-alpine-digest', `sha256:${'a'.repeat(64)}`, '--registry', address], { workdir, env: { ...env, TP7_REGISTRY_TIMEOUT_MS: '300' } });
+        expect(answered.stderr, name).not.toContain('internal error');
+        expect(answered.stdout, name).toContain('cannot be checked yet');
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+  });
+
+  let workdir: string;
+  it('passes every check after the reference solution; the Docker Hub checks stay skipped offline', async () => {
+    workdir = newWorkdir();
+    await runSolution('ex4', workdir);
+    const { checks, json } = await checkEx4(workdir);
+    const notPassed = Object.entries(checks).filter(([, check]) => check.status !== 'pass').map(([id, check]) => [id, check.status]);
+    expect(notPassed).toEqual([['hub-login', 'skip'], ['hub-published', 'skip']]);
+    expect(checks['hub-tags']!.actual).toContain(`${HUB_USER}/mon-nginx`);
+    expect(json.score.percent).toBe(100);
+    const text = await tp7(['check', 'ex4'], { workdir, env });
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/Score: (\d+)\/\1 \(100 %\)/);
+  });
+
+  it('reads the real registry page by page, and what it holds', async () => {
+    const registry = createRegistryClient(REGISTRY);
+    expect(await listRepositories(registry, 1)).toEqual(['alpine', 'nginx']);
+    expect(await listTags(registry, 'nginx')).toEqual({ found: true, tags: expect.arrayContaining(['alpine', '1.0']) });
+    const contents = await registryContents(registry);
+    const nginx = contents.find((entry) => entry.repository === 'nginx')!;
+    expect(nginx.tags.map((tag) => tag.tag).sort()).toEqual(['1.0', 'alpine']);
+    expect(nginx.tags[0]!.created).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('near miss: a maintenance script that prints stale data', async () => {
+    const stale = [
+      '#!/bin/bash',
+      'echo "Repository: alpine"; echo "  - 3.19 (created: 2024-01-27)"',
+      'echo "Repository: nginx"; for tag in alpine 1.0 old; do echo "  - $tag (created: 2024-02-14)"; done',
+    ].join('\n');
+    const dir = newWorkdir();
+    writeFileSync(join(dir, 'registry-maintenance.sh'), `${stale}\n`);
+    const { checks } = await checkEx4(dir);
+    expect(checks['maintenance-script']!.status).toBe('fail');
+    // The dates are those of the stand-ins, not the ones hard-coded: the first wrong line is reported.
+    expect(checks['maintenance-script']!.message).toContain('No line gives alpine:3.19 with its creation date');
+    const created = (await registryContents(createRegistryClient(REGISTRY))).flatMap((entry) => entry.tags.map((tag) => [entry.repository, tag.tag, tag.created!.slice(0, 10)]));
+    const withRealDates = ['#!/bin/bash', ...created.map(([repo, tag, day]) => `echo "${repo} ${tag} ${day}"`), 'echo "nginx old 2024-02-14"'].join('\n');
+    writeFileSync(join(dir, 'registry-maintenance.sh'), `${withRealDates}\n`);
+    const again = (await checkEx4(dir)).checks['maintenance-script']!;
+    expect(again.message).toBe('The output lists nginx:old, which the registry no longer holds: the script prints stale data. Hint: tp7 hint ex4');
+  });
+
+  it('a repository whose every tag was deleted ("tags": null) is handled by the checks and the solution script', async () => {
+    await ok(docker('pull', 'busybox:latest'));
+    await ok(docker('tag', 'busybox:latest', `${REGISTRY}/busybox:tmp`));
+    await ok(docker('push', `${REGISTRY}/busybox:tmp`));
+    const deleted = await fetch(`${API}/busybox/manifests/${await digestOf('busybox', 'tmp')}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
+    expect(await (await fetch(`${API}/busybox/tags/list`)).json()).toEqual({ name: 'busybox', tags: null });
+    const { checks } = await checkEx4(workdir);
+    expect(checks['maintenance-script']!.status).toBe('pass');
+    expect(checks['pushed-nginx']!.status).toBe('pass');
+  });
+
+  it('the digest question: the schema1 digest curl gets without Accept is refused, the schema2 one accepted', async () => {
+    const plain = (await fetch(`${API}/nginx/manifests/alpine`, { method: 'HEAD' })).headers.get('docker-content-digest')!;
+    const schema2 = await digestOf('nginx', 'alpine');
+    expect(plain).not.toBe(schema2);
+    const dir = newWorkdir();
+    const wrong = await tp7(['answer', 'ex4', 'nginx-alpine-digest', plain], { workdir: dir, env });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout).toContain('Wrong answer');
+    const short = await tp7(['answer', 'ex4', 'nginx-alpine-digest', schema2.slice(0, 19)], { workdir: dir, env });
+    expect(short.stdout).toContain('give the whole digest');
+    expect((await tp7(['answer', 'ex4', 'nginx-alpine-digest', schema2.slice(7)], { workdir: dir, env })).exitCode).toBe(0);
+  });
+
+  it('near miss: nginx:old pushed again (a deleted tag still present)', async () => {
+    await ok(docker('push', `${REGISTRY}/nginx:old`));
+    const { checks } = await checkEx4(workdir);
+    expect(checks['old-deleted']!.message).toBe('localhost:5000/nginx:old is still in the registry: delete its manifest, named by its digest. Hint: tp7 hint ex4');
+    expect(checks['old-collected']!.message).toContain("manifest is still in localhost:5000/nginx: garbage collection only frees what no manifest uses");
+    expect(checks['maintenance-script']!.status).toBe('pass'); // the registry holds old again: listing it is right
+  });
+
+  it('near miss: deleted, garbage-collected, but the registry not restarted (its cache still serves the blob)', async () => {
+    const deleted = await fetch(`${API}/nginx/manifests/${await digestOf('nginx', 'old')}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
+    expect((await checkEx4(workdir)).checks['old-collected']!.message).toContain('run the garbage collector, then restart the registry');
+    await ok(docker('exec', 'registry', 'bin/registry', 'garbage-collect', '/etc/docker/registry/config.yml'));
+    expect((await checkEx4(workdir)).checks['old-collected']!.message).toContain('then restart the registry');
+    await ok(docker('restart', 'registry'));
+    await waitRegistry();
+    const { checks } = await checkEx4(workdir);
+    expect(checks['old-deleted']!.status).toBe('pass');
+    expect(checks['old-collected']!.status).toBe('pass');
+  });
+});

@@ -1,0 +1,148 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { smallestFileFact } from '../../src/facts/smallest-file.js';
+import { workdirFiles } from '../../src/files/workdir.js';
+import { backupFolder, backupName } from '../../src/probes/backup-folder.js';
+import { exportArchive } from '../../src/probes/export-archive.js';
+import { imageArchive } from '../../src/probes/image-archive.js';
+import { ProbeSchema } from '../../src/probes/index.js';
+import type { ProbeClients } from '../../src/probes/types.js';
+import { tempDir } from '../tmp.js';
+import { clients, fakeEngine } from './fake-engine.js';
+import { compress, exportOf, legacySave, sha256, syntheticImage } from '../fixtures/archives/build.js';
+
+// The archive probes with a fake engine and a real (temporary, confined) workdir holding generated archives.
+
+const image = await syntheticImage(['nginx:alpine']);
+const other = await syntheticImage(['nginx:latest']);
+other.config = Buffer.from(other.config.toString().replace('"amd64"', '"arm64"'));
+const save = await legacySave(image);
+const engine = fakeEngine({
+  'nginx:alpine': { Id: sha256(image.config), RootFS: { Type: 'layers', Layers: image.layers.map(sha256) } },
+  'localhost/mon-site:1.0': { Id: sha256(image.config) },
+});
+
+function workdirWith(files: Record<string, Buffer | string>): ProbeClients {
+  const root = tempDir('probe-');
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return { ...clients(engine), workdir: root, files: workdirFiles(root) };
+}
+
+const saveSpec = (compression: string, path = 'nginx-save.tar') =>
+  ProbeSchema.parse({ kind: 'image-archive', path, image: 'nginx:alpine', compression }) as Parameters<typeof imageArchive.run>[0];
+
+describe('image-archive', () => {
+  it('passes for a save of the image, compressed as asked', async () => {
+    const result = await imageArchive.run(saveSpec('xz', 'a.tar.xz'), workdirWith({ 'a.tar.xz': compress(save, 'xz') }));
+    expect(result).toMatchObject({ status: 'pass' });
+    expect(result.message.en).toBe('a.tar.xz is a complete save of nginx:alpine: 2 layer(s) verified.');
+  });
+
+  it('names what a file really is when its content does not match its name', async () => {
+    const result = await imageArchive.run(saveSpec('gzip', 'a.tar.gz'), workdirWith({ 'a.tar.gz': compress(save, 'bzip2') }));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toContain('By its content, a.tar.gz is bzip2-compressed, not gzip');
+    expect(result.message.fr).toContain("D'après son contenu, a.tar.gz est compressé en bzip2");
+  });
+
+  it('tells an export offered as a save', async () => {
+    const result = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': await exportOf() }));
+    expect(result.message.en).toContain('nginx-save.tar is a container export');
+  });
+
+  it('tells another image saved under the expected name', async () => {
+    const result = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': await legacySave(other) }));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toMatch(/nginx-save.tar holds image [0-9a-f]{12} \(nginx:latest\), not nginx:alpine/);
+  });
+
+  it('tells a save without the tag (saved by ID)', async () => {
+    const untagged = await legacySave({ ...image, repoTags: [] });
+    const result = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': untagged }));
+    expect(result.message.en).toContain('without the name nginx:alpine');
+  });
+
+  it('turns every verdict into a message: missing, truncated, not a tar', async () => {
+    expect((await imageArchive.run(saveSpec('none'), workdirWith({}))).message.en).toBe('nginx-save.tar is not in your working directory.');
+    const cut = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': save.subarray(0, 3000) }));
+    expect(cut.message.en).toContain('nginx-save.tar is truncated');
+    const garbage = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': 'not an archive at all' }));
+    expect(garbage.message.en).toContain('nginx-save.tar is not a tar archive');
+  });
+
+  it('fails when the image is not on the engine any more', async () => {
+    const spec = { ...saveSpec('none'), image: 'nginx:1.25' };
+    const result = await imageArchive.run(spec, workdirWith({ 'nginx-save.tar': save }));
+    expect(result.message.en).toContain('nginx:1.25 is not on your Docker engine');
+  });
+});
+
+describe('export-archive', () => {
+  const spec = { kind: 'export-archive' as const, path: 'container-export.tar' };
+  it('passes for a container export', async () => {
+    expect((await exportArchive.run(spec, workdirWith({ 'container-export.tar': await exportOf() }))).status).toBe('pass');
+  });
+  it('tells a save offered as an export', async () => {
+    const result = await exportArchive.run(spec, workdirWith({ 'container-export.tar': save }));
+    expect(result.message.en).toContain('container-export.tar is an image save (docker save of nginx:alpine: manifest.json and 2 layer(s))');
+  });
+  it('tells a flat tree that no container exported', async () => {
+    const { tarOf } = await import('../fixtures/archives/build.js');
+    const tree = await tarOf([{ name: 'bin/sh', content: 'x' }, { name: 'etc/passwd', content: 'x' }]);
+    expect((await exportArchive.run(spec, workdirWith({ 'container-export.tar': tree }))).message.en).toContain('without /.dockerenv');
+  });
+});
+
+describe('backup-folder', () => {
+  const spec = ProbeSchema.parse({ kind: 'backup-folder', script: 'backup-images.sh', images: ['localhost/mon-site:1.0'] }) as Parameters<typeof backupFolder.run>[0];
+  const tagged = legacySave({ ...image, repoTags: ['localhost/mon-site:1.0'] });
+
+  it('names archives as the course script does', () => {
+    expect(backupName('localhost/mon-site:1.0', '20240101-120000')).toBe('localhost_mon-site_1.0_20240101-120000.tar.gz');
+  });
+
+  it('passes when the newest index has every archive, each a gzip save of its image', async () => {
+    const result = await backupFolder.run(spec, workdirWith({
+      'backup-images.sh': '#!/bin/bash\n',
+      'docker-backups/images_20240101-000000.txt': 'localhost/old:1\n',
+      'docker-backups/images_20240102-000000.txt': 'localhost/mon-site:1.0\n',
+      'docker-backups/localhost_mon-site_1.0_20240102-000000.tar.gz': compress(await tagged, 'gzip'),
+    }));
+    expect(result).toMatchObject({ status: 'pass', actual: 'images_20240102-000000.txt: localhost/mon-site:1.0' });
+  });
+
+  it('fails without the script, without an index, or when an image is left out', async () => {
+    expect((await backupFolder.run(spec, workdirWith({}))).message.en).toContain('The script backup-images.sh is not in your working directory');
+    expect((await backupFolder.run(spec, workdirWith({ 'backup-images.sh': '' }))).message.en).toContain('No images_<date>.txt index');
+    const leftOut = await backupFolder.run(spec, workdirWith({ 'backup-images.sh': '', 'docker-backups/images_1.txt': 'localhost/other:1\n' }));
+    expect(leftOut.message.en).toContain('images_1.txt does not list localhost/mon-site:1.0');
+  });
+
+  it('lists every archive that is missing, uncompressed or of another image', async () => {
+    const result = await backupFolder.run(spec, workdirWith({
+      'backup-images.sh': '',
+      'docker-backups/images_2.txt': 'localhost/mon-site:1.0\nlocalhost/b:1\nlocalhost/c:1\n',
+      'docker-backups/localhost_mon-site_1.0_2.tar.gz': await tagged,
+      'docker-backups/localhost_b_1_2.tar.gz': compress(await tagged, 'gzip'),
+    }));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toContain('localhost_mon-site_1.0_2.tar.gz is not gzip-compressed (content: tar (uncompressed))');
+    expect(result.message.en).toContain('localhost_b_1_2.tar.gz does not hold localhost/b:1 (it holds: localhost/mon-site:1.0)');
+    expect(result.message.en).toContain('localhost_c_1_2.tar.gz is missing');
+  });
+});
+
+describe('smallest-file fact', () => {
+  const spec = { kind: 'smallest-file' as const, files: [{ path: 'a.gz', answer: 'gzip' }, { path: 'a.xz', answer: 'xz' }] };
+  it('answers with the smallest file, sizes read from disk', async () => {
+    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x'.repeat(10), 'a.xz': 'x'.repeat(5) }))).toEqual({ value: 'xz' });
+    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x', 'a.xz': 'x'.repeat(5) }))).toEqual({ value: 'gzip' });
+  });
+  it('cannot answer before the files exist', async () => {
+    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x' }))).toEqual({ value: null, missing: 'a.xz not in your working directory' });
+  });
+});

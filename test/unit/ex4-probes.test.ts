@@ -1,0 +1,360 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerInspect, EngineClient, ImageInspect } from '../../src/engine/types.js';
+import type { FileAccess } from '../../src/files/types.js';
+import type { ProcessRunner } from '../../src/processes/types.js';
+import type { ProbeClients } from '../../src/probes/types.js';
+import type { RegistryClient } from '../../src/registry/types.js';
+import { containerEnv } from '../../src/probes/container-env.js';
+import { containerMount } from '../../src/probes/container-mount.js';
+import { containerRestartPolicy } from '../../src/probes/container-restart-policy.js';
+import { containerRunning } from '../../src/probes/container-running.js';
+import { hubLogin } from '../../src/probes/hub-login.js';
+import { hubRepository } from '../../src/probes/hub-repository.js';
+import { registryDeleteEnabled } from '../../src/probes/registry-delete-enabled.js';
+import { registryDeletedTag } from '../../src/probes/registry-deleted-tag.js';
+import { registryGarbageCollected } from '../../src/probes/registry-garbage-collected.js';
+import { registryHeader } from '../../src/probes/registry-header.js';
+import { registryListingScript } from '../../src/probes/registry-listing-script.js';
+import { registryTags } from '../../src/probes/registry-tags.js';
+import { userRepositoryTags } from '../../src/probes/user-repository-tags.js';
+import { ProbeSchema } from '../../src/probes/index.js';
+import { fakeEngine, ID_A, ID_B } from './fake-engine.js';
+import { configOf, credentials, fakeRegistry, unreachableRegistry, type FakeRegistryState } from './fake-registry.js';
+
+const D_ALPINE = `sha256:${'a1'.repeat(32)}`;
+const D_OLD = `sha256:${'0d'.repeat(32)}`;
+const D_HUB = `sha256:${'be'.repeat(32)}`;
+const TAGS = ['v1.0', 'v1.0.1', 'latest', 'stable'];
+
+function engineWith(images: Record<string, Partial<ImageInspect>>, containers: Record<string, ContainerInspect> = {}): EngineClient {
+  return { ...fakeEngine(images), inspectContainer: async (name) => containers[name] ?? null };
+}
+
+function probeClients(engine: EngineClient, registry: RegistryClient, more: Partial<ProbeClients> = {}): ProbeClients {
+  const unused = <T>(what: string) => new Proxy({}, { get: () => { throw new Error(`${what} unused`); } }) as T;
+  return { engine, registry, workdir: '/work', files: unused<FileAccess>('files'), processes: unused<ProcessRunner>('processes'), ...more };
+}
+
+const hubImages = (user: string, tags = TAGS, id = ID_A, digests: string[] = []) =>
+  Object.fromEntries([
+    ['nginx:alpine', { Id: ID_A }],
+    ...tags.map((tag) => [`${user}/mon-nginx:${tag}`, { Id: id, RepoDigests: digests }]),
+  ]) as Record<string, Partial<ImageInspect>>;
+
+describe('user-repository-tags', () => {
+  const spec = { kind: 'user-repository-tags' as const, repository: 'mon-nginx', tags: TAGS, sameAs: 'nginx:alpine' };
+  const run = (images: Record<string, Partial<ImageInspect>>) => userRepositoryTags.run(spec, probeClients(engineWith(images), fakeRegistry({ repositories: {} })));
+
+  it('finds the user from the tags and passes when all four name nginx:alpine', async () => {
+    const result = await run(hubImages('alice'));
+    expect(result.status).toBe('pass');
+    expect(result.actual).toContain('alice/mon-nginx');
+  });
+  it('fails with no <user>/mon-nginx at all, ignoring registry hosts', async () => {
+    const result = await run({ 'nginx:alpine': { Id: ID_A }, 'localhost:5000/mon-nginx:v1.0': { Id: ID_A }, 'registry.example.com/mon-nginx:v1.0': { Id: ID_A }, 'mon-nginx:v1.0': { Id: ID_A } });
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toContain('No <user>/mon-nginx image');
+  });
+  it('picks the user holding most of the tags when several exist', async () => {
+    const result = await run({ ...hubImages('bob', ['v1.0']), ...hubImages('alice') });
+    expect(result.status).toBe('pass');
+    expect(result.actual).toContain('alice/mon-nginx');
+  });
+  it('fails on the course placeholder user name', async () => {
+    const result = await run(hubImages('votre_username'));
+    expect(result.message.en).toContain('replace votre_username with your own Docker Hub user name');
+  });
+  it('names the missing tags', async () => {
+    const result = await run(hubImages('alice', ['v1.0', 'latest']));
+    expect(result.message.en).toBe('alice/mon-nginx lacks the tag(s) v1.0.1, stable (present: latest, v1.0).');
+  });
+  it('fails when a tag points to another image', async () => {
+    const images = { ...hubImages('alice'), 'alice/mon-nginx:stable': { Id: ID_B } };
+    const result = await run(images);
+    expect(result.message.en).toContain("alice/mon-nginx:stable does not point to nginx:alpine's image");
+  });
+});
+
+describe('hub-login', () => {
+  const run = (found: Parameters<typeof credentials>[0], hub: RegistryClient) =>
+    hubLogin.run({ kind: 'hub-login' }, probeClients(fakeEngine({}), { ...fakeRegistry({ repositories: {} }), hub: () => hub, credentials: credentials(found) }));
+  const reachableHub = fakeRegistry({ address: 'registry-1.docker.io', repositories: {} });
+
+  it('passes on an auths entry, whatever Docker Hub does', async () => {
+    const result = await run({ loggedIn: true, store: 'desktop' }, unreachableRegistry());
+    expect(result.status).toBe('pass');
+    expect(result.message.en).toContain('kept by the store "desktop"');
+  });
+  it('passes on a credential helper for Docker Hub', async () => {
+    expect((await run({ helper: 'pass' }, reachableHub)).status).toBe('pass');
+  });
+  it('is skipped, with the reason, when not logged in and Docker Hub is unreachable', async () => {
+    const result = await run({ loggedIn: false }, unreachableRegistry());
+    expect(result.status).toBe('skip');
+    expect(result.message.en).toContain('registry registry-1.docker.io unreachable (ENOTFOUND)');
+  });
+  it('fails when not logged in and Docker Hub is reachable', async () => {
+    const result = await run({ loggedIn: false, exists: false }, reachableHub);
+    expect(result.status).toBe('fail');
+    expect(result.actual).toContain('no such file');
+  });
+  it('reports a config file it cannot read as an error', async () => {
+    expect((await run({ problem: 'not valid JSON' }, reachableHub)).status).toBe('error');
+  });
+});
+
+describe('hub-repository', () => {
+  const spec = { kind: 'hub-repository' as const, repository: 'mon-nginx', tags: TAGS };
+  const hubWith = (state: Partial<FakeRegistryState>) => fakeRegistry({ address: 'registry-1.docker.io', repositories: {}, ...state });
+  const published = Object.fromEntries(TAGS.map((tag) => [tag, { digest: D_HUB, created: '2024-02-01T00:00:00Z' }]));
+  const run = (images: Record<string, Partial<ImageInspect>>, hub: RegistryClient) =>
+    hubRepository.run(spec, probeClients(engineWith(images), { ...fakeRegistry({ repositories: {} }), hub: () => hub }));
+
+  it('is skipped with the reason when Docker Hub is unreachable', async () => {
+    const result = await run(hubImages('alice'), unreachableRegistry());
+    expect(result).toMatchObject({ status: 'skip' });
+    expect(result.message.fr).toContain('Non vérifié');
+    expect(result.actual).toContain('unreachable');
+  });
+  it('passes when Hub serves the four tags on one digest that the local image carries', async () => {
+    const result = await run(hubImages('alice', TAGS, ID_A, [`alice/mon-nginx@${D_HUB}`]), hubWith({ repositories: { 'alice/mon-nginx': published } }));
+    expect(result.status).toBe('pass');
+  });
+  it('fails when the repository is private or missing', async () => {
+    const result = await run(hubImages('alice'), hubWith({}));
+    expect(result.message.en).toContain('Docker Hub does not show alice/mon-nginx');
+  });
+  it('names the tags Hub lacks', async () => {
+    const { stable: _stable, ...three } = published;
+    const result = await run(hubImages('alice'), hubWith({ repositories: { 'alice/mon-nginx': three } }));
+    expect(result.message.en).toContain('does not have alice/mon-nginx:stable yet');
+  });
+  it('fails when the tags on Hub are different images', async () => {
+    const mixed = { ...published, stable: { digest: D_OLD, created: '2024-01-01T00:00:00Z' } };
+    const result = await run(hubImages('alice'), hubWith({ repositories: { 'alice/mon-nginx': mixed } }));
+    expect(result.message.en).toContain('do not all name one image');
+  });
+  it('asks to pull back when the local image does not carry the digest', async () => {
+    const result = await run(hubImages('alice'), hubWith({ repositories: { 'alice/mon-nginx': published } }));
+    expect(result.message.en).toContain('pull it back');
+  });
+  it('fails before asking Hub when no <user>/mon-nginx is tagged', async () => {
+    const result = await run({}, hubWith({}));
+    expect(result.message.en).toContain('tag the image with your Docker Hub user name first');
+  });
+});
+
+function container(overrides: Partial<ContainerInspect> = {}): ContainerInspect {
+  return {
+    Id: 'c'.repeat(64),
+    Name: '/registry',
+    Image: ID_B,
+    Config: { Image: 'registry:2', Env: ['REGISTRY_HTTP_SECRET=s3cr3t-value', 'PATH=/bin'] },
+    State: { Status: 'running', Running: true },
+    HostConfig: { RestartPolicy: { Name: 'always' }, PortBindings: { '5000/tcp': [{ HostIp: '', HostPort: '5000' }] } },
+    Mounts: [
+      { Type: 'volume', Name: 'registry-data', Source: '/var/lib/docker/volumes/registry-data/_data', Destination: '/var/lib/registry', RW: true },
+      { Type: 'bind', Source: '/home/s/config.yml', Destination: '/etc/docker/registry/config.yml', RW: false },
+    ],
+    ...overrides,
+  };
+}
+
+describe('container probes', () => {
+  const registryImage = { 'registry:2': { Id: ID_B } };
+  const on = (box?: ContainerInspect, address = 'localhost:5000') =>
+    probeClients(engineWith(registryImage, box ? { registry: box } : {}), fakeRegistry({ address, repositories: {} }));
+
+  it('container-running: passes, then fails on each near miss', async () => {
+    const spec = { kind: 'container-running' as const, container: 'registry', image: 'registry:2', port: 5000 };
+    expect((await containerRunning.run(spec, on(container()))).status).toBe('pass');
+    expect((await containerRunning.run(spec, on())).message.en).toContain('No container named registry');
+    expect((await containerRunning.run(spec, on(container({ State: { Status: 'exited', Running: false } })))).message.en).toContain('is not running (state: exited)');
+    expect((await containerRunning.run(spec, on(container({ Image: ID_A, Config: { Image: 'nginx:alpine' } })))).message.en).toContain('runs nginx:alpine, not registry:2');
+    const otherPort = container({ HostConfig: { PortBindings: { '5000/tcp': [{ HostPort: '5050' }] } } });
+    expect((await containerRunning.run(spec, on(otherPort))).message.en).toContain('not published on host port 5000 (published on: 5050)');
+    // The host port follows --registry.
+    expect((await containerRunning.run(spec, on(otherPort, 'localhost:5050'))).status).toBe('pass');
+  });
+  it('container-running: registry:2.8 counts as registry:2', async () => {
+    const spec = { kind: 'container-running' as const, container: 'registry', image: 'registry:2' };
+    expect((await containerRunning.run(spec, on(container({ Image: ID_A, Config: { Image: 'docker.io/library/registry:2.8' } })))).status).toBe('pass');
+  });
+  it('container-restart-policy', async () => {
+    const spec = { kind: 'container-restart-policy' as const, container: 'registry', policy: 'always' as const };
+    expect((await containerRestartPolicy.run(spec, on(container()))).status).toBe('pass');
+    const none = await containerRestartPolicy.run(spec, on(container({ HostConfig: { RestartPolicy: { Name: '' } } })));
+    expect(none.message.en).toContain('has the restart policy "no", not "always": it will not come back');
+  });
+  it('container-mount: the named volume, and its near misses', async () => {
+    const spec = { kind: 'container-mount' as const, container: 'registry', destination: '/var/lib/registry', type: 'volume' as const, volume: 'registry-data' };
+    expect((await containerMount.run(spec, on(container()))).status).toBe('pass');
+    const anonymous = container({ Mounts: [{ Type: 'volume', Name: 'f'.repeat(64), Source: '/x', Destination: '/var/lib/registry', RW: true }] });
+    expect((await containerMount.run(spec, on(anonymous))).message.en).toContain('is an anonymous volume (ffffffffffff…)');
+    const bound = container({ Mounts: [{ Type: 'bind', Source: '/srv/reg', Destination: '/var/lib/registry', RW: true }] });
+    expect((await containerMount.run(spec, on(bound))).message.en).toContain('is a bind mount, where a Docker volume is wanted');
+    const other = container({ Mounts: [{ Type: 'volume', Name: 'data', Source: '/x', Destination: '/var/lib/registry', RW: true }] });
+    expect((await containerMount.run(spec, on(other))).message.en).toContain('is the volume data, not registry-data');
+    expect((await containerMount.run(spec, on(container({ Mounts: [] })))).message.en).toContain('Nothing is mounted at /var/lib/registry');
+  });
+  it('container-mount: the read-only config file', async () => {
+    const spec = { kind: 'container-mount' as const, container: 'registry', destination: '/etc/docker/registry/config.yml', type: 'bind' as const, readOnly: true };
+    expect((await containerMount.run(spec, on(container()))).status).toBe('pass');
+    const writable = container({ Mounts: [{ Type: 'bind', Source: '/c.yml', Destination: '/etc/docker/registry/config.yml', RW: true }] });
+    expect((await containerMount.run(spec, on(writable))).message.en).toContain('is mounted read-write');
+  });
+  it('container-env: set or not, never showing the value', async () => {
+    const spec = { kind: 'container-env' as const, container: 'registry', variable: 'REGISTRY_HTTP_SECRET' };
+    const set = await containerEnv.run(spec, on(container()));
+    expect(set.status).toBe('pass');
+    expect(JSON.stringify(set)).not.toContain('s3cr3t');
+    const unset = await containerEnv.run(spec, on(container({ Config: { Image: 'registry:2', Env: ['PATH=/bin'] } })));
+    expect(unset.message.en).toContain('has no REGISTRY_HTTP_SECRET variable');
+    const empty = await containerEnv.run(spec, on(container({ Config: { Image: 'registry:2', Env: ['REGISTRY_HTTP_SECRET='] } })));
+    expect(empty.message.en).toContain('is empty');
+  });
+});
+
+const labRegistry = (more: Partial<FakeRegistryState> = {}) =>
+  fakeRegistry({
+    repositories: {
+      nginx: { alpine: { digest: D_ALPINE, created: '2024-02-14T10:00:00Z', config: ID_A }, '1.0': { digest: D_ALPINE, created: '2024-02-14T10:00:00Z', config: ID_A } },
+      alpine: { '3.19': { digest: `sha256:${'3'.repeat(64)}`, created: '2024-01-27T00:00:00Z' } },
+    },
+    deleteEnabled: true,
+    headers: { 'x-content-type-options': 'nosniff' },
+    ...more,
+  });
+
+describe('registry-header and registry-delete-enabled', () => {
+  const engine = fakeEngine({});
+  it('registry-header', async () => {
+    const spec = { kind: 'registry-header' as const, header: 'X-Content-Type-Options', value: 'nosniff', path: '/v2/' };
+    expect((await registryHeader.run(spec, probeClients(engine, labRegistry()))).status).toBe('pass');
+    const bare = await registryHeader.run(spec, probeClients(engine, labRegistry({ headers: {} })));
+    expect(bare.message.en).toContain('does not send the X-Content-Type-Options header');
+  });
+  it('registry-delete-enabled tells 404 from 405 without deleting anything real', async () => {
+    const spec = { kind: 'registry-delete-enabled' as const, repository: 'tp7-probe', enabled: true };
+    const on = labRegistry();
+    expect((await registryDeleteEnabled.run(spec, probeClients(engine, on))).status).toBe('pass');
+    expect(on.requests).toEqual([`DELETE /v2/tp7-probe/manifests/sha256:${'0'.repeat(64)}`]);
+    const off = await registryDeleteEnabled.run(spec, probeClients(engine, labRegistry({ deleteEnabled: false })));
+    expect(off).toMatchObject({ status: 'fail', actual: 'deletion disabled (DELETE answered HTTP 405 UNSUPPORTED)' });
+  });
+  it('a registry that is down is an error, not a fail', async () => {
+    const spec = { kind: 'registry-header' as const, header: 'X-Content-Type-Options', value: 'nosniff', path: '/v2/' };
+    const result = await registryHeader.run(spec, probeClients(engine, unreachableRegistry('localhost:5000')));
+    expect(result.status).toBe('error');
+    expect(result.message.en).toBe('Could not check: registry localhost:5000 unreachable (ENOTFOUND).');
+  });
+});
+
+describe('registry-tags', () => {
+  const engine = fakeEngine({});
+  const spec = { kind: 'registry-tags' as const, repository: 'nginx', tags: ['alpine', '1.0'] };
+  it('follows catalog pages to find the repository', async () => {
+    const many = labRegistry({ pageSize: 1 });
+    many.requests.length = 0;
+    expect((await registryTags.run(spec, probeClients(engine, many))).status).toBe('pass');
+    expect(many.requests.filter((line) => line.includes('_catalog'))).toHaveLength(2);
+  });
+  it('fails on a missing repository and on missing tags, "tags": null included', async () => {
+    const empty = await registryTags.run(spec, probeClients(engine, fakeRegistry({ repositories: {} })));
+    expect(empty.message.en).toBe('Registry localhost:5000 has no nginx repository (it is empty).');
+    const nulled = await registryTags.run(spec, probeClients(engine, fakeRegistry({ repositories: { nginx: {} } })));
+    expect(nulled.message.en).toBe('localhost:5000/nginx lacks the tag(s) alpine, 1.0 (no tag).');
+  });
+});
+
+describe('registry-deleted-tag and registry-garbage-collected', () => {
+  const pushedOld = { 'nginx:1.25': { Id: ID_B, RepoDigests: [`nginx@${D_ALPINE}`, `localhost:5000/nginx@${D_OLD}`] } };
+  const old = { digest: D_OLD, created: '2023-10-01T00:00:00Z', config: ID_B };
+  const withOld = labRegistry();
+  const spec = { kind: 'registry-deleted-tag' as const, image: 'nginx:1.25', repository: 'nginx', tag: 'old', keep: ['alpine', '1.0'] };
+  const gc = { kind: 'registry-garbage-collected' as const, image: 'nginx:1.25', repository: 'nginx' };
+
+  it('passes once old is deleted and the others remain', async () => {
+    expect((await registryDeletedTag.run(spec, probeClients(engineWith(pushedOld), withOld))).status).toBe('pass');
+  });
+  it('fails when nginx:1.25 was never pushed (nothing to delete)', async () => {
+    const result = await registryDeletedTag.run(spec, probeClients(engineWith({ 'nginx:1.25': { Id: ID_B } }), withOld));
+    expect(result.message.en).toContain('was never pushed to localhost:5000/nginx');
+  });
+  it('fails when the tag is still there', async () => {
+    const state = { repositories: { nginx: { alpine: { digest: D_ALPINE, created: 'x' }, old } } };
+    const result = await registryDeletedTag.run(spec, probeClients(engineWith(pushedOld), fakeRegistry(state)));
+    expect(result.message.en).toBe('localhost:5000/nginx:old is still in the registry: delete its manifest, named by its digest.');
+  });
+  it('fails when the DELETE took the kept tags too', async () => {
+    const result = await registryDeletedTag.run(spec, probeClients(engineWith(pushedOld), fakeRegistry({ repositories: { nginx: { '1.0': { digest: D_ALPINE, created: 'x' } } } })));
+    expect(result.message.en).toContain('but so is alpine');
+  });
+  it('garbage-collected: blob still served, then gone', async () => {
+    const engine = engineWith(pushedOld);
+    // Deleted but not collected: the config blob of nginx:1.25 (its image ID) is still stored.
+    const before = fakeRegistry({ blobs: [ID_A, ID_B], repositories: { nginx: { alpine: { digest: D_ALPINE, created: 'x', config: ID_A } }, other: { kept: old } } });
+    const kept = await registryGarbageCollected.run(gc, probeClients(engine, before));
+    expect(kept.message.en).toContain('run the garbage collector, then restart the registry');
+    const after = await registryGarbageCollected.run(gc, probeClients(engine, labRegistry()));
+    expect(after.status).toBe('pass');
+  });
+  it('garbage-collected: the manifest must be deleted first', async () => {
+    const state = { repositories: { nginx: { old } }, untagged: [D_OLD] };
+    const result = await registryGarbageCollected.run(gc, probeClients(engineWith(pushedOld), fakeRegistry(state)));
+    expect(result.message.en).toContain('Delete the manifest first');
+  });
+});
+
+describe('registry-listing-script', () => {
+  const spec = { kind: 'registry-listing-script' as const, script: 'registry-maintenance.sh', timeoutSeconds: 5, stale: [{ repository: 'nginx', tag: 'old' }] };
+  const good = ['=== Images ===', 'Repository: alpine', '  - 3.19 (created: 2024-01-27T00:00:00Z)', 'Repository: nginx', '  - alpine (created: 2024-02-14T10:00:00Z)', '  - 1.0 (created: 2024-02-14T10:00:00Z)'];
+  const files = (exists = true) => ({ stat: async (path: string) => (exists ? { path, size: 1, isFile: true, isDirectory: false, mtimeMs: 0 } : null) }) as unknown as FileAccess;
+  const runner = (stdout: string, more: Partial<{ exitCode: number; timedOut: boolean; stderr: string }> = {}) => {
+    const calls: Array<{ command: string; args: string[]; env?: Record<string, string> }> = [];
+    const processes: ProcessRunner = {
+      async run(command, args, options) {
+        calls.push({ command, args, env: options.env });
+        return { exitCode: 0, stdout, stderr: '', timedOut: false, ...more };
+      },
+    };
+    return { processes, calls };
+  };
+  const run = (stdout: string, more = {}, exists = true) => {
+    const { processes, calls } = runner(stdout, more);
+    return { calls, result: registryListingScript.run(spec, probeClients(fakeEngine({}), labRegistry(), { files: files(exists), processes })) };
+  };
+
+  it('passes when every repository, tag and day is there, and gives the script REGISTRY', async () => {
+    const { calls, result } = run(good.join('\n'));
+    expect((await result).status).toBe('pass');
+    expect(calls[0]).toMatchObject({ command: 'bash', args: ['registry-maintenance.sh'], env: { REGISTRY: 'localhost:5000' } });
+  });
+  it('fails on a missing script, a failure and a time out', async () => {
+    expect((await run('', {}, false).result).message.en).toContain('is not in your working folder');
+    expect((await run('', { exitCode: 5, stderr: 'jq: error\nmore' }).result).message.en).toBe('registry-maintenance.sh failed (exit code 5): jq: error.');
+    expect((await run('', { timedOut: true, exitCode: null }).result).message.en).toContain('did not finish within 5 s');
+  });
+  it('fails on a missing tag, a missing date and a stale tag', async () => {
+    expect((await run(good.filter((line) => !line.includes('3.19')).join('\n')).result).message.en).toBe('The output does not list alpine:3.19.');
+    const noDates = good.map((line) => line.replace(/\(created: .*\)/, '(created: null)')).join('\n');
+    expect((await run(noDates).result).message.en).toContain('No line gives alpine:3.19 with its creation date');
+    const stale = [...good, '  - old (created: 2023-10-01T00:00:00Z)'].join('\n');
+    expect((await run(stale).result).message.en).toContain('lists nginx:old, which the registry no longer holds');
+  });
+  it('accepts a French day format', async () => {
+    const french = good.map((line) => line.replace(/(\d{4})-(\d{2})-(\d{2})T.*Z/, '$3/$2/$1')).join('\n');
+    expect((await run(french).result).status).toBe('pass');
+  });
+});
+
+describe('ex4 probe specs', () => {
+  it('validate through the probe schema', () => {
+    expect(ProbeSchema.safeParse({ kind: 'container-mount', container: 'registry', destination: '/var/lib/registry', type: 'volume', volume: 'registry-data' }).success).toBe(true);
+    expect(ProbeSchema.safeParse({ kind: 'registry-listing-script', script: '/etc/passwd.sh' }).success).toBe(false);
+    expect(ProbeSchema.safeParse({ kind: 'hub-login', extra: 1 }).success).toBe(false);
+  });
+  it('configOf derives stable config digests for the fake', () => {
+    expect(configOf({ digest: D_ALPINE, created: '' })).toMatch(/^sha256:/);
+  });
+});
