@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { Duplex, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { drained } from './drain.js';
 import { ArchiveError, type Compression } from './types.js';
 
 const DECODERS: Record<Exclude<Compression, 'gzip'>, { command: string; args: string[]; install: string }> = {
@@ -23,17 +24,6 @@ async function feed(source: AsyncIterable<Buffer>, sink: Writable): Promise<void
   if (!sink.destroyed) sink.end();
 }
 
-function drained(sink: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      sink.off('drain', done);
-      sink.off('close', done);
-      resolve();
-    };
-    sink.once('drain', done);
-    sink.once('close', done);
-  });
-}
 
 /** Says what a decoder's failure means for the student: a cut file, damaged data, or too much memory asked. */
 export function decodeFailure(format: Compression, detail: string): ArchiveError {

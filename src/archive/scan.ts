@@ -6,6 +6,7 @@ import { Budget } from './budget.js';
 import { decompress } from './decode.js';
 import { isUnsafeName } from './paths.js';
 import { detectContent, SNIFF_BYTES } from './sniff.js';
+import { drained } from './drain.js';
 import { ArchiveError, type Compression, type ReadOptions } from './types.js';
 
 /** JSON kept in memory for one read (configs with a long history are ~100 KB). */
@@ -96,17 +97,6 @@ function tarFailure(error: unknown): Error {
   return new ArchiveError('corrupt', `the tar archive is damaged (${message})`);
 }
 
-function drained(sink: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      sink.off('drain', done);
-      sink.off('close', done);
-      resolve();
-    };
-    sink.once('drain', done);
-    sink.once('close', done);
-  });
-}
 
 /** Feeds the tar parser, handing any failure of the source (decoder, budget) to it so the entry loop sees it. */
 function feedParser(source: AsyncGenerator<Buffer>, parser: Writable & { destroyed: boolean }): void {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { probeKindNames } from '../probes/index.js';
-import { FACT_KINDS } from '../facts/index.js';
+import { factKindNames } from '../facts/index.js';
 
 /** Renders a zod path the way the lab file reads: checks[2].probe.ref */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -23,7 +23,7 @@ function explain(issue: z.core.$ZodIssue): string {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove it or fix its spelling`;
   }
   if (issue.code === 'invalid_union' && last === 'kind') {
-    const known = issue.path.includes('derive') ? FACT_KINDS.map((fact) => fact.kind) : probeKindNames();
+    const known = issue.path.includes('derive') ? factKindNames() : probeKindNames();
     return `unknown kind: use one of ${known.join(', ')}`;
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {

@@ -1,6 +1,7 @@
 // The one place probe kinds are registered. To add a kind: write src/probes/<kind>.ts exporting a ProbeKind
 // (its zod schema and run function), then add it to PROBE_KINDS below. The lab schema picks it up from here.
-import { z } from 'zod';
+import type { z } from 'zod';
+import { kindRegistry } from '../lab/kinds.js';
 import { compareScript } from './compare-script.js';
 import { diveCiConfig } from './dive-ci-config.js';
 import { imageEfficiency } from './image-efficiency.js';
@@ -31,23 +32,12 @@ export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileCon
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 
-const byKind = new Map<string, ProbeKind<{ kind: string }>>(
-  PROBE_KINDS.map((probe) => [probe.kind, probe as unknown as ProbeKind<{ kind: string }>]),
+const registry = kindRegistry<ProbeKind<{ kind: string }>, ProbeSpec>(
+  'probe',
+  PROBE_KINDS as unknown as ProbeKind<{ kind: string }>[],
+  'What to check',
 );
 
-export function probeKind(kind: string): ProbeKind<{ kind: string }> {
-  const probe = byKind.get(kind);
-  if (!probe) throw new Error(`unknown probe kind "${kind}"`);
-  return probe;
-}
-
-export function probeKindNames(): string[] {
-  return [...byKind.keys()];
-}
-
-export const ProbeSchema: z.ZodType<ProbeSpec> = z
-  .discriminatedUnion(
-    'kind',
-    PROBE_KINDS.map((probe) => probe.schema) as unknown as [z.ZodObject, ...z.ZodObject[]],
-  )
-  .describe(`What to check; kind is one of: ${PROBE_KINDS.map((probe) => probe.kind).join(', ')}`) as unknown as z.ZodType<ProbeSpec>;
+export const probeKind = registry.get;
+export const probeKindNames = registry.names;
+export const ProbeSchema = registry.schema;

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, newWorkdir, tp7, tp7Json } from './harness.js';
+import { buildImage, docker, newWorkdir, tp7, tp7Json } from './harness.js';
 
 // `tp7 analyze` on images built here with known bytes. Every expected figure is worked out by hand from dive's
 // definitions and the bytes written; the base's bytes (busybox from the mirror) are summed from `docker save`
@@ -21,14 +21,6 @@ let busyboxWasThere = false;
 /** Sum of the sizes of every entry of busybox's (single) layer. */
 let base = 0;
 
-async function build(name: string, files: Record<string, Buffer>, dockerfile: string): Promise<void> {
-  const dir = newWorkdir();
-  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
-  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
-  const result = await docker('build', '-q', '-t', name, dir);
-  if (result.exitCode !== 0) throw new Error(`docker build ${name}: ${result.stderr}`);
-}
-
 async function baseLayerBytes(image: string): Promise<number> {
   const dir = newWorkdir();
   const archive = join(dir, 'save.tar');
@@ -43,9 +35,9 @@ async function baseLayerBytes(image: string): Promise<number> {
 describe('tp7 analyze', () => {
   beforeAll(async () => {
     busyboxWasThere = (await docker('image', 'inspect', 'busybox')).exitCode === 0;
-    await build(SINGLE, { 'payload.bin': randomBytes(PAYLOAD) }, 'FROM scratch\nCOPY payload.bin /payload.bin\n');
-    await build(DELETED, { 'big.bin': randomBytes(BIG) }, 'FROM busybox\nCOPY big.bin /big.bin\nRUN rm /big.bin\n');
-    await build(TWICE, { 'a.bin': randomBytes(FIRST), 'b.bin': randomBytes(SECOND) }, 'FROM busybox\nCOPY a.bin /data/f\nCOPY b.bin /data/f\n');
+    await buildImage(SINGLE, 'FROM scratch\nCOPY payload.bin /payload.bin\n', { 'payload.bin': randomBytes(PAYLOAD) });
+    await buildImage(DELETED, 'FROM busybox\nCOPY big.bin /big.bin\nRUN rm /big.bin\n', { 'big.bin': randomBytes(BIG) });
+    await buildImage(TWICE, 'FROM busybox\nCOPY a.bin /data/f\nCOPY b.bin /data/f\n', { 'a.bin': randomBytes(FIRST), 'b.bin': randomBytes(SECOND) });
     base = await baseLayerBytes('busybox');
   });
   afterAll(async () => {

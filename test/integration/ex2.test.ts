@@ -1,23 +1,10 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, type Run } from './harness.js';
+import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, ok, buildImage } from './harness.js';
 
 const PAGE = '/usr/share/nginx/html/index.html';
 const CONTAINER = 'custom-nginx';
-
-async function ok(run: Promise<Run>): Promise<Run> {
-  const result = await run;
-  if (result.exitCode !== 0) throw new Error(`docker failed (${result.exitCode}): ${result.stderr}`);
-  return result;
-}
-
-/** `docker build -t tag` of a Dockerfile written in a fresh folder. */
-async function build(tag: string, dockerfile: string): Promise<void> {
-  const dir = newWorkdir();
-  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
-  await ok(docker('build', '-q', '-t', tag, dir));
-}
 
 async function checkEx2(): Promise<Record<string, { status: string; message: string; expected: string; actual: string }>> {
   const { json } = await tp7Json(['check', 'ex2'], { workdir: newWorkdir() });
@@ -91,7 +78,7 @@ describe('ex2: creating and managing your own tags', () => {
 
   it('near miss: each image made by the other route, a mere tag, and a Dockerfile that keeps the page', async () => {
     await ok(docker('pull', 'nginx:alpine'));
-    await build('mon-nginx:commit', `FROM nginx:alpine\nRUN echo '<h1>TP7</h1>' > ${PAGE}\n`);
+    await buildImage('mon-nginx:commit', `FROM nginx:alpine\nRUN echo '<h1>TP7</h1>' > ${PAGE}\n`);
     await ok(docker('run', '-d', '--name', CONTAINER, 'nginx:alpine'));
     await ok(docker('exec', CONTAINER, 'sh', '-c', `echo '<h1>TP7</h1>' > ${PAGE}`));
     await ok(docker('commit', CONTAINER, 'mon-nginx:dockerfile'));
@@ -103,7 +90,7 @@ describe('ex2: creating and managing your own tags', () => {
     expect(checks['dockerfile-is-a-build']!.message).toContain('The history of mon-nginx:dockerfile shows a docker commit ("nginx -g daemon off;")');
 
     await ok(docker('tag', 'nginx:alpine', 'mon-nginx:commit'));
-    await build('mon-nginx:dockerfile', 'FROM nginx:alpine\nRUN echo hello > /tmp/hello.txt\n');
+    await buildImage('mon-nginx:dockerfile', 'FROM nginx:alpine\nRUN echo hello > /tmp/hello.txt\n');
     checks = await checkEx2();
     expect(checks['commit-is-a-commit']!.message).toContain('mon-nginx:commit is nginx:alpine itself (same IMAGE ID)');
     expect(checks['dockerfile-is-a-build']!.status).toBe('pass');
@@ -112,7 +99,7 @@ describe('ex2: creating and managing your own tags', () => {
 
   it('reads pages without leaving containers behind', async () => {
     await ok(docker('pull', 'nginx:alpine'));
-    await build('mon-nginx:dockerfile', `FROM nginx:alpine\nRUN echo '<h1>TP7</h1>' > ${PAGE}\n`);
+    await buildImage('mon-nginx:dockerfile', `FROM nginx:alpine\nRUN echo '<h1>TP7</h1>' > ${PAGE}\n`);
     await checkEx2();
     const leftovers = await ok(docker('ps', '-a', '-q', '--filter', 'label=org.tp7-lab.probe'));
     expect(leftovers.stdout).toBe('');

@@ -6,15 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArchive, readImageArchive } from '../../src/archive/index.js';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
 import { compress, imageFromSave, ociSave } from '../fixtures/archives/build.js';
-import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, type Run } from './harness.js';
+import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, ok } from './harness.js';
 
 type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
-
-async function ok(run: Promise<Run>): Promise<Run> {
-  const result = await run;
-  if (result.exitCode !== 0) throw new Error(`command failed (${result.exitCode}): ${result.stderr}`);
-  return result;
-}
 
 /** A shell pipeline in the workdir, as the student types it (docker save | gzip > file). */
 async function sh(workdir: string, command: string): Promise<void> {

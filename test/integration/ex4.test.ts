@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRepositories, listTags, registryContents } from '../../src/registry/api.js';
 import { createRegistryClient } from '../../src/registry/http-client.js';
-import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, type Run } from './harness.js';
+import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, ok } from './harness.js';
 
 // Exercise 4 on the real engine and a real registry:2 (distribution 2.8) on port 5000: red before the work,
 // the near misses of the brief each with its own message, green after the reference solution. Docker Hub is
@@ -18,12 +18,6 @@ const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 let env: Record<string, string>;
 
 type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
-
-async function ok(run: Promise<Run>): Promise<Run> {
-  const result = await run;
-  if (result.exitCode !== 0) throw new Error(`docker failed (${result.exitCode}): ${result.stderr}`);
-  return result;
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();

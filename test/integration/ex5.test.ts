@@ -1,20 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, type Run } from './harness.js';
-
-async function ok(run: Promise<Run>): Promise<Run> {
-  const result = await run;
-  if (result.exitCode !== 0) throw new Error(`docker failed (${result.exitCode}): ${result.stderr}`);
-  return result;
-}
-
-/** `docker build -t tag` of a Dockerfile written in a fresh folder. */
-async function build(tag: string, dockerfile: string): Promise<void> {
-  const dir = newWorkdir();
-  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
-  await ok(docker('build', '-q', '-t', tag, dir));
-}
+import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, ok, buildImage } from './harness.js';
 
 async function checkEx5(workdir = newWorkdir()) {
   const { run, json } = await tp7Json(['check', 'ex5'], { workdir });
@@ -97,12 +84,12 @@ describe('ex5: inspecting and analysing images', () => {
 
   it('near miss: an optimised image that is still wasteful, a wasteful one that is not, the course rules file', async () => {
     // The cleanup joined into one RUN, but the chmod left apart: app.bin is copied twice.
-    await build('tp7-optimised:1.0', `FROM alpine:3.19
+    await buildImage('tp7-optimised:1.0', `FROM alpine:3.19
 RUN head -c 5000000 /dev/urandom > /tmp/bundle.bin && mkdir -p /opt/app \\
  && head -c 500000 /tmp/bundle.bin > /opt/app/app.bin && rm /tmp/bundle.bin
 RUN chmod 755 /opt/app/app.bin
 `);
-    await build('tp7-wasteful:1.0', ONE_RUN);
+    await buildImage('tp7-wasteful:1.0', ONE_RUN);
     const workdir = newWorkdir();
     writeFileSync(join(workdir, '.dive-ci.yml'), 'rules:\n  - name: efficiency\n    fatal: false\n    value: 0.95\n  - name: size\n    fatal: true\n    value: 100MB\n');
     const { checks } = await checkEx5(workdir);
@@ -116,8 +103,8 @@ RUN chmod 755 /opt/app/app.bin
   });
 
   it('near miss: an optimised image that lost the application', async () => {
-    await build('tp7-optimised:1.0', 'FROM alpine:3.19\nRUN mkdir -p /opt/app\n');
-    await build('tp7-wasteful:1.0', WASTEFUL);
+    await buildImage('tp7-optimised:1.0', 'FROM alpine:3.19\nRUN mkdir -p /opt/app\n');
+    await buildImage('tp7-wasteful:1.0', WASTEFUL);
     const { checks } = await checkEx5();
     expect(checks['wasteful-built']!.status).toBe('pass');
     expect(checks['optimised-efficient']!.message).toContain('/opt/app/app.bin missing: the image must still hold what its Dockerfile produces');

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadLab } from '../../src/lab/loader.js';
@@ -38,6 +39,21 @@ export async function tp7Json<T = any>(args: string[], options: { workdir?: stri
 export async function docker(...args: string[]): Promise<Run> {
   const result = await execa('docker', args, { reject: false });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Awaits a command and throws with its stderr unless it exited 0: for setup steps that must work. */
+export async function ok(run: Promise<Run>): Promise<Run> {
+  const result = await run;
+  if (result.exitCode !== 0) throw new Error(`command failed (${result.exitCode}): ${result.stderr}`);
+  return result;
+}
+
+/** `docker build -q -t tag` of a Dockerfile (and extra files) written in a fresh folder. */
+export async function buildImage(tag: string, dockerfile: string, files: Record<string, string | Buffer> = {}): Promise<void> {
+  const dir = newWorkdir();
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  await ok(docker('build', '-q', '-t', tag, dir));
 }
 
 /** Runs solutions/<ex>/solve.sh in `workdir`, the way `tp7 dev` runs a reference solution. */
