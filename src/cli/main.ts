@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, Tp7Error, UsageError } from '../errors.js';
-import { resolveLang } from '../lab/text.js';
+import { resolveLang } from '../lab/lang.js';
 import { setColor } from '../ui/style.js';
 import { COMMANDS, findCommand, type CommandSpec } from './commands.js';
 import type { CommandContext } from './context.js';
