@@ -49,6 +49,8 @@ try {
   results.startupOverheadMs = results.tp7VersionMs - results.nodeBareMs;
   results.checkSpeedup = results.dockerCliEx1Ms / results.tp7CheckEx1Ms;
   const cli = execFileSync(join(ROOT, 'bench/ex1-docker-cli.sh'), [workdir], { encoding: 'utf8' }).trim();
+  // The comparison only means something when the baseline reaches the same verdict: every check green.
+  if (!/^\d+ passed, 0 failed$/.test(cli)) throw new Error(`the docker CLI baseline disagrees with tp7: ${cli}`);
   results.dockerCliVerdict = cli;
   console.log(`median of ${RUNS} runs each`);
   console.log(`node -e 0                 ${results.nodeBareMs.toFixed(0)} ms`);

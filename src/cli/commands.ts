@@ -16,7 +16,7 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'list', usage: 'tp7 list', summary: 'list the exercises and where you stand', load: () => import('../commands/list/index.js') },
   { name: 'show', usage: 'tp7 show <ex>', summary: "read an exercise's instructions, tasks and questions", load: () => import('../commands/show/index.js') },
   { name: 'quiz', usage: 'tp7 quiz <ex>', summary: "answer an exercise's questions interactively", options: { all: { type: 'boolean', description: 'ask again the questions already answered right' } }, load: () => import('../commands/quiz/index.js') },
-  { name: 'answer', usage: 'tp7 answer <ex> <question-id> <answer>', summary: 'record one answer without prompting and say if it is right', load: () => import('../commands/answer/index.js') },
+  { name: 'answer', usage: 'tp7 answer <ex> <question-id> <answer>...', summary: 'record one answer without prompting and say if it is right', load: () => import('../commands/answer/index.js') },
   {
     name: 'check',
     usage: 'tp7 check [<ex>...]',
@@ -50,6 +50,18 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'dev', usage: 'tp7 dev check | tp7 dev schema', summary: 'for course authors: lint every lab file; regenerate the JSON Schemas', load: () => import('../commands/dev/index.js') },
   { name: 'menu', usage: 'tp7 menu', summary: 'the interactive menu (what `tp7` alone opens in a terminal)', load: () => import('../commands/menu/index.js') },
 ];
+
+/**
+ * How many words a command takes, read from its usage line: <x> is required, [<x>] optional, and "..." means
+ * any number more. Usage lines with alternatives (a | b) are checked by the command itself.
+ */
+export function arity(usage: string): { min: number; max: number } | undefined {
+  if (usage.includes('|')) return undefined;
+  const words = usage.split(/\s+/).slice(2);
+  const min = words.filter((word) => word.startsWith('<')).length;
+  const many = words.some((word) => word.endsWith('...') || word.endsWith('...]'));
+  return { min, max: many ? Number.POSITIVE_INFINITY : words.length };
+}
 
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.name === name);

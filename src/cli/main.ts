@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ExitCode, Tp7Error, UsageError } from '../errors.js';
 import { resolveLang } from '../lab/lang.js';
 import { setColor } from '../ui/style.js';
-import { COMMANDS, findCommand, type CommandSpec } from './commands.js';
+import { arity, COMMANDS, findCommand, type CommandSpec } from './commands.js';
 import type { CommandContext } from './context.js';
 import { GLOBAL_OPTIONS, type OptionSpec } from './options.js';
 
@@ -93,6 +93,10 @@ async function dispatch(argv: string[]): Promise<number> {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
   };
+  const counts = explicit ? arity(command.usage) : undefined;
+  if (counts && (context.args.length < counts.min || context.args.length > counts.max)) {
+    throw new UsageError(`usage: ${command.usage}`);
+  }
   const module = await command.load();
   return module.run(context);
 }

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../cli/context.js';
 import { connectClients, writeProgress } from './shared.js';
-import { UsageError } from '../errors.js';
+import { EngineUnreachableError, UsageError } from '../errors.js';
 import type { Exercise } from '../lab/schema.js';
 import { pick } from '../lab/text.js';
 import type { Outcome, ProbeClients } from '../probes/types.js';
@@ -27,6 +27,23 @@ const OFFLINE = new Proxy({}, {
 export async function clientsFor(context: CommandContext, questions: Question[]): Promise<ProbeClients> {
   if (needsEngine(questions)) return connectClients(context);
   return { engine: OFFLINE, registry: OFFLINE as never, workdir: context.workdir, files: OFFLINE as never, processes: OFFLINE as never };
+}
+
+/**
+ * Clients for a quiz: the engine is reached only when the first engine-derived question needs it, so the other
+ * questions can be answered while the engine is down. Null once the engine proved unreachable.
+ */
+export function lazyClients(context: CommandContext): (question: Question) => Promise<ProbeClients | null> {
+  let engine: Promise<ProbeClients | null> | undefined;
+  return async (question) => {
+    if (question.kind !== 'engine') return clientsFor(context, [question]);
+    engine ??= connectClients(context).catch((error: unknown) => {
+      if (!(error instanceof EngineUnreachableError)) throw error;
+      context.err(`tp7: ${error.message}`);
+      return null;
+    });
+    return engine;
+  };
 }
 
 /** Validates, judges and stores one answer (right or wrong: the student's last answer is what counts). */

@@ -30,20 +30,22 @@ export async function connectClients(context: CommandContext): Promise<ProbeClie
   };
 }
 
-function reportSetAside(context: CommandContext, loaded: LoadResult): void {
-  if (loaded.setAside) {
-    context.err(`tp7: your progress file could not be read; it was kept as ${loaded.setAside} and a new one started`);
+function reportCorrupt(context: CommandContext, loaded: LoadResult): void {
+  if (loaded.corrupt?.setAside) {
+    context.err(`tp7: your progress file could not be read; it was kept as ${loaded.corrupt.setAside} and a new one started`);
+  } else if (loaded.corrupt) {
+    context.err(`tp7: your progress file ${loaded.corrupt.file} could not be read; it is left as it is (the next answer sets it aside)`);
   }
 }
 
 export function readProgress(context: CommandContext): Progress {
   const loaded = loadProgress(context.workdir);
-  reportSetAside(context, loaded);
+  reportCorrupt(context, loaded);
   return loaded.progress;
 }
 
 export function writeProgress(context: CommandContext, change: (progress: Progress) => void): void {
-  reportSetAside(context, updateProgress(context.workdir, change));
+  reportCorrupt(context, updateProgress(context.workdir, change));
 }
 
 export function printJson(context: CommandContext, value: unknown): void {

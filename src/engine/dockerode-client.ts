@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { EngineUnreachableError } from '../errors.js';
 import { engineHost } from './host.js';
-import { readImageFile } from './image-file.js';
+import { subscribeEvents } from './events.js';
+import { readImageFile, sweepProbeContainers } from './image-file.js';
 import type { ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
@@ -14,6 +15,24 @@ interface EngineError {
   code?: string;
   message?: string;
   reason?: string;
+  /** The engine's JSON error body, when it sent one: {"message": "..."}. */
+  json?: { message?: string } | null;
+}
+
+/** The engine's own words ("No such image: x", "conflict: ...") rather than docker-modem's generic reason. */
+function engineMessage(error: unknown): string {
+  const err = error as EngineError;
+  const text = err?.json?.message ?? err?.reason ?? err?.message ?? String(error);
+  return `${text}${err?.statusCode ? ` (HTTP ${err.statusCode})` : ''}`;
+}
+
+/** An engine that answers nonsense gets a clear error rather than a wrong verdict on the student's work. */
+function checkImageShape(ref: string, raw: unknown): ImageInspect {
+  const image = raw as ImageInspect;
+  if (typeof image?.Id !== 'string' || typeof image.Size !== 'number' || typeof image.Architecture !== 'string') {
+    throw new Error(`the engine answered nonsense about ${ref} (no Id, Size or Architecture)`);
+  }
+  return image;
 }
 
 function isNotFound(error: unknown): boolean {
@@ -43,6 +62,7 @@ export async function connectEngine(): Promise<EngineClient> {
   process.env.DOCKER_HOST = host;
   const { default: DockerCtor } = await import('dockerode');
   let docker: Docker;
+  let events: Docker;
   let version: EngineVersion;
   const started = Date.now();
   try {
@@ -53,19 +73,23 @@ export async function connectEngine(): Promise<EngineClient> {
     }
     version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
     docker = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS, version: `v${version.apiVersion}` });
+    // The event stream is quiet for as long as the student is: no idle timeout on it.
+    events = new DockerCtor({ version: `v${version.apiVersion}` });
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     throw explainConnectionError(host, error, Date.now() - started) ?? new EngineUnreachableError(host, (error as Error).message?.split('\n')[0] ?? 'unknown error');
   }
-  return new DockerodeEngine(host, docker, version);
+  return new DockerodeEngine(host, docker, events, version);
 }
 
 class DockerodeEngine implements EngineClient {
   private readonly cache = new Map<string, Promise<unknown>>();
+  private swept: Promise<void> | undefined;
 
   constructor(
     readonly host: string,
     private readonly docker: Docker,
+    private readonly events: Docker,
     private readonly engineVersion: EngineVersion,
   ) {}
 
@@ -74,7 +98,7 @@ class DockerodeEngine implements EngineClient {
   }
 
   inspectImage(ref: string): Promise<ImageInspect | null> {
-    return this.cached(`image:${ref}`, () => this.docker.getImage(ref).inspect() as unknown as Promise<ImageInspect>);
+    return this.cached(`image:${ref}`, async () => checkImageShape(ref, await this.docker.getImage(ref).inspect()));
   }
 
   imageHistory(ref: string): Promise<HistoryEntry[] | null> {
@@ -92,7 +116,12 @@ class DockerodeEngine implements EngineClient {
 
   readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {
     const key = `file:${ref}:${path}:${maxBytes ?? ''}`;
-    return this.cached(key, () => readImageFile(this.docker, ref, path, maxBytes)) as Promise<ImageFile>;
+    // Containers of an earlier run cut short (Ctrl+C mid-read) are ours: clear them once before making more.
+    this.swept ??= sweepProbeContainers(this.docker);
+    return this.cached(key, async () => {
+      await this.swept;
+      return readImageFile(this.docker, ref, path, maxBytes);
+    }) as Promise<ImageFile>;
   }
 
   async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {
@@ -101,12 +130,8 @@ class DockerodeEngine implements EngineClient {
     return this.guard(() => this.docker.getImage(ref).get());
   }
 
-  async onEvents(listener: () => void): Promise<() => void> {
-    const stream = (await this.guard(() => this.docker.getEvents({}))) as NodeJS.ReadableStream & { destroy(): void };
-    // One chunk may hold several events or part of one: any data means "something changed", which is all we need.
-    stream.on('data', listener);
-    stream.on('error', () => undefined);
-    return () => stream.destroy();
+  onEvents(listener: () => void): Promise<() => void> {
+    return this.guard(() => subscribeEvents(this.events, listener));
   }
 
   /** A lost connection becomes a one-line EngineUnreachableError; any other failure one short Error. */
@@ -115,7 +140,7 @@ class DockerodeEngine implements EngineClient {
     try {
       return await call();
     } catch (error) {
-      throw explainConnectionError(this.host, error, Date.now() - started) ?? new Error(`engine: ${(error as EngineError).reason ?? (error as Error).message}`);
+      throw explainConnectionError(this.host, error, Date.now() - started) ?? new Error(`engine: ${engineMessage(error)}`);
     }
   }
 

@@ -29,6 +29,12 @@ async function firstFile(tar: Readable, maxBytes: number): Promise<ImageFile> {
   return { found: false, reason: 'no-file' };
 }
 
+/** Removes leftover containers carrying tp7's probe label, and only those: they are the tool's own. */
+export async function sweepProbeContainers(docker: Docker): Promise<void> {
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [`${PROBE_LABEL}=true`] } });
+  await Promise.all(leftovers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined)));
+}
+
 export async function readImageFile(docker: Docker, ref: string, path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<ImageFile> {
   let container: Docker.Container;
   try {

@@ -15,3 +15,16 @@ export const ImageRef = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[a-f0-9]{64})?$/, { error: 'an image reference such as nginx:alpine or localhost:5000/app:1.0' })
   .describe('Image reference, e.g. nginx:alpine');
+
+/** A regular expression written in a lab file: checked when the lab loads, not when a student trips on it. */
+export const Pattern = z
+  .string()
+  .refine((source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { error: 'not a valid regular expression: fix its syntax (escape ( [ { . * + ? with a backslash)' })
+  .describe('A JavaScript regular expression');

@@ -1,16 +1,9 @@
 import type { z } from 'zod';
 import { probeKindNames } from '../probes/index.js';
 import { factKindNames } from '../facts/index.js';
+import { formatPath } from './format-path.js';
 
-/** Renders a zod path the way the lab file reads: checks[2].probe.ref */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) {
-    if (typeof key === 'number') text += `[${key}]`;
-    else text += text ? `.${String(key)}` : String(key);
-  }
-  return text || '(top level)';
-}
+export { formatPath };
 
 /** Every zod issue as `file: path: message`, with the fix spelled out where zod's own words are vague. */
 export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string[] {

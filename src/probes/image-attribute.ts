@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImageRef } from '../lab/ids.js';
+import { ImageRef, Pattern } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { IMAGE_ATTRIBUTES, formatValue, readAttribute, type AttributeValue } from '../engine/attributes.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
@@ -10,7 +10,7 @@ const schema = z
     ref: ImageRef.describe('The image whose attribute is read'),
     attribute: z.enum(IMAGE_ATTRIBUTES).describe('Which attribute of `docker inspect` to read'),
     equals: z.union([z.string(), z.number()]).optional().describe('The value must equal this'),
-    matches: z.string().optional().describe('The value (as text) must match this regular expression'),
+    matches: Pattern.optional().describe('The value (as text) must match this regular expression'),
     includes: z.string().optional().describe('A list attribute (env, cmd, exposed-ports) must contain this item'),
     lessThan: z.number().optional().describe('A numeric attribute must be below this'),
     greaterThan: z.number().optional().describe('A numeric attribute must be above this'),
@@ -38,11 +38,12 @@ function describeExpectation(spec: Spec, other?: number): string {
 }
 
 function meets(spec: Spec, value: AttributeValue, other: number | undefined): boolean {
-  const text = formatValue(value);
+  // The raw value, not its display form: an empty value is "", which `matches: "^$"` must see as such.
+  const raw = Array.isArray(value) ? value.join(' ') : String(value);
   const list = Array.isArray(value) ? value : [String(value)];
   const number = typeof value === 'number' ? value : Number.NaN;
-  if (spec.equals !== undefined && String(spec.equals) !== (Array.isArray(value) ? value.join(' ') : String(value))) return false;
-  if (spec.matches !== undefined && !new RegExp(spec.matches).test(text)) return false;
+  if (spec.equals !== undefined && String(spec.equals) !== raw) return false;
+  if (spec.matches !== undefined && !new RegExp(spec.matches).test(raw)) return false;
   if (spec.includes !== undefined && !list.includes(spec.includes)) return false;
   if (spec.lessThan !== undefined && !(number < spec.lessThan)) return false;
   if (spec.greaterThan !== undefined && !(number > spec.greaterThan)) return false;

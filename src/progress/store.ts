@@ -1,15 +1,17 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { Tp7Error, ExitCode } from '../errors.js';
 
 // Student progress lives in <workdir>/.tp7/progress.json. Writes go to a temporary file that is fsync'd and
 // renamed over the old one, under a lock file, so a crash or two tp7 processes at once never leave a
 // half-written or lost update. A file that does not parse is moved aside (never deleted) and reported.
 
-const Answer = z.strictObject({ answer: z.string(), at: z.string() });
-const Run = z.strictObject({ at: z.string(), exercise: z.string(), earned: z.number(), possible: z.number() });
+const Answer = z.object({ answer: z.string(), at: z.string() });
+const Run = z.object({ at: z.string(), exercise: z.string(), earned: z.number(), possible: z.number() });
 
-export const ProgressSchema = z.strictObject({
+// Loose objects: a field written by a newer tp7 (or by hand) is kept as it is, never a reason to drop the file.
+export const ProgressSchema = z.looseObject({
   format: z.literal('tp7-progress/1'),
   answers: z.record(z.string(), z.record(z.string(), Answer)).default({}),
   hints: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())).default({}),
@@ -21,6 +23,7 @@ export type Progress = z.infer<typeof ProgressSchema>;
 
 /** Check history kept per workdir: enough to see progress over a session, bounded so the file stays small. */
 const MAX_RUNS = 500;
+/** A lock older than this was left by a process that died: it may be taken over. */
 const LOCK_STALE_MS = 10_000;
 
 export function emptyProgress(): Progress {
@@ -29,24 +32,37 @@ export function emptyProgress(): Progress {
 
 export interface LoadResult {
   progress: Progress;
-  /** Set when a corrupt file was moved aside: the caller tells the student where it went. */
-  setAside?: string;
+  /** The file could not be read as progress: set aside (by a write) or left as is (by a read). */
+  corrupt?: { file: string; setAside?: string };
 }
 
 export function progressFile(workdir: string): string {
   return join(workdir, '.tp7', 'progress.json');
 }
 
+function fileError(action: string, path: string, error: unknown): Tp7Error {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new Tp7Error(`cannot ${action} ${path} (${code})`, ExitCode.usage);
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fileError('read your progress file', file, error);
+  }
+}
+
+/** Reads progress without changing anything on disk (a read-only command never moves the student's file). */
 export function loadProgress(workdir: string): LoadResult {
   const file = progressFile(workdir);
-  if (!existsSync(file)) return { progress: emptyProgress() };
-  const text = readFileSync(file, 'utf8');
+  const text = readText(file);
+  if (text === undefined) return { progress: emptyProgress() };
   try {
     return { progress: ProgressSchema.parse(JSON.parse(text)) };
   } catch {
-    const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(file, aside);
-    return { progress: emptyProgress(), setAside: aside };
+    return { progress: emptyProgress(), corrupt: { file } };
   }
 }
 
@@ -68,15 +84,15 @@ function sleep(ms: number): void {
 
 function withLock<T>(dir: string, action: () => T): T {
   const lock = join(dir, 'progress.lock');
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     try {
       closeSync(openSync(lock, 'wx'));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock left by a killed process must not block the student forever.
+      // Only a lock left by a killed process is taken over; a live writer holds it for milliseconds.
       const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > LOCK_STALE_MS || attempt > 200) rmSync(lock, { force: true });
+      if (age > LOCK_STALE_MS) rmSync(lock, { force: true });
       else sleep(25);
     }
   }
@@ -87,15 +103,24 @@ function withLock<T>(dir: string, action: () => T): T {
   }
 }
 
-/** Reads, changes and writes progress as one locked step. Returns what was written and any set-aside file. */
+/** Reads, changes and writes progress as one locked step; a corrupt file is moved aside first, never lost. */
 export function updateProgress(workdir: string, change: (progress: Progress) => void): LoadResult {
   const dir = join(workdir, '.tp7');
-  mkdirSync(dir, { recursive: true });
-  return withLock(dir, () => {
-    const loaded = loadProgress(workdir);
-    change(loaded.progress);
-    loaded.progress.runs = loaded.progress.runs.slice(-MAX_RUNS);
-    writeAtomically(progressFile(workdir), `${JSON.stringify(loaded.progress, null, 2)}\n`);
-    return loaded;
-  });
+  try {
+    mkdirSync(dir, { recursive: true });
+    return withLock(dir, () => {
+      const loaded = loadProgress(workdir);
+      if (loaded.corrupt) {
+        loaded.corrupt.setAside = `${loaded.corrupt.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        renameSync(loaded.corrupt.file, loaded.corrupt.setAside);
+      }
+      change(loaded.progress);
+      loaded.progress.runs = loaded.progress.runs.slice(-MAX_RUNS);
+      writeAtomically(progressFile(workdir), `${JSON.stringify(loaded.progress, null, 2)}\n`);
+      return loaded;
+    });
+  } catch (error) {
+    if (error instanceof Tp7Error) throw error;
+    throw fileError('save your progress in', dir, error);
+  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FactSchema } from '../facts/index.js';
-import { Id } from '../lab/ids.js';
+import { Id, Pattern } from '../lab/ids.js';
 import { Localized } from '../lab/text.js';
 import { MATCHERS } from './match.js';
 
@@ -41,7 +41,7 @@ export const TextQuestion = z
     ...common,
     kind: z.literal('text'),
     accept: z.array(z.string().min(1)).min(1).describe('Accepted answers, compared after normalisation (case, accents, spacing)'),
-    patterns: z.array(z.string()).default([]).describe('Regular expressions also accepted (tested on the normalised answer)'),
+    patterns: z.array(Pattern).default([]).describe('Regular expressions also accepted (tested on the normalised answer)'),
   })
   .describe('A short free-text answer');
 

@@ -17,6 +17,8 @@ export interface RunOptions {
   lang: Lang;
   /** Show the expected answer of questions (instructors); students never see it. */
   reveal: boolean;
+  /** Called as each check ends, to show progress on long runs. */
+  onCheckDone?: () => void;
 }
 
 type Item = { kind: 'check'; check: Check } | { kind: 'question'; question: Question };
@@ -29,6 +31,12 @@ async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, pr
 
 function hintPointer(exerciseId: string, lang: Lang): string {
   return lang === 'fr' ? ` Indice : tp7 hint ${exerciseId}` : ` Hint: tp7 hint ${exerciseId}`;
+}
+
+/** Appends the hint pointer as a sentence of its own. */
+function withHint(message: string, pointer: string): string {
+  if (!pointer) return message;
+  return /[.!?)]$/.test(message.trim()) ? `${message}${pointer}` : `${message}.${pointer}`;
 }
 
 async function timed(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions): Promise<CheckResult> {
@@ -55,7 +63,7 @@ async function timed(item: Item, exercise: Exercise, clients: ProbeClients, prog
     earned: result.status === 'pass' ? base.points : 0,
     expected: hidden ? '(hidden)' : result.expected,
     actual: result.actual,
-    message: pick(result.message, options.lang) + (failed && !isQuestion ? hintPointer(exercise.id, options.lang) : ''),
+    message: withHint(pick(result.message, options.lang), failed && !isQuestion ? hintPointer(exercise.id, options.lang) : ''),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -66,7 +74,11 @@ export async function runExercise(exercise: Exercise, clients: ProbeClients, pro
     ...exercise.checks.map((check): Item => ({ kind: 'check', check })),
     ...exercise.questions.map((question): Item => ({ kind: 'question', question })),
   ];
-  const checks = await mapConcurrent(items, CONCURRENCY, (item) => timed(item, exercise, clients, progress, options));
+  const checks = await mapConcurrent(items, CONCURRENCY, async (item) => {
+    const result = await timed(item, exercise, clients, progress, options);
+    options.onCheckDone?.();
+    return result;
+  });
   const counted = checks.filter((check) => check.status !== 'skip');
   return {
     id: exercise.id,

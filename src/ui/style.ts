@@ -3,10 +3,11 @@
 
 let enabled = false;
 
-export function setColor(option: boolean | undefined, stream: NodeJS.WriteStream = process.stdout, env = process.env): void {
+/** Messages go to stdout and stderr alike: colour only when both reach a terminal, so no log gets escapes. */
+export function setColor(option: boolean | undefined, streams: NodeJS.WriteStream[] = [process.stdout, process.stderr], env = process.env): void {
   if (option === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) enabled = false;
   else if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') enabled = true;
-  else enabled = Boolean(stream.isTTY) && env.TERM !== 'dumb';
+  else enabled = streams.every((stream) => stream.isTTY) && env.TERM !== 'dumb';
 }
 
 export function colorEnabled(): boolean {

@@ -74,6 +74,18 @@ describe('command line', () => {
     expect(second.json.hint).toContain('docker pull');
   });
 
+  it('a question without hints says so instead of failing', async () => {
+    const { run, json } = await tp7Json(['hint', 'ex1', 'why-alpine-smaller'], { workdir: newWorkdir() });
+    expect(run.exitCode).toBe(0);
+    expect(json).toMatchObject({ check: 'why-alpine-smaller', level: 0, hint: null });
+  });
+
+  it('extra words are a usage error, not silently ignored', async () => {
+    const run = await tp7(['list', 'ex1']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toBe('tp7: usage: tp7 list');
+  });
+
   it('the solution needs a confirmation and is recorded as viewed', async () => {
     const workdir = newWorkdir();
     const refused = await tp7(['solution', 'ex1'], { workdir });
@@ -115,9 +127,11 @@ describe('command line', () => {
     writeFileSync(join(folder, 'alice.json'), JSON.stringify(report('alice', 17)));
     writeFileSync(join(folder, 'bob.json'), JSON.stringify(report('bob', 9)));
     writeFileSync(join(folder, 'broken.json'), '{"schema": "other"}');
+    writeFileSync(join(folder, 'partial.json'), '{"schema": "tp7-report/1"}');
     const table = await tp7(['class', folder]);
     expect(table.exitCode).toBe(1);
-    expect(table.stderr).toContain('broken.json: not a tp7 report');
+    expect(table.stderr).toContain('broken.json: not a tp7 report (schema: ');
+    expect(table.stderr).toContain('partial.json: not a tp7 report (generatedAt: ');
     expect(table.stdout).toMatch(/alice +100% +17\/17/);
     const csv = await tp7(['class', join(folder, 'alice.json'), join(folder, 'bob.json'), '--csv']);
     expect(csv.exitCode).toBe(0);

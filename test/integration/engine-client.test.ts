@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
 import { PROBE_LABEL } from '../../src/engine/image-file.js';
-import { docker } from './harness.js';
+import { docker, ok } from './harness.js';
 
 // The Engine API client against the real engine: what probes rely on.
 const IMAGE = 'tp7-test/engine-client:1';
@@ -41,6 +41,16 @@ describe('engine client', () => {
     expect(await engine.readImageFile('tp7-test/absent:1', '/etc/os-release')).toEqual({ found: false, reason: 'no-image' });
     const leftovers = await docker('ps', '-a', '--filter', `label=${PROBE_LABEL}`, '--format', '{{.ID}}');
     expect(leftovers.stdout).toBe('');
+  });
+
+  it('clears its own leftover probe containers, and only those', async () => {
+    await ok(docker('create', '--name', 'tp7-test-leftover', '--label', `${PROBE_LABEL}=true`, IMAGE, 'true'));
+    await ok(docker('create', '--name', 'tp7-test-students', IMAGE, 'true'));
+    const engine = await connectEngine();
+    expect((await engine.readImageFile(IMAGE, '/etc/os-release')).found).toBe(true);
+    expect((await docker('inspect', 'tp7-test-leftover')).exitCode).not.toBe(0);
+    expect((await docker('inspect', 'tp7-test-students')).exitCode).toBe(0);
+    await docker('rm', '-f', 'tp7-test-students');
   });
 
   it('streams an image as docker save writes it', async () => {

@@ -41,6 +41,11 @@ export async function docker(...args: string[]): Promise<Run> {
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The engine's own architecture (amd64, arm64...): what engine-derived answers depend on. */
+export async function engineArch(): Promise<string> {
+  return (await ok(docker('version', '--format', '{{.Server.Arch}}'))).stdout.trim();
+}
+
 /** Awaits a command and throws with its stderr unless it exited 0: for setup steps that must work. */
 export async function ok(run: Promise<Run>): Promise<Run> {
   const result = await run;

@@ -18,12 +18,14 @@ describe('tp7 watch', () => {
   it('re-checks on engine events and on answers recorded from another shell', async () => {
     const workdir = newWorkdir();
     const child = execa('node', [TP7_BIN, 'watch', 'ex1', '--workdir', workdir], {
-      env: { TP7_LANG: 'en', NO_COLOR: '1', TP7_WATCH_POLL_MS: '600000' },
+      // A short request timeout must not end the (idle) event stream: events still arrive after it.
+      env: { TP7_LANG: 'en', NO_COLOR: '1', TP7_WATCH_POLL_MS: '600000', TP7_ENGINE_TIMEOUT_MS: '1000' },
       reject: false,
     });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await until(() => output, /✘ \[1\.1\] nginx:alpine is on the engine/);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     expect((await docker('pull', 'nginx:alpine')).exitCode).toBe(0);
     await until(() => output, /✔ \[1\.1\] nginx:alpine is on the engine/);
     await execa('node', [TP7_BIN, 'answer', 'ex1', 'latest-vs-stable', 'b', '--workdir', workdir], { reject: false });

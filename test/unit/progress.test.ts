@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProgress, progressFile, updateProgress } from '../../src/progress/store.js';
@@ -18,21 +18,50 @@ describe('progress store', () => {
     expect(readdirSync(join(workdir, '.tp7'))).toEqual(['progress.json']);
   });
 
-  it('moves a corrupt file aside instead of dropping it, and says where', () => {
+  it('reading a corrupt file reports it and leaves it in place', () => {
     const workdir = fresh();
     mkdirSync(join(workdir, '.tp7'));
     writeFileSync(progressFile(workdir), '{"format": "tp7-progress/1", "answers": {tru');
     const loaded = loadProgress(workdir);
-    expect(loaded.setAside).toMatch(/progress\.json\.corrupt-/);
-    expect(readFileSync(loaded.setAside!, 'utf8')).toContain('{tru');
-    expect(existsSync(progressFile(workdir))).toBe(false);
+    expect(loaded.corrupt).toEqual({ file: progressFile(workdir) });
+    expect(readFileSync(progressFile(workdir), 'utf8')).toContain('{tru');
   });
 
-  it('treats a file of the wrong shape as corrupt too', () => {
+  it('writing over a corrupt file first moves it aside, never dropping it, and says where', () => {
+    const workdir = fresh();
+    mkdirSync(join(workdir, '.tp7'));
+    writeFileSync(progressFile(workdir), '{"format": "tp7-progress/1", "answers": {tru');
+    const written = updateProgress(workdir, (progress) => {
+      progress.hints.ex1 = { a: 1 };
+    });
+    expect(written.corrupt?.setAside).toMatch(/progress\.json\.corrupt-/);
+    expect(readFileSync(written.corrupt!.setAside!, 'utf8')).toContain('{tru');
+    expect(loadProgress(workdir).progress.hints.ex1).toEqual({ a: 1 });
+  });
+
+  it('treats a file of the wrong shape as corrupt', () => {
     const workdir = fresh();
     mkdirSync(join(workdir, '.tp7'));
     writeFileSync(progressFile(workdir), JSON.stringify({ format: 'tp7-progress/1', answers: 'oops' }));
-    expect(loadProgress(workdir).setAside).toBeDefined();
+    expect(loadProgress(workdir).corrupt).toBeDefined();
+  });
+
+  it('keeps fields it does not know (a newer tp7, a hand edit) instead of dropping the file', () => {
+    const workdir = fresh();
+    mkdirSync(join(workdir, '.tp7'));
+    writeFileSync(progressFile(workdir), JSON.stringify({ format: 'tp7-progress/1', answers: { ex1: { q: { answer: 'b', at: 'x' } } }, badges: ['gold'] }));
+    updateProgress(workdir, (progress) => {
+      progress.hints.ex1 = { a: 1 };
+    });
+    const stored = JSON.parse(readFileSync(progressFile(workdir), 'utf8'));
+    expect(stored.badges).toEqual(['gold']);
+    expect(stored.answers.ex1.q.answer).toBe('b');
+  });
+
+  it('turns a file-system failure into one clear line', () => {
+    const workdir = fresh();
+    mkdirSync(join(workdir, '.tp7', 'progress.json'), { recursive: true });
+    expect(() => loadProgress(workdir)).toThrow(/cannot read your progress file .*progress\.json \(EISDIR\)/);
   });
 
   it('bounds the run history', () => {

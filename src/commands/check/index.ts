@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, oneLine, UsageError } from '../../errors.js';
 import { loadLab } from '../../lab/loader.js';
 import { buildReport } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
@@ -13,20 +13,37 @@ export async function run(context: CommandContext): Promise<number> {
   const progress = readProgress(context);
   const clients = await connectClients(context);
   const showProgress = !context.json && Boolean(process.stderr.isTTY);
-  if (showProgress) process.stderr.write(`Vérification de ${chosen.length} exercice(s) sur ${clients.engine.host}…\r`);
-  const options = { lang: context.lang, reveal: Boolean(context.options.reveal) };
+  const total = chosen.reduce((sum, { exercise }) => sum + exercise.checks.length + exercise.questions.length, 0);
+  let done = 0;
+  const word = context.lang === 'fr' ? 'Vérification' : 'Checking';
+  const progressLine = () => process.stderr.write(`\u001b[2K\r${word} ${done}/${total} · ${clients.engine.host}`);
+  if (showProgress) progressLine();
+  const options = {
+    lang: context.lang,
+    reveal: Boolean(context.options.reveal),
+    onCheckDone: showProgress ? () => (done++, progressLine()) : undefined,
+  };
   const results = await Promise.all(chosen.map(({ exercise }) => runExercise(exercise, clients, progress, options)));
   if (showProgress) process.stderr.write('\u001b[2K\r');
   const student = typeof context.options.student === 'string' ? context.options.student : undefined;
   const report = buildReport(clients.engine.host, await clients.engine.version(), results, scoreSkills(lab.skills, results, context.lang), student);
-  writeProgress(context, (stored) => {
-    for (const result of results) stored.runs.push({ at: report.generatedAt, exercise: result.id, earned: result.earned, possible: result.possible });
-  });
-  if (typeof context.options.junit === 'string') {
-    const { writeJunit } = await import('../../report/junit.js');
-    writeJunit(String(context.options.junit), report);
-  }
   if (context.json) printJson(context, report);
   else context.out(renderText(report, context.lang));
+  // The report is out first: a progress or JUnit file that cannot be written never costs the grader the result.
+  try {
+    writeProgress(context, (stored) => {
+      for (const result of results) stored.runs.push({ at: report.generatedAt, exercise: result.id, earned: result.earned, possible: result.possible });
+    });
+  } catch (error) {
+    context.err(`tp7: the check history was not saved: ${oneLine(error)}`);
+  }
+  if (typeof context.options.junit === 'string') {
+    const { writeJunit } = await import('../../report/junit.js');
+    try {
+      writeJunit(String(context.options.junit), report);
+    } catch (error) {
+      throw new UsageError(`cannot write the JUnit report to ${context.options.junit} (${(error as NodeJS.ErrnoException).code ?? oneLine(error)})`);
+    }
+  }
   return allPassed(results) ? ExitCode.ok : ExitCode.checkFailed;
 }

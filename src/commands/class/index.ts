@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { z } from 'zod';
 import { basename, join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { gradebook, renderCsv, type GradebookRow } from '../../report/gradebook.js';
 import type { Report } from '../../report/json.js';
 import { MARKS, style } from '../../ui/style.js';
+import { formatPath } from '../../lab/format-path.js';
 import { printJson } from '../shared.js';
 
 /** Report files named on the command line, or every *.json inside a named folder. */
@@ -16,15 +18,29 @@ function reportFiles(paths: string[]): string[] {
   );
 }
 
+/** The parts of a tp7-report/1 document the gradebook reads; loose, so later additions pass. */
+const ReportShape = z.looseObject({
+  schema: z.literal('tp7-report/1'),
+  student: z.string().optional(),
+  generatedAt: z.string(),
+  exercises: z.array(z.looseObject({ id: z.string(), earned: z.number(), possible: z.number() })),
+  checklist: z.array(z.looseObject({ id: z.string(), status: z.string() })),
+  score: z.looseObject({ earned: z.number(), possible: z.number(), percent: z.number() }),
+});
+
 function readReport(file: string): { student: string; report: Report } | string {
-  let data: Report & { student?: string };
+  let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     return `${file}: not readable JSON (${(error as Error).message.split('\n')[0]})`;
   }
-  if (data?.schema !== 'tp7-report/1') return `${file}: not a tp7 report (expected "schema": "tp7-report/1")`;
-  return { student: data.student ?? basename(file, '.json'), report: data };
+  const parsed = ReportShape.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `${file}: not a tp7 report (${formatPath(issue.path)}: ${issue.message}); make it with tp7 check --json`;
+  }
+  return { student: parsed.data.student ?? basename(file, '.json'), report: parsed.data as unknown as Report };
 }
 
 function renderTable(rows: GradebookRow[]): string {

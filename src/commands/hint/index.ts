@@ -16,6 +16,7 @@ export async function run(context: CommandContext): Promise<number> {
     ...exercise.checks.map((check) => ({ id: check.id, title: check.title, hints: check.hints })),
     ...exercise.questions.map((question) => ({ id: question.id, title: question.prompt, hints: question.hints })),
   ];
+  const fr = context.lang === 'fr';
   const progress = readProgress(context);
   let target = context.args[1] ? items.find((item) => item.id === context.args[1]) : undefined;
   if (context.args[1] && !target) throw new UsageError(`no check or question "${context.args[1]}" in ${exercise.id}`);
@@ -24,10 +25,15 @@ export async function run(context: CommandContext): Promise<number> {
     const firstOpen = result.checks.find((check) => check.status !== 'pass' && items.find((item) => item.id === check.id)?.hints.length);
     target = firstOpen && items.find((item) => item.id === firstOpen.id);
   }
-  const fr = context.lang === 'fr';
   if (!target) {
     if (context.json) printJson(context, { exercise: exercise.id, check: null, hint: null });
     else context.out(fr ? `Tout est vert dans ${exercise.id} : pas besoin d'indice.` : `Everything in ${exercise.id} is green: no hint needed.`);
+    return 0;
+  }
+  if (!target.hints.length) {
+    // Some questions have none: their explanation, shown once answered, is the help.
+    if (context.json) printJson(context, { exercise: exercise.id, check: target.id, level: 0, of: 0, hint: null });
+    else context.out(fr ? `Pas d'indice pour « ${target.id} » : relisez les consignes (tp7 show ${exercise.id}).` : `No hint for "${target.id}": read the instructions again (tp7 show ${exercise.id}).`);
     return 0;
   }
   const shown = progress.hints[exercise.id]?.[target.id] ?? 0;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
-import { UsageError } from '../../errors.js';
+import { Tp7Error, UsageError } from '../../errors.js';
 import { loadLab, type LoadedExercise } from '../../lab/loader.js';
 import { pick } from '../../lab/text.js';
 import { renderMarkdown } from '../../ui/markdown.js';
@@ -25,7 +25,10 @@ async function runCommand(context: CommandContext, name: string, args: string[])
   try {
     await module.run({ ...context, args });
   } catch (error) {
-    if (!isCancel(error)) throw error;
+    if (isCancel(error)) return;
+    // An engine that is down, a bad answer format...: say it in one line and stay in the menu.
+    if (error instanceof Tp7Error) context.err(style.red(`tp7: ${error.message}`));
+    else throw error;
   }
 }
 

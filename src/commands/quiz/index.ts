@@ -1,7 +1,7 @@
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { evaluateQuestion } from '../../questions/evaluate.js';
-import { clientsFor } from '../answering.js';
+import { lazyClients } from '../answering.js';
 import { labAndExercise, readProgress } from '../shared.js';
 import { askQuestion } from './ask.js';
 
@@ -11,13 +11,25 @@ export async function run(context: CommandContext): Promise<number> {
     throw new UsageError(`quiz needs a terminal; from a script use: tp7 answer ${loaded.exercise.id} <question-id> <answer>`);
   }
   const { exercise } = loaded;
-  const clients = await clientsFor(context, exercise.questions);
+  const clientsOf = lazyClients(context);
   const stored = readProgress(context).answers[exercise.id] ?? {};
   let allRight = true;
+  let skipped = 0;
   for (const question of exercise.questions) {
+    const clients = await clientsOf(question);
+    if (!clients) {
+      skipped += 1; // engine-derived, and the engine is down: the rest of the quiz goes on
+      continue;
+    }
     const previous = stored[question.id]?.answer;
     if (!context.options.all && previous !== undefined && (await evaluateQuestion(question, previous, clients)).status === 'pass') continue;
     allRight = (await askQuestion(context, exercise, question, clients)) && allRight;
+  }
+  if (skipped) {
+    context.err(context.lang === 'fr'
+      ? `${skipped} question(s) lue(s) sur le moteur Docker attendront qu'il réponde.`
+      : `${skipped} question(s) read from the Docker engine will wait until it answers.`);
+    return ExitCode.engineUnreachable;
   }
   return allRight ? ExitCode.ok : ExitCode.checkFailed;
 }

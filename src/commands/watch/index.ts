@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { connectEngine } from '../../engine/dockerode-client.js';
+import { oneLine } from '../../errors.js';
 import { buildReport } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
 import { runExercise } from '../../runner/run.js';
@@ -26,12 +27,7 @@ export async function run(context: CommandContext): Promise<number> {
   let running = false;
   let again = false;
 
-  const check = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
+  const round = async (): Promise<void> => {
     // A fresh client each round: the engine client caches answers for the length of one run.
     const fresh = { ...clients, engine: await connectEngine() };
     const result = await runExercise(loaded.exercise, fresh, readProgress(context), { lang: context.lang, reveal: false });
@@ -41,7 +37,21 @@ export async function run(context: CommandContext): Promise<number> {
     const time = new Date().toLocaleTimeString(fr ? 'fr-FR' : 'en-GB');
     const done = allPassed([result]) ? style.green(fr ? 'Tout est vert ! ' : 'All green! ') : '';
     context.out(style.dim(`${done}${fr ? 'Surveillance en cours' : 'Watching'} (${time}) — Ctrl+C ${fr ? 'pour quitter' : 'to stop'}`));
-    running = false;
+  };
+  const check = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      await round();
+    } catch (error) {
+      // The engine may be restarting: say so and keep watching; the next event or poll tries again.
+      context.err(`tp7: ${oneLine(error)}`);
+    } finally {
+      running = false;
+    }
     if (again) {
       again = false;
       schedule();
@@ -49,7 +59,7 @@ export async function run(context: CommandContext): Promise<number> {
   };
   const schedule = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => void check().catch((error: unknown) => context.err(`tp7: ${(error as Error).message}`)), DEBOUNCE_MS);
+    timer = setTimeout(() => void check(), DEBOUNCE_MS);
   };
 
   const stopEvents = await clients.engine.onEvents(schedule);
