@@ -29,9 +29,14 @@ export function humanBytes(bytes: number): string {
   return `${Number(value.toPrecision(3))} ${units[unit]}`;
 }
 
-/** 0.98765 → "98.8 %"; just under 1, more digits (0.99988 → "99.988 %"), so that "100 %" means no waste at all. */
+/**
+ * 0.98765 → "98.7 %": rounded down, so a figure shown next to a threshold never reads as reaching it when it
+ * does not (0.9496 is "94.9 %", not "95 %"). Just under 1, more digits (0.99988 → "99.988 %").
+ */
 export function percent(ratio: number): string {
   if (!Number.isFinite(ratio)) return '∞';
   const digits = ratio >= 0.999 && ratio < 1 ? 4 : 1;
-  return `${Number((ratio * 100).toFixed(digits))} %`;
+  const scale = 10 ** digits;
+  // The epsilon keeps 0.95 at "95 %" despite 0.95 × 1000 = 949.999... in floating point.
+  return `${Math.floor(ratio * 100 * scale + 1e-6) / scale} %`;
 }

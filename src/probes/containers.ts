@@ -1,4 +1,5 @@
 import type { ContainerInspect, EngineClient } from '../engine/types.js';
+import { repositoryOf } from './refs.js';
 import { both } from '../lab/text.js';
 import { outcome, type Outcome } from './types.js';
 
@@ -18,9 +19,5 @@ export function isOutcome(value: ContainerInspect | Outcome): value is Outcome {
 
 /** `registry:2`, `docker.io/library/registry:2.8`, `registry@sha256:…` → `registry`. */
 export function repositoryName(ref: string): string {
-  const withoutDigest = ref.split('@')[0]!;
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  const name = colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-  return name.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+  return repositoryOf(ref).replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
 }

@@ -3,7 +3,7 @@ import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { shortId } from '../engine/attributes.js';
 import { outcome, type ProbeKind } from './types.js';
-import { repositoryOf, tagsOfRepository } from './refs.js';
+import { missingImage } from './refs.js';
 
 const schema = z
   .strictObject({
@@ -32,12 +32,6 @@ export const imageExists: ProbeKind<Spec> = {
         `${spec.ref} is still on your Docker engine.`,
       ));
     }
-    // Name the tags of the same repository the student does have: it tells a typo from a missing pull.
-    const siblings = await tagsOfRepository(engine, repositoryOf(spec.ref));
-    const found = siblings.length ? siblings.join(', ') : 'none';
-    return outcome('fail', expected, `absent (tags of ${repositoryOf(spec.ref)} found: ${found})`, both(
-      `${spec.ref} est introuvable sur votre moteur Docker${siblings.length ? ` (présents : ${siblings.join(', ')})` : ''}.`,
-      `${spec.ref} is not on your Docker engine${siblings.length ? ` (present: ${siblings.join(', ')})` : ''}.`,
-    ));
+    return missingImage(engine, spec.ref, expected);
   },
 };

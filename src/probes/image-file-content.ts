@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { outcome, type ProbeKind } from './types.js';
-import { repositoryOf, tagsOfRepository } from './refs.js';
+import { missingImage } from './refs.js';
 
 /** Pages and config files are small: reading more than this would only slow the check down. */
 const MAX_BYTES = 64 * 1024;
@@ -35,15 +35,7 @@ export const imageFileContent: ProbeKind<Spec> = {
   async run(spec, { engine }) {
     const expected = `${spec.path} in ${spec.ref} contains "${spec.contains}"`;
     const file = await engine.readImageFile(spec.ref, spec.path, MAX_BYTES);
-    if (!file.found && file.reason === 'no-image') {
-      const siblings = await tagsOfRepository(engine, repositoryOf(spec.ref));
-      const present = siblings.length ? ` (présents : ${siblings.join(', ')})` : '';
-      const presentEn = siblings.length ? ` (present: ${siblings.join(', ')})` : '';
-      return outcome('fail', expected, `${spec.ref} absent`, both(
-        `${spec.ref} est introuvable sur votre moteur Docker${present}.`,
-        `${spec.ref} is not on your Docker engine${presentEn}.`,
-      ));
-    }
+    if (!file.found && file.reason === 'no-image') return missingImage(engine, spec.ref, expected);
     if (!file.found) {
       const what = file.reason === 'no-file' ? both('n\'existe pas', 'does not exist') : both('n\'est pas un fichier ordinaire', 'is not a regular file');
       return outcome('fail', expected, `${spec.path} ${file.reason}`, both(`Dans ${spec.ref}, ${spec.path} ${what.fr}.`, `In ${spec.ref}, ${spec.path} ${what.en}.`));

@@ -1,4 +1,6 @@
 import type { EngineClient } from '../engine/types.js';
+import { both } from '../lab/text.js';
+import { outcome, type Outcome } from './types.js';
 
 /** `nginx:1.25` → `nginx`; `localhost:5000/app:1` → `localhost:5000/app` (a registry port is not a tag). */
 export function repositoryOf(ref: string): string {
@@ -22,4 +24,18 @@ export async function tagsOfImage(engine: EngineClient, imageId: string): Promis
   const images = await engine.listImages();
   const image = images.find((candidate) => candidate.Id === imageId);
   return (image?.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>').sort();
+}
+
+/**
+ * The failure for an image that is not on the engine, naming the tags of the same repository the student does
+ * have: it tells a typo or a wrong tag from a missing pull.
+ */
+export async function missingImage(engine: EngineClient, ref: string, expected: string): Promise<Outcome> {
+  const repository = repositoryOf(ref);
+  const siblings = await tagsOfRepository(engine, repository);
+  const present = siblings.join(', ');
+  return outcome('fail', expected, `absent (tags of ${repository} found: ${present || 'none'})`, both(
+    `${ref} est introuvable sur votre moteur Docker${present ? ` (présents : ${present})` : ''}.`,
+    `${ref} is not on your Docker engine${present ? ` (present: ${present})` : ''}.`,
+  ));
 }

@@ -3,21 +3,52 @@ import type { ProcessRunner } from './types.js';
 
 /** Output kept per stream: a runaway script must not fill the memory of the checker. */
 const MAX_OUTPUT_BYTES = 1 << 20;
+/** After SIGTERM, how long the script's processes get before SIGKILL. */
+const KILL_GRACE_MS = 1000;
 
+/** Signals every process of a group; a group already gone is fine. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
+/**
+ * Runs a student's script in a process group of its own, so that a time limit stops all of it: killing only
+ * `bash` would leave its `curl` or `sleep` running, holding the output open until they end by themselves.
+ */
 export function execaRunner(workdir: string): ProcessRunner {
   return {
     async run(command, args, options) {
       const { execa } = await import('execa');
-      const result = await execa(command, args, {
+      const child = execa(command, args, {
         cwd: resolve(workdir, options.cwd ?? '.'),
-        timeout: options.timeoutMs,
         reject: false,
         stdin: 'ignore',
         maxBuffer: MAX_OUTPUT_BYTES,
         env: options.env,
-        forceKillAfterDelay: 1000,
+        detached: true,
+        cleanup: true,
       });
-      return { exitCode: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr, timedOut: Boolean(result.timedOut) };
+      // When the script itself ends, whatever it left in the background (holding its output open) ends too.
+      child.once('exit', () => killGroup(child.pid, 'SIGKILL'));
+      let timedOut = false;
+      const grace: NodeJS.Timeout[] = [];
+      const limit = setTimeout(() => {
+        timedOut = true;
+        killGroup(child.pid, 'SIGTERM');
+        grace.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS));
+      }, options.timeoutMs);
+      try {
+        const result = await child;
+        return { exitCode: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr, timedOut };
+      } finally {
+        clearTimeout(limit);
+        grace.forEach(clearTimeout);
+      }
     },
   };
 }

@@ -23,7 +23,10 @@ describe('sizes as dive reads them', () => {
     expect(humanBytes(23_456_789)).toBe('23.5 MB');
     expect(humanBytes(999)).toBe('999 B');
     expect(humanBytes(1_982_256)).toBe('1.98 MB');
-    expect(percent(0.98765)).toBe('98.8 %');
+    expect(percent(0.98765)).toBe('98.7 %');
+    // Rounded down: a figure next to a threshold never reads as reaching it.
+    expect(percent(0.9496)).toBe('94.9 %');
+    expect(percent(0.95)).toBe('95 %');
     expect(percent(0.99988)).toBe('99.988 %');
     expect(percent(1)).toBe('100 %');
     expect(percent(Infinity)).toBe('∞');
