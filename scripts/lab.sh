@@ -4,12 +4,19 @@
 # stand-in images if none does), build, then hand over to the lab runner.
 #
 # Usage: scripts/lab.sh [TP7 ARGS...]     (every argument goes to `node bin/tp7.js`; see its --help)
+#        scripts/lab.sh --stop-engine     stop the dockerd and mirror this script started (and nothing else)
 set -euo pipefail
 
-case ${1:-} in -h | --help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib/engine.sh source-path=SCRIPTDIR/..
 source scripts/lib/engine.sh
+
+if [[ ${1:-} == --stop-engine ]]; then
+  tp7__stop_pidfile /var/lib/tp7-lab/dockerd.pid dockerd 30
+  tp7_stop_mirror /var/lib/tp7-lab/mirror
+  exit 0
+fi
 
 state=/var/lib/tp7-lab
 mirror_port=5001

@@ -171,7 +171,7 @@ tp7_start_dockerd() {
     return 0
   fi
   if other=$(tp7__other_dockerd "$dir/dockerd.pid"); then
-    tp7_log "another dockerd (pid $other) runs on this machine: a second one would reset its iptables rules and reuse its container IPs on docker0; stop it first"
+    tp7_log "another dockerd (pid $other) runs on this machine: a second one would reset its iptables rules and reuse its container IPs on docker0; stop it first (scripts/lab.sh --stop-engine stops the lab's own)"
     return 1
   fi
   mkdir -p "$dir/data" "$dir/exec"
@@ -211,6 +211,8 @@ tp7_start_system_dockerd() {
   mkdir -p "$(dirname "$log")"
   setsid dockerd "${args[@]}" >>"$log" 2>&1 </dev/null &
   pid=$!
+  # Remembered so that `scripts/lab.sh --stop-engine` stops this dockerd, and never one it did not start.
+  echo "$pid" >"$(dirname "$log")/dockerd.pid"
   tp7__wait_engine "$TP7_SYSTEM_SOCKET" "$pid" "$log" 30
 }
 

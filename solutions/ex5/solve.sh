@@ -82,7 +82,7 @@ RUN head -c 5000000 /dev/urandom > /tmp/bundle.bin
 RUN mkdir -p /opt/app && head -c 500000 /tmp/bundle.bin > /opt/app/app.bin
 # Makes it executable
 RUN chmod 755 /opt/app/app.bin
-# Cleans up... too late
+# Cleans up
 RUN rm /tmp/bundle.bin
 CMD ["ls", "-l", "/opt/app"]
 DOCKERFILE

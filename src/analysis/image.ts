@@ -52,7 +52,8 @@ export async function analyseImageUncached(engine: EngineClient, ref: string, op
   return {
     ...analysis,
     ref,
-    id: archive.configDigest,
+    // The engine's own ID: the config digest on the classic store, the manifest digest on the containerd store.
+    id: (await engine.inspectImage(ref))?.Id ?? archive.configDigest,
     ...(archive.config.architecture ? { architecture: archive.config.architecture } : {}),
     ...(archive.config.os ? { os: archive.config.os } : {}),
     steps,

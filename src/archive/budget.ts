@@ -4,7 +4,12 @@ import { ArchiveError, type ReadOptions } from './types.js';
 export const UNCOMPRESSED_FLOOR = 1 << 30;
 /** A real image compresses 2 to 5 times; 20 times leaves room for sparse files and still stops a bomb. */
 export const MAX_RATIO = 20;
+/** A save holds a few entries per layer (and real images < 128 layers): far more is a hostile archive. */
+export const DEFAULT_MAX_SAVE_ENTRIES = 10_000;
+/** Any archive: a filesystem export holds one entry per file of a container. */
 export const DEFAULT_MAX_ENTRIES = 1_000_000;
+/** Files listed inside the layers of one save, all layers together. */
+export const DEFAULT_MAX_LAYER_ENTRIES = 1_000_000;
 /** Layers stored compressed with bzip2, xz or zstd each start a decoder process: a real image has < 128 layers. */
 export const MAX_PROCESS_DECODES = 256;
 
@@ -12,12 +17,19 @@ export const MAX_PROCESS_DECODES = 256;
 export class Budget {
   bytesRead = 0;
   produced = 0;
+  /** Entries of the archive itself. */
   entries = 0;
+  /** Entries listed inside its layers. */
+  layerEntries = 0;
   processDecodes = 0;
+  readonly maxSaveEntries: number;
   private readonly maxEntries: number;
+  private readonly maxLayerEntries: number;
 
   constructor(private readonly options: ReadOptions) {
+    this.maxSaveEntries = options.maxSaveEntries ?? DEFAULT_MAX_SAVE_ENTRIES;
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.maxLayerEntries = options.maxLayerEntries ?? DEFAULT_MAX_LAYER_ENTRIES;
   }
 
   /** Input bytes (compressed, as read from the file or the engine). */
@@ -35,10 +47,27 @@ export class Budget {
     }
   }
 
-  entry(): void {
-    if (++this.entries > this.maxEntries) {
-      throw new ArchiveError('too-large', `more than ${this.maxEntries} entries: too many for an image archive`);
+  /** One entry of the archive; `looksLikeSave` once any entry was named as only a save names them. */
+  entry(looksLikeSave: boolean): void {
+    this.entries++;
+    if (looksLikeSave && this.entries > this.maxSaveEntries) {
+      throw new ArchiveError('too-many-entries', `more than ${this.maxSaveEntries} entries in what looks like a docker save (it writes a few per layer): a hostile archive, not an image`);
     }
+    if (this.entries > this.maxEntries) {
+      throw new ArchiveError('too-many-entries', `more than ${this.maxEntries} entries: too many for an image or a container's filesystem`);
+    }
+  }
+
+  /** One file listed inside a layer. */
+  layerEntry(): void {
+    if (++this.layerEntries > this.maxLayerEntries) {
+      throw new ArchiveError('too-many-entries', `more than ${this.maxLayerEntries} files listed in the layers: too many for an image`);
+    }
+  }
+
+  /** Past this many entries without a sign of a save, the archive can only be an export (or nothing): stop recording. */
+  beyondSave(): boolean {
+    return this.entries > this.maxSaveEntries;
   }
 
   /** False once too many compressed layers asked for a decoder process. */

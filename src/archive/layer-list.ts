@@ -94,8 +94,10 @@ export class TarLister {
     }
     const parser = tarExtract();
     parser.on('entry', (header, stream, next) => {
+      // Before anything can fail: destroying the parser below destroys this stream with the same error.
+      stream.on('error', () => undefined); // the parser's own error says what went wrong
       try {
-        this.budget.entry();
+        this.budget.layerEntry();
         if (!this.unsafe && isUnsafeName(header.name)) this.unsafe = header.name;
         this.entries.push(layerEntry(header));
       } catch (error) {
@@ -103,7 +105,6 @@ export class TarLister {
         parser.destroy(error as Error);
         return;
       }
-      stream.on('error', () => undefined); // the parser's own error says what went wrong
       stream.on('end', next);
       stream.resume();
     });

@@ -27,3 +27,14 @@ export function linkTarget(entryPath: string, target: string, kind: 'symlink' | 
   if (path === '..' || path.startsWith('../')) return null;
   return path;
 }
+
+/** Files of a save's top level, whatever its layout. */
+const SAVE_FILES = new Set(['manifest.json', 'index.json', 'oci-layout', 'repositories']);
+
+/**
+ * A name only a `docker save` writes: its top-level files, an OCI blob, or a legacy `<64 hex>/...` layer folder
+ * and `<64 hex>.json` config. Once one is seen, the archive is held to a save's entry cap.
+ */
+export function isSaveName(path: string): boolean {
+  return SAVE_FILES.has(path) || path.startsWith('blobs/') || /^[a-f0-9]{64}(?:\.json$|\/|$)/.test(path);
+}

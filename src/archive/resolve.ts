@@ -1,6 +1,7 @@
 // From what the walk remembered to what the archive is: a save (found through manifest.json, every digest
 // checked), a filesystem export, or a verdict saying why it is neither.
 import type { BlobRecord } from './blob.js';
+import { ociManifests, type OciManifest } from './oci-index.js';
 import { normaliseName } from './paths.js';
 import type { Scan } from './scan.js';
 import { ArchiveError, type ArchiveDescription, type ArchiveLayer, type ImageArchive, type ImageConfig } from './types.js';
@@ -77,7 +78,15 @@ function readLayer(item: ManifestItem, index: number, records: Map<string, BlobR
   return layer;
 }
 
-function readImage(item: ManifestItem, scan: Scan, listEntries: boolean): ImageArchive {
+/** The OCI manifest that names exactly this config and these layer blobs, as manifest.json lists them. */
+function manifestOf(item: ManifestItem, configDigest: string, scan: Scan, manifests: OciManifest[]): Pick<ImageArchive, 'manifestDigest' | 'indexDigest'> {
+  const blobs = item.Layers.map((path) => follow(scan.records, path)?.digest);
+  const manifest = manifests.find((candidate) => candidate.config === configDigest && candidate.layers.join(' ') === blobs.join(' '));
+  if (!manifest) return {};
+  return { manifestDigest: manifest.digest, ...(manifest.indexDigest ? { indexDigest: manifest.indexDigest } : {}) };
+}
+
+function readImage(item: ManifestItem, scan: Scan, listEntries: boolean, manifests: OciManifest[]): ImageArchive {
   const configRecord = follow(scan.records, item.Config);
   if (!configRecord) throw new ArchiveError('corrupt', `manifest.json names the config ${item.Config}, which is not in the archive`);
   const config = parseJson(configRecord, `the image config ${item.Config}`) as ImageConfig;
@@ -98,6 +107,7 @@ function readImage(item: ManifestItem, scan: Scan, listEntries: boolean): ImageA
     layout: compressedLayers ? 'containerd' : oci ? 'oci' : 'legacy',
     repoTags: (item.RepoTags ?? []).filter((tag): tag is string => typeof tag === 'string'),
     configDigest: configRecord.digest!,
+    ...manifestOf(item, configRecord.digest!, scan, manifests),
     config,
     layers,
     compression: scan.compression,
@@ -105,8 +115,8 @@ function readImage(item: ManifestItem, scan: Scan, listEntries: boolean): ImageA
 }
 
 function notASave(scan: Scan): ArchiveDescription {
-  const topLevel = [...new Set([...scan.records.keys()].map((path) => path.split('/')[0]!).filter(Boolean))].sort();
-  const hasDockerenv = scan.records.has('.dockerenv');
+  const topLevel = [...scan.topLevel].sort();
+  const hasDockerenv = scan.hasDockerenv;
   if (hasDockerenv || ROOTFS_DIRS.filter((dir) => topLevel.includes(dir)).length >= 2) {
     return { kind: 'export', export: { compression: scan.compression, entryCount: scan.entryCount, hasDockerenv, topLevel } };
   }
@@ -133,5 +143,6 @@ export function describeScan(scan: Scan, listEntries: boolean): ArchiveDescripti
   if (escaping) throw escaping;
   const manifest = parseJson(follow(scan.records, 'manifest.json'), 'manifest.json');
   if (!isManifest(manifest)) throw new ArchiveError('corrupt', 'manifest.json does not list images with Config and Layers');
-  return { kind: 'save', images: manifest.map((item) => readImage(item, scan, listEntries)) };
+  const manifests = ociManifests((path) => follow(scan.records, path));
+  return { kind: 'save', images: manifest.map((item) => readImage(item, scan, listEntries, manifests)) };
 }

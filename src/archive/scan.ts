@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { readBlob, type BlobRecord } from './blob.js';
 import { Budget } from './budget.js';
 import { decompress } from './decode.js';
-import { isUnsafeName } from './paths.js';
+import { isSaveName, isUnsafeName, normaliseName } from './paths.js';
 import { detectContent, SNIFF_BYTES } from './sniff.js';
 import { drained } from './drain.js';
 import { ArchiveError, type Compression, type ReadOptions } from './types.js';
@@ -12,12 +12,21 @@ import { ArchiveError, type Compression, type ReadOptions } from './types.js';
 /** JSON kept in memory for one read (configs with a long history are ~100 KB). */
 const TEXT_ROOM_BYTES = 32 << 20;
 const TRAILER_BYTES = 1024;
+/** Top-level names kept to describe an export: a filesystem has a few dozen. */
+const MAX_TOP_LEVEL = 1000;
 
 export interface Scan {
   compression: Compression | 'none';
-  /** Every entry by normalised path (a later entry with the same path replaces the earlier one). */
+  /**
+   * The entries a save can need (files with content, links, the save's own files) by normalised path, a later
+   * entry with the same path replacing the earlier one. Kept only among the first maxSaveEntries entries: a
+   * save never has more, so past them memory holds nothing per entry.
+   */
   records: Map<string, BlobRecord>;
   entryCount: number;
+  /** What describes an export, seen over every entry: its top-level names (up to MAX_TOP_LEVEL) and /.dockerenv. */
+  topLevel: Set<string>;
+  hasDockerenv: boolean;
 }
 
 /** The input itself failed (a file that cannot be read, a lost engine connection): not a verdict on the archive. */
@@ -109,6 +118,18 @@ function feedParser(source: AsyncGenerator<Buffer>, parser: Writable & { destroy
   })().catch((error: unknown) => parser.destroy(error as Error));
 }
 
+/** Directories, empty files and devices cannot be a manifest, a config or a layer: they need no record. */
+function mayMatter(header: Headers, path: string): boolean {
+  if (header.type === 'symlink' || header.type === 'link') return true;
+  if (header.type !== 'file' && header.type !== 'contiguous-file') return false;
+  return (header.size ?? 0) > 0 || isSaveName(path);
+}
+
+/** Reads an entry to its end without looking at it (the parser needs that before the next). */
+async function skip(entry: AsyncIterable<Buffer>): Promise<void> {
+  for await (const chunk of entry) void chunk;
+}
+
 export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOptions = {}): Promise<Scan> {
   const budget = new Budget(options);
   const records = new Map<string, BlobRecord>();
@@ -129,14 +150,28 @@ export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOpt
   const parser = tarExtract() as unknown as Writable & { destroyed: boolean } & AsyncIterable<AsyncIterable<Buffer> & { header: Headers }>;
   feedParser(watchTrailer(tar.stream, budget, compression !== 'none', tail), parser);
   const context = { budget, listEntries: Boolean(options.listEntries), textRoom: { bytes: TEXT_ROOM_BYTES } };
+  const topLevel = new Set<string>();
+  let hasDockerenv = false;
+  let looksLikeSave = false;
   try {
     for await (const entry of parser) {
       (entry as unknown as NodeJS.EventEmitter).on('error', () => undefined); // reported through the parser
-      budget.entry();
-      if (isUnsafeName(entry.header.name)) {
-        throw new ArchiveError('unsafe-path', `entry "${entry.header.name}" points outside the archive (absolute path or "..")`);
+      const { header } = entry;
+      if (isUnsafeName(header.name)) {
+        throw new ArchiveError('unsafe-path', `entry "${header.name}" points outside the archive (absolute path or "..")`);
       }
-      const record = await readBlob(entry.header, entry, context);
+      const path = normaliseName(header.name);
+      looksLikeSave ||= isSaveName(path);
+      budget.entry(looksLikeSave);
+      const top = path.split('/')[0]!;
+      if (top && topLevel.size < MAX_TOP_LEVEL) topLevel.add(top);
+      hasDockerenv ||= path === '.dockerenv';
+      // Past a save's cap with no sign of one, this can only be an export: count it, remember nothing more.
+      if (budget.beyondSave() || !mayMatter(header, path)) {
+        await skip(entry);
+        continue;
+      }
+      const record = await readBlob(header, entry, context);
       records.set(record.path, record);
     }
   } catch (error) {
@@ -147,5 +182,5 @@ export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOpt
   if (tail.bytes.length < TRAILER_BYTES || tail.bytes.some((byte) => byte !== 0)) {
     throw new ArchiveError('truncated', 'the tar archive has no end marker: the file was cut short');
   }
-  return { compression, records, entryCount: budget.entries };
+  return { compression, records, entryCount: budget.entries, topLevel, hasDockerenv };
 }

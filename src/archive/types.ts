@@ -38,8 +38,15 @@ export interface ImageConfig {
 export interface ImageArchive {
   layout: 'legacy' | 'oci' | 'containerd';
   repoTags: string[];
-  /** sha256:<hex> of the raw config bytes: the image ID. */
+  /** sha256:<hex> of the raw config bytes: the image ID on the classic (graphdriver) store. */
   configDigest: string;
+  /**
+   * OCI layouts only: sha256:<hex> of the raw bytes of the manifest blob that names this config and these
+   * layers. On the containerd image store the image ID is this digest (or indexDigest's).
+   */
+  manifestDigest?: string;
+  /** When index.json names an image index leading to that manifest (a multi-platform image): the index's digest. */
+  indexDigest?: string;
   config: ImageConfig;
   layers: ArchiveLayer[];
   /** The compression of the whole file, told from its content ('none' for a plain tar). */
@@ -65,6 +72,7 @@ export type ArchiveVerdict =
   | 'corrupt'
   | 'unsafe-path'
   | 'too-large'
+  | 'too-many-entries'
   | 'not-a-save'
   | 'export-not-save'
   | 'unsupported-compression';
@@ -90,6 +98,13 @@ export interface ReadOptions {
    * of 1 GiB and 20 × the bytes read so far, so a small bomb is stopped early and a real image is never refused.
    */
   maxUncompressedBytes?: number;
-  /** Cap on tar entries (archive and listed layers together). Default 1,000,000. */
+  /**
+   * Cap on the entries of an archive shaped like a save (manifest.json, index.json, blobs/, <id>/layer.tar...):
+   * a save has a few per layer. Default 10,000.
+   */
+  maxSaveEntries?: number;
+  /** Cap on the entries of any archive (a filesystem export may hold many). Default 1,000,000. */
   maxEntries?: number;
+  /** Cap on the files listed inside the layers (listEntries), all layers together. Default 1,000,000. */
+  maxLayerEntries?: number;
 }

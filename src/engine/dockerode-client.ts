@@ -2,8 +2,8 @@ import type Docker from 'dockerode';
 import { EngineUnreachableError } from '../errors.js';
 import { engineHost } from './host.js';
 import { subscribeEvents } from './events.js';
-import { readImageFile, sweepProbeContainers } from './image-file.js';
-import type { ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
+import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
+import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
 const REQUEST_TIMEOUT_MS = Number(process.env.TP7_ENGINE_TIMEOUT_MS ?? 15_000);
@@ -122,6 +122,10 @@ class DockerodeEngine implements EngineClient {
       await this.swept;
       return readImageFile(this.docker, ref, path, maxBytes);
     }) as Promise<ImageFile>;
+  }
+
+  readContainerFile(name: string, path: string, maxBytes?: number): Promise<ContainerFile> {
+    return this.cached(`container-file:${name}:${path}:${maxBytes ?? ''}`, () => readContainerFile(this.docker, name, path, maxBytes)) as Promise<ContainerFile>;
   }
 
   async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {

@@ -1,13 +1,16 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { ImageFile } from './types.js';
+import type { ContainerFile, ImageFile } from './types.js';
 
 /** Marks the throwaway containers tp7 creates to read files, so they can be told apart from the student's. */
 export const PROBE_LABEL = 'org.tp7-lab.probe';
 const DEFAULT_MAX_BYTES = 1 << 20;
 
+/** What a one-file tar holds: the file, or why there is none (no image or container question at this level). */
+export type TarFile = { found: true; content: Buffer; size: number } | { found: false; reason: 'no-file' | 'not-a-file' };
+
 /** Reads the first regular file of a tar stream (what GET /containers/{id}/archive returns for one file). */
-async function firstFile(tar: Readable, maxBytes: number): Promise<ImageFile> {
+export async function firstFile(tar: Readable, maxBytes: number): Promise<TarFile> {
   const { extract } = await import('tar-stream');
   const reader = extract();
   tar.pipe(reader);
@@ -52,5 +55,22 @@ export async function readImageFile(docker: Docker, ref: string, path: string, m
     throw error;
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Reads one file as a container sees it, its mounts included (GET /containers/{id}/archive), without exec:
+ * what a bind-mounted config file really holds for the process that reads it.
+ */
+export async function readContainerFile(docker: Docker, name: string, path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<ContainerFile> {
+  try {
+    const tar = (await docker.getContainer(name).getArchive({ path })) as unknown as Readable;
+    return await firstFile(tar, maxBytes);
+  } catch (error) {
+    const err = error as { statusCode?: number; json?: { message?: string } | null; message?: string };
+    if (err.statusCode !== 404) throw error;
+    // Both a missing container and a missing path answer 404: the engine's words tell them apart.
+    const text = err.json?.message ?? err.message ?? '';
+    return { found: false, reason: /no such container/i.test(text) ? 'no-container' : 'no-file' };
   }
 }

@@ -67,6 +67,9 @@ export interface EngineVersion {
 /** A file read out of an image without running it. */
 export type ImageFile = { found: true; content: Buffer; size: number } | { found: false; reason: 'no-image' | 'no-file' | 'not-a-file' };
 
+/** A file read out of a container, as its process sees it (mounts included). */
+export type ContainerFile = { found: true; content: Buffer; size: number } | { found: false; reason: 'no-container' | 'no-file' | 'not-a-file' };
+
 export interface EngineClient {
   /** Where the engine was reached, e.g. unix:///var/run/docker.sock. */
   readonly host: string;
@@ -81,6 +84,11 @@ export interface EngineClient {
    * removed right after). At most maxBytes of content are kept.
    */
   readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile>;
+  /**
+   * Reads one file of a container as it sees it, bind mounts included (GET /containers/{id}/archive: no exec,
+   * the container may be stopped). At most maxBytes of content are kept.
+   */
+  readContainerFile(name: string, path: string, maxBytes?: number): Promise<ContainerFile>;
   /** The image as `docker save` writes it (GET /images/{name}/get), as a stream; null when it does not exist. */
   saveImage(ref: string): Promise<NodeJS.ReadableStream | null>;
   /**

@@ -60,6 +60,8 @@ export function verdictMessage(path: string, error: ArchiveError): Localized {
       return both(`${path} contient des chemins qui sortent de l'archive : ce n'est pas une sauvegarde de Docker (${detail}).`, `${path} holds paths that lead out of the archive: Docker did not write it (${detail}).`);
     case 'too-large':
       return both(`${path} se décompresse en bien trop de données pour une image : lecture arrêtée (${detail}).`, `${path} decompresses to far too much data for an image: reading stopped (${detail}).`);
+    case 'too-many-entries':
+      return both(`${path} contient bien trop d'entrées pour une sauvegarde d'image ou un export de conteneur : lecture arrêtée (${detail}).`, `${path} holds far too many entries for an image save or a container export: reading stopped (${detail}).`);
     case 'not-a-save':
       return both(`${path} est une archive tar, mais pas une sauvegarde docker save (${detail}).`, `${path} is a tar archive, but not a docker save (${detail}).`);
     case 'export-not-save':

@@ -3,6 +3,7 @@ import { FIGURES, judgeFigure, readComparison, type EngineFigures, type Figure, 
 import type { EngineClient } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
+import { scriptMissing, scriptRunProblem } from './script-outcome.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
 const schema = z
@@ -47,12 +48,7 @@ export const compareScript: ProbeKind<Spec> = {
     const command = `${spec.script} ${spec.refs.join(' ')}`;
     const expected = `${command} prints ${spec.figures.join(', ')} of both images as the engine reports them`;
     const script = await files.stat(spec.script);
-    if (!script?.isFile) {
-      return outcome('fail', expected, `${spec.script} absent`, both(
-        `${spec.script} est introuvable dans votre dossier de travail.`,
-        `${spec.script} is not in your working directory.`,
-      ));
-    }
+    if (!script?.isFile) return scriptMissing(spec.script, expected);
     const truth = await Promise.all(spec.refs.map((ref) => engineFigures(engine, ref)));
     const missing = spec.refs.filter((_, index) => !truth[index]);
     if (missing.length) {
@@ -62,19 +58,8 @@ export const compareScript: ProbeKind<Spec> = {
       ));
     }
     const run = await processes.run('bash', [spec.script, ...spec.refs], { timeoutMs: spec.timeoutSeconds * 1000 });
-    if (run.timedOut) {
-      return outcome('fail', expected, 'timed out', both(
-        `${command} n'a pas terminé en ${spec.timeoutSeconds} s.`,
-        `${command} did not finish within ${spec.timeoutSeconds} s.`,
-      ));
-    }
-    if (run.exitCode !== 0) {
-      const line = run.stderr.trim().split('\n').pop() ?? '';
-      return outcome('fail', expected, `exit code ${run.exitCode}`, both(
-        `${command} a échoué (code ${run.exitCode})${line ? ` : ${line}` : ''}.`,
-        `${command} failed (exit code ${run.exitCode})${line ? `: ${line}` : ''}.`,
-      ));
-    }
+    const failed = scriptRunProblem(command, run, spec.timeoutSeconds, expected);
+    if (failed) return failed;
     const printed = readComparison(run.stdout, spec.refs);
     const problems: Array<{ fr: string; en: string }> = [];
     const seen: string[] = [];

@@ -31,8 +31,8 @@ export const diveCiConfig: ProbeKind<Spec> = {
     }
     if (rules.form === 'course-list') {
       return outcome('fail', expected, 'list form (- name: … value: …)', both(
-        `${spec.path} suit la forme en liste du cours (« - name: … value: … ») : dive ne la lit pas et garderait ses valeurs par défaut. Écrivez les règles sous forme de clés de « rules: ».`,
-        `${spec.path} uses the course's list form ("- name: … value: …"): dive does not read it and would keep its defaults. Write the rules as keys under "rules:".`,
+        `${spec.path} suit la forme en liste du cours (« - name: … value: … ») ; attendu : les clés de dive sous « rules: », comme lowestEfficiency.`,
+        `${spec.path} uses the course's list form ("- name: … value: …"); expected: dive's keys under "rules:", such as lowestEfficiency.`,
       ));
     }
     const actual = rules.settings.map((setting) => `${setting.key}=${setting.value}`).join(', ');

@@ -38,8 +38,8 @@ export const exportArchive: ProbeKind<Spec> = {
       ));
     }
     return outcome('pass', expected, actual, both(
-      `${spec.path} est l'export d'un conteneur : ${found.entryCount} entrées, sans historique ni métadonnées.`,
-      `${spec.path} is a container export: ${found.entryCount} entries, no history, no metadata.`,
+      `${spec.path} est l'export d'un conteneur : un seul système de fichiers de ${found.entryCount} entrées.`,
+      `${spec.path} is a container export: one filesystem of ${found.entryCount} entries.`,
     ));
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ImageArchive } from '../archive/index.js';
 import { shortId } from '../engine/attributes.js';
+import type { ImageInspect } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { contentName, missingMessage, readWorkdirArchive, verdictMessage } from './archive-file.js';
@@ -12,15 +13,62 @@ const schema = z
   .strictObject({
     kind: z.literal('image-archive'),
     path: z.string().min(1).describe('The archive, relative to the workdir (e.g. nginx-save.tar)'),
-    image: ImageRef.describe('The image it must hold: config digest = image ID, layers = RootFS.Layers'),
+    image: ImageRef.describe('The image it must hold: its config, manifest or index digest = image ID, its diff_ids = RootFS.Layers'),
     compression: z.enum(COMPRESSION).default('none').describe('How the file must be compressed, told from its content'),
   })
   .describe('A file of the workdir is a `docker save` of an image on the engine (digests checked), compressed as asked');
 type Spec = z.infer<typeof schema>;
 
+/**
+ * The ID `docker images` showed for this image where it was saved: compressed layer blobs mean the containerd
+ * image store wrote the save, and it names an image by its index or manifest digest.
+ */
+function savedId(image: ImageArchive): string {
+  const containerd = image.layout === 'containerd' ? image.indexDigest ?? image.manifestDigest : undefined;
+  return shortId(containerd ?? image.configDigest);
+}
+
 function describeImage(image: ImageArchive): string {
   const tags = image.repoTags.length ? image.repoTags.join(', ') : 'no tag';
-  return `save of ${shortId(image.configDigest)} (${tags}), ${image.layers.length} layer(s), ${image.layout} layout, ${image.compression}`;
+  return `save of ${savedId(image)} (${tags}), ${image.layers.length} layer(s), ${image.layout} layout, ${image.compression}`;
+}
+
+/**
+ * The digests an engine may know this image by: the classic store names an image by its config digest; the
+ * containerd image store by the digest of its manifest, or of its index for a multi-platform image.
+ */
+function knownAs(image: ImageArchive): string[] {
+  return [image.configDigest, image.manifestDigest, image.indexDigest].filter((digest): digest is string => Boolean(digest));
+}
+
+function sameLayers(image: ImageArchive, engineLayers: string[]): boolean {
+  return image.layers.map((layer) => layer.diffId).join(' ') === engineLayers.join(' ');
+}
+
+/** Why no image of the archive is the engine's: its ID without its layers, its layers without its ID, or neither. */
+function mismatch(spec: Spec, expected: string, images: ImageArchive[], engineImage: ImageInspect, engineLayers: string[]): Outcome {
+  const engineId = shortId(engineImage.Id);
+  const named = images.find((candidate) => knownAs(candidate).includes(engineImage.Id));
+  if (named) {
+    // The same image index, but the save holds another platform's manifest than the one the engine runs.
+    return outcome('fail', expected, describeImage(named), both(
+      `${spec.path} porte l'identifiant de ${spec.image} (${engineId}), mais pas les couches qu'elle a sur votre moteur (${named.layers.length} couche(s) contre ${engineLayers.length}) : une autre plateforme ?`,
+      `${spec.path} carries the ID of ${spec.image} (${engineId}), but not the layers it has on your engine (${named.layers.length} layer(s) against ${engineLayers.length}): another platform?`,
+    ));
+  }
+  const lookalike = images.find((candidate) => sameLayers(candidate, engineLayers));
+  if (lookalike) {
+    return outcome('fail', expected, describeImage(lookalike), both(
+      `${spec.path} contient une image aux mêmes couches que ${spec.image}, mais d'un autre identifiant (${savedId(lookalike)}, pas ${engineId}) : une autre construction ou un commit des mêmes fichiers, pas cette image.`,
+      `${spec.path} holds an image with the same layers as ${spec.image}, but another ID (${savedId(lookalike)}, not ${engineId}): another build or commit of the same files, not this image.`,
+    ));
+  }
+  const found = images[0]!;
+  const tags = found.repoTags.length ? ` (${found.repoTags.join(', ')})` : '';
+  return outcome('fail', expected, describeImage(found), both(
+    `${spec.path} contient l'image ${savedId(found)}${tags}, pas ${spec.image} (${engineId} sur votre moteur).`,
+    `${spec.path} holds image ${savedId(found)}${tags}, not ${spec.image} (${engineId} on your engine).`,
+  ));
 }
 
 export const imageArchive: ProbeKind<Spec> = {
@@ -52,23 +100,11 @@ export const imageArchive: ProbeKind<Spec> = {
         `${spec.image} is not on your Docker engine, so ${spec.path} cannot be checked against it.`,
       ));
     }
-    const image = read.description.images.find((candidate) => candidate.configDigest === engineImage.Id);
-    if (!image) {
-      const found = read.description.images[0]!;
-      const tags = found.repoTags.length ? ` (${found.repoTags.join(', ')})` : '';
-      return outcome('fail', expected, describeImage(found), both(
-        `${spec.path} contient l'image ${shortId(found.configDigest)}${tags}, pas ${spec.image} (${shortId(engineImage.Id)} sur votre moteur).`,
-        `${spec.path} holds image ${shortId(found.configDigest)}${tags}, not ${spec.image} (${shortId(engineImage.Id)} on your engine).`,
-      ));
-    }
+    // The image is the one of the engine when it carries the engine's ID and the layers the engine has for it.
     const engineLayers = engineImage.RootFS?.Layers ?? [];
-    const archiveLayers = image.layers.map((layer) => layer.diffId);
-    if (engineLayers.join(' ') !== archiveLayers.join(' ')) {
-      return outcome('fail', expected, describeImage(image), both(
-        `Les couches de ${spec.path} ne correspondent pas à celles de ${spec.image} sur votre moteur.`,
-        `The layers of ${spec.path} do not match those of ${spec.image} on your engine.`,
-      ));
-    }
+    const images = read.description.images;
+    const image = images.find((candidate) => knownAs(candidate).includes(engineImage.Id) && sameLayers(candidate, engineLayers));
+    if (!image) return mismatch(spec, expected, images, engineImage, engineLayers);
     if (!image.repoTags.includes(spec.image) && !image.repoTags.includes(`docker.io/library/${spec.image}`)) {
       // `docker save <ID>` keeps the image but not its name: docker load would restore an untagged image.
       return outcome('fail', expected, describeImage(image), both(

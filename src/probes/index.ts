@@ -20,6 +20,7 @@ import { registryDeleteEnabled } from './registry-delete-enabled.js';
 import { registryDeletedTag } from './registry-deleted-tag.js';
 import { registryGarbageCollected } from './registry-garbage-collected.js';
 import { registryHeader } from './registry-header.js';
+import { registryConfigFile } from './registry-config-file.js';
 import { registryListingScript } from './registry-listing-script.js';
 import { registryTags } from './registry-tags.js';
 import { userRepositoryTags } from './user-repository-tags.js';
@@ -28,7 +29,7 @@ import { exportArchive } from './export-archive.js';
 import { backupFolder } from './backup-folder.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

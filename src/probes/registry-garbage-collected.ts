@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { readSaveArchive } from '../archive/index.js';
+import type { EngineClient, ImageInspect } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { blobExists, manifestDigest } from '../registry/api.js';
@@ -13,9 +15,24 @@ const schema = z
     repository: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/).describe('Repository in the lab registry'),
   })
   .describe(
-    "The blobs of an image deleted from the lab registry were garbage-collected: its config blob (digest = image ID) is no longer served. The registry's blob cache keeps answering until it is restarted",
+    "The blobs of an image deleted from the lab registry were garbage-collected: its config blob (digest read from the engine's save of the image) is no longer served. The registry's blob cache keeps answering until it is restarted",
   );
 type Spec = z.infer<typeof schema>;
+
+/**
+ * The digest of the config blob `docker push` sent. The classic image store names an image by that digest, the
+ * containerd store by its manifest's or index's; and the pushed manifest, which names the config, is the one
+ * deleted. So the config digest is read from the engine's own `docker save` of the image (the platform whose
+ * layers the engine uses).
+ */
+async function configDigest(engine: EngineClient, ref: string, image: ImageInspect): Promise<string> {
+  const stream = await engine.saveImage(ref);
+  if (!stream) return image.Id; // gone between two calls: its ID is the best guess left
+  const saved = await readSaveArchive(stream);
+  const layers = (image.RootFS?.Layers ?? []).join(' ');
+  const mine = saved.find((candidate) => candidate.layers.map((layer) => layer.diffId).join(' ') === layers) ?? saved[0]!;
+  return mine.configDigest;
+}
 
 export const registryGarbageCollected: ProbeKind<Spec> = {
   kind: 'registry-garbage-collected',
@@ -43,14 +60,15 @@ export const registryGarbageCollected: ProbeKind<Spec> = {
           ));
         }
       }
-      // The config blob's digest is the image ID: it belongs to this image alone, unlike shared base layers.
-      if (await blobExists(registry, spec.repository, image.Id)) {
-        return outcome('fail', expected, `blob ${image.Id.slice(0, 19)}… still served`, both(
-          `Le manifeste est supprimé, mais le registre sert encore les blobs de l'image (sa config ${image.Id.slice(7, 19)}…) : lancez le ramasse-miettes, puis redémarrez le registre (son cache se souvient des blobs effacés).`,
-          `The manifest is deleted, but the registry still serves the image's blobs (its config ${image.Id.slice(7, 19)}…): run the garbage collector, then restart the registry (its cache remembers deleted blobs).`,
+      // The config blob belongs to this image alone, unlike base layers other images share.
+      const config = await configDigest(engine, spec.image, image);
+      if (await blobExists(registry, spec.repository, config)) {
+        return outcome('fail', expected, `blob ${config.slice(0, 19)}… still served`, both(
+          `Le manifeste est supprimé, mais le registre sert encore les blobs de l'image (sa config ${config.slice(7, 19)}…) : lancez le ramasse-miettes, puis redémarrez le registre (son cache se souvient des blobs effacés).`,
+          `The manifest is deleted, but the registry still serves the image's blobs (its config ${config.slice(7, 19)}…): run the garbage collector, then restart the registry (its cache remembers deleted blobs).`,
         ));
       }
-      return outcome('pass', expected, `blob ${image.Id.slice(0, 19)}… gone`, both(
+      return outcome('pass', expected, `blob ${config.slice(0, 19)}… gone`, both(
         `Les blobs de ${spec.image} ont quitté le registre.`,
         `${spec.image}'s blobs have left the registry.`,
       ));

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArchive, readImageArchive } from '../../src/archive/index.js';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
-import { compress, imageFromSave, ociSave } from '../fixtures/archives/build.js';
+import { compress, imageFromSave, ociDigests, ociSave } from '../fixtures/archives/build.js';
 import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, ok } from './harness.js';
 
 type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
@@ -154,11 +154,24 @@ describe('the archive reader on what the real engine writes', () => {
 
   it('reads the OCI (engine 25+) and containerd layouts built from the real save', async () => {
     const image = await imageFromSave(save);
-    for (const [options, layout] of [[{}, 'oci'], [{ compressLayers: 'gzip' as const }, 'containerd'], [{ compressLayers: 'zstd' as const }, 'containerd']] as const) {
+    const layouts = [[{}, 'oci'], [{ compressLayers: 'gzip' as const }, 'containerd'], [{ compressLayers: 'zstd' as const, platformIndex: true }, 'containerd']] as const;
+    for (const [options, layout] of layouts) {
       const archive = await readImageArchive(Readable.from([await ociSave(image, options)]));
       expect(archive.layout).toBe(layout);
       expect(archive.configDigest).toBe(truth.id);
       expect(archive.layers.map((layer) => layer.diffId)).toEqual(truth.layers);
+      const digests = ociDigests(image, options);
+      expect([archive.manifestDigest, archive.indexDigest]).toEqual([digests.manifest, digests.index]);
+    }
+  });
+
+  it('the save check accepts the real image in the OCI and containerd layouts (by its config digest on this engine)', async () => {
+    const image = await imageFromSave(save);
+    for (const options of [{}, { compressLayers: 'gzip' as const, platformIndex: true }]) {
+      const workdir = newWorkdir();
+      writeFileSync(join(workdir, 'nginx-save.tar'), await ociSave(image, options));
+      const check = (await checkEx3(workdir))['save-nginx']!;
+      expect([check.status, check.message]).toEqual(['pass', expect.stringContaining('nginx-save.tar is a complete save of nginx:alpine')]);
     }
   });
 

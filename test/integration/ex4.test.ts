@@ -49,20 +49,39 @@ async function digestOf(repository: string, tag: string): Promise<string> {
   return response.headers.get('docker-content-digest')!;
 }
 
-/** The production-ready registry of the course, with a config.yml written in `dir` (optionally altered). */
-async function productionRegistry(dir: string, options: { namedVolume?: boolean; config?: (yaml: string) => string } = {}): Promise<void> {
-  const yaml = [
+interface RegistryOptions {
+  namedVolume?: boolean;
+  config?: (yaml: string) => string;
+  /** Mount the config read-write (no :ro). */
+  readWrite?: boolean;
+  /** Mount the config.yml of this folder rather than the one written in `dir` (it must hold one). */
+  mountFrom?: string;
+}
+
+/** The instructions' config.yml. */
+const CONFIG_YML = [
     'version: 0.1',
     'log:\n  fields:\n    service: registry',
     'storage:\n  cache:\n    blobdescriptor: inmemory\n  filesystem:\n    rootdirectory: /var/lib/registry\n  delete:\n    enabled: true',
     'http:\n  addr: :5000\n  headers:\n    X-Content-Type-Options: [nosniff]',
     'health:\n  storagedriver:\n    enabled: true\n    interval: 10s\n    threshold: 3',
-  ].join('\n');
-  writeFileSync(join(dir, 'config.yml'), `${(options.config ?? ((text) => text))(yaml)}\n`);
+].join('\n');
+
+/** The production-ready registry of the course, with a config.yml written in `dir` (optionally altered). */
+async function productionRegistry(dir: string, options: RegistryOptions = {}): Promise<void> {
+  writeFileSync(join(dir, 'config.yml'), `${(options.config ?? ((text) => text))(CONFIG_YML)}\n`);
   const volume = options.namedVolume === false ? [] : ['-v', 'registry-data:/var/lib/registry'];
+  const mounted = `${join(options.mountFrom ?? dir, 'config.yml')}:/etc/docker/registry/config.yml${options.readWrite ? '' : ':ro'}`;
   await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', '--restart=always', ...volume,
-    '-v', `${join(dir, 'config.yml')}:/etc/docker/registry/config.yml:ro`, '-e', 'REGISTRY_HTTP_SECRET=tp7-test-secret', 'registry:2'));
+    '-v', mounted, '-e', 'REGISTRY_HTTP_SECRET=tp7-test-secret', 'registry:2'));
   await waitRegistry();
+}
+
+const REGISTRY_CHECKS = ['registry-running', 'registry-restart', 'registry-volume', 'registry-config', 'registry-settings', 'registry-secret', 'registry-nosniff', 'registry-delete'];
+
+/** The 4.2 checks that did not pass, with their status. */
+function registryFailures(checks: Checks): Array<[string, string]> {
+  return REGISTRY_CHECKS.filter((id) => checks[id]!.status !== 'pass').map((id) => [id, checks[id]!.status]);
 }
 
 /** Everything this file may have made: the exercise's resources, the anonymous volumes of registry:2, the Hub tags. */
@@ -92,13 +111,13 @@ describe('ex4: Docker registries', () => {
     expect(checks['hub-login']!.message).toMatch(/^Not checked: registry http:\/\/127\.0\.0\.1:\d+ unreachable \(ECONNREFUSED\)\. Logging in/);
     expect(checks['hub-published']!.status).toBe('skip');
     expect(checks['hub-published']!.message).toContain('checked once Docker Hub can be reached');
-    expect(checks['registry-running']!.message).toContain('No container named registry');
-    for (const id of ['registry-nosniff', 'registry-delete', 'pushed-nginx', 'pushed-alpine']) {
+    for (const id of ['registry-running', 'registry-config', 'registry-settings', 'registry-nosniff']) expect(checks[id]!.message).toContain('No container named registry');
+    for (const id of ['registry-delete', 'pushed-nginx', 'pushed-alpine']) {
       expect(checks[id]!.status).toBe('error');
       expect(checks[id]!.message).toMatch(/^Could not check: registry localhost:5000 unreachable \(ECONNREFUSED\)\. Hint: tp7 hint ex4$/);
     }
     expect(checks['old-deleted']!.message).toContain('nginx:1.25 is not on your engine');
-    expect(checks['maintenance-script']!.message).toContain('registry-maintenance.sh is not in your working folder');
+    expect(checks['maintenance-script']!.message).toContain('registry-maintenance.sh is not in your working directory');
     expect(Object.values(checks).filter((check) => check.status === 'pass')).toEqual([]);
     // Skips are not counted as possible points.
     const exercise = json.exercises.find((candidate: { id: string }) => candidate.id === 'ex4');
@@ -126,9 +145,14 @@ describe('ex4: Docker registries', () => {
     expect(checks['registry-secret']!.message).toContain('has no REGISTRY_HTTP_SECRET variable');
     expect(checks['registry-delete']).toMatchObject({ status: 'fail', actual: 'deletion disabled (DELETE answered HTTP 405 UNSUPPORTED)' });
     expect(checks['registry-delete']!.message).toContain('The registry refuses deletions (HTTP 405 UNSUPPORTED)');
-    // The image's default configuration already sends the header: this one passes on the basic registry.
-    expect(checks['registry-nosniff']!.status).toBe('pass');
+    // The image's default configuration already sends nosniff and checks its storage: neither counts for it.
+    const defaultFile = "Nothing is mounted at /etc/docker/registry/config.yml: registry reads its image's default file, not yours. Hint: tp7 hint ex4";
+    expect(checks['registry-settings']).toMatchObject({ status: 'fail', message: defaultFile });
+    expect(checks['registry-nosniff']).toMatchObject({ status: 'fail', message: defaultFile });
+    expect((await fetch(`${API}/`)).headers.get('x-content-type-options')).toBe('nosniff');
     expect(checks['pushed-nginx']!.message).toBe('Registry localhost:5000 has no nginx repository (it is empty). Hint: tp7 hint ex4');
+    // Running it is the one thing this command does right.
+    expect(Object.entries(checks).filter(([, check]) => check.status === 'pass').map(([id]) => id)).toEqual(['registry-running']);
     await docker('rm', '-fv', 'registry');
   });
 
@@ -138,10 +162,62 @@ describe('ex4: Docker registries', () => {
     const { checks } = await checkEx4(dir);
     expect(checks['registry-volume']!.status).toBe('fail');
     expect(checks['registry-volume']!.message).toContain('made because no -v named one');
-    expect(checks['registry-nosniff']).toMatchObject({ status: 'fail', actual: 'no X-Content-Type-Options header' });
-    for (const id of ['registry-running', 'registry-restart', 'registry-config', 'registry-secret', 'registry-delete']) expect(checks[id]!.status).toBe('pass');
+    expect(checks['registry-nosniff']).toMatchObject({ status: 'fail', actual: 'http.headers.X-Content-Type-Options is missing' });
+    expect(registryFailures(checks)).toEqual([['registry-volume', 'fail'], ['registry-nosniff', 'fail']]);
     // Never the secret's value.
     expect(JSON.stringify(checks)).not.toContain('tp7-test-secret');
+    await docker('rm', '-fv', 'registry');
+  });
+
+  it('near miss: the config mounted read-write', async () => {
+    const dir = newWorkdir();
+    await productionRegistry(dir, { readWrite: true });
+    const { checks } = await checkEx4(dir);
+    expect(checks['registry-config']!.message).toContain('/etc/docker/registry/config.yml is mounted read-write: the container could change it');
+    expect(registryFailures(checks)).toEqual([['registry-config', 'fail']]);
+    await docker('rm', '-fv', 'registry');
+  });
+
+  it('near miss: a config without the health section, read through the engine', async () => {
+    const dir = newWorkdir();
+    await productionRegistry(dir, { config: (yaml) => yaml.replace(/health:[\s\S]*$/, '') });
+    const { checks } = await checkEx4(dir);
+    expect(checks['registry-settings']).toMatchObject({ status: 'fail', actual: 'health.storagedriver.enabled is missing' });
+    expect(registryFailures(checks)).toEqual([['registry-settings', 'fail']]);
+    await docker('rm', '-fv', 'registry');
+  });
+
+  it("near miss: a config.yml that is not the working directory's (a copy with the same bytes counts)", async () => {
+    const dir = newWorkdir();
+    const other = newWorkdir();
+    writeFileSync(join(other, 'config.yml'), `${CONFIG_YML}\n`);
+    // The working directory's file says something else (no deletion): the registry reads the other one.
+    await productionRegistry(dir, { mountFrom: other, config: (yaml) => yaml.replace('  delete:\n    enabled: true\n', '') });
+    const { checks } = await checkEx4(dir);
+    expect(checks['registry-config']!.message).toBe(
+      `The file mounted at /etc/docker/registry/config.yml is ${join(other, 'config.yml')}, and its content differs from the config.yml of your working directory: registry does not read your file. Hint: tp7 hint ex4`,
+    );
+    expect(registryFailures(checks)).toEqual([['registry-config', 'fail']]);
+    // The same bytes elsewhere are the student's file as far as the registry goes (how Docker Desktop shows paths).
+    writeFileSync(join(dir, 'config.yml'), `${CONFIG_YML}\n`);
+    expect((await checkEx4(dir)).checks['registry-config']!.status).toBe('pass');
+    const empty = newWorkdir();
+    expect((await checkEx4(empty)).checks['registry-config']!.message).toContain('config.yml is not in your working directory');
+    await docker('rm', '-fv', 'registry');
+  });
+
+  it('near miss: the header added to the file afterwards, the registry not restarted', async () => {
+    const dir = newWorkdir();
+    const withoutHeader = (yaml: string) => yaml.replace('  headers:\n    X-Content-Type-Options: [nosniff]\n', '');
+    await productionRegistry(dir, { config: withoutHeader });
+    // Written in place, as `>>` or most editors do: the container sees the new bytes at once.
+    writeFileSync(join(dir, 'config.yml'), `${CONFIG_YML}\n`);
+    const { checks } = await checkEx4(dir);
+    expect(checks['registry-nosniff']).toMatchObject({ status: 'fail', actual: 'no X-Content-Type-Options header' });
+    expect(checks['registry-nosniff']!.message).toContain('it still runs with the configuration it read when it started. Restart it.');
+    await ok(docker('restart', 'registry'));
+    await waitRegistry();
+    expect(registryFailures((await checkEx4(dir)).checks)).toEqual([]);
     await docker('rm', '-fv', 'registry');
   });
 
@@ -161,9 +237,9 @@ describe('ex4: Docker registries', () => {
         const { run, json } = await tp7Json(['check', 'ex4', '--registry', address], { workdir, env: { ...env, TP7_REGISTRY_TIMEOUT_MS: '300' } });
         expect(run.exitCode, name).toBe(1);
         const checks = checksOf(json, 'ex4');
-        // /v2/ answering 200 is enough to read a header: only the checks that need the body or a DELETE err then.
-        const erring = name === 'malformed' ? ['registry-delete', 'pushed-nginx', 'pushed-alpine'] : ['registry-nosniff', 'registry-delete', 'pushed-nginx', 'pushed-alpine'];
-        for (const id of erring) {
+        // The config checks ask the engine first: with no registry container they fail before any request.
+        expect(checks['registry-nosniff']!.message).toContain('No container named registry');
+        for (const id of ['registry-delete', 'pushed-nginx', 'pushed-alpine']) {
           expect(checks[id]!.status, `${name} ${id}`).toBe('error');
           expect(checks[id]!.message, `${name} ${id}`).toMatch(/^Could not check: [^\n]+\. Hint: tp7 hint ex4$/);
         }
@@ -218,6 +294,14 @@ describe('ex4: Docker registries', () => {
     writeFileSync(join(dir, 'registry-maintenance.sh'), `${withRealDates}\n`);
     const again = (await checkEx4(dir)).checks['maintenance-script']!;
     expect(again.message).toBe('The output lists nginx:old, which the registry no longer holds: the script prints stale data. Hint: tp7 hint ex4');
+    // Each repository's tags with their real dates, but under the other repository's heading.
+    const block = (heading: string, repository: string) => [`echo "Repository: ${heading}"`, ...created.filter(([repo]) => repo === repository).map(([, tag, day]) => `echo "  - ${tag} (created: ${day})"`)];
+    writeFileSync(join(dir, 'registry-maintenance.sh'), `${['#!/bin/bash', ...block('alpine', 'nginx'), ...block('nginx', 'alpine')].join('\n')}\n`);
+    const swapped = (await checkEx4(dir)).checks['maintenance-script']!;
+    expect(swapped.status).toBe('fail');
+    expect(swapped.message).toMatch(/^The output files the tag \S+ under the repository (alpine|nginx), and not under (nginx|alpine): each tag belongs under its own repository\./);
+    writeFileSync(join(dir, 'registry-maintenance.sh'), `${['#!/bin/bash', ...block('alpine', 'alpine'), ...block('nginx', 'nginx')].join('\n')}\n`);
+    expect((await checkEx4(dir)).checks['maintenance-script']!.status).toBe('pass');
   });
 
   it('a repository whose every tag was deleted ("tags": null) is handled by the checks and the solution script', async () => {
@@ -256,13 +340,17 @@ describe('ex4: Docker registries', () => {
   it('near miss: deleted, garbage-collected, but the registry not restarted (its cache still serves the blob)', async () => {
     const deleted = await fetch(`${API}/nginx/manifests/${await digestOf('nginx', 'old')}`, { method: 'DELETE' });
     expect(deleted.status).toBe(202);
-    expect((await checkEx4(workdir)).checks['old-collected']!.message).toContain('run the garbage collector, then restart the registry');
+    // The config blob is found through the engine's own save of nginx:1.25: on this classic store, its image ID.
+    const id = JSON.parse((await ok(docker('image', 'inspect', 'nginx:1.25'))).stdout)[0].Id as string;
+    const kept = (await checkEx4(workdir)).checks['old-collected']!;
+    expect(kept.message).toContain('run the garbage collector, then restart the registry');
+    expect(kept.actual).toBe(`blob ${id.slice(0, 19)}… still served`);
     await ok(docker('exec', 'registry', 'bin/registry', 'garbage-collect', '/etc/docker/registry/config.yml'));
     expect((await checkEx4(workdir)).checks['old-collected']!.message).toContain('then restart the registry');
     await ok(docker('restart', 'registry'));
     await waitRegistry();
     const { checks } = await checkEx4(workdir);
     expect(checks['old-deleted']!.status).toBe('pass');
-    expect(checks['old-collected']!.status).toBe('pass');
+    expect(checks['old-collected']).toMatchObject({ status: 'pass', actual: `blob ${id.slice(0, 19)}… gone` });
   });
 });

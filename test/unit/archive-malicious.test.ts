@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ArchiveError, readImageArchive, type ArchiveVerdict, type ReadOptions } from '../../src/archive/index.js';
-import { compress, exportOf, imageOf, legacySave, ociSave, syntheticImage, tarOf, type Entry } from '../fixtures/archives/build.js';
+import { ArchiveError, readArchive, readImageArchive, type ArchiveVerdict, type ReadOptions } from '../../src/archive/index.js';
+import { scanArchive } from '../../src/archive/scan.js';
+import { compress, emptyEntriesTar, exportOf, imageOf, legacySave, ociSave, syntheticImage, tarOf, type Entry } from '../fixtures/archives/build.js';
 
 // Hostile and broken archives: each gets its verdict as an ArchiveError, never a crash, a hang or a write.
 
@@ -83,9 +84,49 @@ describe('hostile archives', () => {
     expect((await readImageArchive(streamOf(save), { maxUncompressedBytes: 8 << 20 })).layers[0]!.size).toBe(layer.length);
   });
 
-  it('caps the number of entries', async () => {
+  it('caps the entries of a save, of any archive, and of the layer listings, each on its own', async () => {
     const many = await saveWith(Array.from({ length: 50 }, (_, i) => ({ name: `f${i}`, content: 'x' })));
-    expect((await verdictOf(many, { maxEntries: 20 })).verdict).toBe('too-large');
+    expect(await readImageArchive(streamOf(many), { maxSaveEntries: 60, maxEntries: 60, maxLayerEntries: 8 })).toBeTruthy();
+    expect(await verdictOf(many, { maxSaveEntries: 20 })).toMatchObject({ verdict: 'too-many-entries', message: expect.stringMatching(/more than 20 entries in what looks like a docker save/) });
+    expect(await verdictOf(many, { maxEntries: 20 })).toMatchObject({ verdict: 'too-many-entries', message: expect.stringMatching(/more than 20 entries: too many for an image or a container's filesystem/) });
+    // The first layer of the synthetic image holds 8 entries: listing them counts apart from the archive's 53.
+    expect(await verdictOf(many, { listEntries: true, maxLayerEntries: 7 })).toMatchObject({ verdict: 'too-many-entries', message: expect.stringMatching(/more than 7 files listed in the layers/) });
+  });
+});
+
+describe('archives with a huge number of empty entries', () => {
+  const names = Array.from({ length: 50_000 }, (_, i) => `f${i}`);
+  const timed = async (bytes: Buffer) => {
+    const packed = compress(bytes, 'gzip'); // 50,000 headers: 25 MB of tar, 0.4 MB of gzip
+    const started = performance.now();
+    const result = await verdictOf(packed);
+    return { ...result, ms: performance.now() - started };
+  };
+
+  it('stops a save-shaped archive at 10,000 entries, long before its end', async () => {
+    const manifest = { name: 'manifest.json', content: '[]' };
+    const result = await timed(Buffer.concat([(await tarOf([manifest])).subarray(0, 1024), emptyEntriesTar(names)]));
+    expect(result).toMatchObject({ verdict: 'too-many-entries', message: expect.stringContaining('more than 10000 entries in what looks like a docker save') });
+    expect(result.ms).toBeLessThan(2000); // about 250 ms here (2 busy cores)
+  });
+
+  it('refuses a manifest.json that comes after 50,000 entries, with bounded time', async () => {
+    const result = await timed(emptyEntriesTar([...names, 'manifest.json']));
+    expect(result).toMatchObject({ verdict: 'too-many-entries', message: expect.stringContaining('more than 10000 entries in what looks like a docker save') });
+    expect(result.ms).toBeLessThan(5000); // about 500 ms here
+  });
+
+  it('keeps no record per entry past what a save could use', async () => {
+    const scan = await scanArchive(streamOf(emptyEntriesTar(names), 1 << 16));
+    expect(scan.entryCount).toBe(50_000);
+    expect(scan.records.size).toBe(0);
+    expect(scan.topLevel.size).toBe(1000); // a sample of top-level names is enough to describe an export
+  });
+
+  it('still describes a big filesystem export (more entries than any save) as an export', async () => {
+    const tree = emptyEntriesTar(['.dockerenv', 'bin/', 'etc/', 'usr/', ...names.map((name) => `usr/share/${name}`)]);
+    const description = await readArchive(streamOf(tree, 1 << 16));
+    expect(description).toMatchObject({ kind: 'export', export: { entryCount: 50_004, hasDockerenv: true, topLevel: ['.dockerenv', 'bin', 'etc', 'usr'] } });
   });
 });
 
@@ -157,6 +198,14 @@ describe('broken archives', async () => {
     const altered = Buffer.from(oci);
     altered[at] = altered[at]! ^ 1;
     expect((await verdictOf(altered)).verdict).toBe('corrupt');
+  });
+
+  it('says corrupt when the image index index.json leads to does not hash to its name', async () => {
+    const oci = await ociSave(image, { compressLayers: 'gzip', platformIndex: true });
+    const at = oci.indexOf('"architecture":"arm64"');
+    const altered = Buffer.from(oci);
+    altered.write('"architecture":"arm65"', at, 'latin1');
+    expect(await verdictOf(altered)).toMatchObject({ verdict: 'corrupt', message: expect.stringMatching(/^blob sha256:[0-9a-f]{64} does not hash to its name/) });
   });
 
   it('says corrupt when manifest.json names a layer the archive lacks', async () => {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { smallestFileFact } from '../../src/facts/smallest-file.js';
 import { workdirFiles } from '../../src/files/workdir.js';
@@ -7,10 +8,13 @@ import { backupFolder, backupName } from '../../src/probes/backup-folder.js';
 import { exportArchive } from '../../src/probes/export-archive.js';
 import { imageArchive } from '../../src/probes/image-archive.js';
 import { ProbeSchema } from '../../src/probes/index.js';
+import { registryGarbageCollected } from '../../src/probes/registry-garbage-collected.js';
+import type { EngineClient } from '../../src/engine/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
 import { tempDir } from '../tmp.js';
 import { clients, fakeEngine } from './fake-engine.js';
-import { compress, exportOf, legacySave, sha256, syntheticImage } from '../fixtures/archives/build.js';
+import { fakeRegistry } from './fake-registry.js';
+import { compress, emptyEntriesTar, exportOf, imageOf, legacySave, ociDigests, ociSave, sha256, syntheticImage, tarOf } from '../fixtures/archives/build.js';
 
 // The archive probes with a fake engine and a real (temporary, confined) workdir holding generated archives.
 
@@ -23,13 +27,13 @@ const engine = fakeEngine({
   'localhost/mon-site:1.0': { Id: sha256(image.config) },
 });
 
-function workdirWith(files: Record<string, Buffer | string>): ProbeClients {
+function workdirWith(files: Record<string, Buffer | string>, withEngine: EngineClient = engine): ProbeClients {
   const root = tempDir('probe-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);
   }
-  return { ...clients(engine), workdir: root, files: workdirFiles(root) };
+  return { ...clients(withEngine), workdir: root, files: workdirFiles(root) };
 }
 
 const saveSpec = (compression: string, path = 'nginx-save.tar') =>
@@ -55,9 +59,16 @@ describe('image-archive', () => {
   });
 
   it('tells another image saved under the expected name', async () => {
+    const elsewhere = imageOf([await tarOf([{ name: 'etc/motd', content: 'another image' }])], ['nginx:latest']);
+    const result = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': await legacySave(elsewhere) }));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toBe(`nginx-save.tar holds image ${sha256(elsewhere.config).slice(7, 19)} (nginx:latest), not nginx:alpine (${sha256(image.config).slice(7, 19)} on your engine).`);
+  });
+
+  it('tells an image with the same layers but another ID (a rebuild, a commit)', async () => {
     const result = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': await legacySave(other) }));
     expect(result.status).toBe('fail');
-    expect(result.message.en).toMatch(/nginx-save.tar holds image [0-9a-f]{12} \(nginx:latest\), not nginx:alpine/);
+    expect(result.message.en).toMatch(/nginx-save.tar holds an image with the same layers as nginx:alpine, but another ID \([0-9a-f]{12}, not [0-9a-f]{12}\)/);
   });
 
   it('tells a save without the tag (saved by ID)', async () => {
@@ -72,12 +83,84 @@ describe('image-archive', () => {
     expect(cut.message.en).toContain('nginx-save.tar is truncated');
     const garbage = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': 'not an archive at all' }));
     expect(garbage.message.en).toContain('nginx-save.tar is not a tar archive');
+    const crowded = emptyEntriesTar(['manifest.json', ...Array.from({ length: 10_000 }, (_, i) => `blobs/sha256/${i}`)]);
+    const many = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': crowded }));
+    expect(many).toMatchObject({ status: 'fail', actual: expect.stringMatching(/^too-many-entries: more than 10000 entries/) });
+    expect(many.message.en).toContain('nginx-save.tar holds far too many entries for an image save or a container export: reading stopped');
   });
 
   it('fails when the image is not on the engine any more', async () => {
     const spec = { ...saveSpec('none'), image: 'nginx:1.25' };
     const result = await imageArchive.run(spec, workdirWith({ 'nginx-save.tar': save }));
     expect(result.message.en).toContain('nginx:1.25 is not on your Docker engine');
+  });
+});
+
+// The containerd image store (default on new engine 29 installs) names an image by its manifest digest, or its
+// index digest for a multi-platform image, not by its config digest; its saves keep layer blobs compressed.
+const containerd = { compressLayers: 'gzip' } as const;
+const multiPlatform = { compressLayers: 'gzip', platformIndex: true } as const;
+const diffIds = image.layers.map(sha256);
+
+function containerdEngine(id: string, layers = diffIds, more: Record<string, unknown> = {}): EngineClient {
+  return fakeEngine({ 'nginx:alpine': { Id: id, RootFS: { Type: 'layers', Layers: layers }, ...more } });
+}
+
+describe('image-archive against a containerd image store', () => {
+  it('passes when the engine knows the image by its manifest digest', async () => {
+    const files = { 'nginx-save.tar': await ociSave(image, containerd) };
+    const result = await imageArchive.run(saveSpec('none'), workdirWith(files, containerdEngine(ociDigests(image, containerd).manifest)));
+    expect(result).toMatchObject({ status: 'pass', actual: expect.stringContaining(`save of ${ociDigests(image, containerd).manifest.slice(7, 19)} (nginx:alpine)`) });
+  });
+
+  it('passes when the engine knows it by its index digest (a multi-platform image)', async () => {
+    const files = { 'nginx-save.tar': compress(await ociSave(image, multiPlatform), 'gzip') };
+    const result = await imageArchive.run(saveSpec('gzip'), workdirWith(files, containerdEngine(ociDigests(image, multiPlatform).index!)));
+    expect(result.status).toBe('pass');
+  });
+
+  it('fails when the ID matches but the layers are not those the engine has (another platform)', async () => {
+    const files = { 'nginx-save.tar': await ociSave(image, multiPlatform) };
+    const engine = containerdEngine(ociDigests(image, multiPlatform).index!, [diffIds[0]!, sha256(Buffer.from('arm64 layer'))]);
+    const result = await imageArchive.run(saveSpec('none'), workdirWith(files, engine));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toMatch(/nginx-save.tar carries the ID of nginx:alpine \([0-9a-f]{12}\), but not the layers it has on your engine \(2 layer\(s\) against 2\): another platform\?/);
+  });
+
+  it('the same branch catches a config digest that matches with other layers', async () => {
+    const engine = containerdEngine(sha256(image.config), diffIds.slice(0, 1));
+    const result = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': save }, engine));
+    expect(result.message.en).toContain('but not the layers it has on your engine (2 layer(s) against 1)');
+  });
+
+  it("does not take a classic save's config digest for the containerd store's ID", async () => {
+    const result = await imageArchive.run(saveSpec('none'), workdirWith({ 'nginx-save.tar': save }, containerdEngine(ociDigests(image, containerd).manifest)));
+    expect(result.message.en).toContain('holds an image with the same layers as nginx:alpine, but another ID');
+  });
+});
+
+describe('registry-garbage-collected against a containerd image store', () => {
+  const gc = { kind: 'registry-garbage-collected' as const, image: 'nginx:1.25', repository: 'nginx' };
+  const { manifest } = ociDigests(image, containerd);
+  const config = sha256(image.config);
+  // Pushed as localhost:5000/nginx:old, then deleted: the engine's ID is the pushed manifest's digest.
+  const engine: EngineClient = {
+    ...fakeEngine({ 'nginx:1.25': { Id: manifest, RepoDigests: [`localhost:5000/nginx@${manifest}`], RootFS: { Type: 'layers', Layers: diffIds } } }),
+    saveImage: async () => Readable.from([await ociSave(image, containerd)]),
+  };
+  const withRegistry = (registry: ReturnType<typeof fakeRegistry>): ProbeClients => ({ ...clients(engine), registry });
+
+  it('fails while the config blob is still served, though no blob is named after the image ID', async () => {
+    // Deleted, not collected: another repository's manifest keeps the config blob alive in this fake.
+    const registry = fakeRegistry({ repositories: { nginx: {}, other: { kept: { digest: `sha256:${'0d'.repeat(32)}`, created: 'x', config } } } });
+    const result = await registryGarbageCollected.run(gc, withRegistry(registry));
+    expect(result).toMatchObject({ status: 'fail', actual: `blob ${config.slice(0, 19)}… still served` });
+    expect(registry.requests).toContain(`HEAD /v2/nginx/blobs/${config}`);
+  });
+
+  it('passes once the config blob is gone', async () => {
+    const result = await registryGarbageCollected.run(gc, withRegistry(fakeRegistry({ repositories: { nginx: {} } })));
+    expect(result).toMatchObject({ status: 'pass', actual: `blob ${config.slice(0, 19)}… gone` });
   });
 });
 

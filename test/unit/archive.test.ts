@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ArchiveError, readArchive, readImageArchive, sniffCompression, type ReadOptions } from '../../src/archive/index.js';
-import { compress, exportOf, legacySave, ociSave, sha256, syntheticImage, tarOf } from '../fixtures/archives/build.js';
+import { compress, exportOf, legacySave, ociDigests, ociSave, sha256, syntheticImage, tarOf } from '../fixtures/archives/build.js';
 
 /** A stream of these bytes in small chunks, as a file or the engine would hand them. */
 function streamOf(bytes: Buffer, chunk = 7000): Readable {
@@ -51,6 +51,18 @@ describe('readImageArchive: the three docker save layouts', async () => {
       expect(archive.layers.every((layer) => layer.storedAs === format)).toBe(true);
       expect(archive.layers[0]!.size).toBe(image.layers[0]!.length);
     }
+  });
+
+  it('names each OCI image by the digests of the manifest and index that index.json leads to', async () => {
+    expect(await read(await legacySave(image))).not.toHaveProperty('manifestDigest');
+    const oci = await read(await ociSave(image));
+    expect(oci).toMatchObject({ manifestDigest: ociDigests(image).manifest });
+    expect(oci).not.toHaveProperty('indexDigest');
+    const options = { compressLayers: 'gzip', platformIndex: true } as const;
+    const digests = ociDigests(image, options);
+    const containerd = await read(await ociSave(image, options));
+    expect(containerd).toMatchObject({ layout: 'containerd', configDigest: sha256(image.config), manifestDigest: digests.manifest, indexDigest: digests.index });
+    expect(new Set([digests.manifest, digests.index, containerd.configDigest]).size).toBe(3);
   });
 
   it('lists the files of every layer, whiteouts and opaque folders marked', async () => {

@@ -1,5 +1,8 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ContainerInspect, EngineClient, ImageInspect } from '../../src/engine/types.js';
+import type { ContainerFile, ContainerInspect, EngineClient, ImageInspect } from '../../src/engine/types.js';
+import { workdirFiles } from '../../src/files/workdir.js';
 import type { FileAccess } from '../../src/files/types.js';
 import type { ProcessRunner } from '../../src/processes/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
@@ -10,6 +13,7 @@ import { containerRestartPolicy } from '../../src/probes/container-restart-polic
 import { containerRunning } from '../../src/probes/container-running.js';
 import { hubLogin } from '../../src/probes/hub-login.js';
 import { hubRepository } from '../../src/probes/hub-repository.js';
+import { registryConfigFile } from '../../src/probes/registry-config-file.js';
 import { registryDeleteEnabled } from '../../src/probes/registry-delete-enabled.js';
 import { registryDeletedTag } from '../../src/probes/registry-deleted-tag.js';
 import { registryGarbageCollected } from '../../src/probes/registry-garbage-collected.js';
@@ -18,6 +22,8 @@ import { registryListingScript } from '../../src/probes/registry-listing-script.
 import { registryTags } from '../../src/probes/registry-tags.js';
 import { userRepositoryTags } from '../../src/probes/user-repository-tags.js';
 import { ProbeSchema } from '../../src/probes/index.js';
+import { lastErrorLine } from '../../src/probes/script-outcome.js';
+import { tempDir } from '../tmp.js';
 import { fakeEngine, ID_A, ID_B } from './fake-engine.js';
 import { configOf, credentials, fakeRegistry, unreachableRegistry, type FakeRegistryState } from './fake-registry.js';
 
@@ -203,6 +209,32 @@ describe('container probes', () => {
     const writable = container({ Mounts: [{ Type: 'bind', Source: '/c.yml', Destination: '/etc/docker/registry/config.yml', RW: true }] });
     expect((await containerMount.run(spec, on(writable))).message.en).toContain('is mounted read-write');
   });
+  it("container-mount: the config file must be the working directory's, by path or else by content", async () => {
+    const spec = { kind: 'container-mount' as const, container: 'registry', destination: '/etc/docker/registry/config.yml', type: 'bind' as const, readOnly: true, source: 'config.yml' };
+    const dir = tempDir('workdir-');
+    writeFileSync(join(dir, 'config.yml'), 'version: 0.1\n');
+    mkdirSync(join(dir, 'elsewhere'));
+    writeFileSync(join(dir, 'elsewhere', 'config.yml'), 'version: 0.1\nother: true\n');
+    symlinkSync(dir, join(dir, '..', `${dir.split('/').pop()}-link`));
+    const mountedFrom = (source: string, RW = false, seen: ContainerFile = { found: false, reason: 'no-file' }) => {
+      const box = container({ Mounts: [{ Type: 'bind', Source: source, Destination: spec.destination, RW }] });
+      const engine = { ...engineWith({}, { registry: box }), readContainerFile: async () => seen };
+      return probeClients(engine, fakeRegistry({ repositories: {} }), { workdir: dir, files: workdirFiles(dir) });
+    };
+    expect((await containerMount.run(spec, mountedFrom(join(dir, 'config.yml')))).status).toBe('pass');
+    // `$(pwd)` keeps a link that the working directory resolves: the same file.
+    expect((await containerMount.run(spec, mountedFrom(join(`${dir}-link`, 'config.yml')))).status).toBe('pass');
+    // Docker Desktop names host paths its own way: the same bytes, read through the engine, are the same file.
+    const desktop = mountedFrom('/run/desktop/mnt/host/c/work/config.yml', false, { found: true, content: Buffer.from('version: 0.1\n'), size: 13 });
+    expect((await containerMount.run(spec, desktop)).status).toBe('pass');
+    const other = await containerMount.run(spec, mountedFrom(join(dir, 'elsewhere', 'config.yml'), false, { found: true, content: Buffer.from('version: 0.1\nother: true\n'), size: 26 }));
+    expect(other.status).toBe('fail');
+    expect(other.message.en).toBe(`The file mounted at /etc/docker/registry/config.yml is ${join(dir, 'elsewhere', 'config.yml')}, and its content differs from the config.yml of your working directory: registry does not read your file.`);
+    expect((await containerMount.run(spec, mountedFrom(join(dir, 'config.yml'), true))).message.en).toContain('is mounted read-write');
+    const empty = tempDir('workdir-');
+    const none = { ...mountedFrom(join(dir, 'config.yml')), workdir: empty, files: workdirFiles(empty) };
+    expect((await containerMount.run(spec, none)).message.en).toBe(`config.yml is not in your working directory: the file mounted at /etc/docker/registry/config.yml (${join(dir, 'config.yml')}) is not yours.`);
+  });
   it('container-env: set or not, never showing the value', async () => {
     const spec = { kind: 'container-env' as const, container: 'registry', variable: 'REGISTRY_HTTP_SECRET' };
     const set = await containerEnv.run(spec, on(container()));
@@ -247,6 +279,73 @@ describe('registry-header and registry-delete-enabled', () => {
     const result = await registryHeader.run(spec, probeClients(engine, unreachableRegistry('localhost:5000')));
     expect(result.status).toBe('error');
     expect(result.message.en).toBe('Could not check: registry localhost:5000 unreachable (ENOTFOUND).');
+  });
+});
+
+describe('registry-config-file', () => {
+  const CONFIG = [
+    'version: 0.1',
+    'storage:\n  filesystem:\n    rootdirectory: /var/lib/registry\n  delete:\n    enabled: true',
+    'http:\n  addr: :5000\n  secret: do-not-show-me\n  headers:\n    X-Content-Type-Options: [nosniff]',
+    'health:\n  storagedriver:\n    enabled: true\n    interval: 10s',
+  ].join('\n');
+  const settings = { kind: 'registry-config-file' as const, container: 'registry', path: '/etc/docker/registry/config.yml', settings: [{ key: 'storage.delete.enabled', equals: true }, { key: 'health.storagedriver.enabled', equals: true }] };
+  const nosniff = { ...settings, settings: [{ key: 'http.headers.X-Content-Type-Options', includes: 'nosniff' }], served: { header: 'X-Content-Type-Options', value: 'nosniff' } };
+  const on = (text: string | null, registry: RegistryClient = labRegistry(), mounts?: ContainerInspect['Mounts']) => {
+    const read: string[] = [];
+    const seen: ContainerFile = text === null ? { found: false, reason: 'not-a-file' } : { found: true, content: Buffer.from(text), size: text.length };
+    const engine = { ...engineWith({}, { registry: container(mounts ? { Mounts: mounts } : {}) }), readContainerFile: async (name: string, path: string) => (read.push(`${name}:${path}`), seen) };
+    return { read, clients: probeClients(engine, registry) };
+  };
+
+  it('reads the mounted file through the engine and passes on the instructions\' settings', async () => {
+    const { read, clients } = on(CONFIG);
+    const result = await registryConfigFile.run(settings, clients);
+    expect(result.status).toBe('pass');
+    expect(read).toEqual(['registry:/etc/docker/registry/config.yml']);
+    expect((await registryConfigFile.run(nosniff, on(CONFIG).clients)).status).toBe('pass');
+    // A header name is compared without regard to case, as HTTP does.
+    expect((await registryConfigFile.run(nosniff, on(CONFIG.replace('X-Content-Type-Options', 'x-content-type-options')).clients)).status).toBe('pass');
+  });
+  it("fails when nothing is mounted: the image's own default file does not count", async () => {
+    const plain = [{ Type: 'volume', Name: 'f'.repeat(64), Source: '/x', Destination: '/var/lib/registry', RW: true }];
+    const { read, clients } = on(CONFIG, labRegistry(), plain);
+    const result = await registryConfigFile.run(nosniff, clients);
+    expect(result).toMatchObject({ status: 'fail', actual: 'nothing mounted at /etc/docker/registry/config.yml' });
+    expect(result.message.en).toBe("Nothing is mounted at /etc/docker/registry/config.yml: registry reads its image's default file, not yours.");
+    expect(read).toEqual([]);
+  });
+  it('names each missing or wrong setting, and nothing else of the file', async () => {
+    const noHealth = await registryConfigFile.run(settings, on(CONFIG.replace(/health:[\s\S]*$/, '')).clients);
+    expect(noHealth.status).toBe('fail');
+    expect(noHealth.message.en).toMatch(/^In the file registry reads \(\/etc\/docker\/registry\/config\.yml\): health\.storagedriver\.enabled is missing\. /);
+    const both = await registryConfigFile.run(settings, on(CONFIG.replace('enabled: true', 'enabled: false').replace(/health:[\s\S]*$/, 'health: {}')).clients);
+    expect(both.actual).toBe('storage.delete.enabled is false; health.storagedriver.enabled is missing');
+    expect(JSON.stringify(both)).not.toContain('do-not-show-me');
+    // Capitals in a registry key are not read by the registry: Storage is not storage.
+    expect((await registryConfigFile.run(settings, on(CONFIG.replace('storage:', 'Storage:')).clients)).actual).toContain('storage.delete.enabled is missing');
+    const text = await registryConfigFile.run(nosniff, on(CONFIG.replace('[nosniff]', 'nosniff')).clients);
+    expect(text.actual).toBe('http.headers.X-Content-Type-Options is a string, where the registry expects a list');
+    const other = await registryConfigFile.run(nosniff, on(CONFIG.replace('[nosniff]', '[sniff]')).clients);
+    expect(other.actual).toBe('http.headers.X-Content-Type-Options does not hold nosniff');
+  });
+  it('fails on a file that is not YAML, or a folder mounted in its place', async () => {
+    const broken = await registryConfigFile.run(settings, on('version: 0.1\nstorage:\n  delete: [enabled: true\n').clients);
+    expect(broken.status).toBe('fail');
+    expect(broken.message.en).toMatch(/^The file mounted at \/etc\/docker\/registry\/config\.yml is not valid YAML \(line \d+\): the registry cannot start with it\.$/);
+    expect((await registryConfigFile.run(settings, on(null).clients)).message.en).toContain('is not a readable file in registry');
+  });
+  it('declared but not sent: the registry still runs with the file it read at start', async () => {
+    const result = await registryConfigFile.run(nosniff, on(CONFIG, labRegistry({ headers: {} })).clients);
+    expect(result).toMatchObject({ status: 'fail', actual: 'no X-Content-Type-Options header' });
+    expect(result.message.en).toContain('but the registry does not send it (no X-Content-Type-Options header): it still runs with the configuration it read when it started');
+    const down = await registryConfigFile.run(nosniff, on(CONFIG, unreachableRegistry('localhost:5000')).clients);
+    expect(down).toMatchObject({ status: 'error', message: { en: 'Could not check: registry localhost:5000 unreachable (ENOTFOUND).' } });
+  });
+  it('validates its spec', () => {
+    expect(ProbeSchema.safeParse({ kind: 'registry-config-file', settings: [{ key: 'storage.delete.enabled', equals: true }] }).success).toBe(true);
+    expect(ProbeSchema.safeParse({ kind: 'registry-config-file', settings: [{ key: 'a', equals: true, includes: 'x' }] }).success).toBe(false);
+    expect(ProbeSchema.safeParse({ kind: 'registry-config-file', settings: [] }).success).toBe(false);
   });
 });
 
@@ -331,9 +430,13 @@ describe('registry-listing-script', () => {
     expect(calls[0]).toMatchObject({ command: 'bash', args: ['registry-maintenance.sh'], env: { REGISTRY: 'localhost:5000' } });
   });
   it('fails on a missing script, a failure and a time out', async () => {
-    expect((await run('', {}, false).result).message.en).toContain('is not in your working folder');
-    expect((await run('', { exitCode: 5, stderr: 'jq: error\nmore' }).result).message.en).toBe('registry-maintenance.sh failed (exit code 5): jq: error.');
-    expect((await run('', { timedOut: true, exitCode: null }).result).message.en).toContain('did not finish within 5 s');
+    expect((await run('', {}, false).result).message.en).toBe('registry-maintenance.sh is not in your working directory.');
+    // The last line that says something: under set -e, the error that stopped the script.
+    const failed = await run('', { exitCode: 5, stderr: 'fetching the catalog\njq: error (at <stdin>:0): null\n\n' }).result;
+    expect(failed).toMatchObject({ status: 'fail', actual: 'exit code 5: jq: error (at <stdin>:0): null' });
+    expect(failed.message.en).toBe('registry-maintenance.sh failed (exit code 5): jq: error (at <stdin>:0): null.');
+    expect((await run('', { timedOut: true, exitCode: null }).result).message.en).toBe('registry-maintenance.sh did not finish within 5 s.');
+    expect((await run('', { exitCode: null, stderr: '' }).result).message.en).toBe('registry-maintenance.sh failed (stopped by a signal).');
   });
   it('fails on a missing tag, a missing date and a stale tag', async () => {
     expect((await run(good.filter((line) => !line.includes('3.19')).join('\n')).result).message.en).toBe('The output does not list alpine:3.19.');
@@ -345,6 +448,53 @@ describe('registry-listing-script', () => {
   it('accepts a French day format', async () => {
     const french = good.map((line) => line.replace(/(\d{4})-(\d{2})-(\d{2})T.*Z/, '$3/$2/$1')).join('\n');
     expect((await run(french).result).status).toBe('pass');
+  });
+  it("reads each tag under its own repository: nginx's tags listed under alpine do not count", async () => {
+    const swapped = ['Repository: alpine', '  - alpine (created: 2024-02-14T10:00:00Z)', '  - 1.0 (created: 2024-02-14T10:00:00Z)', 'Repository: nginx', '  - 3.19 (created: 2024-01-27T00:00:00Z)'];
+    const result = await run(swapped.join('\n')).result;
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toMatch(/^The output files the tag (3\.19 under the repository nginx, and not under alpine|alpine under the repository alpine, and not under nginx): each tag belongs under its own repository\.$/);
+    // The same lines in the right blocks pass: only the headings moved.
+    expect((await run([swapped[3], swapped[1], swapped[2], swapped[0], swapped[4]].join('\n')).result).status).toBe('pass');
+  });
+  it('reads tables, references and JSON lines, the registry address included', async () => {
+    const table = ['REPOSITORY   TAG    CREATED', 'alpine       3.19   2024-01-27', 'nginx        alpine 2024-02-14', 'nginx        1.0    2024-02-14'];
+    expect((await run(table.join('\n')).result).status).toBe('pass');
+    const refs = ['localhost:5000/alpine:3.19 2024-01-27T00:00:00Z', 'localhost:5000/nginx:alpine 2024-02-14T10:00:00Z', 'localhost:5000/nginx:1.0 2024-02-14T10:00:00Z'];
+    expect((await run(refs.join('\n')).result).status).toBe('pass');
+    const json = [['alpine', '3.19', '2024-01-27'], ['nginx', 'alpine', '2024-02-14'], ['nginx', '1.0', '2024-02-14']].map(([repository, tag, created]) => JSON.stringify({ repository, tag, created }));
+    expect((await run(json.join('\n')).result).status).toBe('pass');
+  });
+  it('flags a deleted tag only as a tag of its repository, never a word or a longer name with "old" in it', async () => {
+    const registry = labRegistry({
+      repositories: {
+        nginx: { alpine: { digest: D_ALPINE, created: '2024-02-14T10:00:00Z' }, '1.0': { digest: D_ALPINE, created: '2024-02-14T10:00:00Z' } },
+        'golden-oldies': { old: { digest: D_OLD, created: '2023-10-01T00:00:00Z' } },
+        'archive/old': { '1.0': { digest: D_OLD, created: '2023-10-01T00:00:00Z' } },
+      },
+    });
+    const { processes } = runner(
+      [
+        'Removing old tags: none',
+        'Repository: archive/old',
+        '  - 1.0 (created: 2023-10-01T00:00:00Z)',
+        'Repository: golden-oldies',
+        '  - old (created: 2023-10-01T00:00:00Z)',
+        'Repository: nginx',
+        '  - alpine (created: 2024-02-14T10:00:00Z)',
+        '  - 1.0 (created: 2024-02-14T10:00:00Z)',
+        'Done: the old ones are gone.',
+      ].join('\n'),
+    );
+    const clients = probeClients(fakeEngine({}), registry, { files: files(), processes });
+    expect((await registryListingScript.run(spec, clients)).status).toBe('pass');
+    const stale = runner(['Repository: nginx', '  - alpine (created: 2024-02-14T10:00:00Z)', '  - 1.0 (created: 2024-02-14T10:00:00Z)', '  - old (created: null)', 'Repository: archive/old', '  - 1.0 (created: 2023-10-01)', 'golden-oldies:old 2023-10-01'].join('\n'));
+    const flagged = await registryListingScript.run(spec, probeClients(fakeEngine({}), registry, { files: files(), processes: stale.processes }));
+    expect(flagged.message.en).toBe('The output lists nginx:old, which the registry no longer holds: the script prints stale data.');
+  });
+  it('keeps the last non-empty line of stderr', () => {
+    expect(lastErrorLine('warning: slow\ncurl: (7) Failed to connect\n  \n')).toBe('curl: (7) Failed to connect');
+    expect(lastErrorLine('')).toBe('');
   });
 });
 

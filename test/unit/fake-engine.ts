@@ -33,6 +33,7 @@ export function fakeEngine(images: Record<string, Partial<ImageInspect>>): Engin
     },
     inspectContainer: async () => null,
     readImageFile: async () => ({ found: false, reason: 'no-image' }),
+    readContainerFile: async () => ({ found: false, reason: 'no-container' }),
     saveImage: async () => null,
     onEvents: async () => () => undefined,
   };
