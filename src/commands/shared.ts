@@ -15,8 +15,8 @@ export function requireExercise(lab: Lab, id: string | undefined): LoadedExercis
   return found;
 }
 
-export function labAndExercise(context: CommandContext): { lab: Lab; loaded: LoadedExercise } {
-  const lab = loadLab();
+export async function labAndExercise(context: CommandContext): Promise<{ lab: Lab; loaded: LoadedExercise }> {
+  const lab = await loadLab();
   return { lab, loaded: requireExercise(lab, context.args[0]) };
 }
 

@@ -1,12 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { LabDefinitionError } from '../errors.js';
-import { formatIssues } from './problems.js';
-import { ExerciseSchema, SkillsSchema, type Exercise, type Skills } from './schema.js';
-import { crossCheckExercise, crossCheckSkills } from './consistency.js';
+import type { Exercise, Skills } from './schema.js';
+import { labFingerprint, readCachedLab, writeCachedLab } from './cache.js';
 
 export interface LoadedExercise {
   exercise: Exercise;
@@ -35,62 +31,19 @@ export function exerciseFile(dir: string): string | undefined {
   return ['exercise.yaml', 'exercise.yml', 'exercise.json'].map((name) => join(dir, name)).find((file) => existsSync(file));
 }
 
-/** Reads YAML or JSON; syntax errors come back as problems with line and column. */
-function readData(file: string, shown: string, problems: string[]): unknown {
-  const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.json')) {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      problems.push(`${shown}: ${(error as Error).message}`);
-      return undefined;
-    }
-  }
-  const document = parseDocument(text, { prettyErrors: true });
-  for (const error of document.errors) {
-    const at = error.linePos?.[0];
-    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    problems.push(`${shown}${at ? `:${at.line}:${at.col}` : ''}: ${message}`);
-  }
-  return document.errors.length ? undefined : document.toJS();
-}
-
-function validate<T>(schema: z.ZodType<T>, data: unknown, shown: string, problems: string[]): T | undefined {
-  if (data === undefined) return undefined; // unreadable: its syntax problems are already listed
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  problems.push(...formatIssues(shown, result.error.issues));
-  return undefined;
-}
-
-/** Loads and validates every lab file; throws one LabDefinitionError listing every problem found. */
-export function loadLab(root = labsDir()): Lab {
-  const problems: string[] = [];
-  const shown = (file: string) => relative(process.cwd(), file) || file;
-  const skillsFile = join(root, 'skills.yaml');
-  let skills: Skills['skills'] = [];
-  if (!existsSync(skillsFile)) problems.push(`${shown(skillsFile)}: missing: define the checklist skills there`);
-  else skills = validate(SkillsSchema, readData(skillsFile, shown(skillsFile), problems), shown(skillsFile), problems)?.skills ?? [];
-
-  const exercises: LoadedExercise[] = [];
-  const folders = existsSync(root)
-    ? readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && /^ex[0-9]+$/.test(entry.name))
-    : [];
-  for (const folder of folders.map((entry) => entry.name).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)))) {
-    const dir = join(root, folder);
-    const file = exerciseFile(dir);
-    if (!file) {
-      problems.push(`${shown(dir)}: no exercise.yaml (or exercise.json) in this folder`);
-      continue;
-    }
-    const exercise = validate(ExerciseSchema, readData(file, shown(file), problems), shown(file), problems);
-    if (!exercise) continue;
-    problems.push(...crossCheckExercise(exercise, dir, folder).map((problem) => `${shown(file)}: ${problem}`));
-    exercises.push({ exercise, dir });
-  }
-  problems.push(...crossCheckSkills(skills, exercises.map((loaded) => loaded.exercise.id)).map((problem) => `${shown(skillsFile)}: ${problem}`));
-  if (problems.length) throw new LabDefinitionError(problems);
-  return { root, skills, exercises };
+/**
+ * Loads and validates every lab file; throws one LabDefinitionError listing every problem found. A lab that
+ * validated before, unchanged since, comes from the cache (see cache.ts).
+ */
+export async function loadLab(root = labsDir()): Promise<Lab> {
+  const key = labFingerprint(root);
+  const cached = readCachedLab<Lab>(key);
+  if (cached) return cached;
+  // Only a cache miss loads the schemas and the YAML parser.
+  const { validateLab } = await import('./validate.js');
+  const lab = validateLab(root);
+  writeCachedLab(key, lab);
+  return lab;
 }
 
 export function findExercise(lab: Lab, id: string): LoadedExercise | undefined {

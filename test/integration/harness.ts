@@ -78,7 +78,7 @@ export async function runSolution(exercise: string, workdir: string): Promise<Ru
  * labelled or named resources of their own.
  */
 export async function cleanupExercise(exerciseId: string): Promise<void> {
-  const loaded = loadLab().exercises.find(({ exercise }) => exercise.id === exerciseId);
+  const loaded = (await loadLab()).exercises.find(({ exercise }) => exercise.id === exerciseId);
   if (!loaded) throw new Error(`no exercise ${exerciseId}`);
   const { containers, images, volumes } = loaded.exercise.resources;
   // -v: anonymous volumes of the image (registry:2 declares one) go with their container.

@@ -2,7 +2,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabDefinitionError } from '../../src/errors.js';
-import { loadLab } from '../../src/lab/loader.js';
+import { loadLab as loadCachedLab } from '../../src/lab/loader.js';
+import { validateLab as loadLab } from '../../src/lab/validate.js';
 import { tempDir } from '../tmp.js';
 
 const REAL_LABS = join(import.meta.dirname, '../../labs');
@@ -75,5 +76,14 @@ describe('lab loader', () => {
     const problems = problemsOf(root).join('\n');
     expect(problems).toContain('summary: missing required field');
     expect(problems).toContain('checks[3].hints: every check needs at least one hint');
+  });
+
+  it('keeps a validated lab in a cache that any edit of a lab file invalidates', async () => {
+    const root = labWith((yaml) => yaml);
+    const first = await loadCachedLab(root);
+    expect(await loadCachedLab(root)).toEqual(first);
+    const file = join(root, 'ex1', 'exercise.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('format_version: 1', 'format_version: 7'));
+    await expect(loadCachedLab(root)).rejects.toThrow(LabDefinitionError);
   });
 });

@@ -4,7 +4,7 @@ import { clientsFor, findQuestion, recordAnswer, verdictText } from '../answerin
 import { labAndExercise, printJson } from '../shared.js';
 
 export async function run(context: CommandContext): Promise<number> {
-  const { loaded } = labAndExercise(context);
+  const { loaded } = await labAndExercise(context);
   const [, questionId, ...words] = context.args;
   const question = findQuestion(loaded.exercise, questionId);
   if (!words.length) throw new UsageError('usage: tp7 answer <ex> <question-id> <answer>');

@@ -8,7 +8,7 @@ import { allPassed, scoreSkills } from '../../runner/score.js';
 import { connectClients, printJson, readProgress, requireExercise, writeProgress } from '../shared.js';
 
 export async function run(context: CommandContext): Promise<number> {
-  const lab = loadLab();
+  const lab = await loadLab();
   const chosen = context.args.length ? context.args.map((id) => requireExercise(lab, id)) : lab.exercises;
   const progress = readProgress(context);
   const clients = await connectClients(context);

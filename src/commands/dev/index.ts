@@ -16,7 +16,7 @@ export async function run(context: CommandContext): Promise<number> {
     return ExitCode.ok;
   }
   if (sub !== 'check') throw new UsageError('usage: tp7 dev check | tp7 dev schema');
-  const { errors, warnings, lab } = lintLab();
+  const { errors, warnings, lab } = await lintLab();
   if (context.json) {
     printJson(context, { ok: errors.length === 0, errors, warnings, exercises: lab?.exercises.map((loaded) => loaded.exercise.id) ?? [] });
   } else {

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LabDefinitionError } from '../../errors.js';
-import { loadLab, labsDir, solutionsDir, type Lab } from '../../lab/loader.js';
+import { labsDir, solutionsDir, type Lab } from '../../lab/loader.js';
 import { LANGS } from '../../lab/text.js';
 import { schemaFiles } from './schema.js';
 
@@ -21,12 +21,13 @@ function isExecutable(file: string): boolean {
 }
 
 /** `tp7 dev check`: everything rustlings' `dev check` asks of content, on top of the schema. */
-export function lintLab(): LintResult {
+export async function lintLab(): Promise<LintResult> {
   const errors: string[] = [];
   const warnings: string[] = [];
   let lab: Lab;
   try {
-    lab = loadLab();
+    // Always validated from the files: a lint never trusts the cache.
+    lab = (await import('../../lab/validate.js')).validateLab(labsDir());
   } catch (error) {
     if (error instanceof LabDefinitionError) return { errors: error.problems, warnings };
     throw error;

@@ -10,7 +10,7 @@ import { connectClients, labAndExercise, printJson, readProgress, writeProgress 
  * the next level, from a nudge to the command; the level reached is remembered in the progress file.
  */
 export async function run(context: CommandContext): Promise<number> {
-  const { loaded } = labAndExercise(context);
+  const { loaded } = await labAndExercise(context);
   const { exercise } = loaded;
   const items: Array<{ id: string; title: Localized; hints: Localized[] }> = [
     ...exercise.checks.map((check) => ({ id: check.id, title: check.title, hints: check.hints })),

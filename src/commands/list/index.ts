@@ -5,7 +5,7 @@ import { style } from '../../ui/style.js';
 import { printJson, readProgress } from '../shared.js';
 
 export async function run(context: CommandContext): Promise<number> {
-  const lab = loadLab();
+  const lab = await loadLab();
   const progress = readProgress(context);
   const rows = lab.exercises.map(({ exercise }) => {
     const last = progress.runs.findLast((run) => run.exercise === exercise.id);

@@ -51,7 +51,7 @@ async function exerciseMenu(context: CommandContext, loaded: LoadedExercise): Pr
 
 export async function run(context: CommandContext): Promise<number> {
   if (!context.interactive) throw new UsageError('the menu needs a terminal; see `tp7 --help` for the commands');
-  const lab = loadLab();
+  const lab = await loadLab();
   const words = LABELS[context.lang];
   context.out(style.bold('TP7 — Gestion avancée des images Docker'));
   for (;;) {

@@ -6,7 +6,7 @@ import { labAndExercise, readProgress } from '../shared.js';
 import { askQuestion } from './ask.js';
 
 export async function run(context: CommandContext): Promise<number> {
-  const { loaded } = labAndExercise(context);
+  const { loaded } = await labAndExercise(context);
   if (!context.interactive) {
     throw new UsageError(`quiz needs a terminal; from a script use: tp7 answer ${loaded.exercise.id} <question-id> <answer>`);
   }

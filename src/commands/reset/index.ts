@@ -5,7 +5,7 @@ import { labAndExercise, writeProgress } from '../shared.js';
 
 /** Forgets answers and hints of one exercise. Files, images and containers are the student's: never touched. */
 export async function run(context: CommandContext): Promise<number> {
-  const { loaded } = labAndExercise(context);
+  const { loaded } = await labAndExercise(context);
   const id = loaded.exercise.id;
   const fr = context.lang === 'fr';
   if (!context.options.yes) {

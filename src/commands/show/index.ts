@@ -7,7 +7,7 @@ import { style } from '../../ui/style.js';
 import { labAndExercise, printJson } from '../shared.js';
 
 export async function run(context: CommandContext): Promise<number> {
-  const { lab, loaded } = labAndExercise(context);
+  const { lab, loaded } = await labAndExercise(context);
   const view = publicExercise(loaded.exercise, context.lang);
   const skills = lab.skills.filter((skill) => skill.exercises.includes(view.id)).map((skill) => skill.id);
   if (context.json) {

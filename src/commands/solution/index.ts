@@ -8,7 +8,7 @@ import { confirm } from '../../ui/prompt.js';
 import { labAndExercise, writeProgress } from '../shared.js';
 
 export async function run(context: CommandContext): Promise<number> {
-  const { loaded } = labAndExercise(context);
+  const { loaded } = await labAndExercise(context);
   const id = loaded.exercise.id;
   const file = join(solutionsDir(), id, `solution.${context.lang}.md`);
   if (!existsSync(file)) throw new UsageError(`no written solution for ${id} yet (${file})`);

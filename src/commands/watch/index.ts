@@ -20,7 +20,7 @@ const POLL_MS = Number(process.env.TP7_WATCH_POLL_MS ?? 10_000);
  * terminal with it open while working in another.
  */
 export async function run(context: CommandContext): Promise<number> {
-  const { lab, loaded } = labAndExercise(context);
+  const { lab, loaded } = await labAndExercise(context);
   const clients = await connectClients(context);
   const fr = context.lang === 'fr';
   let timer: NodeJS.Timeout | undefined;
