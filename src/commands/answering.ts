@@ -50,7 +50,7 @@ export function lazyClients(context: CommandContext): (question: Question) => Pr
 export async function recordAnswer(context: CommandContext, exercise: Exercise, question: Question, raw: string, clients: ProbeClients): Promise<Judged> {
   const parsed = parseAnswer(question, raw);
   if ('problem' in parsed) throw new UsageError(`${question.id}: ${parsed.problem}`);
-  const outcome = await evaluateQuestion(question, parsed.answer, clients);
+  const outcome = await evaluateQuestion(question, parsed.answer, clients, exercise.id);
   writeProgress(context, (progress) => {
     (progress.answers[exercise.id] ??= {})[question.id] = { answer: parsed.answer, at: new Date().toISOString() };
   });

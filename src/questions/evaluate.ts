@@ -27,11 +27,11 @@ function sameSet(a: string[], b: string[]): boolean {
 }
 
 /** Judges a stored answer. `expected` may hold the answer: callers hide it from students (see runner). */
-export async function evaluateQuestion(question: Question, answer: string | undefined, clients: ProbeClients): Promise<Outcome> {
+export async function evaluateQuestion(question: Question, answer: string | undefined, clients: ProbeClients, exerciseId: string): Promise<Outcome> {
   if (answer === undefined) {
     return outcome('fail', 'an answer', 'unanswered', both(
-      `Pas encore de réponse : tp7 quiz <exercice> ou tp7 answer <exercice> ${question.id} <réponse>.`,
-      `Not answered yet: tp7 quiz <exercise> or tp7 answer <exercise> ${question.id} <answer>.`,
+      `Pas encore de réponse : tp7 quiz ${exerciseId} ou tp7 answer ${exerciseId} ${question.id} <réponse>.`,
+      `Not answered yet: tp7 quiz ${exerciseId} or tp7 answer ${exerciseId} ${question.id} <answer>.`,
     ));
   }
   const wrong = (expected: string, format?: Localized) =>

@@ -26,7 +26,7 @@ type Item = { kind: 'check'; check: Check } | { kind: 'question'; question: Ques
 async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress): Promise<Outcome> {
   if (item.kind === 'check') return probeKind(item.check.probe.kind).run(item.check.probe, clients);
   const stored = progress.answers[exercise.id]?.[item.question.id]?.answer;
-  return evaluateQuestion(item.question, stored, clients);
+  return evaluateQuestion(item.question, stored, clients, exercise.id);
 }
 
 function hintPointer(exerciseId: string, lang: Lang): string {

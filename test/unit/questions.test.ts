@@ -77,22 +77,23 @@ describe('parsing answers', () => {
   });
   it('judges choices and sets', async () => {
     const none = clients(fakeEngine({}));
-    expect((await evaluateQuestion(choice, 'b', none)).status).toBe('pass');
-    expect((await evaluateQuestion(choice, 'a', none)).status).toBe('fail');
-    expect((await evaluateQuestion(multiple, 'a,b', none)).status).toBe('pass');
-    expect((await evaluateQuestion(multiple, 'a', none)).status).toBe('fail');
-    expect((await evaluateQuestion(multiple, 'a,b,c', none)).status).toBe('fail');
+    expect((await evaluateQuestion(choice, 'b', none, 'ex1')).status).toBe('pass');
+    expect((await evaluateQuestion(choice, 'a', none, 'ex1')).status).toBe('fail');
+    expect((await evaluateQuestion(multiple, 'a,b', none, 'ex1')).status).toBe('pass');
+    expect((await evaluateQuestion(multiple, 'a', none, 'ex1')).status).toBe('fail');
+    expect((await evaluateQuestion(multiple, 'a,b,c', none, 'ex1')).status).toBe('fail');
   });
   it('says when a question is unanswered', async () => {
-    const result = await evaluateQuestion(choice, undefined, clients(fakeEngine({})));
+    const result = await evaluateQuestion(choice, undefined, clients(fakeEngine({})), 'ex1');
     expect(result).toMatchObject({ status: 'fail', actual: 'unanswered' });
+    expect(result.message.en).toBe('Not answered yet: tp7 quiz ex1 or tp7 answer ex1 q <answer>.');
   });
   it('accepts free text by list or pattern', async () => {
     const free = q({ kind: 'text', accept: ['une référence nommée'], patterns: ['^(un )?pointeur'] });
     const none = clients(fakeEngine({}));
-    expect((await evaluateQuestion(free, 'Une  REFERENCE nommée.', none)).status).toBe('pass');
-    expect((await evaluateQuestion(free, 'pointeur vers une image', none)).status).toBe('pass');
-    expect((await evaluateQuestion(free, 'une copie', none)).status).toBe('fail');
+    expect((await evaluateQuestion(free, 'Une  REFERENCE nommée.', none, 'ex1')).status).toBe('pass');
+    expect((await evaluateQuestion(free, 'pointeur vers une image', none, 'ex1')).status).toBe('pass');
+    expect((await evaluateQuestion(free, 'une copie', none, 'ex1')).status).toBe('fail');
   });
 });
 
@@ -104,27 +105,27 @@ describe('engine-derived questions', () => {
   });
   const arch = q({ kind: 'engine', derive: { kind: 'image-attribute', ref: 'nginx:alpine', attribute: 'architecture' }, match: 'text' });
   it('reads the expected answer from the engine at check time', async () => {
-    expect((await evaluateQuestion(arch, 'arm64', clients(engine))).status).toBe('pass');
-    expect((await evaluateQuestion(arch, 'amd64', clients(engine))).status).toBe('fail');
+    expect((await evaluateQuestion(arch, 'arm64', clients(engine), 'ex1')).status).toBe('pass');
+    expect((await evaluateQuestion(arch, 'amd64', clients(engine), 'ex1')).status).toBe('fail');
   });
   it('reads one environment variable', async () => {
     const version = q({ kind: 'engine', derive: { kind: 'image-attribute', ref: 'nginx:alpine', attribute: 'env', envVar: 'NGINX_VERSION' }, match: 'text' });
-    expect((await evaluateQuestion(version, '1.25.3', clients(engine))).status).toBe('pass');
+    expect((await evaluateQuestion(version, '1.25.3', clients(engine), 'ex1')).status).toBe('pass');
   });
   it('answers whether tags share an ID, and which one', async () => {
     const any = q({ kind: 'engine', derive: { kind: 'shared-image-id', refs: ['nginx:latest', 'nginx:stable', 'nginx:alpine'], answer: 'any-shared' }, match: 'yes-no' });
-    expect((await evaluateQuestion(any, 'oui', clients(engine))).status).toBe('pass');
+    expect((await evaluateQuestion(any, 'oui', clients(engine), 'ex1')).status).toBe('pass');
     const common = q({ kind: 'engine', derive: { kind: 'shared-image-id', refs: ['nginx:latest', 'nginx:stable'], answer: 'common-id' }, match: 'image-id' });
-    expect((await evaluateQuestion(common, ID_A.slice(7, 19), clients(engine))).status).toBe('pass');
+    expect((await evaluateQuestion(common, ID_A.slice(7, 19), clients(engine), 'ex1')).status).toBe('pass');
   });
   it('cannot be judged before the image exists, and says so', async () => {
-    const result = await evaluateQuestion(arch, 'amd64', clients(fakeEngine({})));
+    const result = await evaluateQuestion(arch, 'amd64', clients(fakeEngine({})), 'ex1');
     expect(result.status).toBe('fail');
     expect(result.message.en).toContain('nginx:alpine is not on the engine');
   });
   it('tells a malformed answer from a wrong one', async () => {
     const size = q({ kind: 'engine', derive: { kind: 'image-attribute', ref: 'nginx:alpine', attribute: 'size' }, match: 'size' });
-    const result = await evaluateQuestion(size, 'very big', clients(engine));
+    const result = await evaluateQuestion(size, 'very big', clients(engine), 'ex1');
     expect(result.message.en).toContain('answer with a size');
   });
 });

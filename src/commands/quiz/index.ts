@@ -22,7 +22,7 @@ export async function run(context: CommandContext): Promise<number> {
       continue;
     }
     const previous = stored[question.id]?.answer;
-    if (!context.options.all && previous !== undefined && (await evaluateQuestion(question, previous, clients)).status === 'pass') continue;
+    if (!context.options.all && previous !== undefined && (await evaluateQuestion(question, previous, clients, exercise.id)).status === 'pass') continue;
     allRight = (await askQuestion(context, exercise, question, clients)) && allRight;
   }
   if (skipped) {
