@@ -35,7 +35,8 @@ async function checkEx4(workdir = newWorkdir(), extraEnv: Record<string, string>
 async function waitRegistry(): Promise<void> {
   for (let i = 0; i < 50; i++) {
     try {
-      if ((await fetch(`${API}/`)).ok) return;
+      // A bounded wait per try: a port that accepts but does not answer yet must not eat the test's time.
+      if ((await fetch(`${API}/`, { signal: AbortSignal.timeout(2000) })).ok) return;
     } catch {
       // not up yet
     }
