@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { EngineUnreachableError } from '../errors.js';
+import { EngineUnreachableError, oneLine } from '../errors.js';
 import { engineHost } from './host.js';
 import { subscribeEvents } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
@@ -77,7 +77,7 @@ export async function connectEngine(): Promise<EngineClient> {
     events = new DockerCtor({ version: `v${version.apiVersion}` });
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
-    throw explainConnectionError(host, error, Date.now() - started) ?? new EngineUnreachableError(host, (error as Error).message?.split('\n')[0] ?? 'unknown error');
+    throw explainConnectionError(host, error, Date.now() - started) ?? new EngineUnreachableError(host, oneLine(error));
   }
   return new DockerodeEngine(host, docker, events, version);
 }

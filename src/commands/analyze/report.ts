@@ -1,5 +1,6 @@
 // The analysis as one JSON document (`tp7 analyze --json`) and as text: layers with their step, what each
 // adds, changes and removes, dive's figures, the paths met in several layers, and the CI rules' verdict.
+import { shortId } from '../../engine/attributes.js';
 import { humanBytes, percent } from '../../analysis/bytes.js';
 import { shortStep } from '../../analysis/history.js';
 import type { ImageAnalysis } from '../../analysis/image.js';
@@ -96,7 +97,7 @@ function tally(count: number, bytes: number): string {
 
 export function renderAnalysis(report: AnalysisReport, lang: Lang): string {
   const words = WORDS[lang];
-  const lines = [style.bold(`${report.image}  ${report.id.replace(/^sha256:/, '').slice(0, 12)}  ${report.platform}`), ''];
+  const lines = [style.bold(`${report.image}  ${shortId(report.id)}  ${report.platform}`), ''];
   lines.push(style.bold(`${words.layers} (${report.layers.length})`));
   for (const layer of report.layers) {
     const step = layer.instruction === 'IMPORT' ? `${words.imported} ${layer.comment ?? ''}`.trim() : layer.createdBy ? shortStep(layer.createdBy, 62) : words.missing;

@@ -64,7 +64,7 @@ export async function run(context: CommandContext): Promise<number> {
   const findings: Finding[] = [
     ...(await Promise.all([engineFinding(), registryFinding(context.registry)])),
     diskFinding(context.workdir),
-    ...TOOLS.map((tool): Finding => ({ id: `tool:${tool}`, status: onPath(tool) ? 'pass' : 'error', detail: onPath(tool) ? 'found' : 'not on PATH' })),
+    ...TOOLS.map((tool): Finding => (onPath(tool) ? { id: `tool:${tool}`, status: 'pass', detail: 'found' } : { id: `tool:${tool}`, status: 'error', detail: 'not on PATH' })),
   ];
   if (context.json) printJson(context, { findings });
   else for (const finding of findings) context.out(`${MARKS[finding.status]()} ${finding.id.padEnd(12)} ${finding.detail}`);
