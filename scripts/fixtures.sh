@@ -59,10 +59,11 @@ publish() {
   done
 }
 
-# docker build -q, prints the image ID; the legacy builder's deprecation notice is kept out of sight.
+# docker build -q [--build-arg ...], prints the image ID; the legacy builder's deprecation notice is kept out of sight.
 build() {
   local dir=$1 base=$2
-  docker build -q --build-arg "BASE=$base" "$dir" 2>"$work/build.err" ||
+  shift 2
+  docker build -q --build-arg "BASE=$base" "$@" "$dir" 2>"$work/build.err" ||
     { cat "$work/build.err" >&2; say "build of $dir failed"; return 1; }
 }
 
@@ -149,7 +150,11 @@ cat >"$work/nginx/Dockerfile" <<EOF
 ARG BASE
 FROM \${BASE}
 LABEL maintainer="tp7-lab stand-in, not the NGINX image" $label=true
-ENV NGINX_VERSION=1.25.4
+# What the official images declare about themselves (the ex1 pull checks read it): the nginx version, and
+# the package release, which names the Debian release on Debian-based variants (1~bookworm), not on Alpine (1).
+ARG NGINX_VERSION
+ARG PKG_RELEASE
+ENV NGINX_VERSION=\${NGINX_VERSION} PKG_RELEASE=\${PKG_RELEASE}
 RUN echo "nginx:x:101:101:nginx user:/var/cache/nginx:/sbin/nologin" >>/etc/passwd \\
  && echo "nginx:x:101:" >>/etc/group \\
  && mkdir -p /var/cache/nginx /var/log/nginx \\
@@ -161,9 +166,12 @@ EXPOSE 80
 STOPSIGNAL SIGQUIT
 CMD ["nginx", "-g", "daemon off;"]
 EOF
-nginx_alpine=$(build "$work/nginx" "$alpine")
-nginx_debian=$(build "$work/nginx" "$debian")
-built+=("$nginx_alpine" "$nginx_debian")
+# Docker Hub as it was in March 2024: mainline 1.25.4 is latest, 1.25 and alpine; stable is 1.24.0 (nginx's
+# stable line has an even minor number), a different image.
+nginx_alpine=$(build "$work/nginx" "$alpine" --build-arg NGINX_VERSION=1.25.4 --build-arg PKG_RELEASE=1)
+nginx_debian=$(build "$work/nginx" "$debian" --build-arg NGINX_VERSION=1.25.4 --build-arg PKG_RELEASE=1~bookworm)
+nginx_stable=$(build "$work/nginx" "$debian" --build-arg NGINX_VERSION=1.24.0 --build-arg PKG_RELEASE=1~bookworm)
+built+=("$nginx_alpine" "$nginx_debian" "$nginx_stable")
 
 # --- registry:2: the Debian distribution binary with the libraries ldd lists -------------------
 mkdir -p "$work/registry/rootfs/bin" "$work/registry/rootfs/etc/docker/registry"
@@ -214,7 +222,8 @@ pids=()
 publish "$base" busybox:latest & pids+=($!)
 publish "$alpine" alpine:3.19 alpine:latest & pids+=($!)
 publish "$nginx_alpine" nginx:alpine nginx:1.25-alpine & pids+=($!)
-publish "$nginx_debian" nginx:1.25 nginx:stable nginx:latest & pids+=($!)
+publish "$nginx_debian" nginx:1.25 nginx:latest & pids+=($!)
+publish "$nginx_stable" nginx:stable & pids+=($!)
 publish "$registry" registry:2 registry:2.8 & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
 [[ -s $work/pushed ]] && xargs docker rmi <"$work/pushed" >/dev/null

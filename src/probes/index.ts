@@ -7,6 +7,7 @@ import { diveCiConfig } from './dive-ci-config.js';
 import { imageEfficiency } from './image-efficiency.js';
 import { imageAttribute } from './image-attribute.js';
 import { imageExists } from './image-exists.js';
+import { imagePulled } from './image-pulled.js';
 import { imageFileContent } from './image-file-content.js';
 import { imageMadeBy } from './image-made-by.js';
 import { sameImage } from './same-image.js';
@@ -29,7 +30,7 @@ import { exportArchive } from './export-archive.js';
 import { backupFolder } from './backup-folder.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

@@ -1,5 +1,6 @@
 import { oneLine, Tp7Error } from '../errors.js';
 import { factKind } from '../facts/index.js';
+import type { Fact } from '../facts/types.js';
 import { both, type Localized } from '../lab/text.js';
 import { outcome, type Outcome, type ProbeClients } from '../probes/types.js';
 import { answerFormatProblem, matchesFact } from './match.js';
@@ -24,6 +25,17 @@ export function parseAnswer(question: Question, raw: string): { answer: string }
 
 function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+}
+
+type EngineQuestion = Extract<Question, { kind: 'engine' }>;
+
+/**
+ * An engine-derived answer against the value read from the engine: true when the matcher accepts it, the reasoning
+ * of the other defensible answer it gives (alsoAccept), or false.
+ */
+export function judgeAgainstFact(question: EngineQuestion, answer: string, value: NonNullable<Fact['value']>): boolean | Localized {
+  if (matchesFact(question.match, answer, value)) return true;
+  return question.alsoAccept.find((other) => matchesFact(question.match, answer, other.answer))?.because ?? false;
 }
 
 /** Judges a stored answer. `expected` may hold the answer: callers hide it from students (see runner). */
@@ -69,7 +81,9 @@ export async function evaluateQuestion(question: Question, answer: string | unde
         ));
       }
       const expected = Array.isArray(fact.value) ? fact.value.join(' ') : String(fact.value);
-      if (matchesFact(question.match, answer, fact.value)) return right(expected);
+      const verdict = judgeAgainstFact(question, answer, fact.value);
+      if (verdict === true) return right(expected);
+      if (verdict) return outcome('pass', expected, answer, both(`Bonne réponse : ${verdict.fr}`, `Right answer: ${verdict.en}`));
       return wrong(expected, answerFormatProblem(question.match, answer));
     }
   }

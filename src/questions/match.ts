@@ -1,70 +1,105 @@
+import { instructionOf } from '../analysis/history.js';
 import type { Fact } from '../facts/types.js';
 import { both, type Localized } from '../lab/text.js';
-import { normaliseImageId, normaliseText, parseDay, parsePorts, parseSize, parseYesNo } from './normalise.js';
+import {
+  canonicalArchitecture,
+  digestHex,
+  isBareNumber,
+  normaliseImageId,
+  normaliseText,
+  parseDays,
+  parseNumber,
+  parsePorts,
+  parseSize,
+  parseVersion,
+  parseYesNo,
+  withoutVariableName,
+} from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'version', 'instruction'] as const;
 export type Matcher = (typeof MATCHERS)[number];
 
 /** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
 const SIZE_TOLERANCE = 0.05;
 
-export function matchesFact(matcher: Matcher, answer: string, value: NonNullable<Fact['value']>): boolean {
-  switch (matcher) {
-    case 'text': {
-      const expected = Array.isArray(value) ? value.join(' ') : String(value);
-      return normaliseText(answer) === normaliseText(expected) || (expected === '' && isEmptyAnswer(answer));
-    }
-    case 'yes-no':
-      return parseYesNo(answer) === Boolean(value);
-    case 'number':
-      return Number(answer.trim().replace(',', '.')) === Number(value);
-    case 'size': {
-      const bytes = Number(value);
-      return parseSize(answer).some((candidate) => Math.abs(candidate - bytes) <= bytes * SIZE_TOLERANCE);
-    }
-    case 'date':
-      return parseDay(answer) !== undefined && parseDay(answer) === parseDay(String(value));
-    case 'ports': {
-      const expected = (Array.isArray(value) ? value : [String(value)]).map((port) => port.toLowerCase()).sort();
-      return parsePorts(answer).join(' ') === expected.join(' ');
-    }
-    case 'image-id': {
-      const given = normaliseImageId(answer);
-      // The short form `docker images` prints (12 hex digits) or any longer prefix, up to the full ID.
-      return /^[0-9a-f]{12,64}$/.test(given) && normaliseImageId(String(value)).startsWith(given);
-    }
-    case 'digest':
-      // A content digest names one exact manifest: all 64 hex digits, the sha256: prefix optional.
-      return digestHex(answer) !== undefined && digestHex(answer) === digestHex(String(value));
-  }
-}
+type Value = NonNullable<Fact['value']>;
+const asText = (value: Value) => (Array.isArray(value) ? value.join(' ') : String(value));
 
-/** `sha256:ABC…` or `ABC…` (64 hex digits, quotes and spaces ignored) → the lowercase hex; else undefined. */
-function digestHex(text: string): string | undefined {
-  return text.trim().replace(/^["']|["']$/g, '').toLowerCase().match(/^(?:sha256:)?([0-9a-f]{64})$/)?.[1];
+// Each matcher accepts the usual spellings of a right answer (see normalise.ts and test/unit/spellings.test.ts).
+const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
+  text: (answer, value) => {
+    const expected = asText(value);
+    if (expected === '') return isEmptyAnswer(answer);
+    // A line pasted from `.Config.Env` (NAME=value) says the value.
+    return [answer, withoutVariableName(answer)].some((given) => normaliseText(given) === normaliseText(expected));
+  },
+  'yes-no': (answer, value) => parseYesNo(answer) === Boolean(value),
+  number: (answer, value) => parseNumber(answer) === Number(value),
+  size: (answer, value) => {
+    const bytes = Number(value);
+    return parseSize(answer).some((candidate) => Math.abs(candidate - bytes) <= bytes * SIZE_TOLERANCE);
+  },
+  date: (answer, value) => {
+    const expected = parseDays(asText(value));
+    return expected.length === 1 && parseDays(answer).includes(expected[0]!);
+  },
+  ports: (answer, value) => {
+    const expected = (Array.isArray(value) ? value : [String(value)]).map((port) => port.toLowerCase()).sort();
+    return parsePorts(answer).join(' ') === expected.join(' ');
+  },
+  'image-id': (answer, value) => {
+    const given = normaliseImageId(answer);
+    // The short form `docker images` prints (12 hex digits) or any longer prefix, up to the full ID.
+    return /^[0-9a-f]{12,64}$/.test(given) && normaliseImageId(asText(value)).startsWith(given);
+  },
+  digest: (answer, value) => digestHex(answer) !== undefined && digestHex(answer) === digestHex(asText(value)),
+  architecture: (answer, value) => canonicalArchitecture(answer) !== undefined && canonicalArchitecture(answer) === canonicalArchitecture(asText(value)),
+  version: (answer, value) => {
+    const expected = asText(value);
+    const given = parseVersion(answer);
+    return given !== undefined ? given === parseVersion(expected) : normaliseText(withoutVariableName(answer)) === normaliseText(expected);
+  },
+  // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
+  instruction: (answer, value) => (instructionOf(answer.trim()) ?? answer.trim().split(/\s+/)[0]!).toUpperCase() === asText(value).toUpperCase(),
+};
+
+export function matchesFact(matcher: Matcher, answer: string, value: Value): boolean {
+  return MATCH[matcher](answer, value);
 }
 
 /** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */
 function isEmptyAnswer(answer: string): boolean {
-  return ['', '-', 'empty', 'none', 'aucun', 'aucune', 'vide', 'rien', 'nothing', '/'].includes(normaliseText(answer).replace(/[()]/g, ''));
+  return ['', '-', 'empty', 'none', 'aucun', 'aucune', 'vide', 'rien', 'nothing', '/'].includes(normaliseText(withoutVariableName(answer)).replace(/[()]/g, ''));
 }
 
-/** Tells a malformed answer from a wrong one, so the student gets "write it like 42 MB" instead of "wrong". */
+/**
+ * Tells a malformed answer from a wrong one, so the student reads which form is expected ("write it like 42 MB")
+ * instead of a bare "wrong". Never says anything about the expected value itself.
+ */
 export function answerFormatProblem(matcher: Matcher, answer: string): Localized | undefined {
   switch (matcher) {
     case 'yes-no':
       return parseYesNo(answer) === undefined ? both('répondez oui ou non', 'answer yes or no') : undefined;
     case 'number':
-      return Number.isNaN(Number(answer.trim().replace(',', '.'))) ? both('répondez par un nombre', 'answer with a number') : undefined;
+      return parseNumber(answer) === undefined ? both('répondez par un nombre, comme 7', 'answer with a number, such as 7') : undefined;
     case 'size':
-      return parseSize(answer).length ? undefined : both('donnez une taille comme 42456789, 42.5 MB ou 40 MiB', 'answer with a size such as 42456789, 42.5 MB or 40 MiB');
+      if (!parseSize(answer).length) return both('donnez une taille comme 42456789, 42.5 MB, 42,5 Mo ou 40 MiB', 'answer with a size such as 42456789, 42.5 MB, 42,5 Mo or 40 MiB');
+      return isBareNumber(answer) ? both("un nombre sans unité se lit en octets : ajoutez l'unité si vous pensiez en Mo (42.5 MB)", 'a number without a unit is read as bytes: add the unit if you meant megabytes (42.5 MB)') : undefined;
     case 'date':
-      return parseDay(answer) ? undefined : both('donnez une date comme 2024-01-15', 'answer with a date such as 2024-01-15');
+      return parseDays(answer).length
+        ? undefined
+        : both('donnez une date comme 2024-01-15, 15/01/2024 ou 15 janvier 2024 (pas une durée comme « il y a 2 semaines »)', 'answer with a date such as 2024-01-15, 15/01/2024 or 15 January 2024 (not an age such as "2 weeks ago")');
     case 'image-id':
-      return /^(sha256:)?[0-9a-f]{12,64}$/i.test(answer.trim()) ? undefined : both('donnez un IMAGE ID (12 caractères hexadécimaux ou plus)', 'answer with an image ID (12 hex digits or more)');
+      return /^[0-9a-f]{12,64}$/.test(normaliseImageId(answer)) ? undefined : both('donnez un IMAGE ID (12 caractères hexadécimaux ou plus)', 'answer with an image ID (12 hex digits or more)');
     case 'digest':
       return digestHex(answer) ? undefined : both('donnez le digest entier : sha256: suivi de 64 caractères hexadécimaux', 'give the whole digest: sha256: followed by 64 hex digits');
+    case 'architecture':
+      return canonicalArchitecture(answer) ? undefined : both("donnez un nom d'architecture comme amd64 ou arm64", 'answer with an architecture name such as amd64 or arm64');
+    case 'version':
+      return parseVersion(answer) ? undefined : both('donnez un numéro de version comme 1.2.3', 'answer with a version number such as 1.2.3');
+    case 'instruction':
+      return /^[a-z]+$/i.test(answer.trim()) || instructionOf(answer.trim()) ? undefined : both('répondez par un mot-clé du Dockerfile, comme COPY', 'answer with a Dockerfile keyword, such as COPY');
     default:
       return undefined;
   }

@@ -51,6 +51,15 @@ export const EngineQuestion = z
     kind: z.literal('engine'),
     derive: FactSchema,
     match: z.enum(MATCHERS).describe('How the answer is compared with the value read from the engine'),
+    alsoAccept: z
+      .array(
+        z.strictObject({
+          answer: z.string().min(1).describe('Another defensible answer, compared with the same matcher (e.g. "0" for the bytes tags add)'),
+          because: Localized.describe('The reasoning that makes it right, shown to the student who gives it'),
+        }),
+      )
+      .default([])
+      .describe('Answers that are right by another defensible reading of the question'),
   })
   .describe("A question whose expected answer is read from the student's own engine at check time");
 

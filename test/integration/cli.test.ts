@@ -148,10 +148,10 @@ describe('command line', () => {
     const root = tempDir('labs-');
     cpSync(join(ROOT, 'labs'), root, { recursive: true });
     const file = join(root, 'ex1', 'exercise.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('kind: image-exists, ref: "nginx:1.25"', 'kind: image-exists, ref: "nginx:1.25", tga: x'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('kind: same-image, refs: ["nginx:latest", "nginx:alpine"], same: false', 'kind: same-image, refs: ["nginx:latest", "nginx:alpine"], same: false, tga: x'));
     const broken = await tp7(['dev', 'check'], { env: { TP7_LABS: root } });
     expect(broken.exitCode).toBe(2);
-    expect(broken.stderr).toMatch(/ex1\/exercise\.yaml: checks\[0\]\.probe: unknown field "tga": remove it or fix its spelling/);
+    expect(broken.stderr).toMatch(/ex1\/exercise\.yaml: checks\[4\]\.probe: unknown field "tga": remove it or fix its spelling/);
     const check = await tp7(['check', 'ex1'], { env: { TP7_LABS: root } });
     expect(check.exitCode).toBe(2);
     expect(check.stderr).toContain('invalid lab definitions (1 problem)');

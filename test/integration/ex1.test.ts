@@ -58,6 +58,38 @@ describe('ex1: understanding tags', () => {
     await cleanupExercise('ex1');
   });
 
+  it('near miss: nginx:1.25 and nginx:stable named with docker tag instead of pulled', async () => {
+    await cleanupExercise('ex1');
+    expect((await docker('pull', 'nginx:alpine')).exitCode).toBe(0);
+    expect((await docker('tag', 'nginx:alpine', 'nginx:1.25')).exitCode).toBe(0);
+    expect((await docker('tag', 'nginx:alpine', 'nginx:stable')).exitCode).toBe(0);
+    const workdir = newWorkdir();
+    let checks = checksOf((await tp7Json(['check', 'ex1'], { workdir })).json, 'ex1');
+    expect(checks['pulled-1.25']).toMatchObject({ status: 'fail' });
+    expect(checks['pulled-1.25']!.message).toContain('nginx:1.25 is the same image as nginx:alpine');
+    expect(checks['pulled-stable']!.message).toContain('nginx:stable is the same image as nginx:alpine');
+    // The source gone, the retagged image still declares what it is: the Alpine variant, a mainline version.
+    await docker('rmi', 'nginx:alpine', 'nginx:stable');
+    checks = checksOf((await tp7Json(['check', 'ex1'], { workdir })).json, 'ex1');
+    expect(checks['pulled-1.25']!.message).toContain('nginx:1.25 declares PKG_RELEASE=1, whereas the image published under this tag announces a package of the Debian variant');
+    await docker('tag', 'nginx:1.25', 'nginx:stable');
+    await docker('rmi', 'nginx:1.25');
+    checks = checksOf((await tp7Json(['check', 'ex1'], { workdir })).json, 'ex1');
+    expect(checks['pulled-stable']!.message).toContain("nginx:stable declares NGINX_VERSION=1.25.4, whereas the image published under this tag announces a version of nginx's stable line");
+    // The stable tag put on latest: two images the registry publishes apart.
+    await docker('rmi', 'nginx:stable');
+    expect((await docker('pull', 'nginx:latest')).exitCode).toBe(0);
+    expect((await docker('tag', 'nginx:latest', 'nginx:stable')).exitCode).toBe(0);
+    checks = checksOf((await tp7Json(['check', 'ex1'], { workdir })).json, 'ex1');
+    expect(checks['pulled-stable']!.message).toContain('nginx:stable is the same image as nginx:latest');
+    expect(checks['pulled-latest']!.status).toBe('pass');
+    for (const check of [checks['pulled-1.25']!, checks['pulled-stable']!]) {
+      expect(check.status).toBe('fail');
+      expect(check.message).not.toMatch(/docker pull/);
+    }
+    await cleanupExercise('ex1');
+  });
+
   it('passes every check after the reference solution', async () => {
     const workdir = newWorkdir();
     await runSolution('ex1', workdir);

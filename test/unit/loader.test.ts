@@ -38,15 +38,15 @@ describe('lab loader', () => {
     const root = labWith((yaml) =>
       yaml
         .replace('format_version: 1', 'format_version: 2')
-        .replace('probe: { kind: image-exists, ref: "nginx:1.25" }', 'probe: { kind: image-exist, ref: "nginx:1.25" }')
-        .replace('probe: { kind: image-exists, ref: "nginx:stable" }', 'probe: { kind: image-exists, ref: "nginx:stable", tag: x }')
+        .replace('probe: { kind: same-image, refs: ["nginx:latest", "nginx:alpine"], same: false }', 'probe: { kind: same-imag, refs: ["nginx:latest", "nginx:alpine"], same: false }')
+        .replace('probe: { kind: image-attribute, ref: "nginx:alpine", attribute: size, lessThanImage: "nginx:latest", factor: 0.5 }', 'probe: { kind: image-attribute, ref: "nginx:alpine", attribute: size, lessThanImage: "nginx:latest", factor: 0.5, tag: x }')
         .replace('id: pulled-latest', 'id: pulled-alpine'),
     );
     const problems = problemsOf(root);
     expect(problems).toEqual(expect.arrayContaining([
       expect.stringMatching(new RegExp(`exercise\\.yaml: format_version: format_version must be 1$`)),
-      expect.stringMatching(/exercise\.yaml: checks\[0\]\.probe\.kind: unknown kind: use one of image-exists, same-image, image-attribute/),
-      expect.stringMatching(/exercise\.yaml: checks\[1\]\.probe: unknown field "tag": remove it or fix its spelling/),
+      expect.stringMatching(/exercise\.yaml: checks\[4\]\.probe\.kind: unknown kind: use one of image-exists, same-image, image-attribute/),
+      expect.stringMatching(/exercise\.yaml: checks\[5\]\.probe: unknown field "tag": remove it or fix its spelling/),
     ]));
     expect(problems.every((line) => line.includes('ex1/exercise.yaml: '))).toBe(true);
   });
@@ -67,8 +67,8 @@ describe('lab loader', () => {
   });
 
   it('rejects a regular expression that does not compile, naming the field', () => {
-    const root = labWith((yaml) => yaml.replace('probe: { kind: image-exists, ref: "nginx:1.25" }', 'probe: { kind: image-attribute, ref: "nginx:1.25", attribute: os, matches: "([" }'));
-    expect(problemsOf(root).join('\n')).toMatch(/exercise\.yaml: checks\[0\]\.probe\.matches: not a valid regular expression/);
+    const root = labWith((yaml) => yaml.replace('probe: { kind: same-image, refs: ["nginx:latest", "nginx:alpine"], same: false }', 'probe: { kind: image-attribute, ref: "nginx:1.25", attribute: os, matches: "([" }'));
+    expect(problemsOf(root).join('\n')).toMatch(/exercise\.yaml: checks\[4\]\.probe\.matches: not a valid regular expression/);
   });
 
   it('names a missing required field and a missing hint list', () => {

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { shortId } from '../engine/attributes.js';
+import type { EngineClient, ImageInspect } from '../engine/types.js';
+import { ImageRef, Pattern } from '../lab/ids.js';
+import { both, Localized } from '../lab/text.js';
+import { repositoryName } from './containers.js';
+import { missingImage } from './refs.js';
+import { outcome, type Outcome, type ProbeKind } from './types.js';
+
+const Declared = z.strictObject({
+  env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).describe('An environment variable the published image sets (Config.Env)'),
+  matches: Pattern.describe('What its value must match in the image published under this tag, e.g. ^1\\.25\\.'),
+  meaning: Localized.describe('What a matching value stands for, as the failure message says it (e.g. "a 1.25.x version")'),
+});
+
+const schema = z
+  .strictObject({
+    kind: z.literal('image-pulled'),
+    ref: ImageRef.describe('The tag that must have been pulled from its registry'),
+    declares: z.array(Declared).default([]).describe('What the image published under this tag declares about itself'),
+    notSameAs: z.array(ImageRef).default([]).describe('Tags published as other images: a pulled ref never shares their ID'),
+  })
+  .describe(
+    'An image was pulled under this tag, not only named: it carries a repo digest of its repository, declares what the ' +
+      'published image declares (e.g. its NGINX_VERSION), and is not the image of another tag',
+  );
+type Spec = z.infer<typeof schema>;
+
+/**
+ * `docker tag` only adds a name: the image keeps its own ID, digests and environment. What a pull guarantees and a
+ * retag cannot fake is checked here: a repo digest of the tag's repository (a local build or an image of another
+ * repository has none), the version the image announces, and an ID other than those of the repository's other
+ * variants. Real Docker Hub images and the stand-ins of scripts/fixtures.sh carry the same evidence.
+ */
+export const imagePulled: ProbeKind<Spec> = {
+  kind: 'image-pulled',
+  schema,
+  async run(spec, { engine }) {
+    const expected = `${spec.ref} pulled from ${repositoryName(spec.ref)}`;
+    const image = await engine.inspectImage(spec.ref);
+    if (!image) return missingImage(engine, spec.ref, expected);
+    const actual = `${spec.ref} → ${shortId(image.Id)}`;
+    return (
+      notFromRepository(spec, image, expected, actual) ??
+      (await sameAsAnother(spec, image, expected, actual, engine)) ??
+      declaresOtherwise(spec, image, expected, actual) ??
+      outcome('pass', expected, actual, both(`${spec.ref} est bien l'image publiée sous ce tag.`, `${spec.ref} is the image published under this tag.`))
+    );
+  },
+};
+
+function notFromRepository(spec: Spec, image: ImageInspect, expected: string, actual: string): Outcome | undefined {
+  const repository = repositoryName(spec.ref);
+  const digests = image.RepoDigests ?? [];
+  if (digests.some((digest) => repositoryName(digest) === repository)) return undefined;
+  const from = digests.map(repositoryName);
+  return outcome('fail', expected, `${actual}, digests of: ${from.join(', ') || 'none'}`, both(
+    `${spec.ref} existe mais ne vient pas du dépôt ${repository} d'un registre : ${from.length ? `ses seuls digests sont ceux de ${from.join(', ')}` : "elle n'a aucun digest (construite ou chargée localement)"}. Un nom ne suffit pas : il faut l'image publiée sous ce tag.`,
+    `${spec.ref} exists but did not come from the ${repository} repository of a registry: ${from.length ? `its only digests belong to ${from.join(', ')}` : 'it has no digest (built or loaded locally)'}. A name is not enough: the image published under this tag is.`,
+  ));
+}
+
+async function sameAsAnother(spec: Spec, image: ImageInspect, expected: string, actual: string, engine: EngineClient): Promise<Outcome | undefined> {
+  const others = await Promise.all(spec.notSameAs.map((ref) => engine.inspectImage(ref)));
+  const twin = spec.notSameAs.find((_, i) => others[i]?.Id === image.Id);
+  if (!twin) return undefined;
+  return outcome('fail', expected, `${actual}, the same image as ${twin}`, both(
+    `${spec.ref} est la même image que ${twin} (${shortId(image.Id)}), alors que le registre publie deux images différentes sous ces tags : ${spec.ref} n'est qu'un second nom de ${twin}.`,
+    `${spec.ref} is the same image as ${twin} (${shortId(image.Id)}), though the registry publishes two different images under these tags: ${spec.ref} is only a second name of ${twin}.`,
+  ));
+}
+
+function declaresOtherwise(spec: Spec, image: ImageInspect, expected: string, actual: string): Outcome | undefined {
+  const env = image.Config?.Env ?? [];
+  for (const declared of spec.declares) {
+    const entry = env.find((item) => item.startsWith(`${declared.env}=`));
+    const value = entry?.slice(declared.env.length + 1);
+    if (value !== undefined && new RegExp(declared.matches).test(value)) continue;
+    const found = value === undefined ? { fr: `ne déclare pas ${declared.env}`, en: `does not declare ${declared.env}` } : { fr: `déclare ${declared.env}=${value}`, en: `declares ${declared.env}=${value}` };
+    return outcome('fail', expected, `${actual}, ${found.en}`, both(
+      `${spec.ref} ${found.fr}, alors que l'image publiée sous ce tag annonce ${declared.meaning.fr} : ce nom a été posé sur une autre image.`,
+      `${spec.ref} ${found.en}, whereas the image published under this tag announces ${declared.meaning.en}: this name was put on another image.`,
+    ));
+  }
+  return undefined;
+}
