@@ -9,6 +9,8 @@ export interface CommandSpec {
   usage: string;
   summary: string;
   options?: Record<string, OptionSpec>;
+  /** Free text starts at this positional (the command word is 0): there a word with a dash is text, not an option. */
+  textFrom?: number;
   load: () => Promise<CommandModule>;
 }
 
@@ -16,7 +18,7 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'list', usage: 'tp7 list', summary: 'list the exercises and where you stand', load: () => import('../commands/list/index.js') },
   { name: 'show', usage: 'tp7 show <ex>', summary: "read an exercise's instructions, tasks and questions", load: () => import('../commands/show/index.js') },
   { name: 'quiz', usage: 'tp7 quiz <ex>', summary: "answer an exercise's questions interactively", options: { all: { type: 'boolean', description: 'ask again the questions already answered right' } }, load: () => import('../commands/quiz/index.js') },
-  { name: 'answer', usage: 'tp7 answer <ex> <question-id> <answer>...', summary: 'record one answer without prompting and say if it is right', load: () => import('../commands/answer/index.js') },
+  { name: 'answer', usage: 'tp7 answer <ex> <question-id> <answer>...', summary: 'record one answer without prompting and say if it is right', textFrom: 3, load: () => import('../commands/answer/index.js') },
   {
     name: 'check',
     usage: 'tp7 check [<ex>...]',

@@ -50,6 +50,41 @@ function commandWord(argv: string[]): string | undefined {
   }
 }
 
+function knownOption(arg: string, options: Record<string, OptionSpec>): OptionSpec | undefined {
+  if (arg.startsWith('--')) return options[arg.slice(2).split('=')[0]!];
+  if (/^-[A-Za-z]$/.test(arg)) return Object.values(options).find((option) => option.short === arg[1]);
+  return undefined;
+}
+
+/**
+ * `tp7 answer ex1 default-command nginx -g "daemon off;"`: once a command's free text has begun (positional
+ * `textFrom`), a word that is no tp7 option belongs to the text, as if written after `--`. tp7's own options
+ * (--json, --workdir DIR...) keep their meaning anywhere.
+ */
+export function protectFreeText(argv: string[], options: Record<string, OptionSpec>, textFrom: number): string[] {
+  const rest: string[] = [];
+  const text: string[] = [];
+  let positionals = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      (positionals >= textFrom ? text : rest).push(...(positionals >= textFrom ? argv.slice(i + 1) : argv.slice(i)));
+      break;
+    }
+    const option = knownOption(arg, options);
+    if (option) {
+      rest.push(arg);
+      if (option.type === 'string' && !arg.includes('=') && i + 1 < argv.length) rest.push(argv[++i]!);
+    } else if (positionals >= textFrom) {
+      text.push(arg);
+    } else {
+      rest.push(arg);
+      if (!arg.startsWith('-')) positionals += 1;
+    }
+  }
+  return text.length ? [...rest, '--', ...text] : rest;
+}
+
 async function dispatch(argv: string[]): Promise<number> {
   const firstPositional = commandWord(argv);
   const explicit = firstPositional ? findCommand(firstPositional) : undefined;
@@ -59,11 +94,13 @@ async function dispatch(argv: string[]): Promise<number> {
   const options = { ...GLOBAL_OPTIONS, ...command.options };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const args = explicit?.textFrom ? protectFreeText(argv, options, explicit.textFrom) : argv;
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
     // node's own messages run long ("To specify a positional argument..."): keep the first sentence.
     const sentence = (error as Error).message.split(/\.\s/)[0]!.replace(/^Unknown/, 'unknown');
-    throw new UsageError(`${sentence}; see \`tp7 ${explicit ? `${command.name} ` : ''}--help\``);
+    const dashes = explicit?.textFrom ? `; a text that starts with a dash goes after --: ${command.usage.replace(/<(\w+)>\.\.\.$/, '-- <$1>')}` : '';
+    throw new UsageError(`${sentence}${dashes}; see \`tp7 ${explicit ? `${command.name} ` : ''}--help\``);
   }
   const values = parsed.values as CommandContext['options'];
   setColor(values['no-color'] ? false : undefined);

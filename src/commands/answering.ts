@@ -2,8 +2,9 @@ import type { CommandContext } from '../cli/context.js';
 import { connectClients, writeProgress } from './shared.js';
 import { EngineUnreachableError, UsageError } from '../errors.js';
 import type { Exercise } from '../lab/schema.js';
-import { pick } from '../lab/text.js';
+import { both, pick, type Localized } from '../lab/text.js';
 import type { Outcome, ProbeClients } from '../probes/types.js';
+import type { StoredAnswer } from '../progress/store.js';
 import { evaluateQuestion, parseAnswer } from '../questions/evaluate.js';
 import type { Question } from '../questions/schema.js';
 
@@ -11,6 +12,10 @@ export interface Judged {
   outcome: Outcome;
   /** The stored form of the answer. */
   answer: string;
+  /** The earlier answer, right, that this wrong one replaced. */
+  replacedRight?: string;
+  /** Said after the verdict (e.g. that a right answer was replaced). */
+  note?: Localized;
 }
 
 /** Only engine-derived questions need the engine: the others are judged without connecting. */
@@ -46,15 +51,40 @@ export function lazyClients(context: CommandContext): (question: Question) => Pr
   };
 }
 
-/** Validates, judges and stores one answer (right or wrong: the student's last answer is what counts). */
+/** Earlier answers kept per question: enough to see every attempt of a session, bounded so the file stays small. */
+const MAX_EARLIER_ANSWERS = 50;
+
+/**
+ * Validates, judges and stores one answer. The last answer given is the one that counts (a student may correct
+ * themselves, and trying every choice until one passes must not pay); the earlier ones stay in `history`, and a
+ * wrong answer that replaces a right one says so.
+ */
 export async function recordAnswer(context: CommandContext, exercise: Exercise, question: Question, raw: string, clients: ProbeClients): Promise<Judged> {
   const parsed = parseAnswer(question, raw);
   if ('problem' in parsed) throw new UsageError(`${question.id}: ${parsed.problem}`);
   const outcome = await evaluateQuestion(question, parsed.answer, clients, exercise.id);
+  let previous: StoredAnswer | undefined;
   writeProgress(context, (progress) => {
-    (progress.answers[exercise.id] ??= {})[question.id] = { answer: parsed.answer, at: new Date().toISOString() };
+    const answers = (progress.answers[exercise.id] ??= {});
+    previous = answers[question.id];
+    const history = previous ? [...(previous.history ?? []), { answer: previous.answer, at: previous.at, ...(previous.status ? { status: previous.status } : {}) }] : [];
+    answers[question.id] = {
+      answer: parsed.answer,
+      at: new Date().toISOString(),
+      status: outcome.status,
+      ...(history.length ? { history: history.slice(-MAX_EARLIER_ANSWERS) } : {}),
+    };
   });
-  return { outcome, answer: parsed.answer };
+  const judged: Judged = { outcome, answer: parsed.answer };
+  if (outcome.status !== 'pass' && previous && previous.answer !== parsed.answer) {
+    // Judged again now: an engine-derived answer depends on the engine as it is, not as it was.
+    const before = await evaluateQuestion(question, previous.answer, clients, exercise.id);
+    if (before.status === 'pass') {
+      judged.replacedRight = previous.answer;
+      judged.note = replacedRightNote(exercise.id, question.id, previous.answer);
+    }
+  }
+  return judged;
 }
 
 export function findQuestion(exercise: Exercise, id: string | undefined): Question {
@@ -69,5 +99,13 @@ export function findQuestion(exercise: Exercise, id: string | undefined): Questi
 export function verdictText(context: CommandContext, question: Question, judged: Judged): string {
   const verdict = pick(judged.outcome.message, context.lang);
   const explanation = judged.outcome.status === 'pass' ? `\n${pick(question.explanation, context.lang)}` : '';
-  return `${verdict}${explanation}`;
+  return `${verdict}${explanation}${judged.note ? `\n${pick(judged.note, context.lang)}` : ''}`;
+}
+
+/** Said when a wrong answer replaces a right one: the last answer counts, the earlier one is kept in history. */
+function replacedRightNote(exerciseId: string, questionId: string, previous: string): Localized {
+  return both(
+    `Attention : votre réponse précédente (« ${previous} ») était juste. C'est la dernière réponse qui compte ; la précédente reste dans l'historique (.tp7/progress.json). Pour la rétablir : tp7 answer ${exerciseId} ${questionId} -- ${previous}`,
+    `Note: your previous answer ("${previous}") was right. The last answer is the one that counts; the earlier one stays in the history (.tp7/progress.json). To restore it: tp7 answer ${exerciseId} ${questionId} -- ${previous}`,
+  );
 }

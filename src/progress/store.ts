@@ -7,7 +7,11 @@ import { Tp7Error, ExitCode } from '../errors.js';
 // renamed over the old one, under a lock file, so a crash or two tp7 processes at once never leave a
 // half-written or lost update. A file that does not parse is moved aside (never deleted) and reported.
 
-const Answer = z.object({ answer: z.string(), at: z.string() });
+/** One earlier answer to a question, kept when a new one replaces it: graders see every attempt. */
+const EarlierAnswer = z.looseObject({ answer: z.string(), at: z.string(), status: z.string().optional() });
+/** The answer that counts is the last one given; `history` keeps the earlier ones, oldest first. */
+const Answer = z.looseObject({ answer: z.string(), at: z.string(), status: z.string().optional(), history: z.array(EarlierAnswer).optional() });
+export type StoredAnswer = z.infer<typeof Answer>;
 const Run = z.object({ at: z.string(), exercise: z.string(), earned: z.number(), possible: z.number() });
 
 // Loose objects: a field written by a newer tp7 (or by hand) is kept as it is, never a reason to drop the file.

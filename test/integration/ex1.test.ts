@@ -24,6 +24,10 @@ describe('ex1: understanding tags', () => {
     const workdir = newWorkdir();
     expect((await tp7(['answer', 'ex1', 'architecture', await engineArch()], { workdir })).exitCode).toBe(0);
     await tp7(['answer', 'ex1', 'shared-id', 'yes'], { workdir });
+    // Typed as the shell passes it: the answer's own dashes are not tp7 options.
+    const command = await tp7(['answer', 'ex1', 'default-command', 'nginx', '-g', 'daemon off;'], { workdir });
+    expect(command.stdout).toContain('Right answer');
+    expect(command.exitCode).toBe(0);
     const { run, json } = await tp7Json(['check', 'ex1'], { workdir });
     expect(run.exitCode).toBe(1);
     const checks = checksOf(json, 'ex1');

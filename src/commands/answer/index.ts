@@ -11,7 +11,14 @@ export async function run(context: CommandContext): Promise<number> {
   const judged = await recordAnswer(context, loaded.exercise, question, words.join(' '), await clientsFor(context, [question]));
   const right = judged.outcome.status === 'pass';
   if (context.json) {
-    printJson(context, { exercise: loaded.exercise.id, question: question.id, answer: judged.answer, status: judged.outcome.status, correct: right });
+    printJson(context, {
+      exercise: loaded.exercise.id,
+      question: question.id,
+      answer: judged.answer,
+      status: judged.outcome.status,
+      correct: right,
+      ...(judged.replacedRight === undefined ? {} : { replacedRight: judged.replacedRight }),
+    });
   } else {
     context.out(verdictText(context, question, judged));
   }
