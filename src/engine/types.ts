@@ -51,6 +51,8 @@ export interface ContainerInspect {
   State: { Status: string; Running: boolean };
   HostConfig: {
     RestartPolicy?: { Name: string };
+    /** bridge, host, none, container:<id> or a user network's name. */
+    NetworkMode?: string;
     PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null;
     Binds?: string[] | null;
   };

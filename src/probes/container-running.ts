@@ -48,7 +48,15 @@ export const containerRunning: ProbeKind<Spec> = {
         `${spec.container} runs ${found.Config.Image}, not ${spec.image}.`,
       ));
     }
-    if (spec.port) {
+    if (spec.port && found.HostConfig.NetworkMode === 'host') {
+      // --network host: no publishing, the container's port is the host's own port.
+      if (String(spec.port) !== hostPort) {
+        return outcome('fail', expected, `${actual}, host network: listens on ${spec.port}`, both(
+          `${spec.container} partage le réseau de l'hôte : il écoute sur le port ${spec.port} de l'hôte, pas sur ${hostPort}.`,
+          `${spec.container} shares the host's network: it listens on host port ${spec.port}, not ${hostPort}.`,
+        ));
+      }
+    } else if (spec.port) {
       const bindings = found.HostConfig.PortBindings?.[`${spec.port}/tcp`] ?? [];
       const published = bindings.map((binding) => binding.HostPort).filter(Boolean);
       if (!published.includes(hostPort)) {
@@ -58,6 +66,7 @@ export const containerRunning: ProbeKind<Spec> = {
         ));
       }
     }
-    return outcome('pass', expected, actual, both(`${spec.container} tourne (${found.Config.Image}).`, `${spec.container} is running (${found.Config.Image}).`));
+    const network = found.HostConfig.NetworkMode === 'host' ? both(", réseau de l'hôte", ', host network') : both('', '');
+    return outcome('pass', expected, actual, both(`${spec.container} tourne (${found.Config.Image}${network.fr}).`, `${spec.container} is running (${found.Config.Image}${network.en}).`));
   },
 };

@@ -135,6 +135,17 @@ describe('ex4: Docker registries', () => {
     expect(run.stdout + run.stderr).not.toContain(secret);
   });
 
+  it('a registry on the host network (--network host) answers on localhost:5000 and needs no published port', async () => {
+    await ok(docker('run', '-d', '--network', 'host', '--name', 'registry', 'registry:2'));
+    await waitRegistry();
+    const { checks } = await checkEx4();
+    expect(checks['registry-running']).toMatchObject({ status: 'pass' });
+    expect(checks['registry-running']!.message).toContain('host network');
+    // The registry's own checks reach it on localhost:5000: deletion is refused, as the default config says.
+    expect(checks['registry-delete']!.message).toContain('The registry refuses deletions (HTTP 405 UNSUPPORTED)');
+    await docker('rm', '-fv', 'registry');
+  });
+
   it('near miss: the basic registry (deletion disabled, an anonymous volume, no config, no secret, no restart)', async () => {
     await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', 'registry:2'));
     await waitRegistry();

@@ -182,6 +182,18 @@ describe('container probes', () => {
     // The host port follows --registry.
     expect((await containerRunning.run(spec, on(otherPort, 'localhost:5050'))).status).toBe('pass');
   });
+  it('container-running: --network host publishes nothing and counts as listening on the host port', async () => {
+    const spec = { kind: 'container-running' as const, container: 'registry', image: 'registry:2', port: 5000 };
+    const host = container({ HostConfig: { NetworkMode: 'host', PortBindings: {} } });
+    const result = await containerRunning.run(spec, on(host));
+    expect(result.status).toBe('pass');
+    expect(result.message.en).toBe('registry is running (registry:2, host network).');
+    // On the host network the registry listens on its own port: another --registry port is not it.
+    expect((await containerRunning.run(spec, on(host, 'localhost:5050'))).message.en).toBe('registry shares the host\'s network: it listens on host port 5000, not 5050.');
+    // Another network without a published port still fails.
+    const bridge = container({ HostConfig: { NetworkMode: 'bridge', PortBindings: {} } });
+    expect((await containerRunning.run(spec, on(bridge))).message.en).toContain('not published on host port 5000');
+  });
   it('container-running: registry:2.8 counts as registry:2', async () => {
     const spec = { kind: 'container-running' as const, container: 'registry', image: 'registry:2' };
     expect((await containerRunning.run(spec, on(container({ Image: ID_A, Config: { Image: 'docker.io/library/registry:2.8' } })))).status).toBe('pass');
