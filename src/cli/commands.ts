@@ -25,6 +25,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'run the checks (all exercises when none is named) and print the checklist',
     options: {
       reveal: { type: 'boolean', description: 'show the expected answers of questions (for instructors)' },
+      strict: { type: 'boolean', description: 'count a check that could not be run (skipped) as failed, in the score and the exit code (for graders)' },
       junit: { type: 'string', value: 'FILE', description: 'also write a JUnit XML report to FILE (CI and gradebooks)' },
       student: { type: 'string', value: 'NAME', description: 'name the student in the report (default: TP7_STUDENT, else the login)' },
     },

@@ -6,6 +6,10 @@ export interface GradebookRow {
   percent: number;
   earned: number;
   possible: number;
+  /** Checks that could not be run (e.g. Docker Hub offline): not in the score, unless the report is strict. */
+  skipped: number;
+  /** The report was made with --strict: its skipped checks were counted as failed. */
+  strict: boolean;
   /** exercise id → "earned/possible" */
   exercises: Record<string, string>;
   /** skill id → status */
@@ -27,9 +31,16 @@ export function gradebook(entries: Array<{ student: string; report: Report }>): 
       percent: report.score.percent,
       earned: report.score.earned,
       possible: report.score.possible,
+      skipped: skippedChecks(report),
+      strict: report.strict === true,
       exercises: Object.fromEntries(report.exercises.map((exercise) => [exercise.id, `${exercise.earned}/${exercise.possible}`])),
       skills: Object.fromEntries(report.checklist.map((skill) => [skill.id, skill.status])),
     }));
+}
+
+/** Skipped checks, counted from the checks themselves: reports made before `score.skipped` existed have them too. */
+function skippedChecks(report: Report): number {
+  return report.exercises.reduce((sum, exercise) => sum + (exercise.checks ?? []).filter((check) => check.status === 'skip' || check.skipped).length, 0);
 }
 
 function csvCell(value: string | number): string {
@@ -41,12 +52,14 @@ function csvCell(value: string | number): string {
 export function renderCsv(rows: GradebookRow[]): string {
   const exerciseIds = [...new Set(rows.flatMap((row) => Object.keys(row.exercises)))].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
   const skillIds = [...new Set(rows.flatMap((row) => Object.keys(row.skills)))];
-  const header = ['student', 'percent', 'earned', 'possible', ...exerciseIds, ...skillIds.map((id) => `skill:${id}`), 'checked_at'];
+  const header = ['student', 'percent', 'earned', 'possible', 'skipped', 'strict', ...exerciseIds, ...skillIds.map((id) => `skill:${id}`), 'checked_at'];
   const lines = rows.map((row) => [
     row.student,
     row.percent,
     row.earned,
     row.possible,
+    row.skipped,
+    row.strict ? 'yes' : 'no',
     ...exerciseIds.map((id) => row.exercises[id] ?? ''),
     ...skillIds.map((id) => row.skills[id] ?? ''),
     row.generatedAt,

@@ -22,10 +22,33 @@ export interface Report {
   engine: { host: string; version: string; apiVersion: string };
   exercises: ExerciseResult[];
   checklist: SkillResult[];
-  score: { earned: number; possible: number; percent: number };
+  score: { earned: number; possible: number; percent: number; skipped: number };
+  /** True under --strict: skipped checks were counted as failed. */
+  strict: boolean;
+  /** The environment variables that change what was checked, or where (TP7_*, DOCKER_*), as they were set. */
+  environment: Record<string, string>;
 }
 
-export function buildReport(host: string, engine: EngineVersion, exercises: ExerciseResult[], checklist: SkillResult[], student = defaultStudent()): Report {
+/** Variables that steer a run: which engine, which registry and Hub, which time limits, which lab files. */
+const STEERING = /^(TP7_|DOCKER_(HOST|CONTEXT|CONFIG|TLS_VERIFY|CERT_PATH|API_VERSION)$)/;
+
+/** The steering variables set in `env`, sorted by name: a grader sees what a report's run assumed. */
+export function environmentOverrides(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined && STEERING.test(entry[0]))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+export function buildReport(
+  host: string,
+  engine: EngineVersion,
+  exercises: ExerciseResult[],
+  checklist: SkillResult[],
+  student = defaultStudent(),
+  run: { strict?: boolean; environment?: Record<string, string> } = {},
+): Report {
   return {
     schema: 'tp7-report/1',
     lab: 'tp7',
@@ -35,5 +58,7 @@ export function buildReport(host: string, engine: EngineVersion, exercises: Exer
     exercises,
     checklist,
     score: totalScore(exercises),
+    strict: run.strict ?? false,
+    environment: run.environment ?? environmentOverrides(),
   };
 }

@@ -3,20 +3,33 @@ import { MARKS, style } from '../ui/style.js';
 import type { Report } from './json.js';
 
 const WORDS = {
-  fr: { checklist: 'Checklist de validation', score: 'Score', points: 'pts', expected: 'attendu', found: 'trouvé', engine: 'Moteur' },
-  en: { checklist: 'Validation checklist', score: 'Score', points: 'pts', expected: 'expected', found: 'found', engine: 'Engine' },
+  fr: {
+    checklist: 'Checklist de validation', score: 'Score', points: 'pts', expected: 'attendu', found: 'trouvé', engine: 'Moteur',
+    skip: 'sautée, non comptée', missing: (ids: string) => `reste à vérifier : ${ids}`, skipped: (n: number) => `${n} vérification(s) sautée(s), comptée(s) nulle part`,
+    strict: (n: number) => `--strict : ${n} vérification(s) non faite(s) comptée(s) comme échouée(s)`,
+  },
+  en: {
+    checklist: 'Validation checklist', score: 'Score', points: 'pts', expected: 'expected', found: 'found', engine: 'Engine',
+    skip: 'skipped, not counted', missing: (ids: string) => `still to check: ${ids}`, skipped: (n: number) => `${n} check(s) skipped, counted nowhere`,
+    strict: (n: number) => `--strict: ${n} check(s) not run counted as failed`,
+  },
 };
 
-/** The human checklist: one line per check, the message under each one that is not green. */
-export function renderText(report: Report, lang: Lang): string {
+/**
+ * The human checklist: one line per check, the message under each one that is not green; with `reveal`
+ * (instructors), the expected answer under each question.
+ */
+export function renderText(report: Report, lang: Lang, options: { reveal?: boolean } = {}): string {
   const words = WORDS[lang];
   const lines: string[] = [];
   for (const exercise of report.exercises) {
     lines.push(style.bold(`${exercise.id.toUpperCase()} · ${exercise.title}  ${exercise.earned}/${exercise.possible} ${words.points}`));
     for (const check of exercise.checks) {
       const task = check.task ? style.dim(`[${check.task}] `) : '';
-      lines.push(`  ${MARKS[check.status]()} ${task}${check.title}`);
+      const skipped = check.status === 'skip' ? style.dim(` (${words.skip})`) : '';
+      lines.push(`  ${MARKS[check.status]()} ${task}${check.title}${skipped}`);
       if (check.status !== 'pass') lines.push(`      ${style.dim(check.message)}`);
+      if (options.reveal && check.kind === 'question') lines.push(`      ${style.dim(`${words.expected}: ${check.expected}`)}`);
     }
     lines.push('');
   }
@@ -25,11 +38,14 @@ export function renderText(report: Report, lang: Lang): string {
     lines.push(style.bold(words.checklist));
     for (const skill of report.checklist) {
       const figures = skill.status === 'pending' ? '' : style.dim(` ${skill.earned}/${skill.possible}`);
-      lines.push(`  ${MARKS[skill.status]()} ${skill.label}${figures}`);
+      const missing = skill.missing?.length ? style.dim(` (${words.missing(skill.missing.join(', '))})`) : '';
+      lines.push(`  ${MARKS[skill.status]()} ${skill.label}${figures}${missing}`);
     }
     lines.push('');
   }
-  const { earned, possible, percent } = report.score;
-  lines.push(style.bold(`${words.score}: ${earned}/${possible} (${percent} %)`));
+  const { earned, possible, percent, skipped } = report.score;
+  const strictCount = report.exercises.reduce((sum, exercise) => sum + exercise.checks.filter((check) => check.skipped).length, 0);
+  const notRun = report.strict ? (strictCount ? words.strict(strictCount) : '') : skipped ? words.skipped(skipped) : '';
+  lines.push(style.bold(`${words.score}: ${earned}/${possible} (${percent} %)`) + (notRun ? ` · ${notRun}` : ''));
   return lines.join('\n');
 }

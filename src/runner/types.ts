@@ -14,6 +14,8 @@ export interface CheckResult {
   actual: string;
   message: string;
   durationMs: number;
+  /** Under --strict: the check was skipped (e.g. Docker Hub unreachable) and is counted as failed. */
+  skipped?: true;
 }
 
 export interface ExerciseResult {
@@ -32,4 +34,6 @@ export interface SkillResult {
   status: SkillStatus;
   earned: number;
   possible: number;
+  /** Exercises that feed this skill but were not evaluated in this run (not checked, or not written yet). */
+  missing?: string[];
 }

@@ -136,9 +136,9 @@ describe('command line', () => {
     const csv = await tp7(['class', join(folder, 'alice.json'), join(folder, 'bob.json'), '--csv']);
     expect(csv.exitCode).toBe(0);
     expect(csv.stdout.split('\n')).toEqual([
-      'student,percent,earned,possible,ex1,skill:tags,checked_at',
-      'alice,100,17,17,17/17,pass,2026-11-26T10:00:00.000Z',
-      'bob,52.9,9,17,9/17,partial,2026-11-26T10:00:00.000Z',
+      'student,percent,earned,possible,skipped,strict,ex1,skill:tags,checked_at',
+      'alice,100,17,17,0,no,17/17,pass,2026-11-26T10:00:00.000Z',
+      'bob,52.9,9,17,0,no,9/17,partial,2026-11-26T10:00:00.000Z',
     ]);
   });
 

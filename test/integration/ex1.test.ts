@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksOf, cleanupExercise, docker, engineArch, newWorkdir, runSolution, tp7, tp7Json } from './harness.js';
+import { execa } from 'execa';
+import { checksOf, cleanupExercise, docker, engineArch, newWorkdir, runSolution, TP7_BIN, tp7, tp7Json } from './harness.js';
 
 // Exercise 1 on the real engine: red on an engine without the images, green after the reference solution,
 // and the usual near misses fail with their own message.
@@ -105,6 +106,14 @@ describe('ex1: understanding tags', () => {
     expect(json.checklist.find((skill: { id: string }) => skill.id === 'tags')).toMatchObject({ status: 'pass' });
     const text = await tp7(['check', 'ex1'], { workdir });
     expect(text.stdout).toMatch(/Score: (\d+)\/\1 \(100 %\)/);
+    // --reveal shows the expected answers in the text checklist too.
+    const revealed = await tp7(['check', 'ex1', '--reveal'], { workdir });
+    expect(revealed.stdout).toContain(`      expected: ${await engineArch()}`);
+    expect(text.stdout).not.toContain('expected:');
+    // Every question answered right: the quiz says there is nothing left, in a real terminal (script's pty).
+    const quiz = await execa('script', ['-qec', `node ${TP7_BIN} quiz ex1 --workdir ${workdir}`, '/dev/null'], { reject: false, env: { TP7_LANG: 'en', NO_COLOR: '1' }, timeout: 20_000 });
+    expect(quiz.stdout).toContain('Every question of ex1 already has a right answer: nothing left to answer. To go over them again: tp7 quiz ex1 --all');
+    expect(quiz.exitCode).toBe(0);
     // What an instructor's gradebook and CI take: the student's name and a JUnit file.
     const junit = join(workdir, 'reports/ex1.xml');
     const graded = await tp7Json(['check', 'ex1', '--student', 'alice', '--junit', junit], { workdir });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/report/json.js';
+import { buildReport, environmentOverrides } from '../../src/report/json.js';
 import { gradebook, renderCsv } from '../../src/report/gradebook.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderText } from '../../src/report/text.js';
-import { allPassed, scoreSkills, totalScore } from '../../src/runner/score.js';
+import { allPassed, scoreSkills, strictResults, totalScore } from '../../src/runner/score.js';
 import type { CheckResult, ExerciseResult } from '../../src/runner/types.js';
 
 const check = (id: string, status: CheckResult['status'], points = 1): CheckResult => ({
@@ -31,10 +31,57 @@ describe('scoring', () => {
     expect(scoreSkills(skills, [exercise('ex2', [check('d', 'fail')])], 'en')[1]!.status).toBe('fail');
   });
   it('never counts a skip as a pass, nor as possible points', () => {
-    expect(totalScore(results)).toEqual({ earned: 4, possible: 5, percent: 80 });
+    expect(totalScore(results)).toEqual({ earned: 4, possible: 5, percent: 80, skipped: 1 });
     expect(allPassed([exercise('ex1', [check('a', 'pass'), check('s', 'skip')])])).toBe(true);
     expect(allPassed(results)).toBe(false);
     expect(allPassed([exercise('ex1', [check('a', 'error')])])).toBe(false);
+  });
+});
+
+describe('honest grading', () => {
+  const hubSkipped = exercise('ex4', [check('a', 'pass'), check('hub', 'skip', 2)]);
+  it('a skill passes only when every exercise that feeds it was evaluated and passed, and names those missing', () => {
+    const allOfEx2 = [exercise('ex2', [check('c', 'pass')])];
+    expect(scoreSkills(skills, allOfEx2, 'en')[1]).toEqual({ id: 'multi', label: 'Multi', status: 'partial', earned: 1, possible: 1, missing: ['ex8'] });
+    expect(scoreSkills(skills, allOfEx2, 'en')[0]).toMatchObject({ status: 'pending', missing: ['ex1'] });
+    expect(scoreSkills(skills, [exercise('ex1', [check('a', 'pass')])], 'en')[0]).toEqual({ id: 'tags', label: 'Tags', status: 'pass', earned: 1, possible: 1 });
+    const text = renderText(buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, allOfEx2, scoreSkills(skills, allOfEx2, 'en'), 'a'), 'en');
+    expect(text).toContain('Multi 1/1 (still to check: ex8)');
+  });
+  it('--strict counts a skipped check as failed: exit code, score, JUnit and gradebook', () => {
+    expect(allPassed([hubSkipped])).toBe(true);
+    const strict = strictResults([hubSkipped], 'en');
+    expect(allPassed(strict)).toBe(false);
+    expect(totalScore(strict)).toEqual({ earned: 1, possible: 3, percent: 33.3, skipped: 0 });
+    expect(strict[0]!.checks[1]).toMatchObject({ status: 'fail', skipped: true, message: 'Not checked, counted as failed (--strict): message of hub <&>' });
+    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, strict, [], 'a', { strict: true });
+    expect(report.strict).toBe(true);
+    expect(renderJunit(report)).toContain('<failure message="Not checked, counted as failed (--strict)');
+    expect(renderText(report, 'en')).toContain('Score: 1/3 (33.3 %) · --strict: 1 check(s) not run counted as failed');
+    expect(renderCsv(gradebook([{ student: 'a', report }])).split('\n')[1]).toMatch(/^a,33.3,1,3,1,yes,/);
+  });
+  it('shows skipped checks as skipped in every output', () => {
+    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, [hubSkipped], [], 'a');
+    expect(report.score).toEqual({ earned: 1, possible: 1, percent: 100, skipped: 1 });
+    expect(report.strict).toBe(false);
+    expect(renderText(report, 'en')).toContain('– hub (skipped, not counted)\n      message of hub');
+    expect(renderText(report, 'en')).toContain('Score: 1/1 (100 %) · 1 check(s) skipped, counted nowhere');
+    expect(renderText(report, 'fr')).toContain('1 vérification(s) sautée(s), comptée(s) nulle part');
+    expect(renderJunit(report)).toContain('<skipped message="message of hub');
+    expect(renderCsv(gradebook([{ student: 'a', report }])).split('\n')[1]).toMatch(/^a,100,1,1,1,no,/);
+  });
+  it('records the environment overrides in effect', () => {
+    const env = { TP7_DOCKER_HUB_URL: 'http://127.0.0.1:9', DOCKER_HOST: 'tcp://h:2375', PATH: '/bin', HOME: '/root', DOCKER_BUILDKIT: '0', TP7_LANG: 'en' };
+    expect(environmentOverrides(env)).toEqual({ DOCKER_HOST: 'tcp://h:2375', TP7_DOCKER_HUB_URL: 'http://127.0.0.1:9', TP7_LANG: 'en' });
+    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, [], [], 'a');
+    expect(report.environment).toEqual(environmentOverrides(process.env));
+  });
+  it('--reveal shows the expected answer of questions in the text checklist', () => {
+    const question: CheckResult = { ...check('q', 'fail'), kind: 'question', expected: 'amd64', message: 'Wrong answer.' };
+    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, [exercise('ex1', [question, check('a', 'fail')])], [], 'a');
+    expect(renderText(report, 'en', { reveal: true })).toContain('✘ q\n      Wrong answer.\n      expected: amd64\n');
+    expect(renderText(report, 'en', { reveal: true })).not.toContain('expected: x present');
+    expect(renderText(report, 'en')).not.toContain('expected:');
   });
 });
 
@@ -82,7 +129,7 @@ describe('gradebook', () => {
   it('writes a CSV with one column per exercise and skill, quoting where needed', () => {
     const csv = renderCsv(gradebook([{ student: 'Dupont, Jean', report: at('2026-01-01T10:00:00Z', 1) }]));
     const [header, line] = csv.trim().split('\n');
-    expect(header).toBe('student,percent,earned,possible,ex1,skill:tags,skill:multi,skill:cleanup,checked_at');
-    expect(line).toBe('"Dupont, Jean",50,1,2,1/2,partial,pending,pending,2026-01-01T10:00:00Z');
+    expect(header).toBe('student,percent,earned,possible,skipped,strict,ex1,skill:tags,skill:multi,skill:cleanup,checked_at');
+    expect(line).toBe('"Dupont, Jean",50,1,2,0,no,1/2,partial,pending,pending,2026-01-01T10:00:00Z');
   });
 });

@@ -4,7 +4,7 @@ import { loadLab } from '../../lab/loader.js';
 import { buildReport } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
 import { runExercise } from '../../runner/run.js';
-import { allPassed, scoreSkills } from '../../runner/score.js';
+import { allPassed, scoreSkills, strictResults } from '../../runner/score.js';
 import { connectClients, printJson, readProgress, requireExercise, writeProgress } from '../shared.js';
 
 export async function run(context: CommandContext): Promise<number> {
@@ -23,12 +23,14 @@ export async function run(context: CommandContext): Promise<number> {
     reveal: Boolean(context.options.reveal),
     onCheckDone: showProgress ? () => (done++, progressLine()) : undefined,
   };
-  const results = await Promise.all(chosen.map(({ exercise }) => runExercise(exercise, clients, progress, options)));
+  const strict = Boolean(context.options.strict);
+  const run = await Promise.all(chosen.map(({ exercise }) => runExercise(exercise, clients, progress, options)));
+  const results = strict ? strictResults(run, context.lang) : run;
   if (showProgress) process.stderr.write('\u001b[2K\r');
   const student = typeof context.options.student === 'string' ? context.options.student : undefined;
-  const report = buildReport(clients.engine.host, await clients.engine.version(), results, scoreSkills(lab.skills, results, context.lang), student);
+  const report = buildReport(clients.engine.host, await clients.engine.version(), results, scoreSkills(lab.skills, results, context.lang), student, { strict });
   if (context.json) printJson(context, report);
-  else context.out(renderText(report, context.lang));
+  else context.out(renderText(report, context.lang, { reveal: options.reveal }));
   // The report is out first: a progress or JUnit file that cannot be written never costs the grader the result.
   try {
     writeProgress(context, (stored) => {
