@@ -274,9 +274,18 @@ describe('ex4: Docker registries', () => {
     expect(notPassed).toEqual([['hub-login', 'skip'], ['hub-published', 'skip']]);
     expect(checks['hub-tags']!.actual).toContain(`${HUB_USER}/mon-nginx`);
     expect(json.score.percent).toBe(100);
+    expect(json.score.skipped).toBe(2);
+    expect(json.environment).toMatchObject({ TP7_DOCKER_HUB_URL: env.TP7_DOCKER_HUB_URL, DOCKER_CONFIG: env.DOCKER_CONFIG });
     const text = await tp7(['check', 'ex4'], { workdir, env });
     expect(text.exitCode).toBe(0);
-    expect(text.stdout).toMatch(/Score: (\d+)\/\1 \(100 %\)/);
+    expect(text.stdout).toMatch(/Score: (\d+)\/\1 \(100 %\) · 2 check\(s\) skipped, counted nowhere/);
+    expect(text.stdout).toMatch(/Docker Hub.* \(skipped, not counted\)\n/);
+    // For graders: --strict counts what could not be checked as failed.
+    const strict = await tp7Json(['check', 'ex4', '--strict'], { workdir, env });
+    expect(strict.run.exitCode).toBe(1);
+    expect(strict.json.strict).toBe(true);
+    expect(strict.json.score.percent).toBeLessThan(100);
+    expect(checksOf(strict.json, 'ex4')['hub-login']).toMatchObject({ status: 'fail', skipped: true });
   });
 
   it('reads the real registry page by page, and what it holds', async () => {
