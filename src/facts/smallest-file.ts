@@ -9,6 +9,7 @@ const schema = z
         z.strictObject({
           path: z.string().min(1).describe('A file of the workdir'),
           answer: z.string().min(1).describe('What the student answers when this file is the smallest (e.g. xz)'),
+          aliases: z.array(z.string().min(1)).default([]).describe('Other names of that answer (e.g. lzma for xz); the file name and its extension are accepted too'),
         }),
       )
       .min(2)
@@ -25,6 +26,14 @@ export const smallestFileFact: FactKind<Spec> = {
     const missing = sizes.filter((file) => !file.info?.isFile).map((file) => file.path);
     if (missing.length) return { value: null, missing: `${missing.join(', ')} not in your working directory` };
     const smallest = sizes.reduce((best, file) => (file.info!.size < best.info!.size ? file : best));
-    return { value: smallest.answer };
+    return { value: smallest.answer, synonyms: [...(smallest.aliases ?? []), ...namesOfFile(smallest.path)] };
   },
 };
+
+/** `nginx-alpine.tar.xz` → itself, `.tar.xz`, `tar.xz`, `.xz`, `xz`: how a student may name the file they mean. */
+function namesOfFile(path: string): string[] {
+  const name = path.split('/').pop()!;
+  const parts = name.split('.');
+  const suffixes = parts.slice(1).map((_, i) => parts.slice(i + 1).join('.'));
+  return [name, ...suffixes.flatMap((suffix) => [suffix, `.${suffix}`])];
+}

@@ -6,6 +6,8 @@ export interface Fact {
   /** Null when the fact cannot be read (e.g. the image is not there yet); `missing` says why. */
   value: string | number | boolean | string[] | null;
   missing?: string;
+  /** Other names of the same value a student may answer with (e.g. the file name for "xz"). */
+  synonyms?: string[];
 }
 
 export interface FactKind<Spec extends { kind: string }> {

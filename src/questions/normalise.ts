@@ -15,8 +15,8 @@ export function normaliseText(text: string): string {
     .trim();
 }
 
-const YES = new Set(['y', 'yes', 'o', 'oui', 'true', 'vrai', '1']);
-const NO = new Set(['n', 'no', 'non', 'false', 'faux', '0']);
+const YES = new Set(['y', 'yes', 'yeah', 'yep', 'o', 'oui', 'ouais', 'true', 'vrai', '1']);
+const NO = new Set(['n', 'no', 'nope', 'non', 'false', 'faux', '0']);
 
 export function parseYesNo(text: string): boolean | undefined {
   const word = normaliseText(text).split(' ')[0] ?? '';

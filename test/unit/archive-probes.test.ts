@@ -222,8 +222,8 @@ describe('backup-folder', () => {
 describe('smallest-file fact', () => {
   const spec = { kind: 'smallest-file' as const, files: [{ path: 'a.gz', answer: 'gzip' }, { path: 'a.xz', answer: 'xz' }] };
   it('answers with the smallest file, sizes read from disk', async () => {
-    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x'.repeat(10), 'a.xz': 'x'.repeat(5) }))).toEqual({ value: 'xz' });
-    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x', 'a.xz': 'x'.repeat(5) }))).toEqual({ value: 'gzip' });
+    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x'.repeat(10), 'a.xz': 'x'.repeat(5) }))).toEqual({ value: 'xz', synonyms: ['a.xz', 'xz', '.xz'] });
+    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x', 'a.xz': 'x'.repeat(5) }))).toEqual({ value: 'gzip', synonyms: ['a.gz', 'gz', '.gz'] });
   });
   it('cannot answer before the files exist', async () => {
     expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x' }))).toEqual({ value: null, missing: 'a.xz not in your working directory' });

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { factKind } from '../../src/facts/index.js';
 import type { Fact } from '../../src/facts/types.js';
+import type { ProbeClients } from '../../src/probes/types.js';
 import { validateLab } from '../../src/lab/validate.js';
 import { judgeAgainstFact } from '../../src/questions/evaluate.js';
 import { answerFormatProblem } from '../../src/questions/match.js';
@@ -13,6 +15,8 @@ type EngineQuestion = Extract<Question, { kind: 'engine' }>;
 interface Table {
   /** The value the fact reads from the engine in this case. */
   value: NonNullable<Fact['value']>;
+  /** The other names the fact gives with its value (see Fact.synonyms). */
+  synonyms?: string[];
   accepted: string[];
   wrong?: string[];
   /** Refused answers and the expected form their message names. */
@@ -24,7 +28,7 @@ const CREATED = '2024-01-15T12:34:56.123456789Z';
 
 const TABLES: Record<string, Table[]> = {
   'ex1/shared-id': [
-    { value: true, accepted: ['oui', 'Oui.', 'OUI', 'o', 'yes', 'Y', 'vrai', 'true', 'oui, 1.25 et latest'], wrong: ['non', 'no'], malformed: [['peut-être', /answer yes or no/]] },
+    { value: true, accepted: ['oui', 'Oui.', 'OUI', 'o', 'yes', 'Y', 'Yes!', 'yep', 'ouais', 'vrai', 'true', 'oui, 1.25 et latest', 'Oui (1.25 et latest)'], wrong: ['non', 'no'], malformed: [['peut-être', /answer yes or no/]] },
     { value: false, accepted: ['non', 'No', 'n', 'faux', 'non, aucun'], wrong: ['oui'] },
   ],
   'ex1/architecture': [
@@ -91,7 +95,14 @@ const TABLES: Record<string, Table[]> = {
       malformed: [[HEX.slice(0, 6), /an image ID \(12 hex digits or more\)/], ['nginx:alpine', /an image ID/]],
     },
   ],
-  'ex3/smallest-compression': [{ value: 'xz', accepted: ['xz', 'XZ', ' xz ', 'xz.', '"xz"'], wrong: ['gzip', 'bzip2'] }],
+  'ex3/smallest-compression': [
+    {
+      value: 'xz',
+      synonyms: ['lzma', 'lzma2', 'nginx-alpine.tar.xz', 'tar.xz', '.tar.xz', 'xz', '.xz'],
+      accepted: ['xz', 'XZ', ' xz ', 'xz.', '"xz"', 'nginx-alpine.tar.xz', '.xz', 'tar.xz', 'LZMA'],
+      wrong: ['gzip', 'bzip2', 'nginx-alpine.tar.gz', 'gz'],
+    },
+  ],
   'ex4/nginx-alpine-digest': [
     {
       value: `sha256:${HEX}`,
@@ -120,10 +131,10 @@ describe.each(Object.entries(TABLES))('%s', (key, tables) => {
   for (const [index, table] of tables.entries()) {
     describe(`value ${JSON.stringify(table.value)} (#${index + 1})`, () => {
       it.each(table.accepted)('accepts %j', (answer) => {
-        expect(judgeAgainstFact(question, answer, table.value)).not.toBe(false);
+        expect(judgeAgainstFact(question, answer, table.value, table.synonyms)).not.toBe(false);
       });
       it.each(table.wrong ?? [])('refuses %j as wrong', (answer) => {
-        expect(judgeAgainstFact(question, answer, table.value)).toBe(false);
+        expect(judgeAgainstFact(question, answer, table.value, table.synonyms)).toBe(false);
       });
       it.each(table.malformed ?? [])('refuses %j and names the expected form', (answer, form) => {
         expect(judgeAgainstFact(question, answer, table.value)).toBe(false);
@@ -138,6 +149,13 @@ describe.each(Object.entries(TABLES))('%s', (key, tables) => {
 describe('coverage', () => {
   it('every engine-derived question of the labs has its table of spellings', () => {
     expect(engineQuestions.map(([key]) => key).filter((key) => !(key in TABLES))).toEqual([]);
+  });
+  it('the smallest file is named by its answer, aliases, file name and extension', async () => {
+    const question = byKey.get('ex3/smallest-compression')!;
+    const sizes: Record<string, number> = { 'nginx-alpine.tar.gz': 30, 'nginx-alpine.tar.bz2': 25, 'nginx-alpine.tar.xz': 20 };
+    const files = { stat: async (path: string) => ({ isFile: true, size: sizes[path]! }) } as unknown as ProbeClients['files'];
+    const fact = await factKind(question.derive.kind).read(question.derive, { files } as ProbeClients);
+    expect(fact).toEqual({ value: 'xz', synonyms: TABLES['ex3/smallest-compression']![0]!.synonyms });
   });
   it('the defensible 0 of ex2 comes with its reasoning', () => {
     const verdict = judgeAgainstFact(byKey.get('ex2/four-tags-disk')!, '0', 43_421_337);
