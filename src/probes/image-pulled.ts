@@ -52,7 +52,9 @@ export const imagePulled: ProbeKind<Spec> = {
 function notFromRepository(spec: Spec, image: ImageInspect, expected: string, actual: string): Outcome | undefined {
   const repository = repositoryName(spec.ref);
   const digests = image.RepoDigests ?? [];
-  if (digests.some((digest) => repositoryName(digest) === repository)) return undefined;
+  // A mirror of Docker Hub's official images (mirror.gcr.io/library/nginx) holds the same repository.
+  const sameRepository = (digest: string) => [repositoryName(digest), repositoryName(digest).replace(/^[^/]+[.:][^/]*\/library\//, '')].includes(repository);
+  if (digests.some(sameRepository)) return undefined;
   const from = digests.map(repositoryName);
   return outcome('fail', expected, `${actual}, digests of: ${from.join(', ') || 'none'}`, both(
     `${spec.ref} existe mais ne vient pas du dépôt ${repository} d'un registre : ${from.length ? `ses seuls digests sont ceux de ${from.join(', ')}` : "elle n'a aucun digest (construite ou chargée localement)"}. Un nom ne suffit pas : il faut l'image publiée sous ce tag.`,

@@ -87,6 +87,10 @@ describe('image-pulled (ex1 pulled-* checks)', () => {
   it('accepts a digest written with the registry and library/ prefix, and names a missing image', async () => {
     const prefixed = { ...REAL['nginx:1.25'], RepoDigests: [`docker.io/library/nginx@${id('1')}`] };
     expect((await check('pulled-1.25', { 'nginx:1.25': prefixed })).status).toBe('pass');
+    const mirrored = { ...REAL['nginx:1.25'], RepoDigests: [`mirror.gcr.io/library/nginx@${id('1')}`] };
+    expect((await check('pulled-1.25', { 'nginx:1.25': mirrored })).status).toBe('pass');
+    const someonesCopy = { ...REAL['nginx:1.25'], RepoDigests: [`localhost:5000/nginx@${id('1')}`, `alice/nginx@${id('1')}`] };
+    expect((await check('pulled-1.25', { 'nginx:1.25': someonesCopy })).message.en).toContain('its only digests belong to localhost:5000/nginx, alice/nginx');
     const missing = await check('pulled-1.25', { 'nginx:alpine': REAL['nginx:alpine'] });
     expect(missing.message.en).toBe('nginx:1.25 is not on your Docker engine (present: nginx:alpine).');
   });
