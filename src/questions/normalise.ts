@@ -102,7 +102,7 @@ function day(year: number, month: number, date: number): string | undefined {
 /**
  * The calendar days (UTC) a written date may mean: ISO 8601 ("2024-01-15", "2024-01-15T12:34:56Z", what
  * `docker inspect` prints), "2024/01/15", day first as the French write it ("15/01/2024", "15-01-2024",
- * "15.01.24"; month first too when the day is ambiguous, as in "01/02/2024"), and month names in French or
+ * "15.01.24"; month first only when day first is no date, as in "01/15/2024"), and month names in French or
  * English ("15 janvier 2024", "1er févr. 2024", "January 15, 2024", "Mon Jan 15 2024").
  */
 export function parseDays(text: string): string[] {
@@ -118,7 +118,8 @@ export function parseDays(text: string): string[] {
   const dayFirst = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?=$|\s)/.exec(plain);
   if (dayFirst) {
     const [a, b, year] = [+dayFirst[1]!, +dayFirst[2]!, +dayFirst[3]!];
-    return compact([day(year, b, a), day(year, a, b)]);
+    // Day first, as the French write it; month first only when day first is no date (11/28/2026).
+    return compact([day(year, b, a) ?? day(year, a, b)]);
   }
   const words = plain.replace(/[.,]/g, ' ').split(/\s+/).filter(Boolean);
   const month = words.map((word) => MONTH_NUMBER.get(word)).find((found) => found !== undefined);

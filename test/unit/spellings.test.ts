@@ -50,8 +50,8 @@ const TABLES: Record<string, Table[]> = {
     },
     // The dates of the issue: the day first, with dashes or slashes, and French month names.
     { value: '2026-11-28T09:00:00Z', accepted: ['28-11-2026', '28/11/2026', '2026-11-28', '28 novembre 2026', '28 nov. 2026', 'samedi 28 novembre 2026', 'November 28, 2026', '11/28/2026'], wrong: ['27-11-2026'] },
-    // A day both ways round (01/02): the day-first reading, the French one, is accepted.
-    { value: '2024-02-01T00:00:00Z', accepted: ['01/02/2024', '1er février 2024', '1 févr. 2024', '2024-02-01'], wrong: ['2024-01-02'] },
+    // A day both ways round (01/02): the day-first reading, the French one, is the one read.
+    { value: '2024-02-01T00:00:00Z', accepted: ['01/02/2024', '1er février 2024', '1 févr. 2024', '2024-02-01'], wrong: ['2024-01-02', '02/01/2024'] },
   ],
   'ex1/size': [
     {
