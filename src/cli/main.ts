@@ -68,7 +68,8 @@ export function protectFreeText(argv: string[], options: Record<string, OptionSp
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
-      (positionals >= textFrom ? text : rest).push(...(positionals >= textFrom ? argv.slice(i + 1) : argv.slice(i)));
+      if (positionals >= textFrom) text.push(...argv.slice(i + 1));
+      else rest.push(...argv.slice(i));
       break;
     }
     const option = knownOption(arg, options);
