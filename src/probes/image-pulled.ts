@@ -57,8 +57,8 @@ function notFromRepository(spec: Spec, image: ImageInspect, expected: string, ac
   if (digests.some(sameRepository)) return undefined;
   const from = digests.map(repositoryName);
   return outcome('fail', expected, `${actual}, digests of: ${from.join(', ') || 'none'}`, both(
-    `${spec.ref} existe mais ne vient pas du dépôt ${repository} d'un registre : ${from.length ? `ses seuls digests sont ceux de ${from.join(', ')}` : "elle n'a aucun digest (construite ou chargée localement)"}. Un nom ne suffit pas : il faut l'image publiée sous ce tag.`,
-    `${spec.ref} exists but did not come from the ${repository} repository of a registry: ${from.length ? `its only digests belong to ${from.join(', ')}` : 'it has no digest (built or loaded locally)'}. A name is not enough: the image published under this tag is.`,
+    `${spec.ref} existe mais ne vient pas du dépôt ${repository} d'un registre : ${from.length ? `ses seuls digests sont ceux de ${from.join(', ')}` : "elle n'a aucun digest (une image construite localement ou chargée par docker load n'en a pas : seul un téléchargement depuis le registre en enregistre un)"}. Un nom ne suffit pas : il faut l'image publiée sous ce tag.`,
+    `${spec.ref} exists but did not come from the ${repository} repository of a registry: ${from.length ? `its only digests belong to ${from.join(', ')}` : 'it has no digest (an image built locally or loaded with docker load has none: only a download from the registry records one)'}. A name is not enough: the image published under this tag is.`,
   ));
 }
 

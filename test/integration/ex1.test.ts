@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { checksOf, cleanupExercise, docker, engineArch, newWorkdir, runSolution, TP7_BIN, tp7, tp7Json } from './harness.js';
+import { buildImage, checksOf, cleanupExercise, docker, engineArch, newWorkdir, ok, runSolution, TP7_BIN, tp7, tp7Json } from './harness.js';
 
 // Exercise 1 on the real engine: red on an engine without the images, green after the reference solution,
 // and the usual near misses fail with their own message.
@@ -92,6 +92,21 @@ describe('ex1: understanding tags', () => {
       expect(check.status).toBe('fail');
       expect(check.message).not.toMatch(/docker pull/);
     }
+    await cleanupExercise('ex1');
+  });
+
+  it('near miss: nginx:1.25 built locally to declare the right version, and nginx:alpine saved then loaded', async () => {
+    await cleanupExercise('ex1');
+    expect((await docker('pull', 'nginx:alpine')).exitCode).toBe(0);
+    await buildImage('nginx:1.25', 'FROM nginx:alpine\nENV NGINX_VERSION=1.25.5 PKG_RELEASE=1~bookworm\n');
+    const archive = join(newWorkdir(), 'alpine.tar');
+    await ok(docker('save', '-o', archive, 'nginx:alpine'));
+    await ok(docker('rmi', 'nginx:alpine'));
+    await ok(docker('load', '-i', archive));
+    const checks = checksOf((await tp7Json(['check', 'ex1'], { workdir: newWorkdir() })).json, 'ex1');
+    expect(checks['pulled-1.25']).toMatchObject({ status: 'fail' });
+    expect(checks['pulled-1.25']!.message).toContain('nginx:1.25 exists but did not come from the nginx repository of a registry: it has no digest');
+    expect(checks['pulled-alpine']!.message).toContain('loaded with docker load has none');
     await cleanupExercise('ex1');
   });
 
