@@ -35,6 +35,16 @@ fi
 # True when the engine pulls through our mirror (this script started it so, or daemon.json says so).
 mirror_needed() { docker info --format '{{json .RegistryConfig.Mirrors}}' 2>/dev/null | grep -qF "127.0.0.1:$mirror_port"; }
 mirror_empty() { [[ $(curl -fsS "$mirror_url/v2/_catalog" | jq '.repositories | length') == 0 ]]; }
+# True when the mirror's nginx:stable is a stand-in from an older scripts/fixtures.sh, made before the stand-ins
+# declared what the ex1 pull checks read (PKG_RELEASE). A real image, or a manifest list, is never "outdated".
+mirror_outdated() {
+  local config
+  config=$(curl -fsS "$mirror_url/v2/library/nginx/manifests/stable" \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' 2>/dev/null | jq -r '.config.digest // empty') || return 1
+  [[ -n $config ]] || return 1
+  curl -fsS "$mirror_url/v2/library/nginx/blobs/$config" 2>/dev/null |
+    jq -e '.config.Labels["org.tp7-lab.standin"] == "true" and ((.config.Env // []) | any(startswith("PKG_RELEASE=")) | not)' >/dev/null
+}
 
 if ! engine_answers; then
   if [[ -n ${DOCKER_HOST:-} && $DOCKER_HOST != "unix://$TP7_SYSTEM_SOCKET" ]]; then
@@ -48,11 +58,11 @@ if ! engine_answers; then
   tp7_start_system_dockerd "$state/dockerd.log" "$mirror_url"
 fi
 # The mirror runs whenever the engine uses it: also after a reboot, when dockerd comes back and
-# the mirror does not. Fixtures are built only into an empty mirror.
+# the mirror does not. Fixtures are built only into an empty mirror, or one holding outdated stand-ins.
 if [[ $(id -u) -eq 0 ]] && mirror_needed; then
   mkdir -p "$state/mirror"
   tp7_start_mirror "$state/mirror" "$mirror_port"
-  if mirror_empty; then scripts/fixtures.sh "127.0.0.1:$mirror_port"; fi
+  if mirror_empty || mirror_outdated; then scripts/fixtures.sh "127.0.0.1:$mirror_port"; fi
 fi
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
