@@ -1,3 +1,4 @@
+import { csvCell } from '../ui/escape.js';
 import type { Report } from './json.js';
 
 export interface GradebookRow {
@@ -30,11 +31,6 @@ export function gradebook(entries: Array<{ student: string; report: Report }>): 
       exercises: Object.fromEntries(report.exercises.map((exercise) => [exercise.id, `${exercise.earned}/${exercise.possible}`])),
       skills: Object.fromEntries(report.checklist.map((skill) => [skill.id, skill.status])),
     }));
-}
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A CSV a spreadsheet or an LMS gradebook imports: one line per student, one column per exercise and skill. */

@@ -1,4 +1,5 @@
 import type { Lang } from '../lab/text.js';
+import { showControls } from '../ui/escape.js';
 import { MARKS, style } from '../ui/style.js';
 import type { Report } from './json.js';
 
@@ -7,16 +8,19 @@ const WORDS = {
   en: { checklist: 'Validation checklist', score: 'Score', points: 'pts', expected: 'expected', found: 'found', engine: 'Engine' },
 };
 
-/** The human checklist: one line per check, the message under each one that is not green. */
+/**
+ * The human checklist: one line per check, the message under each one that is not green. A message may quote an
+ * image, a registry or a student's script, and a report may come from anyone: every text is shown, never obeyed.
+ */
 export function renderText(report: Report, lang: Lang): string {
   const words = WORDS[lang];
   const lines: string[] = [];
   for (const exercise of report.exercises) {
-    lines.push(style.bold(`${exercise.id.toUpperCase()} · ${exercise.title}  ${exercise.earned}/${exercise.possible} ${words.points}`));
+    lines.push(style.bold(showControls(`${exercise.id.toUpperCase()} · ${exercise.title}  ${exercise.earned}/${exercise.possible} ${words.points}`)));
     for (const check of exercise.checks) {
-      const task = check.task ? style.dim(`[${check.task}] `) : '';
-      lines.push(`  ${MARKS[check.status]()} ${task}${check.title}`);
-      if (check.status !== 'pass') lines.push(`      ${style.dim(check.message)}`);
+      const task = check.task ? style.dim(showControls(`[${check.task}] `)) : '';
+      lines.push(`  ${MARKS[check.status]()} ${task}${showControls(check.title)}`);
+      if (check.status !== 'pass') lines.push(`      ${style.dim(showControls(check.message))}`);
     }
     lines.push('');
   }
@@ -25,7 +29,7 @@ export function renderText(report: Report, lang: Lang): string {
     lines.push(style.bold(words.checklist));
     for (const skill of report.checklist) {
       const figures = skill.status === 'pending' ? '' : style.dim(` ${skill.earned}/${skill.possible}`);
-      lines.push(`  ${MARKS[skill.status]()} ${skill.label}${figures}`);
+      lines.push(`  ${MARKS[skill.status]()} ${showControls(skill.label)}${figures}`);
     }
     lines.push('');
   }

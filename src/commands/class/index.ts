@@ -5,6 +5,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { gradebook, renderCsv, type GradebookRow } from '../../report/gradebook.js';
 import type { Report } from '../../report/json.js';
+import { showControlsInline as shown } from '../../ui/escape.js';
 import { MARKS, style } from '../../ui/style.js';
 import { formatPath } from '../../lab/format-path.js';
 import { printJson } from '../shared.js';
@@ -43,14 +44,15 @@ function readReport(file: string): { student: string; report: Report } | string 
   return { student: parsed.data.student ?? basename(file, '.json'), report: parsed.data as unknown as Report };
 }
 
+/** Every name and id comes from a file a student handed in: shown, never obeyed by the terminal. */
 function renderTable(rows: GradebookRow[]): string {
   const exerciseIds = [...new Set(rows.flatMap((row) => Object.keys(row.exercises)))];
-  const width = Math.max(7, ...rows.map((row) => row.student.length));
-  const header = `${'student'.padEnd(width)}  ${'score'.padStart(6)}  ${exerciseIds.map((id) => id.padEnd(7)).join(' ')}  skills`;
+  const width = Math.max(7, ...rows.map((row) => shown(row.student).length));
+  const header = `${'student'.padEnd(width)}  ${'score'.padStart(6)}  ${exerciseIds.map((id) => shown(id).padEnd(7)).join(' ')}  skills`;
   const lines = rows.map((row) => {
     const skills = Object.values(row.skills).map((status) => MARKS[status as keyof typeof MARKS]?.() ?? '?').join('');
-    const cells = exerciseIds.map((id) => (row.exercises[id] ?? '-').padEnd(7)).join(' ');
-    return `${row.student.padEnd(width)}  ${`${row.percent}%`.padStart(6)}  ${cells}  ${skills}`;
+    const cells = exerciseIds.map((id) => shown(row.exercises[id] ?? '-').padEnd(7)).join(' ');
+    return `${shown(row.student).padEnd(width)}  ${`${row.percent}%`.padStart(6)}  ${cells}  ${skills}`;
   });
   return [style.bold(header), ...lines].join('\n');
 }
