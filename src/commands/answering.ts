@@ -2,7 +2,7 @@ import type { CommandContext } from '../cli/context.js';
 import { connectClients, writeProgress } from './shared.js';
 import { EngineUnreachableError, UsageError } from '../errors.js';
 import type { Exercise } from '../lab/schema.js';
-import { pick } from '../lab/text.js';
+import { both, pick } from '../lab/text.js';
 import type { Outcome, ProbeClients } from '../probes/types.js';
 import { evaluateQuestion, parseAnswer } from '../questions/evaluate.js';
 import type { Question } from '../questions/schema.js';
@@ -39,7 +39,7 @@ export function lazyClients(context: CommandContext): (question: Question) => Pr
     if (question.kind !== 'engine') return clientsFor(context, [question]);
     engine ??= connectClients(context).catch((error: unknown) => {
       if (!(error instanceof EngineUnreachableError)) throw error;
-      context.err(`tp7: ${error.message}`);
+      context.err(`tp7: ${pick(error.text, context.lang)}`);
       return null;
     });
     return engine;
@@ -49,7 +49,7 @@ export function lazyClients(context: CommandContext): (question: Question) => Pr
 /** Validates, judges and stores one answer (right or wrong: the student's last answer is what counts). */
 export async function recordAnswer(context: CommandContext, exercise: Exercise, question: Question, raw: string, clients: ProbeClients): Promise<Judged> {
   const parsed = parseAnswer(question, raw);
-  if ('problem' in parsed) throw new UsageError(`${question.id}: ${parsed.problem}`);
+  if ('problem' in parsed) throw new UsageError(both(`${question.id} : ${parsed.problem.fr}`, `${question.id}: ${parsed.problem.en}`));
   const outcome = await evaluateQuestion(question, parsed.answer, clients, exercise.id);
   writeProgress(context, (progress) => {
     (progress.answers[exercise.id] ??= {})[question.id] = { answer: parsed.answer, at: new Date().toISOString() };
@@ -60,7 +60,8 @@ export async function recordAnswer(context: CommandContext, exercise: Exercise, 
 export function findQuestion(exercise: Exercise, id: string | undefined): Question {
   const question = exercise.questions.find((candidate) => candidate.id === id);
   if (!question) {
-    throw new UsageError(`no question "${id ?? ''}" in ${exercise.id}; its questions: ${exercise.questions.map((q) => q.id).join(', ')}`);
+    const ids = exercise.questions.map((q) => q.id).join(', ');
+    throw new UsageError(both(`pas de question « ${id ?? ''} » dans ${exercise.id} ; ses questions : ${ids}`, `no question "${id ?? ''}" in ${exercise.id}; its questions: ${ids}`));
   }
   return question;
 }

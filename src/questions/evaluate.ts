@@ -7,9 +7,9 @@ import { normaliseText } from './normalise.js';
 import type { Question } from './schema.js';
 
 /** Turns what the student typed into the stored form: choice ids for choice questions, text otherwise. */
-export function parseAnswer(question: Question, raw: string): { answer: string } | { problem: string } {
+export function parseAnswer(question: Question, raw: string): { answer: string } | { problem: Localized } {
   if (question.kind !== 'single-choice' && question.kind !== 'multiple-choice') {
-    return raw.trim() ? { answer: raw.trim() } : { problem: 'the answer is empty' };
+    return raw.trim() ? { answer: raw.trim() } : { problem: both('la réponse est vide', 'the answer is empty') };
   }
   const ids = question.choices.map((choice) => choice.id);
   const picked = raw
@@ -17,8 +17,8 @@ export function parseAnswer(question: Question, raw: string): { answer: string }
     .filter(Boolean)
     .map((token) => (/^[0-9]+$/.test(token) && !ids.includes(token) ? ids[Number(token) - 1] ?? token : token.toLowerCase()));
   const unknown = picked.filter((token) => !ids.includes(token));
-  if (unknown.length || !picked.length) return { problem: `choose among: ${ids.join(', ')}` };
-  if (question.kind === 'single-choice' && picked.length > 1) return { problem: 'choose exactly one' };
+  if (unknown.length || !picked.length) return { problem: both(`choisissez parmi : ${ids.join(', ')}`, `choose among: ${ids.join(', ')}`) };
+  if (question.kind === 'single-choice' && picked.length > 1) return { problem: both('choisissez-en exactement une', 'choose exactly one') };
   return { answer: [...new Set(picked)].sort().join(',') };
 }
 
