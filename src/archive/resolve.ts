@@ -187,7 +187,7 @@ export function describeScan(scan: Scan, listEntries: boolean): ArchiveDescripti
   if (escaping) throw escaping;
   const manifest = parseJson(follow(scan.records, 'manifest.json'), both('manifest.json', 'manifest.json'));
   if (!isManifest(manifest)) {
-    throw new ArchiveError('corrupt', both('manifest.json ne liste pas d’images avec Config et Layers', 'manifest.json does not list images with Config and Layers'));
+    throw new ArchiveError('corrupt', both('manifest.json ne liste pas d’images avec `Config` et `Layers`', 'manifest.json does not list images with `Config` and `Layers`'));
   }
   const manifests = ociManifests((path) => follow(scan.records, path));
   return { kind: 'save', images: manifest.map((item) => readImage(item, scan, listEntries, manifests)) };

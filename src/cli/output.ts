@@ -11,6 +11,8 @@ export function writeErr(text: string): void {
   process.stderr.write(guardTerminal(text));
 }
 
+const watched = new WeakSet<NodeJS.WriteStream>();
+
 /**
  * Node ignores SIGPIPE, so a closed reader shows up as an EPIPE 'error' event on the stream; without a listener
  * it becomes an uncaught exception and a stack trace. Any other write failure (a full disk behind `> file`) is
@@ -18,6 +20,8 @@ export function writeErr(text: string): void {
  */
 export function endQuietlyOnClosedOutput(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
   for (const stream of streams) {
+    if (watched.has(stream)) continue; // main() may run several times in one process (the menu, tests)
+    watched.add(stream);
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(ExitCode.outputClosed);
       try {
