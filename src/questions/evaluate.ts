@@ -1,4 +1,4 @@
-import { oneLine, Tp7Error } from '../errors.js';
+import { oneLineText, Tp7Error } from '../errors.js';
 import { factKind } from '../facts/index.js';
 import { both, type Localized } from '../lab/text.js';
 import { outcome, type Outcome, type ProbeClients } from '../probes/types.js';
@@ -59,13 +59,13 @@ export async function evaluateQuestion(question: Question, answer: string | unde
       } catch (error) {
         // An unreachable engine stops the whole command (exit 3); anything else is this question's error only.
         if (error instanceof Tp7Error) throw error;
-        const line = oneLine(error);
-        return outcome('error', 'a value read from your engine', answer, both(`Vérification impossible : ${line}`, `Could not check: ${line}`));
+        const line = oneLineText(error);
+        return outcome('error', 'a value read from your engine', answer, both(`Vérification impossible : ${line.fr}`, `Could not check: ${line.en}`));
       }
       if (fact.value === null) {
         return outcome('fail', 'a value read from your engine', answer, both(
-          `Impossible de vérifier cette réponse pour l'instant : ${fact.missing}. Faites d'abord les tâches de l'exercice.`,
-          `This answer cannot be checked yet: ${fact.missing}. Do the exercise's tasks first.`,
+          `Impossible de vérifier cette réponse pour l'instant : ${fact.missing?.fr}. Faites d'abord les tâches de l'exercice.`,
+          `This answer cannot be checked yet: ${fact.missing?.en}. Do the exercise's tasks first.`,
         ));
       }
       const expected = Array.isArray(fact.value) ? fact.value.join(' ') : String(fact.value);
