@@ -70,6 +70,14 @@ export class EngineUnreachableError extends Tp7Error {
   }
 }
 
+/** A failure a check reports as its error (not the whole run's), worded in both languages. */
+export class CheckError extends Error {
+  constructor(readonly text: LocalizedText) {
+    super(text.en);
+    this.name = new.target.name;
+  }
+}
+
 /** Shortens any thrown value to one readable line (for check errors recorded in a report). */
 export function oneLine(error: unknown): string {
   return firstLine(error instanceof Error ? error.message : String(error));

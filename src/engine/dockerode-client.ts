@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { EngineUnreachableError, oneLine } from '../errors.js';
+import { CheckError, EngineUnreachableError, oneLine } from '../errors.js';
 import { both } from '../lab/lang.js';
 import { engineHost } from './host.js';
 import { subscribeEvents } from './events.js';
@@ -26,6 +26,9 @@ function engineMessage(error: unknown): string {
   const text = err?.json?.message ?? err?.reason ?? err?.message ?? String(error);
   return `${text}${err?.statusCode ? ` (HTTP ${err.statusCode})` : ''}`;
 }
+
+/** One failed call, the engine's own words quoted. */
+const engineFailure = (words: string) => new CheckError(both(`le moteur a répondu « ${words} »`, `engine: ${words}`));
 
 /** An engine that answers nonsense gets a clear error rather than a wrong verdict on the student's work. */
 function checkImageShape(ref: string, raw: unknown): ImageInspect {
@@ -149,7 +152,7 @@ class DockerodeEngine implements EngineClient {
     try {
       return await call();
     } catch (error) {
-      throw explainConnectionError(this.host, error, Date.now() - started) ?? new Error(`engine: ${engineMessage(error)}`);
+      throw explainConnectionError(this.host, error, Date.now() - started) ?? engineFailure(engineMessage(error));
     }
   }
 
