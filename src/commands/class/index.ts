@@ -35,6 +35,9 @@ function readReport(file: string): { student: string; report: Report } | Localiz
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return both(`${file} : fichier introuvable`, `${file}: no such file`);
+    if (code) return both(`${file} : illisible (${code})`, `${file}: cannot be read (${code})`);
     const detail = (error as Error).message.split('\n')[0];
     return both(`${file} : JSON illisible (« ${detail} »)`, `${file}: not readable JSON ("${detail}")`);
   }
