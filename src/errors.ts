@@ -29,8 +29,8 @@ export class Tp7Error extends Error {
   constructor(
     message: LocalizedText | string,
     readonly exitCode: ExitCode,
-    /** Extra lines shown under the message (never a stack trace). */
-    readonly details: string[] = [],
+    /** Extra lines shown under the message (never a stack trace); a plain string reads the same in both languages. */
+    readonly details: Array<LocalizedText | string> = [],
   ) {
     const text = localized(message);
     super(text.en);
@@ -40,14 +40,14 @@ export class Tp7Error extends Error {
 }
 
 export class UsageError extends Tp7Error {
-  constructor(message: LocalizedText | string, details: string[] = []) {
+  constructor(message: LocalizedText | string, details: Array<LocalizedText | string> = []) {
     super(message, ExitCode.usage, details);
   }
 }
 
 /** A lab definition that does not validate: every problem is listed, one `file: path: message` per line. */
 export class LabDefinitionError extends Tp7Error {
-  constructor(readonly problems: string[]) {
+  constructor(readonly problems: LocalizedText[]) {
     const count = problems.length;
     super(
       both(`définitions du lab invalides (${count} problème${count === 1 ? '' : 's'})`, `invalid lab definitions (${count} problem${count === 1 ? '' : 's'})`),

@@ -145,7 +145,7 @@ export async function main(argv: string[]): Promise<void> {
     code = await dispatch(argv, lang);
   } catch (error) {
     if (error instanceof Tp7Error) {
-      writeErr(`tp7: ${pick(error.text, lang)}\n${error.details.map((line) => `  ${line}\n`).join('')}`);
+      writeErr(`tp7: ${pick(error.text, lang)}\n${error.details.map((line) => `  ${pick(line, lang)}\n`).join('')}`);
       code = error.exitCode;
     } else if ((error as { name?: string })?.name === 'ExitPromptError' || error === '') {
       // enquirer rejects with an empty string when the user presses Ctrl+C: leave quietly.

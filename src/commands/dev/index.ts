@@ -18,7 +18,10 @@ export async function run(context: CommandContext): Promise<number> {
     return ExitCode.ok;
   }
   if (sub !== 'check') throw new UsageError(both('usage : tp7 dev check | tp7 dev schema', 'usage: tp7 dev check | tp7 dev schema'));
-  const { errors, warnings, lab } = await lintLab();
+  const lint = await lintLab();
+  const { lab } = lint;
+  const errors = lint.errors.map((line) => pick(line, context.lang));
+  const warnings = lint.warnings.map((line) => pick(line, context.lang));
   if (context.json) {
     printJson(context, { ok: errors.length === 0, errors, warnings, exercises: lab?.exercises.map((loaded) => loaded.exercise.id) ?? [] });
   } else {
