@@ -42,10 +42,10 @@ function prose(text: string): string {
     .replace(/"[^"]*"/g, ' ')
     .replace(/\$\{[^}]*\}/g, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/\btp7(?: [a-z-]+)?/g, ' ')
-    .replace(/\bdocker(?: [a-z-]+)*/g, ' ')
-    .replace(/(?<!\S)--?[a-zA-Z][\w-]*(?:[= ](?:fr\|en|[A-Z:]+))?/g, ' ')
     .replace(/\S*[/:.@=_]\S*[\w)]/g, ' ')
+    .replace(/(?<![\w-])tp7(?: [a-z-]+)?/g, ' ')
+    .replace(/(?<![\w-])docker(?: [a-z-]+)*/g, ' ')
+    .replace(/(?<!\S)--?[a-zA-Z][\w-]*(?:[= ](?:fr\|en|[A-Z:]+))?/g, ' ')
     .replace(/\b[A-Z][A-Z0-9_]{2,}\b/g, ' ');
 }
 
