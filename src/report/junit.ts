@@ -26,7 +26,7 @@ export function renderJunit(report: Report): string {
       '  </testsuite>',
     ].join('\n');
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tp7" timestamp="${report.generatedAt}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tp7" timestamp="${xmlText(report.generatedAt)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export function writeJunit(file: string, report: Report): void {
