@@ -56,8 +56,13 @@ export interface Figures {
   imageSize: number;
 }
 
-/** A .dive-ci.yml that cannot be used: the message names the key and the value at fault. */
-export class CiConfigError extends Error {}
+/** A .dive-ci.yml that cannot be used: the message names the key and the value at fault, in both languages. */
+export class CiConfigError extends Error {
+  constructor(readonly text: Localized) {
+    super(text.en);
+    this.name = 'CiConfigError';
+  }
+}
 
 function setting(key: RuleKey, raw: unknown, fatal: boolean, where: string): RuleSetting {
   const value = String(raw ?? '').trim();
@@ -65,10 +70,14 @@ function setting(key: RuleKey, raw: unknown, fatal: boolean, where: string): Rul
   const bytes = key === 'highestWastedBytes' || key === 'highestImageSize';
   const threshold = bytes ? parseByteSize(value) : value === '' ? Number.NaN : Number(value);
   if (threshold === undefined || Number.isNaN(threshold)) {
-    throw new CiConfigError(`${where}: "${value}" is not ${bytes ? 'a size such as 20MB' : 'a number such as 0.9'}`);
+    throw new CiConfigError(bytes
+      ? both(`${where} : « ${value} » n'est pas une taille comme 20MB`, `${where}: "${value}" is not a size such as 20MB`)
+      : both(`${where} : « ${value} » n'est pas un nombre comme 0.9`, `${where}: "${value}" is not a number such as 0.9`));
   }
   // dive refuses ratios outside 0-1 ("misconfigured") rather than guessing a percentage was meant.
-  if (!bytes && (threshold < 0 || threshold > 1)) throw new CiConfigError(`${where}: "${value}" is outside 0-1 (a ratio: 0.1 means 10 %)`);
+  if (!bytes && (threshold < 0 || threshold > 1)) {
+    throw new CiConfigError(both(`${where} : « ${value} » sort de 0-1 (un ratio : 0.1 veut dire 10 %)`, `${where}: "${value}" is outside 0-1 (a ratio: 0.1 means 10 %)`));
+  }
   return { key, value, threshold, fatal };
 }
 
@@ -88,10 +97,11 @@ function fromDiveMapping(rules: Record<string, unknown>, source: string): CiRule
 function fromCourseList(items: unknown[], source: string): CiRules {
   const settings = items.map((item, index) => {
     const where = `${source}: rules[${index}]`;
-    if (typeof item !== 'object' || item === null) throw new CiConfigError(`${where}: expected "name:" and "value:"`);
+    if (typeof item !== 'object' || item === null) throw new CiConfigError(both(`${where} : « name: » et « value: » attendus`, `${where}: expected "name:" and "value:"`));
     const { name, value, fatal } = item as { name?: unknown; value?: unknown; fatal?: unknown };
     const key = COURSE_NAMES[String(name)] ?? RULE_KEYS.find((known) => known === name);
-    if (!key) throw new CiConfigError(`${where}: unknown rule name "${String(name)}" (known: efficiency, size, ${DIVE_KEYS.join(', ')})`);
+    const known = `efficiency, size, ${DIVE_KEYS.join(', ')}`;
+    if (!key) throw new CiConfigError(both(`${where} : règle inconnue « ${String(name)} » (connues : ${known})`, `${where}: unknown rule name "${String(name)}" (known: ${known})`));
     return setting(key, value, fatal !== false, `${where} (${String(name)})`);
   });
   const notes = [both(
@@ -107,7 +117,8 @@ export function parseCiRules(text: string, source: string): CiRules {
   try {
     document = parse(text);
   } catch (error) {
-    throw new CiConfigError(`${source}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+    const detail = (error as Error).message.split('\n')[0];
+    throw new CiConfigError(both(`${source} : YAML invalide (« ${detail} »)`, `${source}: not valid YAML ("${detail}")`));
   }
   const rules = (document as { rules?: unknown } | null)?.rules;
   if (rules === undefined || rules === null) {
@@ -115,7 +126,7 @@ export function parseCiRules(text: string, source: string): CiRules {
   }
   if (Array.isArray(rules)) return fromCourseList(rules, source);
   if (typeof rules === 'object') return fromDiveMapping(rules as Record<string, unknown>, source);
-  throw new CiConfigError(`${source}: "rules" must be a mapping (lowestEfficiency: 0.9, …)`);
+  throw new CiConfigError(both(`${source} : « rules » doit être un dictionnaire (lowestEfficiency: 0.9, …)`, `${source}: "rules" must be a mapping (lowestEfficiency: 0.9, …)`));
 }
 
 function judge(setting: RuleSetting, figures: Figures): { actual: number; failed: boolean; text: Localized } {

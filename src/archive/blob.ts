@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Header as Headers } from 'tar-stream';
+import { oneLineText } from '../errors.js';
+import type { LocalizedText } from '../lab/lang.js';
 import type { Budget } from './budget.js';
 import { decompress } from './decode.js';
 import { TarLister } from './layer-list.js';
@@ -16,7 +18,7 @@ const MAX_TEXT_BYTES = 1 << 20;
 
 export interface Listing {
   entries: LayerEntry[];
-  problem?: string;
+  problem?: LocalizedText;
   unsafe?: string;
 }
 
@@ -109,7 +111,7 @@ function decodedRoute(format: Compression, context: BlobContext): Route {
     },
     finish(record) {
       if (failure) {
-        record.decoded = { error: failure instanceof ArchiveError ? failure : new ArchiveError('corrupt', String(failure)) };
+        record.decoded = { error: failure instanceof ArchiveError ? failure : new ArchiveError('corrupt', oneLineText(failure)) };
         return;
       }
       record.decoded = { size, digest: `sha256:${hash.digest('hex')}` };

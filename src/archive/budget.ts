@@ -1,3 +1,4 @@
+import { both } from '../lab/lang.js';
 import { ArchiveError, type ReadOptions } from './types.js';
 
 /** Below this, decompressed output is never refused: a small image may compress very well. */
@@ -43,7 +44,10 @@ export class Budget {
     this.produced += bytes;
     const limit = this.options.maxUncompressedBytes ?? Math.max(UNCOMPRESSED_FLOOR, MAX_RATIO * this.bytesRead);
     if (this.produced > limit) {
-      throw new ArchiveError('too-large', `decompression produced over ${limit} bytes from ${this.bytesRead} read: a decompression bomb, not an image`);
+      throw new ArchiveError('too-large', both(
+        `la décompression a produit plus de ${limit} octets pour ${this.bytesRead} lus : une bombe de décompression, pas une image`,
+        `decompression produced over ${limit} bytes from ${this.bytesRead} read: a decompression bomb, not an image`,
+      ));
     }
   }
 
@@ -51,17 +55,26 @@ export class Budget {
   entry(looksLikeSave: boolean): void {
     this.entries++;
     if (looksLikeSave && this.entries > this.maxSaveEntries) {
-      throw new ArchiveError('too-many-entries', `more than ${this.maxSaveEntries} entries in what looks like a docker save (it writes a few per layer): a hostile archive, not an image`);
+      throw new ArchiveError('too-many-entries', both(
+        `plus de ${this.maxSaveEntries} entrées dans ce qui ressemble à un docker save (il en écrit quelques-unes par couche) : une archive hostile, pas une image`,
+        `more than ${this.maxSaveEntries} entries in what looks like a docker save (it writes a few per layer): a hostile archive, not an image`,
+      ));
     }
     if (this.entries > this.maxEntries) {
-      throw new ArchiveError('too-many-entries', `more than ${this.maxEntries} entries: too many for an image or a container's filesystem`);
+      throw new ArchiveError('too-many-entries', both(
+        `plus de ${this.maxEntries} entrées : bien trop pour une image ou le système de fichiers d'un conteneur`,
+        `more than ${this.maxEntries} entries: too many for an image or a container's filesystem`,
+      ));
     }
   }
 
   /** One file listed inside a layer. */
   layerEntry(): void {
     if (++this.layerEntries > this.maxLayerEntries) {
-      throw new ArchiveError('too-many-entries', `more than ${this.maxLayerEntries} files listed in the layers: too many for an image`);
+      throw new ArchiveError('too-many-entries', both(
+        `plus de ${this.maxLayerEntries} fichiers listés dans les couches : bien trop pour une image`,
+        `more than ${this.maxLayerEntries} files listed in the layers: too many for an image`,
+      ));
     }
   }
 

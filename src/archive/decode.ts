@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { Duplex, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { both } from '../lab/lang.js';
 import { drained } from './drain.js';
 import { ArchiveError, type Compression } from './types.js';
 
@@ -27,12 +28,16 @@ async function feed(source: AsyncIterable<Buffer>, sink: Writable): Promise<void
 
 /** Says what a decoder's failure means for the student: a cut file, damaged data, or too much memory asked. */
 export function decodeFailure(format: Compression, detail: string): ArchiveError {
-  const line = detail.split('\n').find((text) => text.trim())?.trim() ?? 'decoder failed';
+  // The decoder's own line is quoted as it is (its words, in its language), after ours.
+  const line = detail.split('\n').find((text) => text.trim())?.trim();
+  const quoted = line ? { fr: ` (« ${line} »)`, en: ` ("${line}")` } : { fr: '', en: '' };
   if (/unexpected end|ends unexpectedly|premature end/i.test(detail)) {
-    return new ArchiveError('truncated', `${format} data ends too early: the file was cut short (${line})`);
+    return new ArchiveError('truncated', both(`les données ${format} s'arrêtent trop tôt : le fichier a été coupé${quoted.fr}`, `${format} data ends too early: the file was cut short${quoted.en}`));
   }
-  if (/memory/i.test(detail)) return new ArchiveError('too-large', `${format} data asks for too much memory to decode (${line})`);
-  return new ArchiveError('corrupt', `${format} data is damaged (${line})`);
+  if (/memory/i.test(detail)) {
+    return new ArchiveError('too-large', both(`les données ${format} demandent trop de mémoire pour être décodées${quoted.fr}`, `${format} data asks for too much memory to decode${quoted.en}`));
+  }
+  return new ArchiveError('corrupt', both(`les données ${format} sont endommagées${quoted.fr}`, `${format} data is damaged${quoted.en}`));
 }
 
 async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
@@ -49,7 +54,7 @@ async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     if (feedError) throw feedError;
     const code = (error as NodeJS.ErrnoException).code;
     const message = (error as Error).message;
-    throw decodeFailure('gzip', code === 'Z_BUF_ERROR' ? `unexpected end: ${message}` : message);
+    throw decodeFailure('gzip', code === 'Z_BUF_ERROR' ? 'unexpected end' : message);
   } finally {
     zlib.destroy();
   }
@@ -84,9 +89,12 @@ async function* byProcess(format: Exclude<Compression, 'gzip'>, source: AsyncIte
     await feeding;
     if (feedError) throw feedError;
     if (error) {
-      throw new ArchiveError('unsupported-compression', `the file is ${format}-compressed and \`${decoder.command}\` is not available to read it (install the ${decoder.install} package)`);
+      throw new ArchiveError('unsupported-compression', both(
+        `le fichier est compressé en ${format} et \`${decoder.command}\` manque pour le lire (installez le paquet ${decoder.install})`,
+        `the file is ${format}-compressed and \`${decoder.command}\` is not available to read it (install the ${decoder.install} package)`,
+      ));
     }
-    if (code !== 0) throw decodeFailure(format, stderr || `${decoder.command} exited with ${code}`);
+    if (code !== 0) throw decodeFailure(format, stderr || `${decoder.command}: exit ${code}`);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill();
   }

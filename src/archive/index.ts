@@ -1,6 +1,7 @@
 // The archive reader: `docker save` files (legacy, OCI and containerd layouts, optionally compressed) and
 // `docker export` files, read as a stream. Nothing is extracted; memory holds metadata only. Every refusal is an
 // ArchiveError with a verdict. Used by exercise 3's probes and by image analysis (engine.saveImage streams).
+import { both } from '../lab/lang.js';
 import { describeScan } from './resolve.js';
 import { scanArchive } from './scan.js';
 import { ArchiveError, type ArchiveDescription, type ImageArchive, type ReadOptions } from './types.js';
@@ -21,7 +22,10 @@ export async function readSaveArchive(input: NodeJS.ReadableStream, options: Rea
   const description = await readArchive(input, options);
   if (description.kind === 'export') {
     const { hasDockerenv, entryCount } = description.export;
-    throw new ArchiveError('export-not-save', `a flat filesystem (${entryCount} entries${hasDockerenv ? ', with .dockerenv' : ''}) as \`docker export\` writes it, not a \`docker save\` archive`);
+    throw new ArchiveError('export-not-save', both(
+      `un système de fichiers à plat (${entryCount} entrées${hasDockerenv ? ', avec .dockerenv' : ''}) comme l'écrit \`docker export\`, pas une archive \`docker save\``,
+      `a flat filesystem (${entryCount} entries${hasDockerenv ? ', with .dockerenv' : ''}) as \`docker export\` writes it, not a \`docker save\` archive`,
+    ));
   }
   return description.images;
 }

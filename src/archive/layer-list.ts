@@ -1,5 +1,7 @@
 import { extract as tarExtract, type Header as Headers } from 'tar-stream';
 import type { Writable } from 'node:stream';
+import { oneLineText } from '../errors.js';
+import { both, type LocalizedText } from '../lab/lang.js';
 import type { Budget } from './budget.js';
 import { isUnsafeName, normaliseName } from './paths.js';
 import { detectContent, SNIFF_BYTES } from './sniff.js';
@@ -47,7 +49,7 @@ export function layerEntry(header: Headers): LayerEntry {
 export class TarLister {
   readonly entries: LayerEntry[] = [];
   /** Why the blob could not be listed (not a tar, damaged tar). */
-  problem?: string;
+  problem?: LocalizedText;
   /** The first entry whose path would escape an extraction folder. */
   unsafe?: string;
   private parser?: Writable & { destroyed: boolean };
@@ -89,7 +91,7 @@ export class TarLister {
 
   private start(head: Buffer): boolean {
     if (detectContent(head) !== 'tar') {
-      this.problem = 'not a tar archive';
+      this.problem = both("ce n'est pas une archive tar", 'not a tar archive');
       return false;
     }
     const parser = tarExtract();
@@ -112,7 +114,7 @@ export class TarLister {
       parser.on('finish', resolve);
       parser.on('close', resolve);
       parser.on('error', (error: Error) => {
-        this.problem ??= `damaged tar (${error.message})`;
+        this.problem ??= both(`tar endommagé (« ${error.message} »)`, `damaged tar ("${error.message}")`);
         resolve();
       });
     });
@@ -133,6 +135,6 @@ export class TarLister {
   }
 
   private rethrow(): void {
-    if (this.fatal) throw this.fatal instanceof ArchiveError ? this.fatal : new ArchiveError('corrupt', String(this.fatal));
+    if (this.fatal) throw this.fatal instanceof ArchiveError ? this.fatal : new ArchiveError('corrupt', oneLineText(this.fatal));
   }
 }

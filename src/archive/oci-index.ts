@@ -3,6 +3,7 @@
 // digest of what index.json points at (the classic store by its config digest), so these digests are what an
 // engine's image ID is compared with. Each digest is the sha256 of a blob's raw bytes, hashed while streaming.
 import type { BlobRecord } from './blob.js';
+import { both } from '../lab/lang.js';
 import { ArchiveError } from './types.js';
 
 /** Indexes followed at most below index.json (a multi-platform image needs one). */
@@ -55,7 +56,7 @@ export function ociManifests(lookup: (path: string) => BlobRecord | undefined): 
     seen.add(digest);
     const record = lookup(`blobs/sha256/${digest.slice(7)}`);
     if (!record || record.type !== 'file') return;
-    if (record.digest !== digest) throw new ArchiveError('corrupt', `blob ${digest} does not hash to its name: its content was altered`);
+    if (record.digest !== digest) throw new ArchiveError('corrupt', both(`le blob ${digest} n'a pas l'empreinte de son nom : son contenu a été modifié`, `blob ${digest} does not hash to its name: its content was altered`));
     const document = jsonObject(record);
     if (!document) return;
     if (Array.isArray(document.manifests)) {

@@ -1,5 +1,6 @@
 // One status line on a terminal's stderr for the archives being read (checks run concurrently, so every read in
 // flight shares the line). Nothing is printed when stderr is not a terminal: reports and pipes stay clean.
+import { showControlsInline } from '../ui/escape.js';
 
 interface Active {
   label: string;
@@ -34,7 +35,7 @@ function render(out: NodeJS.WriteStream, force = false): void {
 export function terminalProgress(label: string, totalBytes?: number, out: NodeJS.WriteStream = process.stderr): { onProgress: (bytesRead: number) => void; done: () => void } {
   if (!out.isTTY) return { onProgress: () => undefined, done: () => undefined };
   const id = nextId++;
-  active.set(id, { label, read: 0, total: totalBytes });
+  active.set(id, { label: showControlsInline(label), read: 0, total: totalBytes });
   return {
     onProgress(bytesRead) {
       const entry = active.get(id);

@@ -1,6 +1,7 @@
 // The outer walk: sniff the file, undo its compression, and read every tar entry once, in stream order.
 import { extract as tarExtract, type Header as Headers } from 'tar-stream';
 import type { Writable } from 'node:stream';
+import { both } from '../lab/lang.js';
 import { readBlob, type BlobRecord } from './blob.js';
 import { Budget } from './budget.js';
 import { decompress } from './decode.js';
@@ -83,11 +84,17 @@ async function peek(source: AsyncIterable<Buffer>): Promise<{ head: Buffer; stre
 function notATar(head: Buffer, compression: Compression | 'none'): ArchiveError {
   if (compression !== 'none') {
     const inner = detectContent(head);
-    const what = inner === 'unknown' || inner === 'empty' ? 'something else' : `${inner} data (compressed twice)`;
-    return new ArchiveError('not-a-tar', `the file is ${compression}-compressed, but what it holds is ${what}, not a tar archive`);
+    const other = inner === 'unknown' || inner === 'empty';
+    return new ArchiveError('not-a-tar', both(
+      `le fichier est compressé en ${compression}, mais il contient ${other ? 'autre chose' : `des données ${inner} (compressé deux fois)`}, pas une archive tar`,
+      `the file is ${compression}-compressed, but what it holds is ${other ? 'something else' : `${inner} data (compressed twice)`}, not a tar archive`,
+    ));
   }
-  if (!head.length) return new ArchiveError('not-a-tar', 'the file is empty');
-  return new ArchiveError('not-a-tar', 'the file is neither a tar archive nor a known compression (gzip, bzip2, xz, zstd)');
+  if (!head.length) return new ArchiveError('not-a-tar', both('le fichier est vide', 'the file is empty'));
+  return new ArchiveError('not-a-tar', both(
+    "le fichier n'est ni une archive tar ni une compression connue (gzip, bzip2, xz, zstd)",
+    'the file is neither a tar archive nor a known compression (gzip, bzip2, xz, zstd)',
+  ));
 }
 
 /** Keeps the last TRAILER_BYTES of the tar stream: a complete tar ends with two zero blocks. */
@@ -102,8 +109,10 @@ async function* watchTrailer(source: AsyncIterable<Buffer>, budget: Budget, deco
 function tarFailure(error: unknown): Error {
   if (error instanceof ArchiveError || error instanceof InputError) return error;
   const message = (error as Error)?.message ?? String(error);
-  if (/unexpected end/i.test(message)) return new ArchiveError('truncated', 'the tar archive ends in the middle of an entry: the file was cut short');
-  return new ArchiveError('corrupt', `the tar archive is damaged (${message})`);
+  if (/unexpected end/i.test(message)) {
+    return new ArchiveError('truncated', both("l'archive tar s'arrête au milieu d'une entrée : le fichier a été coupé", 'the tar archive ends in the middle of an entry: the file was cut short'));
+  }
+  return new ArchiveError('corrupt', both(`l'archive tar est endommagée (« ${message} »)`, `the tar archive is damaged ("${message}")`));
 }
 
 
@@ -158,7 +167,10 @@ export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOpt
       (entry as unknown as NodeJS.EventEmitter).on('error', () => undefined); // reported through the parser
       const { header } = entry;
       if (isUnsafeName(header.name)) {
-        throw new ArchiveError('unsafe-path', `entry "${header.name}" points outside the archive (absolute path or "..")`);
+        throw new ArchiveError('unsafe-path', both(
+          `l'entrée « ${header.name} » sort de l'archive (chemin absolu ou « .. »)`,
+          `entry "${header.name}" points outside the archive (absolute path or "..")`,
+        ));
       }
       const path = normaliseName(header.name);
       looksLikeSave ||= isSaveName(path);
@@ -180,7 +192,7 @@ export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOpt
     throw tarFailure(error);
   }
   if (tail.bytes.length < TRAILER_BYTES || tail.bytes.some((byte) => byte !== 0)) {
-    throw new ArchiveError('truncated', 'the tar archive has no end marker: the file was cut short');
+    throw new ArchiveError('truncated', both("l'archive tar n'a pas de marque de fin : le fichier a été coupé", 'the tar archive has no end marker: the file was cut short'));
   }
   return { compression, records, entryCount: budget.entries, topLevel, hasDockerenv };
 }

@@ -1,5 +1,6 @@
 // The public shapes of the archive reader. A `docker save` archive is read as a stream and described by
 // metadata only (digests, sizes, optional entry lists): nothing is ever extracted.
+import type { LocalizedText } from '../lab/lang.js';
 
 /** What the first bytes of a file say it is. */
 export type ContentKind = 'gzip' | 'bzip2' | 'xz' | 'zstd' | 'tar' | 'empty' | 'unknown';
@@ -77,13 +78,19 @@ export type ArchiveVerdict =
   | 'export-not-save'
   | 'unsupported-compression';
 
-/** Every way an archive can be refused: a verdict a probe can turn into a message, never a crash. */
+/**
+ * Every way an archive can be refused: a verdict a probe can turn into a message, never a crash. `text` says
+ * what was found in both languages (`message` holds the English one, for logs).
+ */
 export class ArchiveError extends Error {
+  readonly text: LocalizedText;
+
   constructor(
     readonly verdict: ArchiveVerdict,
-    message: string,
+    text: LocalizedText,
   ) {
-    super(message);
+    super(text.en);
+    this.text = text;
     this.name = 'ArchiveError';
   }
 }

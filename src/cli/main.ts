@@ -2,42 +2,80 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, Tp7Error, UsageError } from '../errors.js';
-import { resolveLang } from '../lab/lang.js';
+import { both, langOption, pick, resolveLang, type Lang, type LocalizedText } from '../lab/lang.js';
 import { setColor } from '../ui/style.js';
 import { arity, COMMANDS, findCommand, type CommandSpec } from './commands.js';
 import type { CommandContext } from './context.js';
 import { GLOBAL_OPTIONS, type OptionSpec } from './options.js';
+import { endQuietlyOnClosedOutput, writeErr, writeOut } from './output.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-function optionLines(options: Record<string, OptionSpec>): string[] {
+function optionLines(options: Record<string, OptionSpec>, lang: Lang): string[] {
   return Object.entries(options).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` ${spec.value}` : ''}`;
-    return `  ${flag.padEnd(28)} ${spec.description}`;
+    return `  ${flag.padEnd(28)} ${pick(spec.description, lang)}`;
   });
 }
 
-export function helpText(command?: CommandSpec): string {
+const HELP = {
+  optionsTitle: both('Options :', 'Options:'),
+  commandsTitle: both('Commandes :', 'Commands:'),
+  title: both(
+    'tp7 — les travaux pratiques du TP7 « Gestion avancée des images » Docker, guidés et vérifiés',
+    'tp7 — lab runner for TP7 "Gestion avancée des images" (Docker image management)',
+  ),
+  line: both(
+    'Usage : tp7 [commande] [options]      (sans commande, dans un terminal : le menu interactif)',
+    'Usage: tp7 [command] [options]      (no command in a terminal: the interactive menu)',
+  ),
+  exits: both(
+    'Codes de sortie : 0 tout est vert · 1 une vérification a échoué · 2 usage incorrect ou fichiers du lab invalides · 3 moteur Docker injoignable · 141 sortie fermée (| head)',
+    'Exit codes: 0 all checks passed · 1 a check failed · 2 usage error or invalid lab files · 3 Docker engine unreachable · 141 output closed (| head)',
+  ),
+  environment: both('Environnement : DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG.', 'Environment: DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG.'),
+};
+
+export function helpText(command: CommandSpec | undefined, lang: Lang): string {
+  const say = (text: LocalizedText) => pick(text, lang);
   if (command) {
-    return [`Usage: ${command.usage} [options]`, '', command.summary, '', 'Options:', ...optionLines({ ...command.options, ...GLOBAL_OPTIONS })].join('\n');
+    const usage = both(`Usage : ${command.usage} [options]`, `Usage: ${command.usage} [options]`);
+    return [say(usage), '', pick(command.summary, lang), '', say(HELP.optionsTitle), ...optionLines({ ...command.options, ...GLOBAL_OPTIONS }, lang)].join('\n');
   }
   return [
-    'tp7 — lab runner for TP7 "Gestion avancée des images" (Docker image management)',
+    say(HELP.title),
     '',
-    'Usage: tp7 [command] [options]      (no command in a terminal: the interactive menu)',
+    say(HELP.line),
     '',
-    'Commands:',
-    ...COMMANDS.map((spec) => `  ${spec.usage.padEnd(40)} ${spec.summary}`),
+    say(HELP.commandsTitle),
+    ...COMMANDS.map((spec) => `  ${spec.usage.padEnd(40)} ${pick(spec.summary, lang)}`),
     '',
-    'Options:',
-    ...optionLines(GLOBAL_OPTIONS),
+    say(HELP.optionsTitle),
+    ...optionLines(GLOBAL_OPTIONS, lang),
     '',
-    'Exit codes: 0 all checks passed · 1 a check failed · 2 usage error or invalid lab files · 3 Docker engine unreachable',
-    'Environment: DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG.',
+    say(HELP.exits),
+    say(HELP.environment),
   ].join('\n');
+}
+
+/** node's parseArgs speaks English: its three refusals, said again in the run's language. */
+function argumentError(error: unknown, command: string, dashesUsage?: string): UsageError {
+  const { code, message } = error as { code?: string; message: string };
+  const what = /'([^']*)'/.exec(message)?.[1] ?? '';
+  const help = `\`tp7 ${command}--help\``;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    // A text answer that starts with a dash, given before the answer begins: say where it goes.
+    const dashes = dashesUsage ? both(` ; un texte qui commence par un tiret va après -- : ${dashesUsage}`, `; a text that starts with a dash goes after --: ${dashesUsage}`) : both('', '');
+    return new UsageError(both(`option inconnue « ${what} »${dashes.fr} ; voir ${help}`, `unknown option '${what}'${dashes.en}; see ${help}`));
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(message)) {
+    return new UsageError(both(`l'option « ${what} » attend une valeur ; voir ${help}`, `option '${what}' needs a value; see ${help}`));
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return new UsageError(both(`l'option « ${what} » ne prend pas de valeur ; voir ${help}`, `option '${what}' takes no value; see ${help}`));
+  return new UsageError(both(`argument inattendu « ${what} » ; voir ${help}`, `unexpected argument '${what}'; see ${help}`));
 }
 
 /** The command word, wherever it stands: options that take a value (--workdir DIR) may come before it. */
@@ -86,10 +124,12 @@ export function protectFreeText(argv: string[], options: Record<string, OptionSp
   return text.length ? [...rest, '--', ...text] : rest;
 }
 
-async function dispatch(argv: string[]): Promise<number> {
+async function dispatch(argv: string[], lang: Lang): Promise<number> {
   const firstPositional = commandWord(argv);
   const explicit = firstPositional ? findCommand(firstPositional) : undefined;
-  if (firstPositional && !explicit) throw new UsageError(`unknown command "${firstPositional}"; run \`tp7 --help\` for the list`);
+  if (firstPositional && !explicit) {
+    throw new UsageError(both(`commande inconnue « ${firstPositional} » ; la liste : \`tp7 --help\``, `unknown command "${firstPositional}"; run \`tp7 --help\` for the list`));
+  }
   const stdinTty = Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
   const command = explicit ?? findCommand('menu')!;
   const options = { ...GLOBAL_OPTIONS, ...command.options };
@@ -98,42 +138,40 @@ async function dispatch(argv: string[]): Promise<number> {
     const args = explicit?.textFrom ? protectFreeText(argv, options, explicit.textFrom) : argv;
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    // node's own messages run long ("To specify a positional argument..."): keep the first sentence.
-    const sentence = (error as Error).message.split(/\.\s/)[0]!.replace(/^Unknown/, 'unknown');
-    const dashes = explicit?.textFrom ? `; a text that starts with a dash goes after --: ${command.usage.replace(/<(\w+)>\.\.\.$/, '-- <$1>')}` : '';
-    throw new UsageError(`${sentence}${dashes}; see \`tp7 ${explicit ? `${command.name} ` : ''}--help\``);
+    const dashes = explicit?.textFrom ? command.usage.replace(/<(\w+)>\.\.\.$/, '-- <$1>') : undefined;
+    throw argumentError(error, explicit ? `${command.name} ` : '', dashes);
   }
   const values = parsed.values as CommandContext['options'];
   setColor(values['no-color'] ? false : undefined);
   if (values.version) {
-    process.stdout.write(`${packageVersion()}\n`);
+    writeOut(`${packageVersion()}\n`);
     return ExitCode.ok;
   }
   if (values.help) {
-    process.stdout.write(`${helpText(explicit)}\n`);
+    writeOut(`${helpText(explicit, lang)}\n`);
     return ExitCode.ok;
   }
   if (!explicit && !stdinTty) {
     // A pipe or a script gets the help rather than a menu it cannot answer.
-    process.stderr.write(`${helpText()}\n`);
+    writeErr(`${helpText(undefined, lang)}\n`);
     return ExitCode.usage;
   }
-  const lang = values.lang as string | undefined;
-  if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new UsageError(`--lang takes fr or en, not "${lang}"`);
+  const asked = values.lang as string | undefined;
+  if (asked !== undefined && asked !== 'fr' && asked !== 'en') throw new UsageError(both(`--lang vaut fr ou en, pas « ${asked} »`, `--lang takes fr or en, not "${asked}"`));
   const context: CommandContext = {
     args: parsed.positionals.slice(explicit ? 1 : 0),
     options: values,
-    lang: resolveLang(lang),
+    lang,
     workdir: resolve(String(values.workdir ?? process.cwd())),
     registry: String(values.registry ?? process.env.TP7_REGISTRY ?? 'localhost:5000'),
     json: Boolean(values.json),
     interactive: stdinTty,
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out: (text) => writeOut(`${text}\n`),
+    err: (text) => writeErr(`${text}\n`),
   };
   const counts = explicit ? arity(command.usage) : undefined;
   if (counts && (context.args.length < counts.min || context.args.length > counts.max)) {
-    throw new UsageError(`usage: ${command.usage}`);
+    throw new UsageError(both(`usage : ${command.usage}`, `usage: ${command.usage}`));
   }
   const module = await command.load();
   return module.run(context);
@@ -142,18 +180,24 @@ async function dispatch(argv: string[]): Promise<number> {
 /** The one exit point: a Tp7Error prints as one line (plus its details) with its exit code; anything else is a bug. */
 export async function main(argv: string[]): Promise<void> {
   let code: number;
+  endQuietlyOnClosedOutput();
+  // Known before the arguments are parsed, so that even an argument error speaks the run's language.
+  const lang = resolveLang(langOption(argv));
   try {
-    code = await dispatch(argv);
+    code = await dispatch(argv, lang);
   } catch (error) {
     if (error instanceof Tp7Error) {
-      process.stderr.write(`tp7: ${error.message}\n${error.details.map((line) => `  ${line}\n`).join('')}`);
+      writeErr(`tp7: ${pick(error.text, lang)}\n${error.details.map((line) => `  ${pick(line, lang)}\n`).join('')}`);
       code = error.exitCode;
     } else if ((error as { name?: string })?.name === 'ExitPromptError' || error === '') {
       // enquirer rejects with an empty string when the user presses Ctrl+C: leave quietly.
       code = 130;
     } else {
       const text = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`tp7: internal error: ${text.split('\n')[0]}\n  (set TP7_DEBUG=1 for details, and please report it)\n`);
+      writeErr(pick(both(
+        `tp7: erreur interne : ${text.split('\n')[0]}\n  (TP7_DEBUG=1 pour les détails ; merci de la signaler)\n`,
+        `tp7: internal error: ${text.split('\n')[0]}\n  (set TP7_DEBUG=1 for details, and please report it)\n`,
+      ), lang));
       if (process.env.TP7_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
       code = ExitCode.internal;
     }

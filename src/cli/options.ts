@@ -1,16 +1,17 @@
 import type { ParseArgsConfig } from 'node:util';
+import { both, type LocalizedText } from '../lab/lang.js';
 
-type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; value?: string };
+type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: LocalizedText | string; value?: string };
 
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  workdir: { type: 'string', value: 'DIR', description: "where the student's files and progress (.tp7/) live; default: the current directory" },
-  registry: { type: 'string', value: 'HOST:PORT', description: 'the private registry of the lab; default: localhost:5000' },
-  lang: { type: 'string', value: 'fr|en', description: 'language of texts; default: from TP7_LANG or LANG, else fr' },
-  json: { type: 'boolean', description: 'print one JSON document on stdout instead of text' },
-  'no-color': { type: 'boolean', description: 'no colour (also when NO_COLOR is set or output is piped)' },
-  help: { type: 'boolean', short: 'h', description: 'show help' },
-  version: { type: 'boolean', short: 'V', description: 'print the version' },
+  workdir: { type: 'string', value: 'DIR', description: both("où sont les fichiers de l'étudiant et sa progression (.tp7/) ; par défaut : le dossier courant", "where the student's files and progress (.tp7/) live; default: the current directory") },
+  registry: { type: 'string', value: 'HOST:PORT', description: both('le registre privé du lab ; par défaut : localhost:5000', 'the private registry of the lab; default: localhost:5000') },
+  lang: { type: 'string', value: 'fr|en', description: both('langue des textes ; par défaut : selon TP7_LANG ou LANG, sinon fr', 'language of texts; default: from TP7_LANG or LANG, else fr') },
+  json: { type: 'boolean', description: both('écrire un document JSON sur la sortie standard au lieu du texte', 'print one JSON document on stdout instead of text') },
+  'no-color': { type: 'boolean', description: both('sans couleur (de même avec NO_COLOR ou une sortie redirigée)', 'no colour (also when NO_COLOR is set or output is piped)') },
+  help: { type: 'boolean', short: 'h', description: both("afficher l'aide", 'show help') },
+  version: { type: 'boolean', short: 'V', description: both('afficher la version', 'print the version') },
 };
 
 export type { OptionSpec };

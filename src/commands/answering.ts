@@ -44,7 +44,7 @@ export function lazyClients(context: CommandContext): (question: Question) => Pr
     if (question.kind !== 'engine') return clientsFor(context, [question]);
     engine ??= connectClients(context).catch((error: unknown) => {
       if (!(error instanceof EngineUnreachableError)) throw error;
-      context.err(`tp7: ${error.message}`);
+      context.err(`tp7: ${pick(error.text, context.lang)}`);
       return null;
     });
     return engine;
@@ -61,7 +61,7 @@ const MAX_EARLIER_ANSWERS = 50;
  */
 export async function recordAnswer(context: CommandContext, exercise: Exercise, question: Question, raw: string, clients: ProbeClients): Promise<Judged> {
   const parsed = parseAnswer(question, raw);
-  if ('problem' in parsed) throw new UsageError(`${question.id}: ${parsed.problem}`);
+  if ('problem' in parsed) throw new UsageError(both(`${question.id} : ${parsed.problem.fr}`, `${question.id}: ${parsed.problem.en}`));
   const outcome = await evaluateQuestion(question, parsed.answer, clients, exercise.id);
   let previous: StoredAnswer | undefined;
   writeProgress(context, (progress) => {
@@ -90,7 +90,8 @@ export async function recordAnswer(context: CommandContext, exercise: Exercise, 
 export function findQuestion(exercise: Exercise, id: string | undefined): Question {
   const question = exercise.questions.find((candidate) => candidate.id === id);
   if (!question) {
-    throw new UsageError(`no question "${id ?? ''}" in ${exercise.id}; its questions: ${exercise.questions.map((q) => q.id).join(', ')}`);
+    const ids = exercise.questions.map((q) => q.id).join(', ');
+    throw new UsageError(both(`pas de question « ${id ?? ''} » dans ${exercise.id} ; ses questions : ${ids}`, `no question "${id ?? ''}" in ${exercise.id}; its questions: ${ids}`));
   }
   return question;
 }

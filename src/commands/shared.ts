@@ -1,6 +1,7 @@
 import type { CommandContext } from '../cli/context.js';
 import { connectEngine } from '../engine/dockerode-client.js';
 import { UsageError } from '../errors.js';
+import { both, pick } from '../lab/text.js';
 import { findExercise, loadLab, type Lab, type LoadedExercise } from '../lab/loader.js';
 import type { ProbeClients } from '../probes/types.js';
 import { loadProgress, updateProgress, type LoadResult, type Progress } from '../progress/store.js';
@@ -9,9 +10,10 @@ import { workdirFiles } from '../files/workdir.js';
 import { execaRunner } from '../processes/execa-runner.js';
 
 export function requireExercise(lab: Lab, id: string | undefined): LoadedExercise {
-  if (!id) throw new UsageError(`name an exercise: ${lab.exercises.map((loaded) => loaded.exercise.id).join(', ')}`);
+  const known = lab.exercises.map((loaded) => loaded.exercise.id).join(', ');
+  if (!id) throw new UsageError(both(`nommez un exercice : ${known}`, `name an exercise: ${known}`));
   const found = findExercise(lab, id);
-  if (!found) throw new UsageError(`no exercise "${id}"; known: ${lab.exercises.map((loaded) => loaded.exercise.id).join(', ')}`);
+  if (!found) throw new UsageError(both(`pas d'exercice « ${id} » ; ceux qui existent : ${known}`, `no exercise "${id}"; known: ${known}`));
   return found;
 }
 
@@ -32,9 +34,17 @@ export async function connectClients(context: CommandContext): Promise<ProbeClie
 
 function reportCorrupt(context: CommandContext, loaded: LoadResult): void {
   if (loaded.corrupt?.setAside) {
-    context.err(`tp7: your progress file could not be read; it was kept as ${loaded.corrupt.setAside} and a new one started`);
+    const kept = loaded.corrupt.setAside;
+    context.err(`tp7: ${pick(both(
+      `votre fichier de progression était illisible ; il est gardé sous ${kept} et un nouveau commence`,
+      `your progress file could not be read; it was kept as ${kept} and a new one started`,
+    ), context.lang)}`);
   } else if (loaded.corrupt) {
-    context.err(`tp7: your progress file ${loaded.corrupt.file} could not be read; it is left as it is (the next answer sets it aside)`);
+    const { file } = loaded.corrupt;
+    context.err(`tp7: ${pick(both(
+      `votre fichier de progression ${file} est illisible ; il reste tel quel (la prochaine réponse le met de côté)`,
+      `your progress file ${file} could not be read; it is left as it is (the next answer sets it aside)`,
+    ), context.lang)}`);
   }
 }
 

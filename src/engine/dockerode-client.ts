@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { EngineUnreachableError, oneLine } from '../errors.js';
+import { CheckError, EngineUnreachableError, oneLine } from '../errors.js';
+import { both } from '../lab/lang.js';
 import { engineHost } from './host.js';
 import { subscribeEvents } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
@@ -26,6 +27,9 @@ function engineMessage(error: unknown): string {
   return `${text}${err?.statusCode ? ` (HTTP ${err.statusCode})` : ''}`;
 }
 
+/** One failed call, the engine's own words quoted. */
+const engineFailure = (words: string) => new CheckError(both(`le moteur a répondu « ${words} »`, `engine: ${words}`));
+
 /** An engine that answers nonsense gets a clear error rather than a wrong verdict on the student's work. */
 function checkImageShape(ref: string, raw: unknown): ImageInspect {
   const image = raw as ImageInspect;
@@ -39,15 +43,19 @@ function isNotFound(error: unknown): boolean {
   return (error as EngineError)?.statusCode === 404;
 }
 
+const silentFor = (ms: number) => both(`pas de réponse en ${ms / 1000} s`, `no answer within ${ms / 1000} s`);
+
 /** Connection-level failures mean "no engine here"; everything else is a failure of one call. */
 export function explainConnectionError(host: string, error: unknown, elapsedMs = 0): EngineUnreachableError | undefined {
   const err = error as EngineError;
   // docker-modem ends a request that outlives its timeout by destroying the socket: it surfaces as ECONNRESET.
   if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS * 0.9) {
-    return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+    return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS));
   }
-  if (err?.code && UNREACHABLE_CODES.has(err.code)) return new EngineUnreachableError(host, err.code === 'EACCES' ? 'permission denied on the socket' : err.code);
-  if (/timeout/i.test(err?.message ?? '')) return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  if (err?.code && UNREACHABLE_CODES.has(err.code)) {
+    return new EngineUnreachableError(host, err.code === 'EACCES' ? both('accès refusé au socket', 'permission denied on the socket') : err.code);
+  }
+  if (/timeout/i.test(err?.message ?? '')) return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS));
   return undefined;
 }
 
@@ -69,7 +77,7 @@ export async function connectEngine(): Promise<EngineClient> {
     const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS });
     const raw = (await probe.version()) as unknown as Record<string, unknown>;
     if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {
-      throw new EngineUnreachableError(host, 'it answered, but not like a Docker engine');
+      throw new EngineUnreachableError(host, both("il a répondu, mais pas comme un moteur Docker", 'it answered, but not like a Docker engine'));
     }
     version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
     docker = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS, version: `v${version.apiVersion}` });
@@ -144,7 +152,7 @@ class DockerodeEngine implements EngineClient {
     try {
       return await call();
     } catch (error) {
-      throw explainConnectionError(this.host, error, Date.now() - started) ?? new Error(`engine: ${engineMessage(error)}`);
+      throw explainConnectionError(this.host, error, Date.now() - started) ?? engineFailure(engineMessage(error));
     }
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IMAGE_ATTRIBUTES, readAttribute } from '../engine/attributes.js';
 import { ImageRef } from '../lab/ids.js';
 import type { FactKind } from './types.js';
+import { both } from '../lab/text.js';
 
 const schema = z
   .strictObject({
@@ -18,11 +19,11 @@ export const imageAttributeFact: FactKind<Spec> = {
   schema,
   async read(spec, { engine }) {
     const image = await engine.inspectImage(spec.ref);
-    if (!image) return { value: null, missing: `${spec.ref} is not on the engine` };
+    if (!image) return { value: null, missing: both(`${spec.ref} n'est pas sur le moteur`, `${spec.ref} is not on the engine`) };
     const value = readAttribute(image, spec.attribute);
     if (spec.envVar && Array.isArray(value)) {
       const entry = value.find((item) => item.startsWith(`${spec.envVar}=`));
-      if (!entry) return { value: null, missing: `${spec.ref} has no ${spec.envVar} variable` };
+      if (!entry) return { value: null, missing: both(`${spec.ref} n'a pas de variable ${spec.envVar}`, `${spec.ref} has no ${spec.envVar} variable`) };
       return { value: entry.slice(spec.envVar.length + 1) };
     }
     return { value };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { instructionOf } from '../analysis/history.js';
 import { ImageRef } from '../lab/ids.js';
 import type { FactKind } from './types.js';
+import { both } from '../lab/text.js';
 
 const schema = z
   .strictObject({
@@ -22,13 +23,13 @@ export const imageHistoryFact: FactKind<Spec> = {
   schema,
   async read(spec, { engine }) {
     const history = await engine.imageHistory(spec.ref);
-    if (!history) return { value: null, missing: `${spec.ref} is not on the engine` };
+    if (!history) return { value: null, missing: both(`${spec.ref} n'est pas sur le moteur`, `${spec.ref} is not on the engine`) };
     if (spec.answer === 'metadata-steps') return { value: history.filter((step) => step.Size === 0).length };
     if (spec.answer === 'filesystem-steps') return { value: history.filter((step) => step.Size > 0).length };
     // The first of equals, in build order (history lists the newest step first).
     const largest = [...history].reverse().reduce((best, step) => (step.Size > best.Size ? step : best));
     const keyword = instructionOf(largest.CreatedBy ?? '');
-    if (!keyword) return { value: null, missing: `the largest step of ${spec.ref} ("${largest.CreatedBy}") names no Dockerfile instruction` };
+    if (!keyword) return { value: null, missing: both(`la plus grosse étape de ${spec.ref} (« ${largest.CreatedBy} ») ne nomme aucune instruction de Dockerfile`, `the largest step of ${spec.ref} ("${largest.CreatedBy}") names no Dockerfile instruction`) };
     return { value: keyword };
   },
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { manifestDigest } from '../registry/api.js';
 import { RegistryError } from '../registry/errors.js';
 import type { FactKind } from './types.js';
+import { both } from '../lab/text.js';
 
 const schema = z
   .strictObject({
@@ -20,10 +21,10 @@ export const registryDigestFact: FactKind<Spec> = {
   async read(spec, { registry }) {
     try {
       const digest = await manifestDigest(registry, spec.repository, spec.tag);
-      return digest ? { value: digest } : { value: null, missing: `${registry.address}/${spec.repository}:${spec.tag} is not in the registry` };
+      return digest ? { value: digest } : { value: null, missing: both(`${registry.address}/${spec.repository}:${spec.tag} n'est pas dans le registre`, `${registry.address}/${spec.repository}:${spec.tag} is not in the registry`) };
     } catch (error) {
       // A registry that is down is a reason the answer cannot be judged yet, not a crash of `tp7 answer`.
-      if (error instanceof RegistryError) return { value: null, missing: error.message };
+      if (error instanceof RegistryError) return { value: null, missing: error.text };
       throw error;
     }
   },

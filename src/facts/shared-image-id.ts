@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ImageRef } from '../lab/ids.js';
 import type { FactKind } from './types.js';
+import { both } from '../lab/text.js';
 
 const schema = z
   .strictObject({
@@ -19,9 +20,9 @@ export const sharedImageIdFact: FactKind<Spec> = {
   async read(spec, { engine }) {
     const images = await Promise.all(spec.refs.map((ref) => engine.inspectImage(ref)));
     const ids = images.flatMap((image) => (image ? [image.Id] : []));
-    if (ids.length < 2) return { value: null, missing: `fewer than two of ${spec.refs.join(', ')} are on the engine` };
+    if (ids.length < 2) return { value: null, missing: both(`moins de deux images parmi ${spec.refs.join(', ')} sont sur le moteur`, `fewer than two of ${spec.refs.join(', ')} are on the engine`) };
     if (spec.answer === 'any-shared') return { value: new Set(ids).size < ids.length };
-    if (ids.length < spec.refs.length) return { value: null, missing: `not all of ${spec.refs.join(', ')} are on the engine` };
-    return new Set(ids).size === 1 ? { value: ids[0]! } : { value: null, missing: `${spec.refs.join(', ')} do not share one ID` };
+    if (ids.length < spec.refs.length) return { value: null, missing: both(`${spec.refs.join(', ')} ne sont pas toutes sur le moteur`, `not all of ${spec.refs.join(', ')} are on the engine`) };
+    return new Set(ids).size === 1 ? { value: ids[0]! } : { value: null, missing: both(`${spec.refs.join(', ')} n'ont pas un seul et même ID`, `${spec.refs.join(', ')} do not share one ID`) };
   },
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { shortId } from '../engine/attributes.js';
 import { ImageRef } from '../lab/ids.js';
 import type { FactKind } from './types.js';
+import { both } from '../lab/text.js';
 
 const schema = z
   .strictObject({
@@ -21,10 +22,10 @@ export const sharedImageSizeFact: FactKind<Spec> = {
   async read(spec, { engine }) {
     const images = await Promise.all(spec.refs.map((ref) => engine.inspectImage(ref)));
     const missing = spec.refs.filter((_, i) => !images[i]);
-    if (missing.length) return { value: null, missing: `${missing.join(', ')} not on the engine` };
+    if (missing.length) return { value: null, missing: both(`${missing.join(', ')} absente(s) du moteur`, `${missing.join(', ')} not on the engine`) };
     const ids = new Set(images.map((image) => image!.Id));
     if (ids.size > 1) {
-      return { value: null, missing: `${spec.refs.join(', ')} point to ${ids.size} different images (${[...ids].map(shortId).join(', ')})` };
+      return { value: null, missing: both(`${spec.refs.join(', ')} désignent ${ids.size} images différentes (${[...ids].map(shortId).join(', ')})`, `${spec.refs.join(', ')} point to ${ids.size} different images (${[...ids].map(shortId).join(', ')})`) };
     }
     return { value: images[0]!.Size };
   },

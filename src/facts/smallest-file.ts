@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FactKind } from './types.js';
+import { both } from '../lab/text.js';
 
 const schema = z
   .strictObject({
@@ -24,7 +25,7 @@ export const smallestFileFact: FactKind<Spec> = {
   async read(spec, { files }) {
     const sizes = await Promise.all(spec.files.map(async (file) => ({ ...file, info: await files.stat(file.path) })));
     const missing = sizes.filter((file) => !file.info?.isFile).map((file) => file.path);
-    if (missing.length) return { value: null, missing: `${missing.join(', ')} not in your working directory` };
+    if (missing.length) return { value: null, missing: both(`${missing.join(', ')} absent(s) de votre dossier de travail`, `${missing.join(', ')} not in your working directory`) };
     const smallest = sizes.reduce((best, file) => (file.info!.size < best.info!.size ? file : best));
     return { value: smallest.answer, synonyms: [...(smallest.aliases ?? []), ...namesOfFile(smallest.path)] };
   },

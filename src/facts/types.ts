@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { ProbeClients } from '../probes/types.js';
+import type { Localized } from '../lab/text.js';
 
 /** A value read from the student's own engine or registry at check time: the answer to an engine-derived question. */
 export interface Fact {
   /** Null when the fact cannot be read (e.g. the image is not there yet); `missing` says why. */
   value: string | number | boolean | string[] | null;
-  missing?: string;
+  missing?: Localized;
   /** Other names of the same value a student may answer with (e.g. the file name for "xz"). */
   synonyms?: string[];
 }

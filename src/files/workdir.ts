@@ -1,6 +1,8 @@
 import { createReadStream, realpathSync } from 'node:fs';
 import { open as openFile, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { CheckError } from '../errors.js';
+import { both } from '../lab/lang.js';
 import type { FileAccess, FileInfo } from './types.js';
 
 /** Default cap on readText: student scripts and index files are small; an archive is read as a stream. */
@@ -24,7 +26,7 @@ export function workdirFiles(root: string): FileAccess {
   /** Both the path as written and where its links lead must stay inside the workdir. */
   const inside = (path: string): string => {
     const full = resolve(base, path);
-    if (escapes(base, full) || escapes(realOrSelf(base), realOrSelf(full))) throw new Error(`${path} is outside the working directory`);
+    if (escapes(base, full) || escapes(realOrSelf(base), realOrSelf(full))) throw new CheckError(both(`${path} est hors du dossier de travail`, `${path} is outside the working directory`));
     return full;
   };
   const info = async (path: string): Promise<FileInfo | null> => {

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { both, type LocalizedText } from './lang.js';
 import { probeKindNames } from '../probes/index.js';
 import { factKindNames } from '../facts/index.js';
 import { formatPath } from './format-path.js';
@@ -6,21 +7,39 @@ import { formatPath } from './format-path.js';
 export { formatPath };
 
 /** Every zod issue as `file: path: message`, with the fix spelled out where zod's own words are vague. */
-export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${file}: ${formatPath(issue.path)}: ${explain(issue)}`);
+export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): LocalizedText[] {
+  return issues.map((issue) => {
+    const where = formatPath(issue.path);
+    const text = explain(issue);
+    return both(`${file} : ${where} : ${text.fr}`, `${file}: ${where}: ${text.en}`);
+  });
 }
 
-function explain(issue: z.core.$ZodIssue): string {
+/** zod's own words in French, from its French locale (loaded with the validator, on a cache miss only). */
+let french: z.core.$ZodErrorMap | undefined;
+function inFrench(issue: z.core.$ZodIssue): string {
+  french ??= z.locales.fr().localeError;
+  const said = french(issue as never);
+  return (typeof said === 'string' ? said : said?.message) ?? issue.message;
+}
+
+function explain(issue: z.core.$ZodIssue): LocalizedText {
   const last = issue.path.at(-1);
   if (issue.code === 'unrecognized_keys') {
-    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove it or fix its spelling`;
+    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    const many = issue.keys.length > 1;
+    return both(
+      `champ${many ? 's' : ''} inconnu${many ? 's' : ''} ${keys} : supprimez-le ou corrigez son orthographe`,
+      `unknown field${many ? 's' : ''} ${keys}: remove it or fix its spelling`,
+    );
   }
   if (issue.code === 'invalid_union' && last === 'kind') {
-    const known = issue.path.includes('derive') ? factKindNames() : probeKindNames();
-    return `unknown kind: use one of ${known.join(', ')}`;
+    const known = (issue.path.includes('derive') ? factKindNames() : probeKindNames()).join(', ');
+    return both(`kind inconnu : choisissez parmi ${known}`, `unknown kind: use one of ${known}`);
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return `missing required field (expected ${issue.expected})`;
+    return both(`champ obligatoire absent (${issue.expected} attendu)`, `missing required field (expected ${issue.expected})`);
   }
-  return issue.message;
+  // A rule of our own (refine) is worded in English in its schema; zod's built-in checks have a French locale.
+  return both(issue.code === 'custom' ? issue.message : inFrench(issue), issue.message);
 }

@@ -27,16 +27,16 @@ export async function readWorkdirArchive(files: FileAccess, path: string): Promi
   }
 }
 
-export function contentName(content: ContentKind): string {
+export function contentName(content: ContentKind): Localized {
   switch (content) {
     case 'tar':
-      return 'tar (uncompressed)';
+      return both('tar (non compressé)', 'tar (uncompressed)');
     case 'empty':
-      return 'empty';
+      return both('vide', 'empty');
     case 'unknown':
-      return 'unknown';
+      return both('inconnu', 'unknown');
     default:
-      return `${content}`;
+      return both(content, content);
   }
 }
 
@@ -48,25 +48,25 @@ export function missingMessage(path: string, reason: 'missing' | 'not-a-file'): 
 
 /** A refused archive, in words: what is wrong and what usually causes it. */
 export function verdictMessage(path: string, error: ArchiveError): Localized {
-  const detail = error.message;
+  const { fr: detailFr, en: detailEn } = error.text;
   switch (error.verdict) {
     case 'not-a-tar':
-      return both(`${path} n'est pas une archive tar, ni une archive tar compressée (${detail}).`, `${path} is not a tar archive, nor a compressed one (${detail}).`);
+      return both(`${path} n'est pas une archive tar, ni une archive tar compressée (${detailFr}).`, `${path} is not a tar archive, nor a compressed one (${detailEn}).`);
     case 'truncated':
-      return both(`${path} est tronqué : la commande qui l'a écrit a été interrompue ou le disque était plein (${detail}). Refaites-le.`, `${path} is truncated: the command that wrote it was interrupted or the disk was full (${detail}). Write it again.`);
+      return both(`${path} est tronqué : la commande qui l'a écrit a été interrompue ou le disque était plein (${detailFr}). Refaites-le.`, `${path} is truncated: the command that wrote it was interrupted or the disk was full (${detailEn}). Write it again.`);
     case 'corrupt':
-      return both(`${path} est endommagé : docker load le refuserait (${detail}).`, `${path} is damaged: docker load would refuse it (${detail}).`);
+      return both(`${path} est endommagé : docker load le refuserait (${detailFr}).`, `${path} is damaged: docker load would refuse it (${detailEn}).`);
     case 'unsafe-path':
-      return both(`${path} contient des chemins qui sortent de l'archive : ce n'est pas une sauvegarde de Docker (${detail}).`, `${path} holds paths that lead out of the archive: Docker did not write it (${detail}).`);
+      return both(`${path} contient des chemins qui sortent de l'archive : ce n'est pas une sauvegarde de Docker (${detailFr}).`, `${path} holds paths that lead out of the archive: Docker did not write it (${detailEn}).`);
     case 'too-large':
-      return both(`${path} se décompresse en bien trop de données pour une image : lecture arrêtée (${detail}).`, `${path} decompresses to far too much data for an image: reading stopped (${detail}).`);
+      return both(`${path} se décompresse en bien trop de données pour une image : lecture arrêtée (${detailFr}).`, `${path} decompresses to far too much data for an image: reading stopped (${detailEn}).`);
     case 'too-many-entries':
-      return both(`${path} contient bien trop d'entrées pour une sauvegarde d'image ou un export de conteneur : lecture arrêtée (${detail}).`, `${path} holds far too many entries for an image save or a container export: reading stopped (${detail}).`);
+      return both(`${path} contient bien trop d'entrées pour une sauvegarde d'image ou un export de conteneur : lecture arrêtée (${detailFr}).`, `${path} holds far too many entries for an image save or a container export: reading stopped (${detailEn}).`);
     case 'not-a-save':
-      return both(`${path} est une archive tar, mais pas une sauvegarde docker save (${detail}).`, `${path} is a tar archive, but not a docker save (${detail}).`);
+      return both(`${path} est une archive tar, mais pas une sauvegarde docker save (${detailFr}).`, `${path} is a tar archive, but not a docker save (${detailEn}).`);
     case 'export-not-save':
       return both(`${path} est un export de conteneur (docker export : un système de fichiers à plat), pas une sauvegarde d'image (docker save).`, `${path} is a container export (docker export: one flat filesystem), not an image save (docker save).`);
     case 'unsupported-compression':
-      return both(`${path} ne peut pas être décompressé ici (${detail}).`, `${path} cannot be decompressed here (${detail}).`);
+      return both(`${path} ne peut pas être décompressé ici (${detailFr}).`, `${path} cannot be decompressed here (${detailEn}).`);
   }
 }

@@ -43,10 +43,10 @@ async function archiveProblem(files: FileAccess, path: string, ref: string): Pro
   const read = await readWorkdirArchive(files, path);
   if (!read.found) return both(`${path} est introuvable`, `${path} is missing`);
   if (read.content !== 'gzip' && read.content !== 'unknown' && read.content !== 'empty') {
-    return both(`${path} n'est pas compressé en gzip (contenu : ${contentName(read.content)})`, `${path} is not gzip-compressed (content: ${contentName(read.content)})`);
+    return both(`${path} n'est pas compressé en gzip (contenu : ${contentName(read.content).fr})`, `${path} is not gzip-compressed (content: ${contentName(read.content).en})`);
   }
   if ('error' in read) return verdictMessage(path, read.error);
-  if (read.description.kind === 'export') return verdictMessage(path, new ArchiveError('export-not-save', 'a filesystem export'));
+  if (read.description.kind === 'export') return verdictMessage(path, new ArchiveError('export-not-save', both("l'export d'un système de fichiers", 'a filesystem export')));
   if (!read.description.images.some((image) => image.repoTags.includes(ref))) {
     const tags = read.description.images.flatMap((image) => image.repoTags);
     return both(`${path} ne contient pas ${ref} (il contient : ${tags.join(', ') || 'une image sans tag'})`, `${path} does not hold ${ref} (it holds: ${tags.join(', ') || 'an untagged image'})`);

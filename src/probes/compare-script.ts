@@ -19,7 +19,7 @@ type Spec = z.infer<typeof schema>;
 
 const NAMES: Record<Figure, { fr: string; en: string }> = {
   size: { fr: 'la taille', en: 'the size' },
-  layers: { fr: 'le nombre de layers', en: 'the layer count' },
+  layers: { fr: 'le nombre de couches', en: 'the layer count' },
   architecture: { fr: "l'architecture", en: 'the architecture' },
   os: { fr: "l'OS", en: 'the OS' },
   created: { fr: 'la date de création', en: 'the creation date' },

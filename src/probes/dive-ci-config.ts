@@ -27,7 +27,7 @@ export const diveCiConfig: ProbeKind<Spec> = {
       rules = parseCiRules(await files.readText(spec.path), spec.path);
     } catch (error) {
       if (!(error instanceof CiConfigError)) throw error;
-      return outcome('fail', expected, error.message, both(`${spec.path} est illisible : ${error.message}.`, `${spec.path} cannot be used: ${error.message}.`));
+      return outcome('fail', expected, error.message, both(`${spec.path} est inutilisable : ${error.text.fr}.`, `${spec.path} cannot be used: ${error.text.en}.`));
     }
     if (rules.form === 'course-list') {
       return outcome('fail', expected, 'list form (- name: … value: …)', both(

@@ -81,7 +81,7 @@ export const imageArchive: ProbeKind<Spec> = {
     const wanted = spec.compression === 'none' ? 'tar' : spec.compression;
     if (read.content !== wanted && read.content !== 'unknown' && read.content !== 'empty') {
       // Named one way, written another: the name does not compress anything, the command does.
-      return outcome('fail', expected, `content: ${contentName(read.content)}`, both(
+      return outcome('fail', expected, `content: ${contentName(read.content).en}`, both(
         `D'après son contenu, ${spec.path} est ${read.content === 'tar' ? 'une archive tar non compressée' : `compressé en ${read.content}`}, pas ${wanted === 'tar' ? 'une archive tar non compressée' : `en ${wanted}`} : le nom du fichier ne compresse rien, c'est la commande qui compte.`,
         `By its content, ${spec.path} is ${read.content === 'tar' ? 'an uncompressed tar' : `${read.content}-compressed`}, not ${wanted === 'tar' ? 'an uncompressed tar' : wanted}: a file name compresses nothing, the command does.`,
       ));

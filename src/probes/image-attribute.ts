@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ImageRef, Pattern } from '../lab/ids.js';
-import { both } from '../lab/text.js';
+import { both, type Localized } from '../lab/text.js';
 import { IMAGE_ATTRIBUTES, formatValue, readAttribute, type AttributeValue } from '../engine/attributes.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
@@ -23,18 +23,25 @@ const schema = z
   .describe('An attribute of an image (size, architecture, os, created, ports, cmd, env, workdir...) meets an expectation');
 type Spec = z.infer<typeof schema>;
 
-function describeExpectation(spec: Spec, other?: number): string {
-  const parts: string[] = [];
-  if (spec.equals !== undefined) parts.push(`= ${spec.equals}`);
-  if (spec.matches !== undefined) parts.push(`matches /${spec.matches}/`);
-  if (spec.includes !== undefined) parts.push(`includes ${spec.includes}`);
-  if (spec.lessThan !== undefined) parts.push(`< ${spec.lessThan}`);
-  if (spec.greaterThan !== undefined) parts.push(`> ${spec.greaterThan}`);
+/** The expectation alone ("< 0.5 × size of app:v1"), in both languages, for messages and the report. */
+function describeCondition(spec: Spec, other?: number): Localized {
+  const parts: Localized[] = [];
+  if (spec.equals !== undefined) parts.push(both(`= ${spec.equals}`, `= ${spec.equals}`));
+  if (spec.matches !== undefined) parts.push(both(`correspond à /${spec.matches}/`, `matches /${spec.matches}/`));
+  if (spec.includes !== undefined) parts.push(both(`contient ${spec.includes}`, `includes ${spec.includes}`));
+  if (spec.lessThan !== undefined) parts.push(both(`< ${spec.lessThan}`, `< ${spec.lessThan}`));
+  if (spec.greaterThan !== undefined) parts.push(both(`> ${spec.greaterThan}`, `> ${spec.greaterThan}`));
   if (spec.lessThanImage !== undefined) {
     const scale = spec.factor === 1 ? '' : `${spec.factor} × `;
-    parts.push(`< ${scale}${spec.attribute} of ${spec.lessThanImage}${other === undefined ? '' : ` (${other})`}`);
+    const figure = other === undefined ? '' : ` (${other})`;
+    parts.push(both(`< ${scale}${spec.attribute} de ${spec.lessThanImage}${figure}`, `< ${scale}${spec.attribute} of ${spec.lessThanImage}${figure}`));
   }
-  return `${spec.attribute} of ${spec.ref} ${parts.join(' and ')}`;
+  return both(parts.map((part) => part.fr).join(' et '), parts.map((part) => part.en).join(' and '));
+}
+
+/** The report's `expected` field (English, like every probe's): "size of app:v2 < 0.5 × size of app:v1". */
+function describeExpectation(spec: Spec, other?: number): string {
+  return `${spec.attribute} of ${spec.ref} ${describeCondition(spec, other).en}`;
 }
 
 function meets(spec: Spec, value: AttributeValue, other: number | undefined): boolean {
@@ -73,9 +80,11 @@ export const imageAttribute: ProbeKind<Spec> = {
     if (meets(spec, value, other)) {
       return outcome('pass', expected, actual, both(`${spec.ref} : ${actual}.`, `${spec.ref}: ${actual}.`));
     }
+    const condition = describeCondition(spec, other);
+    const empty = Array.isArray(value) ? value.length === 0 : value === '';
     return outcome('fail', expected, actual, both(
-      `${spec.ref} : attendu ${expected.replace(`${spec.attribute} of ${spec.ref} `, `${spec.attribute} `)}, trouvé ${formatValue(value)}.`,
-      `${spec.ref}: expected ${expected.replace(`${spec.attribute} of ${spec.ref} `, `${spec.attribute} `)}, found ${formatValue(value)}.`,
+      `${spec.ref} : attendu ${spec.attribute} ${condition.fr}, trouvé ${empty ? '(vide)' : formatValue(value)}.`,
+      `${spec.ref}: expected ${spec.attribute} ${condition.en}, found ${formatValue(value)}.`,
     ));
   },
 };

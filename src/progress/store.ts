@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Tp7Error, ExitCode } from '../errors.js';
+import { both, type LocalizedText } from '../lab/lang.js';
 
 // Student progress lives in <workdir>/.tp7/progress.json. Writes go to a temporary file that is fsync'd and
 // renamed over the old one, under a lock file, so a crash or two tp7 processes at once never leave a
@@ -44,9 +45,10 @@ export function progressFile(workdir: string): string {
   return join(workdir, '.tp7', 'progress.json');
 }
 
-function fileError(action: string, path: string, error: unknown): Tp7Error {
+/** `action` says what could not be done, in both languages, up to the path. */
+function fileError(action: LocalizedText, path: string, error: unknown): Tp7Error {
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return new Tp7Error(`cannot ${action} ${path} (${code})`, ExitCode.usage);
+  return new Tp7Error(both(`impossible de ${action.fr} ${path} (${code})`, `cannot ${action.en} ${path} (${code})`), ExitCode.usage);
 }
 
 function readText(file: string): string | undefined {
@@ -54,7 +56,7 @@ function readText(file: string): string | undefined {
     return readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw fileError('read your progress file', file, error);
+    throw fileError(both('lire votre fichier de progression', 'read your progress file'), file, error);
   }
 }
 
@@ -125,6 +127,6 @@ export function updateProgress(workdir: string, change: (progress: Progress) => 
     });
   } catch (error) {
     if (error instanceof Tp7Error) throw error;
-    throw fileError('save your progress in', dir, error);
+    throw fileError(both('enregistrer votre progression dans', 'save your progress in'), dir, error);
   }
 }

@@ -1,4 +1,4 @@
-import { oneLine, Tp7Error } from '../errors.js';
+import { oneLineText, Tp7Error } from '../errors.js';
 import { factKind } from '../facts/index.js';
 import type { Fact } from '../facts/types.js';
 import { both, type Localized } from '../lab/text.js';
@@ -8,9 +8,9 @@ import { normaliseText } from './normalise.js';
 import type { Question } from './schema.js';
 
 /** Turns what the student typed into the stored form: choice ids for choice questions, text otherwise. */
-export function parseAnswer(question: Question, raw: string): { answer: string } | { problem: string } {
+export function parseAnswer(question: Question, raw: string): { answer: string } | { problem: Localized } {
   if (question.kind !== 'single-choice' && question.kind !== 'multiple-choice') {
-    return raw.trim() ? { answer: raw.trim() } : { problem: 'the answer is empty' };
+    return raw.trim() ? { answer: raw.trim() } : { problem: both('la réponse est vide', 'the answer is empty') };
   }
   const ids = question.choices.map((choice) => choice.id);
   const picked = raw
@@ -18,8 +18,8 @@ export function parseAnswer(question: Question, raw: string): { answer: string }
     .filter(Boolean)
     .map((token) => (/^[0-9]+$/.test(token) && !ids.includes(token) ? ids[Number(token) - 1] ?? token : token.toLowerCase()));
   const unknown = picked.filter((token) => !ids.includes(token));
-  if (unknown.length || !picked.length) return { problem: `choose among: ${ids.join(', ')}` };
-  if (question.kind === 'single-choice' && picked.length > 1) return { problem: 'choose exactly one' };
+  if (unknown.length || !picked.length) return { problem: both(`choisissez parmi : ${ids.join(', ')}`, `choose among: ${ids.join(', ')}`) };
+  if (question.kind === 'single-choice' && picked.length > 1) return { problem: both('choisissez-en exactement une', 'choose exactly one') };
   return { answer: [...new Set(picked)].sort().join(',') };
 }
 
@@ -71,13 +71,13 @@ export async function evaluateQuestion(question: Question, answer: string | unde
       } catch (error) {
         // An unreachable engine stops the whole command (exit 3); anything else is this question's error only.
         if (error instanceof Tp7Error) throw error;
-        const line = oneLine(error);
-        return outcome('error', 'a value read from your engine', answer, both(`Vérification impossible : ${line}`, `Could not check: ${line}`));
+        const line = oneLineText(error);
+        return outcome('error', 'a value read from your engine', answer, both(`Vérification impossible : ${line.fr}`, `Could not check: ${line.en}`));
       }
       if (fact.value === null) {
         return outcome('fail', 'a value read from your engine', answer, both(
-          `Impossible de vérifier cette réponse pour l'instant : ${fact.missing}. Faites d'abord les tâches de l'exercice.`,
-          `This answer cannot be checked yet: ${fact.missing}. Do the exercise's tasks first.`,
+          `Impossible de vérifier cette réponse pour l'instant : ${fact.missing?.fr}. Faites d'abord les tâches de l'exercice.`,
+          `This answer cannot be checked yet: ${fact.missing?.en}. Do the exercise's tasks first.`,
         ));
       }
       const expected = Array.isArray(fact.value) ? fact.value.join(' ') : String(fact.value);

@@ -1,3 +1,4 @@
+import { csvCell } from '../ui/escape.js';
 import type { Report } from './json.js';
 
 export interface GradebookRow {
@@ -41,11 +42,6 @@ export function gradebook(entries: Array<{ student: string; report: Report }>): 
 /** Skipped checks, counted from the checks themselves: reports made before `score.skipped` existed have them too. */
 function skippedChecks(report: Report): number {
   return report.exercises.reduce((sum, exercise) => sum + (exercise.checks ?? []).filter((check) => check.status === 'skip' || check.skipped).length, 0);
-}
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A CSV a spreadsheet or an LMS gradebook imports: one line per student, one column per exercise and skill. */

@@ -1,4 +1,5 @@
 import type { Lang } from '../lab/text.js';
+import { showControls } from '../ui/escape.js';
 import { MARKS, style } from '../ui/style.js';
 import type { Report } from './json.js';
 
@@ -17,19 +18,20 @@ const WORDS = {
 
 /**
  * The human checklist: one line per check, the message under each one that is not green; with `reveal`
- * (instructors), the expected answer under each question.
+ * (instructors), the expected answer under each question. A message may quote an image, a registry or a
+ * student's script, and a report may come from anyone: every text is shown, never obeyed.
  */
 export function renderText(report: Report, lang: Lang, options: { reveal?: boolean } = {}): string {
   const words = WORDS[lang];
   const lines: string[] = [];
   for (const exercise of report.exercises) {
-    lines.push(style.bold(`${exercise.id.toUpperCase()} · ${exercise.title}  ${exercise.earned}/${exercise.possible} ${words.points}`));
+    lines.push(style.bold(showControls(`${exercise.id.toUpperCase()} · ${exercise.title}  ${exercise.earned}/${exercise.possible} ${words.points}`)));
     for (const check of exercise.checks) {
-      const task = check.task ? style.dim(`[${check.task}] `) : '';
+      const task = check.task ? style.dim(showControls(`[${check.task}] `)) : '';
       const skipped = check.status === 'skip' ? style.dim(` (${words.skip})`) : '';
-      lines.push(`  ${MARKS[check.status]()} ${task}${check.title}${skipped}`);
-      if (check.status !== 'pass') lines.push(`      ${style.dim(check.message)}`);
-      if (options.reveal && check.kind === 'question') lines.push(`      ${style.dim(`${words.expected}: ${check.expected}`)}`);
+      lines.push(`  ${MARKS[check.status]()} ${task}${showControls(check.title)}${skipped}`);
+      if (check.status !== 'pass') lines.push(`      ${style.dim(showControls(check.message))}`);
+      if (options.reveal && check.kind === 'question') lines.push(`      ${style.dim(showControls(`${words.expected}: ${check.expected}`))}`);
     }
     lines.push('');
   }
@@ -39,7 +41,7 @@ export function renderText(report: Report, lang: Lang, options: { reveal?: boole
     for (const skill of report.checklist) {
       const figures = skill.status === 'pending' ? '' : style.dim(` ${skill.earned}/${skill.possible}`);
       const missing = skill.missing?.length ? style.dim(` (${words.missing(skill.missing.join(', '))})`) : '';
-      lines.push(`  ${MARKS[skill.status]()} ${skill.label}${figures}${missing}`);
+      lines.push(`  ${MARKS[skill.status]()} ${showControls(skill.label)}${figures}${missing}`);
     }
     lines.push('');
   }

@@ -1,4 +1,4 @@
-import { EngineUnreachableError, oneLine } from '../errors.js';
+import { EngineUnreachableError, oneLine, oneLineText } from '../errors.js';
 import { pick, type Lang } from '../lab/text.js';
 import type { Check, Exercise } from '../lab/schema.js';
 import { probeKind } from '../probes/index.js';
@@ -47,8 +47,8 @@ async function timed(item: Item, exercise: Exercise, clients: ProbeClients, prog
     result = await withTimeout(runItem(item, exercise, clients, progress), CHECK_TIMEOUT_MS, `check ${base.id}`);
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
-    const line = oneLine(error);
-    result = { status: 'error', expected: '', actual: line, message: { fr: `Vérification impossible : ${line}`, en: `Could not check: ${line}` } };
+    const line = oneLineText(error);
+    result = { status: 'error', expected: '', actual: oneLine(error), message: { fr: `Vérification impossible : ${line.fr}`, en: `Could not check: ${line.en}` } };
   }
   const isQuestion = item.kind === 'question';
   const hidden = isQuestion && !options.reveal && result.status !== 'pass';

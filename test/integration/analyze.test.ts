@@ -132,3 +132,26 @@ describe('tp7 analyze', () => {
     expect((await tp7(['analyze'], { workdir: newWorkdir() })).exitCode).toBe(2);
   });
 });
+
+// An image's history is text its author chose: ESC sequences in a RUN line must be shown, never obeyed.
+describe('tp7 analyze on a hostile history', () => {
+  const HOSTILE = `tp7-test-analyze-hostile:${suffix}`;
+  const sequences = '\u001b[2J\u001b[H\u001b]0;pwned\u0007\u009b31m\u202e';
+  beforeAll(async () => {
+    await buildImage(HOSTILE, `FROM busybox\nRUN echo '${sequences}' > /note\n`);
+  });
+  afterAll(async () => {
+    await docker('rmi', '-f', HOSTILE);
+  });
+
+  it('prints the history entry with its control characters shown, and keeps them intact in --json', async () => {
+    const history = await docker('image', 'history', '--no-trunc', '--format', '{{.CreatedBy}}', HOSTILE);
+    expect(history.stdout).toContain('\u001b[2J'); // the engine really holds the raw bytes
+    const text = await tp7(['analyze', HOSTILE], { workdir: newWorkdir() });
+    expect(text.stderr).toBe('');
+    expect(text.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(text.stdout).toContain("echo '\\u001b[2J\\u001b[H\\u001b]0;pwned\\u0007\\u009b31m\\u202e'");
+    const { json } = await tp7Json(['analyze', HOSTILE], { workdir: newWorkdir() });
+    expect(json.layers.map((layer: { createdBy: string }) => layer.createdBy).join('\n')).toContain(sequences);
+  });
+});

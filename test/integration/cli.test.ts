@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../tmp.js';
-import { newWorkdir, ROOT, tp7, tp7Json } from './harness.js';
+import { newWorkdir, ROOT, TP7_BIN, tp7, tp7Json } from './harness.js';
 
 // The command line as scripts and graders use it: help, JSON, exit codes, errors on one line.
 describe('command line', () => {
@@ -155,5 +156,31 @@ describe('command line', () => {
     const check = await tp7(['check', 'ex1'], { env: { TP7_LABS: root } });
     expect(check.exitCode).toBe(2);
     expect(check.stderr).toContain('invalid lab definitions (1 problem)');
+  });
+});
+
+// A reader that goes away at once (`| head -1`, a closed pager): the process ends quietly, 141 like `yes | head`.
+describe('output to a closed pipe', () => {
+  async function closedReader(args: string[], workdir = newWorkdir()): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn('node', [TP7_BIN, ...args, '--workdir', workdir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TP7_LANG: 'en', NO_COLOR: '1' } });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, stderr };
+  }
+
+  it('tp7 show ends with 141 and no stack trace', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { code, stderr } = await closedReader(['show', 'ex1']);
+      expect(stderr).toBe('');
+      expect(code).toBe(141);
+    }
+  });
+
+  it('tp7 watch ends with 141 and no stack trace', async () => {
+    const { code, stderr } = await closedReader(['watch', 'ex1']);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(141);
   });
 });

@@ -226,6 +226,6 @@ describe('smallest-file fact', () => {
     expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x', 'a.xz': 'x'.repeat(5) }))).toEqual({ value: 'gzip', synonyms: ['a.gz', 'gz', '.gz'] });
   });
   it('cannot answer before the files exist', async () => {
-    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x' }))).toEqual({ value: null, missing: 'a.xz not in your working directory' });
+    expect(await smallestFileFact.read(spec, workdirWith({ 'a.gz': 'x' }))).toEqual({ value: null, missing: { fr: 'a.xz absent(s) de votre dossier de travail', en: 'a.xz not in your working directory' } });
   });
 });

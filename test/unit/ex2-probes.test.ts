@@ -182,9 +182,9 @@ describe('shared-image-size fact', () => {
     expect(await read({ 'mon-nginx:v1': { Id: ID_A, Size: 43_000_000 }, 'mon-nginx:v2': { Id: ID_A, Size: 43_000_000 } })).toEqual({ value: 43_000_000 });
   });
   it('is unknown while a tag is missing or names another image', async () => {
-    expect((await read({ 'mon-nginx:v1': { Id: ID_A } })).missing).toBe('mon-nginx:v2 not on the engine');
+    expect((await read({ 'mon-nginx:v1': { Id: ID_A } })).missing?.en).toBe('mon-nginx:v2 not on the engine');
     const split = await read({ 'mon-nginx:v1': { Id: ID_A }, 'mon-nginx:v2': { Id: ID_B } });
     expect(split.value).toBeNull();
-    expect(split.missing).toContain('2 different images');
+    expect(split.missing?.en).toContain('2 different images');
   });
 });

@@ -121,9 +121,9 @@ describe('image-history fact', () => {
     expect(await read('largest-layer-instruction', built)).toEqual({ value: 'RUN' });
   });
   it('says why it cannot answer', async () => {
-    expect(await read('metadata-steps', engineWith({}))).toEqual({ value: null, missing: 'nginx:alpine is not on the engine' });
+    expect(await read('metadata-steps', engineWith({}))).toEqual({ value: null, missing: { fr: "nginx:alpine n'est pas sur le moteur", en: 'nginx:alpine is not on the engine' } });
     const committed = engineWith({}, { 'nginx:alpine': [step('nginx -g daemon off;', 10)] });
-    expect((await read('largest-layer-instruction', committed)).missing).toContain('names no Dockerfile instruction');
+    expect((await read('largest-layer-instruction', committed)).missing?.en).toContain('names no Dockerfile instruction');
   });
 });
 

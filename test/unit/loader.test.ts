@@ -21,7 +21,7 @@ function problemsOf(root: string): string[] {
   try {
     loadLab(root);
   } catch (error) {
-    if (error instanceof LabDefinitionError) return error.problems;
+    if (error instanceof LabDefinitionError) return error.problems.map((problem) => problem.en);
     throw error;
   }
   return [];
@@ -85,5 +85,21 @@ describe('lab loader', () => {
     const file = join(root, 'ex1', 'exercise.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('format_version: 1', 'format_version: 7'));
     await expect(loadCachedLab(root)).rejects.toThrow(LabDefinitionError);
+  });
+});
+
+describe('lab problems in French', () => {
+  it('says each problem in French too, zod\'s own words included', () => {
+    const root = labWith((yaml) => yaml.replace('probe: { kind: image-attribute, ref: "nginx:alpine"', 'probe: { kind: image-attribute, ref: 125, tga: x'));
+    let problems: Array<{ fr: string; en: string }> = [];
+    try {
+      loadLab(root);
+    } catch (error) {
+      if (error instanceof LabDefinitionError) problems = error.problems;
+    }
+    const french = problems.map((problem) => problem.fr).join('\n');
+    expect(french).toContain('champ inconnu "tga" : supprimez-le ou corrigez son orthographe');
+    expect(french).toMatch(/ref : .*attendu/i);
+    expect(french).not.toMatch(/\b(unknown|expected|remove)\b/);
   });
 });

@@ -71,8 +71,8 @@ describe('parsing answers', () => {
   it('takes choice ids or 1-based numbers', () => {
     expect(parseAnswer(choice, 'B')).toEqual({ answer: 'b' });
     expect(parseAnswer(choice, '2')).toEqual({ answer: 'b' });
-    expect(parseAnswer(choice, 'z')).toEqual({ problem: 'choose among: a, b' });
-    expect(parseAnswer(choice, 'a,b')).toEqual({ problem: 'choose exactly one' });
+    expect(parseAnswer(choice, 'z')).toEqual({ problem: { fr: 'choisissez parmi : a, b', en: 'choose among: a, b' } });
+    expect(parseAnswer(choice, 'a,b')).toEqual({ problem: { fr: 'choisissez-en exactement une', en: 'choose exactly one' } });
     expect(parseAnswer(multiple, 'b, a')).toEqual({ answer: 'a,b' });
   });
   it('judges choices and sets', async () => {

@@ -164,7 +164,7 @@ describe('registries that misbehave give one clear line, never a crash', () => {
     const registry = createRegistryClient(await closedPort());
     const fact = await registryDigestFact.read({ kind: 'registry-digest', repository: 'nginx', tag: 'alpine' }, { ...clients(fakeEngine({})), registry });
     expect(fact.value).toBeNull();
-    expect(fact.missing).toContain('unreachable (ECONNREFUSED)');
+    expect(fact.missing?.en).toContain('unreachable (ECONNREFUSED)');
   });
 });
 

@@ -6,6 +6,7 @@ import { CiConfigError, defaultRules, evaluateRules, parseCiRules, rulesPass, ty
 import type { CommandContext } from '../../cli/context.js';
 import { connectEngine } from '../../engine/dockerode-client.js';
 import { ExitCode, Tp7Error, UsageError } from '../../errors.js';
+import { both } from '../../lab/text.js';
 import { printJson } from '../shared.js';
 import { buildAnalysisReport, renderAnalysis } from './report.js';
 
@@ -18,19 +19,20 @@ function loadRules(context: CommandContext): CiRules {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (typeof given !== 'string' && (error as NodeJS.ErrnoException).code === 'ENOENT') return defaultRules();
-    throw new UsageError(`cannot read the CI rules ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(both(`impossible de lire les règles de CI ${path} : ${why}`, `cannot read the CI rules ${path}: ${why}`));
   }
   try {
     return parseCiRules(text, typeof given === 'string' ? given : '.dive-ci.yml');
   } catch (error) {
-    if (error instanceof CiConfigError) throw new UsageError(`invalid CI rules: ${error.message}`);
+    if (error instanceof CiConfigError) throw new UsageError(both(`règles de CI invalides : ${error.text.fr}`, `invalid CI rules: ${error.text.en}`));
     throw error;
   }
 }
 
 export async function run(context: CommandContext): Promise<number> {
   const ref = context.args[0];
-  if (!ref || context.args.length > 1) throw new UsageError('name one image, e.g. `tp7 analyze nginx:alpine`');
+  if (!ref || context.args.length > 1) throw new UsageError(both('nommez une image, par exemple `tp7 analyze nginx:alpine`', 'name one image, e.g. `tp7 analyze nginx:alpine`'));
   const rules = loadRules(context);
   const engine = await connectEngine();
   const progress = terminalProgress(ref);
@@ -38,12 +40,19 @@ export async function run(context: CommandContext): Promise<number> {
   try {
     analysis = await analyseImageUncached(engine, ref, { onProgress: progress.onProgress });
   } catch (error) {
-    if (error instanceof ArchiveError) throw new Tp7Error(`the engine's \`docker save\` of ${ref} could not be read: ${error.message}`, ExitCode.internal);
+    if (error instanceof ArchiveError) {
+      throw new Tp7Error(both(
+        `le \`docker save\` de ${ref} fourni par le moteur est illisible : ${error.text.fr}`,
+        `the engine's \`docker save\` of ${ref} could not be read: ${error.text.en}`,
+      ), ExitCode.internal);
+    }
     throw error;
   } finally {
     progress.done();
   }
-  if (!analysis) throw new UsageError(`no image "${ref}" on the engine at ${engine.host}: pull or build it first`);
+  if (!analysis) {
+    throw new UsageError(both(`pas d'image « ${ref} » sur le moteur ${engine.host} : téléchargez-la ou construisez-la d'abord`, `no image "${ref}" on the engine at ${engine.host}: pull or build it first`));
+  }
   const results = evaluateRules(rules, analysis);
   const pass = rulesPass(results);
   const report = buildAnalysisReport(analysis, rules, results, pass, context.lang);

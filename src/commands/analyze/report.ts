@@ -6,6 +6,7 @@ import { shortStep } from '../../analysis/history.js';
 import type { ImageAnalysis } from '../../analysis/image.js';
 import type { CiRules, RuleResult } from '../../analysis/rules.js';
 import { pick, type Lang } from '../../lab/text.js';
+import { showControlsInline as shown } from '../../ui/escape.js';
 import { style } from '../../ui/style.js';
 
 export interface AnalysisReport {
@@ -97,11 +98,12 @@ function tally(count: number, bytes: number): string {
 
 export function renderAnalysis(report: AnalysisReport, lang: Lang): string {
   const words = WORDS[lang];
-  const lines = [style.bold(`${report.image}  ${shortId(report.id)}  ${report.platform}`), ''];
+  // Histories, comments, paths and platform come from the image: shown, never obeyed by the terminal.
+  const lines = [style.bold(shown(`${report.image}  ${shortId(report.id)}  ${report.platform}`)), ''];
   lines.push(style.bold(`${words.layers} (${report.layers.length})`));
   for (const layer of report.layers) {
     const step = layer.instruction === 'IMPORT' ? `${words.imported} ${layer.comment ?? ''}`.trim() : layer.createdBy ? shortStep(layer.createdBy, 62) : words.missing;
-    lines.push(`  ${String(layer.index + 1).padStart(2)}  ${humanBytes(layer.size).padStart(9)}  ${step}`);
+    lines.push(`  ${String(layer.index + 1).padStart(2)}  ${humanBytes(layer.size).padStart(9)}  ${shown(step)}`);
     lines.push(style.dim(`               +${tally(layer.added.count, layer.added.bytes)} ${words.added}  ~${tally(layer.changed.count, layer.changed.bytes)} ${words.changed}  -${tally(layer.removed.count, layer.removed.bytes)} ${words.removed}`));
   }
   lines.push('');
@@ -113,12 +115,12 @@ export function renderAnalysis(report: AnalysisReport, lang: Lang): string {
   lines.push('');
   const wasted = report.wastedPaths.filter((path) => path.cumulativeSize > 0);
   lines.push(style.bold(`${words.inefficient}${c} ${wasted.length || words.none}`));
-  for (const path of wasted.slice(0, TOP_PATHS)) lines.push(`  ${humanBytes(path.cumulativeSize).padStart(9)}  ${path.count} ${words.count}  ${path.path}`);
+  for (const path of wasted.slice(0, TOP_PATHS)) lines.push(`  ${humanBytes(path.cumulativeSize).padStart(9)}  ${path.count} ${words.count}  ${shown(path.path)}`);
   if (wasted.length > TOP_PATHS) lines.push(style.dim(`  ${words.more(wasted.length - TOP_PATHS)}`));
   lines.push('');
-  lines.push(style.bold(`${words.rules} (${report.rules.source === 'defaults' ? words.defaults : report.rules.source})`));
-  for (const note of report.rules.notes) lines.push(style.yellow(`  ! ${note}`));
-  for (const result of report.rules.results) lines.push(`  ${MARK[result.status]()} ${result.key}: ${result.message}`);
+  lines.push(style.bold(`${words.rules} (${report.rules.source === 'defaults' ? words.defaults : shown(report.rules.source)})`));
+  for (const note of report.rules.notes) lines.push(style.yellow(`  ! ${shown(note)}`));
+  for (const result of report.rules.results) lines.push(`  ${MARK[result.status]()} ${shown(`${result.key}: ${result.message}`)}`);
   lines.push(style.bold(`${words.result}${c} ${report.pass ? MARK.pass() : MARK.fail()}`));
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { both } from '../../lab/text.js';
 import { clientsFor, findQuestion, recordAnswer, verdictText } from '../answering.js';
 import { labAndExercise, printJson } from '../shared.js';
 
@@ -7,7 +8,7 @@ export async function run(context: CommandContext): Promise<number> {
   const { loaded } = await labAndExercise(context);
   const [, questionId, ...words] = context.args;
   const question = findQuestion(loaded.exercise, questionId);
-  if (!words.length) throw new UsageError('usage: tp7 answer <ex> <question-id> <answer>');
+  if (!words.length) throw new UsageError(both('usage : tp7 answer <ex> <question-id> <answer>', 'usage: tp7 answer <ex> <question-id> <answer>'));
   const judged = await recordAnswer(context, loaded.exercise, question, words.join(' '), await clientsFor(context, [question]));
   const right = judged.outcome.status === 'pass';
   if (context.json) {

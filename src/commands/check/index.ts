@@ -1,6 +1,7 @@
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, oneLine, UsageError } from '../../errors.js';
 import { loadLab } from '../../lab/loader.js';
+import { both, pick } from '../../lab/text.js';
 import { buildReport } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
 import { runExercise } from '../../runner/run.js';
@@ -37,14 +38,17 @@ export async function run(context: CommandContext): Promise<number> {
       for (const result of results) stored.runs.push({ at: report.generatedAt, exercise: result.id, earned: result.earned, possible: result.possible });
     });
   } catch (error) {
-    context.err(`tp7: the check history was not saved: ${oneLine(error)}`);
+    const why = oneLine(error);
+    context.err(`tp7: ${pick(both(`l'historique des vérifications n'a pas été enregistré : ${why}`, `the check history was not saved: ${why}`), context.lang)}`);
   }
   if (typeof context.options.junit === 'string') {
     const { writeJunit } = await import('../../report/junit.js');
     try {
       writeJunit(String(context.options.junit), report);
     } catch (error) {
-      throw new UsageError(`cannot write the JUnit report to ${context.options.junit} (${(error as NodeJS.ErrnoException).code ?? oneLine(error)})`);
+      const file = context.options.junit;
+      const why = (error as NodeJS.ErrnoException).code ?? oneLine(error);
+      throw new UsageError(both(`impossible d'écrire le rapport JUnit dans ${file} (${why})`, `cannot write the JUnit report to ${file} (${why})`));
     }
   }
   return allPassed(results) ? ExitCode.ok : ExitCode.checkFailed;

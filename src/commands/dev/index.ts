@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { labsDir } from '../../lab/loader.js';
+import { both, pick } from '../../lab/text.js';
 import { style } from '../../ui/style.js';
 import { printJson } from '../shared.js';
 import { lintLab } from './lint.js';
@@ -12,18 +13,25 @@ export async function run(context: CommandContext): Promise<number> {
   const [sub] = context.args;
   if (sub === 'schema') {
     for (const { file, content } of schemaFiles()) writeFileSync(join(labsDir(), file), content);
-    context.out(`wrote ${schemaFiles().map(({ file }) => `labs/${file}`).join(', ')}`);
+    const files = schemaFiles().map(({ file }) => `labs/${file}`).join(', ');
+    context.out(pick(both(`écrits : ${files}`, `wrote ${files}`), context.lang));
     return ExitCode.ok;
   }
-  if (sub !== 'check') throw new UsageError('usage: tp7 dev check | tp7 dev schema');
-  const { errors, warnings, lab } = await lintLab();
+  if (sub !== 'check') throw new UsageError(both('usage : tp7 dev check | tp7 dev schema', 'usage: tp7 dev check | tp7 dev schema'));
+  const lint = await lintLab();
+  const { lab } = lint;
+  const errors = lint.errors.map((line) => pick(line, context.lang));
+  const warnings = lint.warnings.map((line) => pick(line, context.lang));
   if (context.json) {
     printJson(context, { ok: errors.length === 0, errors, warnings, exercises: lab?.exercises.map((loaded) => loaded.exercise.id) ?? [] });
   } else {
-    for (const line of errors) context.err(`${style.red('error')} ${line}`);
-    for (const line of warnings) context.err(`${style.yellow('warning')} ${line}`);
-    const count = lab ? `${lab.exercises.length} exercises, ${lab.skills.length} skills` : 'lab files';
-    context.out(errors.length ? `${errors.length} problem(s) in ${count}` : `${count}: OK`);
+    const say = (fr: string, en: string) => pick(both(fr, en), context.lang);
+    for (const line of errors) context.err(`${style.red(say('erreur', 'error'))} ${line}`);
+    for (const line of warnings) context.err(`${style.yellow(say('avertissement', 'warning'))} ${line}`);
+    const count = lab
+      ? say(`${lab.exercises.length} exercices, ${lab.skills.length} compétences`, `${lab.exercises.length} exercises, ${lab.skills.length} skills`)
+      : say('fichiers du lab', 'lab files');
+    context.out(errors.length ? say(`${errors.length} problème(s) dans ${count}`, `${errors.length} problem(s) in ${count}`) : say(`${count} : OK`, `${count}: OK`));
   }
   return errors.length ? ExitCode.invalidLab : ExitCode.ok;
 }

@@ -2,12 +2,12 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LabDefinitionError } from '../../errors.js';
 import { labsDir, solutionsDir, type Lab } from '../../lab/loader.js';
-import { LANGS } from '../../lab/text.js';
+import { both, LANGS, type Localized } from '../../lab/text.js';
 import { schemaFiles } from './schema.js';
 
 export interface LintResult {
-  errors: string[];
-  warnings: string[];
+  errors: Localized[];
+  warnings: Localized[];
   lab?: Lab;
 }
 
@@ -22,8 +22,8 @@ function isExecutable(file: string): boolean {
 
 /** `tp7 dev check`: everything rustlings' `dev check` asks of content, on top of the schema. */
 export async function lintLab(): Promise<LintResult> {
-  const errors: string[] = [];
-  const warnings: string[] = [];
+  const errors: Localized[] = [];
+  const warnings: Localized[] = [];
   let lab: Lab;
   try {
     // Always validated from the files: a lint never trusts the cache.
@@ -36,24 +36,31 @@ export async function lintLab(): Promise<LintResult> {
   for (const { exercise } of lab.exercises) {
     const dir = join(solutionsDir(), exercise.id);
     const script = join(dir, 'solve.sh');
-    if (!existsSync(script)) errors.push(`${shown(script)}: missing: every exercise needs a reference solution script`);
-    else if (!isExecutable(script)) errors.push(`${shown(script)}: not executable: chmod +x it`);
+    if (!existsSync(script)) {
+      errors.push(both(`${shown(script)} : absent ; chaque exercice a besoin d'un script de solution de référence`, `${shown(script)}: missing: every exercise needs a reference solution script`));
+    } else if (!isExecutable(script)) {
+      errors.push(both(`${shown(script)} : non exécutable ; faites chmod +x`, `${shown(script)}: not executable: chmod +x it`));
+    }
     for (const lang of LANGS) {
       const page = join(dir, `solution.${lang}.md`);
-      if (!existsSync(page)) errors.push(`${shown(page)}: missing: every exercise needs a written solution page`);
+      if (!existsSync(page)) errors.push(both(`${shown(page)} : absent ; chaque exercice a besoin d'une page de solution rédigée`, `${shown(page)}: missing: every exercise needs a written solution page`));
     }
   }
   const present = new Set(lab.exercises.map((loaded) => loaded.exercise.id));
   for (const skill of lab.skills) {
     const written = skill.exercises.filter((id) => present.has(id));
     const pending = skill.exercises.filter((id) => !present.has(id));
-    if (!written.length) warnings.push(`skills.yaml: skill "${skill.id}" is not reachable yet: none of its exercises (${skill.exercises.join(', ')}) is written`);
-    else if (pending.length) warnings.push(`skills.yaml: skill "${skill.id}" also waits for ${pending.join(', ')} (not written yet)`);
+    const all = skill.exercises.join(', ');
+    if (!written.length) {
+      warnings.push(both(`skills.yaml : la compétence « ${skill.id} » n'est pas encore atteignable : aucun de ses exercices (${all}) n'est écrit`, `skills.yaml: skill "${skill.id}" is not reachable yet: none of its exercises (${all}) is written`));
+    } else if (pending.length) {
+      warnings.push(both(`skills.yaml : la compétence « ${skill.id} » attend aussi ${pending.join(', ')} (pas encore écrit)`, `skills.yaml: skill "${skill.id}" also waits for ${pending.join(', ')} (not written yet)`));
+    }
   }
   for (const { file, content } of schemaFiles()) {
     const path = join(labsDir(), file);
     if (!existsSync(path) || readFileSync(path, 'utf8') !== content) {
-      errors.push(`${shown(path)}: out of date with the zod schema: run \`tp7 dev schema\``);
+      errors.push(both(`${shown(path)} : pas à jour avec le schéma zod ; lancez \`tp7 dev schema\``, `${shown(path)}: out of date with the zod schema: run \`tp7 dev schema\``));
     }
   }
   return { errors, warnings, lab };

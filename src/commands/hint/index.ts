@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
-import { pick, type Localized } from '../../lab/text.js';
+import { both, pick, type Localized } from '../../lab/text.js';
 import { runExercise } from '../../runner/run.js';
 import { style } from '../../ui/style.js';
 import { connectClients, labAndExercise, printJson, readProgress, writeProgress } from '../shared.js';
@@ -19,7 +19,9 @@ export async function run(context: CommandContext): Promise<number> {
   const fr = context.lang === 'fr';
   const progress = readProgress(context);
   let target = context.args[1] ? items.find((item) => item.id === context.args[1]) : undefined;
-  if (context.args[1] && !target) throw new UsageError(`no check or question "${context.args[1]}" in ${exercise.id}`);
+  if (context.args[1] && !target) {
+    throw new UsageError(both(`pas de vérification ni de question « ${context.args[1]} » dans ${exercise.id}`, `no check or question "${context.args[1]}" in ${exercise.id}`));
+  }
   if (!target) {
     const result = await runExercise(exercise, await connectClients(context), progress, { lang: context.lang, reveal: false });
     const firstOpen = result.checks.find((check) => check.status !== 'pass' && items.find((item) => item.id === check.id)?.hints.length);

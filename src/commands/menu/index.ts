@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { Tp7Error, UsageError } from '../../errors.js';
 import { loadLab, type LoadedExercise } from '../../lab/loader.js';
-import { pick } from '../../lab/text.js';
+import { both, pick } from '../../lab/text.js';
 import { renderMarkdown } from '../../ui/markdown.js';
 import { select } from '../../ui/prompt.js';
 import { style } from '../../ui/style.js';
@@ -27,7 +27,7 @@ async function runCommand(context: CommandContext, name: string, args: string[])
   } catch (error) {
     if (isCancel(error)) return;
     // An engine that is down, a bad answer format...: say it in one line and stay in the menu.
-    if (error instanceof Tp7Error) context.err(style.red(`tp7: ${error.message}`));
+    if (error instanceof Tp7Error) context.err(style.red(`tp7: ${pick(error.text, context.lang)}`));
     else throw error;
   }
 }
@@ -50,7 +50,7 @@ async function exerciseMenu(context: CommandContext, loaded: LoadedExercise): Pr
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  if (!context.interactive) throw new UsageError('the menu needs a terminal; see `tp7 --help` for the commands');
+  if (!context.interactive) throw new UsageError(both("le menu a besoin d'un terminal ; les commandes : `tp7 --help`", 'the menu needs a terminal; see `tp7 --help` for the commands'));
   const lab = await loadLab();
   const words = LABELS[context.lang];
   context.out(style.bold('TP7 — Gestion avancée des images Docker'));

@@ -13,7 +13,7 @@ export async function askQuestion(context: CommandContext, exercise: Exercise, q
   let raw: string;
   if (question.kind === 'single-choice' || question.kind === 'multiple-choice') {
     const choices = question.choices.map((choice) => ({ name: choice.id, message: pick(choice.text, context.lang) }));
-    raw = question.kind === 'single-choice' ? await select(prompt, choices) : (await multiSelect(prompt, choices)).join(',');
+    raw = question.kind === 'single-choice' ? await select(prompt, choices) : (await multiSelect(prompt, choices, context.lang)).join(',');
   } else {
     raw = await input(prompt);
   }

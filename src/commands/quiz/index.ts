@@ -1,5 +1,6 @@
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { both } from '../../lab/text.js';
 import { evaluateQuestion } from '../../questions/evaluate.js';
 import { lazyClients } from '../answering.js';
 import { labAndExercise, readProgress } from '../shared.js';
@@ -8,7 +9,8 @@ import { askQuestion } from './ask.js';
 export async function run(context: CommandContext): Promise<number> {
   const { loaded } = await labAndExercise(context);
   if (!context.interactive) {
-    throw new UsageError(`quiz needs a terminal; from a script use: tp7 answer ${loaded.exercise.id} <question-id> <answer>`);
+    const command = `tp7 answer ${loaded.exercise.id} <question-id> <answer>`;
+    throw new UsageError(both(`quiz a besoin d'un terminal ; depuis un script : ${command}`, `quiz needs a terminal; from a script use: ${command}`));
   }
   const { exercise } = loaded;
   const clientsOf = lazyClients(context);

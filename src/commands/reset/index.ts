@@ -1,5 +1,6 @@
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
+import { both } from '../../lab/text.js';
 import { confirm } from '../../ui/prompt.js';
 import { labAndExercise, writeProgress } from '../shared.js';
 
@@ -9,8 +10,8 @@ export async function run(context: CommandContext): Promise<number> {
   const id = loaded.exercise.id;
   const fr = context.lang === 'fr';
   if (!context.options.yes) {
-    if (!context.interactive) throw new UsageError(`add --yes to reset ${id} without a prompt`);
-    if (!(await confirm(fr ? `Effacer vos réponses et indices de ${id} ?` : `Forget your answers and hints for ${id}?`))) return 0;
+    if (!context.interactive) throw new UsageError(both(`ajoutez --yes pour remettre ${id} à zéro sans confirmation`, `add --yes to reset ${id} without a prompt`));
+    if (!(await confirm(fr ? `Effacer vos réponses et indices de ${id} ?` : `Forget your answers and hints for ${id}?`, context.lang))) return 0;
   }
   writeProgress(context, (progress) => {
     delete progress.answers[id];
