@@ -28,6 +28,8 @@ engine_answers() { docker info >/dev/null 2>&1; }
 # (a student's own Docker), since only the offline mirror needs the other packages.
 if [[ $(id -u) -eq 0 ]]; then
   tp7_install_packages
+  # Exercise 7 runs arm64 and arm/v7 images: qemu, registered with the kernel (lost at reboot).
+  tp7_enable_emulation || tp7_log "exercise 7 cannot run arm images on this machine; its other checks still work"
 elif [[ -n $(tp7_missing_packages) ]] && ! engine_answers; then
   tp7_install_packages || exit 1
 fi
