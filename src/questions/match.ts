@@ -1,9 +1,10 @@
 import type { Fact } from '../facts/types.js';
 import { both, type Localized } from '../lab/text.js';
 import { normaliseImageId, normaliseText, parseDay, parsePorts, parseSize, parseYesNo } from './normalise.js';
+import { architectureMatches, architectureProblem, platformsMatch, platformsProblem } from './platforms.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'platforms'] as const;
 export type Matcher = (typeof MATCHERS)[number];
 
 /** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
@@ -37,6 +38,10 @@ export function matchesFact(matcher: Matcher, answer: string, value: NonNullable
     case 'digest':
       // A content digest names one exact manifest: all 64 hex digits, the sha256: prefix optional.
       return digestHex(answer) !== undefined && digestHex(answer) === digestHex(String(value));
+    case 'architecture':
+      return architectureMatches(answer, String(value));
+    case 'platforms':
+      return platformsMatch(answer, Array.isArray(value) ? value : [String(value)]);
   }
 }
 
@@ -65,6 +70,10 @@ export function answerFormatProblem(matcher: Matcher, answer: string): Localized
       return /^(sha256:)?[0-9a-f]{12,64}$/i.test(answer.trim()) ? undefined : both('donnez un IMAGE ID (12 caractères hexadécimaux ou plus)', 'answer with an image ID (12 hex digits or more)');
     case 'digest':
       return digestHex(answer) ? undefined : both('donnez le digest entier : sha256: suivi de 64 caractères hexadécimaux', 'give the whole digest: sha256: followed by 64 hex digits');
+    case 'architecture':
+      return architectureProblem(answer);
+    case 'platforms':
+      return platformsProblem(answer);
     default:
       return undefined;
   }
