@@ -175,8 +175,9 @@ describe('exercise 7 on the real engine', () => {
     await docker('rmi', '-f', `${REGISTRY}/myapp:amd64`, `${REGISTRY}/myapp:arm64`, `${REGISTRY}/myapp:armv7`);
     const workdir = newWorkdir();
     await runSolution('ex7', workdir);
-    // The run check pulls children the engine does not hold: drop one local copy so it must pull it.
-    await ok(docker('rmi', `${REGISTRY}/myapp:armv7`));
+    // The run check pulls children the engine does not hold: drop the arm/v7 image (the solution's last
+    // `docker run` tagged it multiarch too) so that the check must pull it, and take it away again.
+    await ok(docker('rmi', `${REGISTRY}/myapp:armv7`, `${REGISTRY}/myapp:multiarch`));
     const before = await imageLines();
     const checks = await checkEx7(workdir);
     for (const [id, check] of Object.entries(checks)) expect(check.status, `${id}: ${check.message}`).toBe('pass');
