@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeImage, listPlatforms } from '../../src/registry/manifests.js';
 import { createRegistryClient } from '../../src/registry/http-client.js';
 import { tempDir } from '../tmp.js';
+import { execa } from 'execa';
+import { MEDIA_TYPES } from '../../src/registry/media-types.js';
+import type { RegistryClient } from '../../src/registry/types.js';
 import { checksOf, cleanupExercise, docker, newWorkdir, ok, runSolution, tp7, tp7Json } from './harness.js';
 
 // Exercise 7 on the real engine, the real registry:2 on port 5000 and the test mirror, whose alpine and
@@ -188,6 +191,26 @@ describe('exercise 7 on the real engine', () => {
     expect(after).toContain(before.find((line) => line.endsWith(SENTINEL)));
     expect((await ok(docker('ps', '-a', '-q', '--filter', PROBE_FILTER))).stdout).toBe('');
   }, 400_000);
+
+  it('the registry layer reads a real OCI index (skopeo converts the list), each digest asked once', async () => {
+    // What buildx and buildah push: an OCI index of OCI manifests. The registry is the exercise's registry:2.
+    const copy = await execa('skopeo', ['copy', '--all', '--format', 'oci', '--src-tls-verify=false', '--dest-tls-verify=false',
+      `docker://${MIRROR}/library/alpine:latest`, `docker://${REGISTRY}/tp7-oci/alpine:latest`], { reject: false });
+    expect(copy.exitCode, copy.stderr).toBe(0);
+    const real = createRegistryClient(REGISTRY);
+    const requests: string[] = [];
+    const counted: RegistryClient = { address: real.address, request: (method, path, accept) => (requests.push(`${method} ${path}`), real.request(method, path, accept)) };
+    const first = await describeImage(counted, 'tp7-oci/alpine', 'latest');
+    await describeImage(counted, 'tp7-oci/alpine', 'latest');
+    expect(first?.kind).toBe('list');
+    if (first?.kind !== 'list') return;
+    expect(first.manifest.mediaType).toBe(MEDIA_TYPES.ociIndex);
+    expect(first.children.map((child) => child.manifest?.mediaType)).toEqual([MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociManifest]);
+    expect(first.children.map((child) => `${child.config?.architecture}${child.config?.variant ? `/${child.config.variant}` : ''}`)).toEqual(['amd64', 'arm64', 'arm/v7']);
+    // Two asks of the tag; each child manifest and config blob once.
+    expect(requests.filter((request) => request.endsWith('/manifests/latest'))).toHaveLength(2);
+    expect(requests).toHaveLength(2 + 3 + 3);
+  }, 120_000);
 
   it('skips the run check, with the fix, for a platform the engine cannot emulate; the others still judge', async () => {
     if (!existsSync(BINFMT_ARM) || !readFileSync(BINFMT_ARM, 'utf8').startsWith('enabled')) return;
