@@ -4,7 +4,7 @@ import { ImageRef } from '../lab/ids.js';
 import { readManifest, listPlatforms, platformChildren } from '../registry/manifests.js';
 import { RegistryError } from '../registry/errors.js';
 import { canonicalPlatform, formatPlatform, parsePlatform } from '../registry/platform.js';
-import { upstreamOf } from '../probes/upstream.js';
+import { imagePlatform, upstreamOf } from '../probes/upstream.js';
 import type { FactKind } from './types.js';
 
 const schema = z
@@ -36,7 +36,10 @@ export const upstreamListFact: FactKind<Spec> = {
       if (spec.read === 'child-digest') return { value: entry.digest };
       // The engine's copy, found by its ID (the child's config digest): it stays after the tag moves back.
       const child = await readManifest(upstream.registry, upstream.repository, entry.digest);
-      const local = child?.kind === 'image' ? await engine.inspectImage(child.config.digest) : null;
+      // Else the tag, when it is that platform's image (the containerd store names images by their list's digest).
+      const tagged = await engine.inspectImage(spec.image);
+      const taggedIsIt = tagged && canonicalPlatform(imagePlatform(tagged)) === wanted;
+      const local = (child?.kind === 'image' ? await engine.inspectImage(child.config.digest) : null) ?? (taggedIsIt ? tagged : null);
       if (!local) return { value: null, missing: `the ${spec.platform} image of ${spec.image} is not on your engine` };
       return { value: [local.Architecture, local.Variant].filter(Boolean).join('/') };
     } catch (error) {

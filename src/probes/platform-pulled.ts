@@ -4,8 +4,8 @@ import { shortId } from '../engine/attributes.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { platformChildren, readManifest } from '../registry/manifests.js';
-import { canonicalPlatform, formatPlatform, parsePlatform } from '../registry/platform.js';
-import { upstreamOf } from './upstream.js';
+import { canonicalPlatform, formatPlatform, parsePlatform, samePlatform } from '../registry/platform.js';
+import { imagePlatform, upstreamOf } from './upstream.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type ProbeKind } from './types.js';
 
@@ -49,8 +49,12 @@ export const platformPulled: ProbeKind<Spec> = {
         ));
       }
       const local = await engine.inspectImage(spec.image);
-      const here = local ? `${spec.image} is ${local.Os}/${local.Architecture}${local.Variant ? `/${local.Variant}` : ''} here` : `no ${spec.image} here`;
-      const hereFr = local ? `votre ${spec.image} est ${local.Os}/${local.Architecture}${local.Variant ? `/${local.Variant}` : ''}` : `aucune ${spec.image} sur votre moteur`;
+      // The containerd image store names an image by its list's digest, not its config's: the tag tells then.
+      if (local && samePlatform(imagePlatform(local), wanted)) {
+        return outcome('pass', expected, `${spec.image} is ${formatPlatform(wanted)}`, both(`Votre ${spec.image} est l'image ${formatPlatform(wanted)}.`, `Your ${spec.image} is the ${formatPlatform(wanted)} image.`));
+      }
+      const here = local ? `${spec.image} is ${formatPlatform(imagePlatform(local))} here` : `no ${spec.image} here`;
+      const hereFr = local ? `votre ${spec.image} est ${formatPlatform(imagePlatform(local))}` : `aucune ${spec.image} sur votre moteur`;
       return outcome('fail', expected, here, both(
         `L'image ${formatPlatform(wanted)} de ${spec.image} n'est pas sur votre moteur (${hereFr}).`,
         `The ${formatPlatform(wanted)} image of ${spec.image} is not on your engine (${here}).`,

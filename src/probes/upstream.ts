@@ -1,4 +1,5 @@
-import type { EngineClient } from '../engine/types.js';
+import type { EngineClient, ImageInspect } from '../engine/types.js';
+import type { Platform } from '../registry/platform.js';
 import type { RegistryClient } from '../registry/types.js';
 
 // Where the engine pulls a Docker Hub image from: its first registry mirror when it has one (an offline
@@ -26,4 +27,9 @@ export async function upstreamOf(engine: EngineClient, registry: RegistryClient,
   const source = mirror ? registry.at?.(mirror.replace(/\/+$/, '')) : registry.hub?.();
   if (!source) return undefined;
   return { registry: source, ...hubName(image), where: source.address.replace(/^https?:\/\//, '') };
+}
+
+/** The platform an engine's image says it is for (what `docker inspect` shows as Os, Architecture, Variant). */
+export function imagePlatform(image: ImageInspect): Platform {
+  return { os: image.Os, architecture: image.Architecture, ...(image.Variant ? { variant: image.Variant } : {}) };
 }

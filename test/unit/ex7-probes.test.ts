@@ -151,6 +151,12 @@ describe('7.1: the list as the engine pulls it', () => {
     setup = mirrored({ [arm64Config]: { Id: arm64Config, Architecture: 'arm64' } });
     result = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, setup.clients);
     expect(result.status).toBe('pass');
+    // The containerd image store names the image by the list's digest: the tag's platform tells.
+    setup = mirrored({ 'nginx:alpine': { Id: 'sha256:index', Architecture: 'arm64' } });
+    result = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, setup.clients);
+    expect(result.status).toBe('pass');
+    const fact = await upstreamListFact.read({ kind: 'upstream-list', image: 'nginx:alpine', read: 'local-architecture', platform: 'linux/arm64' }, setup.clients);
+    expect(fact.value).toBe('arm64');
   });
 
   it('facts: the platforms, the arm64 digest, the local copy architecture; answers in usual spellings', async () => {
