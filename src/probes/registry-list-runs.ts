@@ -63,6 +63,18 @@ async function runChild(engine: Required<Pick<EngineClient, 'pullImage' | 'runPr
   }
 }
 
+/**
+ * Verdicts already reached in this process, by engine and list digest. A digest names the same children for
+ * ever, so `tp7 watch` does not pull and run them again each round (its own pulls would wake it up again).
+ * Skips are not kept: emulation may be registered meanwhile.
+ */
+const judged = new Map<string, Outcome>();
+
+function remember(key: string, result: Outcome): Outcome {
+  judged.set(key, result);
+  return result;
+}
+
 export const registryListRuns: ProbeKind<Spec> = {
   kind: 'registry-list-runs',
   schema,
@@ -74,6 +86,9 @@ export const registryListRuns: ProbeKind<Spec> = {
     return guardRegistry(expected, async () => {
       const view = await readListView(registry, spec.repository, spec.tag, expected);
       if (!view.found) return view.outcome;
+      const key = `${engine.host} ${registry.address}/${spec.repository}@${view.list.digest}`;
+      const known = judged.get(key);
+      if (known) return known;
       const native = normaliseArchitecture((await engine.version()).arch)?.architecture;
       const verdicts: Verdict[] = [];
       for (const child of view.children) {
@@ -90,10 +105,10 @@ export const registryListRuns: ProbeKind<Spec> = {
       const wrong = verdicts.filter((verdict): verdict is Extract<Verdict, { result: 'wrong' }> => verdict.result === 'wrong');
       if (!verdicts.length) return outcome('fail', expected, actual, both('La liste ne contient aucune image.', 'The list holds no image.'));
       if (wrong.length) {
-        return outcome('fail', expected, actual, both(
+        return remember(key, outcome('fail', expected, actual, both(
           wrong.map((verdict) => `${verdict.platform} → ${verdict.why.fr}`).join(' ; ') + '.',
           wrong.map((verdict) => `${verdict.platform} → ${verdict.why.en}`).join('; ') + '.',
-        ));
+        )));
       }
       const unrunnable = verdicts.filter((verdict) => verdict.result === 'no-emulation').map((verdict) => verdict.platform);
       if (unrunnable.length) {
@@ -102,10 +117,10 @@ export const registryListRuns: ProbeKind<Spec> = {
           `Cannot be checked here: this engine cannot run ${unrunnable.join(', ')} (no emulation). To check it, ${EMULATION_FIX.en}.`,
         ));
       }
-      return outcome('pass', expected, actual, both(
+      return remember(key, outcome('pass', expected, actual, both(
         `Chaque image tourne comme sa plateforme (${verdicts.map((verdict) => verdict.platform).join(', ')}).`,
         `Each image runs as its platform (${verdicts.map((verdict) => verdict.platform).join(', ')}).`,
-      ));
+      )));
     });
   },
 };

@@ -12,6 +12,7 @@ import { clients, fakeEngine } from './fake-engine.js';
 import { dockerListOfThree, manifestRegistry } from './fake-manifests.js';
 
 const LIST = { repository: 'myapp', tag: 'multiarch' };
+let engines = 0;
 
 /**
  * An engine that runs `uname -m` the way the real one does: the machine of the image's programs when the
@@ -23,6 +24,8 @@ function runningEngine(programs: Record<string, string>, emulated: string[], log
   const engine = fakeEngine({});
   return {
     ...engine,
+    // Verdicts are remembered per engine and list: each test is another engine.
+    host: `unix:///fake-${++engines}.sock`,
     pullImage: async (ref) => {
       log.push(`pull ${ref}`);
       pulled.add(ref);
@@ -106,6 +109,10 @@ describe('registry-list-runs', () => {
     expect(result.status).toBe('pass');
     expect(log.filter((line) => line.startsWith('rmi'))).toEqual([`rmi localhost:5000/myapp@${arm64.digest}`, `rmi localhost:5000/myapp@${armv7.digest}`]);
     expect(log).toContain(`run localhost:5000/myapp@${armv7.digest} linux/arm/v7`);
+    // Asked again (a watch round) about the same list: nothing is pulled or run again.
+    const before = log.length;
+    expect((await registryListRuns.run({ kind: 'registry-list-runs', ...LIST, timeoutSeconds: 5 }, withRegistry(held, registry.client))).status).toBe('pass');
+    expect(log).toHaveLength(before);
   });
 
   it('skips, with the fix, a platform the engine cannot emulate; never a fail', async () => {
