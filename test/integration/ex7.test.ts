@@ -212,6 +212,16 @@ describe('exercise 7 on the real engine', () => {
     expect(requests).toHaveLength(2 + 3 + 3);
   }, 120_000);
 
+  it('any route counts: the solution\'s list rewritten as an OCI index (as buildx or buildah push it) passes too', async () => {
+    const list = `docker://${REGISTRY}/myapp:multiarch`;
+    const copy = await execa('skopeo', ['copy', '--all', '--format', 'oci', '--src-tls-verify=false', '--dest-tls-verify=false', list, list], { reject: false });
+    expect(copy.exitCode, copy.stderr).toBe(0);
+    const described = await describeImage(createRegistryClient(REGISTRY), 'myapp', 'multiarch');
+    expect(described?.kind === 'list' && described.manifest.mediaType).toBe(MEDIA_TYPES.ociIndex);
+    const checks = await checkEx7();
+    for (const id of ['myapp-list', 'myapp-armv7', 'myapp-configs', 'myapp-runs']) expect(checks[id]!.status, `${id}: ${checks[id]!.message}`).toBe('pass');
+  }, 120_000);
+
   it('skips the run check, with the fix, for a platform the engine cannot emulate; the others still judge', async () => {
     if (!existsSync(BINFMT_ARM) || !readFileSync(BINFMT_ARM, 'utf8').startsWith('enabled')) return;
     writeFileSync(BINFMT_ARM, '0');
