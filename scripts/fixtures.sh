@@ -15,7 +15,7 @@
 # no network) those two stay single-platform, and exercise 7 cannot be done.
 set -euo pipefail
 
-case ${1:-} in -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 mirror=${1:-127.0.0.1:5001}
 label=org.tp7-lab.standin
 export DOCKER_BUILDKIT=0 # no BuildKit on the 20.10 engine: the legacy builder is the one here

@@ -149,6 +149,13 @@ describe('7.1: the list as the engine pulls it', () => {
     return { clients: withRegistry(engine, lab), arm64 };
   }
 
+  it('without a mirror, reads the list from Docker Hub (official images under library/)', async () => {
+    const { registry } = dockerListOfThree(manifestRegistry('registry-1.docker.io'), 'library/nginx', 'alpine');
+    const lab: RegistryClient = { address: 'localhost:5000', request: async () => { throw new Error('the lab registry is not asked'); }, hub: () => registry.client };
+    const fact = await upstreamListFact.read({ kind: 'upstream-list', image: 'nginx:alpine', read: 'platforms' }, withRegistry({ ...fakeEngine({}), registryMirrors: async () => [] }, lab));
+    expect(fact.value).toEqual(['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7']);
+  });
+
   it('platform-pulled finds the arm64 image by its ID, tagged or not', async () => {
     let setup = mirrored({ 'nginx:alpine': { Id: 'sha256:local', Architecture: 'amd64' } });
     let result = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, setup.clients);
