@@ -8,9 +8,14 @@
 # Every stand-in carries the label org.tp7-lab.standin=true. A name whose image lacks that label
 # (a real image, locally or in the mirror) is skipped: on a user's machine the real images win.
 # The engine ends with none of the images built here (the student starts with no images).
+#
+# alpine and nginx:alpine are multi-platform lists (linux/amd64, linux/arm64/v8, linux/arm/v7) as on
+# Docker Hub; their arm children hold Debian's real arm64 and armhf static busybox, downloaded once into
+# TP7_CACHE_DIR (default /var/cache/tp7-lab as root, else ~/.cache/tp7-lab). Without them (no apt-get,
+# no network) those two stay single-platform, and exercise 7 cannot be done.
 set -euo pipefail
 
-case ${1:-} in -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 mirror=${1:-127.0.0.1:5001}
 label=org.tp7-lab.standin
 export DOCKER_BUILDKIT=0 # no BuildKit on the 20.10 engine: the legacy builder is the one here
@@ -23,39 +28,91 @@ say() { printf 'fixtures: %s\n' "$*" >&2; }
 # Label value of a local image, empty when it has none; fails when there is no such image.
 local_label() { docker image inspect -f "{{index .Config.Labels \"$label\"}}" "$1" 2>/dev/null; }
 
-# Label value of library/NAME:TAG in the mirror; "absent" when the mirror does not have it.
-mirror_label() {
-  local repo=${1%%:*} tag=${1#*:} manifest config
-  manifest=$(curl -fsS "http://$mirror/v2/library/$repo/manifests/$tag" \
+# The manifest REPO:REFERENCE of the mirror, asked with every manifest type.
+manifest_json() {
+  curl -fsS "http://$mirror/v2/$1/manifests/$2" \
     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
     -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' \
     -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    -H 'Accept: application/vnd.oci.image.index.v1+json' 2>/dev/null) || { echo absent; return; }
-  # A multi-platform list is a real image: the stand-ins are single-platform manifests.
-  config=$(jq -r '.config.digest // empty' <<<"$manifest")
-  [[ -n $config ]] || { echo; return; }
-  curl -fsS "http://$mirror/v2/library/$repo/blobs/$config" | jq -r ".config.Labels[\"$label\"] // empty"
+    -H 'Accept: application/vnd.oci.image.index.v1+json' 2>/dev/null
+}
+
+# The stand-in label of the image manifest MANIFEST (JSON) of REPO; empty when it has none.
+image_label() {
+  local config
+  config=$(jq -r '.config.digest // empty' <<<"$2")
+  [[ -n $config ]] || return 0
+  curl -fsS "http://$mirror/v2/$1/blobs/$config" | jq -r ".config.Labels[\"$label\"] // empty"
+}
+
+# Label value of library/NAME:TAG in the mirror; "absent" when the mirror does not have it. A
+# multi-platform list is a stand-in only when every one of its children is.
+mirror_label() {
+  local repo=library/${1%%:*} tag=${1#*:} manifest child value
+  manifest=$(manifest_json "$repo" "$tag") || { echo absent; return; }
+  if ! jq -e '.manifests' >/dev/null <<<"$manifest"; then image_label "$repo" "$manifest"; return; fi
+  for child in $(jq -r '.manifests[].digest' <<<"$manifest"); do
+    value=$(image_label "$repo" "$(manifest_json "$repo" "$child")")
+    [[ $value == true ]] || { echo "$value"; return; }
+  done
+  echo true
+}
+
+# True when library/NAME may be (re)written in the mirror: no real image holds that name, locally or there.
+replaceable() {
+  local name=$1 ref=$mirror/library/$1 value
+  if value=$(local_label "$name") && [[ $value != true ]]; then
+    say "skip $name: a local $name is not a stand-in (the real image wins)"; return 1
+  fi
+  if value=$(local_label "$ref") && [[ $value != true ]]; then
+    say "skip $name: local $ref is not a stand-in"; return 1
+  fi
+  value=$(mirror_label "$name")
+  if [[ $value != absent && $value != true ]]; then
+    say "skip $name: the mirror already holds a real $name"; return 1
+  fi
 }
 
 # Tag image ID as MIRROR/library/NAME:TAG and push it, unless a real image holds that name.
 publish() {
-  local id=$1 name ref value
+  local id=$1 name ref
   shift
   for name in "$@"; do
     ref=$mirror/library/$name
-    if value=$(local_label "$name") && [[ $value != true ]]; then
-      say "skip $name: a local $name is not a stand-in (the real image wins)"; continue
-    fi
-    if value=$(local_label "$ref") && [[ $value != true ]]; then
-      say "skip $name: local $ref is not a stand-in"; continue
-    fi
-    value=$(mirror_label "$name")
-    if [[ $value != absent && $value != true ]]; then
-      say "skip $name: the mirror already holds a real $name"; continue
-    fi
+    replaceable "$name" || continue
     docker tag "$id" "$ref"
     docker push -q "$ref" >/dev/null
     echo "$ref" >>"$work/pushed" # publish runs in the background: share the list through a file
+  done
+}
+
+# Docker's own arch names for the Debian architectures of the foreign busybox, and their platforms.
+declare -A platform_of=([amd64]=linux/amd64 [arm64]=linux/arm64 [armhf]=linux/arm/v7)
+
+# Publishes MIRROR/library/NAME for each NAME as a list of the per-platform images ARCH=ID,... (the first
+# argument), unless a real image holds the name. The children are pushed to MIRROR/tp7-standins/REPO:ARCH
+# first (docker manifest create reads them from a registry); `docker manifest push` copies them over.
+publish_list() {
+  local children=$1 name ref pair arch id staged
+  shift
+  local -a refs=()
+  local repo=${1%%:*}
+  for pair in ${children//,/ }; do
+    arch=${pair%%=*} id=${pair#*=}
+    staged=$mirror/tp7-standins/$repo:$arch
+    docker tag "$id" "$staged"
+    docker push -q "$staged" >/dev/null
+    echo "$staged" >>"$work/pushed"
+    refs+=("$staged")
+  done
+  for name in "$@"; do
+    ref=$mirror/library/$name
+    replaceable "$name" || continue
+    # The manifest commands keep lists under $DOCKER_CONFIG/manifests: a throwaway one, not the user's.
+    DOCKER_CONFIG=$work/docker-config docker manifest create --insecure "$ref" "${refs[@]}" >/dev/null
+    # The config of a linux/arm64 build names no variant; Docker Hub's lists say v8.
+    DOCKER_CONFIG=$work/docker-config docker manifest annotate --variant v8 "$ref" "$mirror/tp7-standins/$repo:arm64"
+    DOCKER_CONFIG=$work/docker-config docker manifest push --insecure --purge "$ref" >/dev/null
   done
 }
 
@@ -67,18 +124,64 @@ build() {
     { cat "$work/build.err" >&2; say "build of $dir failed"; return 1; }
 }
 
+# A root filesystem in DIR around the static busybox BUSYBOX: one symlink per applet of the host's busybox
+# (Debian's foreign busybox-static is the same version), a minimal passwd and group.
+make_rootfs() {
+  local dir=$1 busybox=$2
+  mkdir -p "$dir"/{bin,sbin,usr/bin,usr/sbin,etc,root,home,var/log,var/tmp,run} "$dir/tmp"
+  chmod 1777 "$dir/tmp" "$dir/var/tmp"
+  cp "$busybox" "$dir/bin/busybox"
+  (cd "$dir" && /bin/busybox --list-full | grep / | grep -vx bin/busybox | xargs -I{} ln -s /bin/busybox {})
+  printf 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$dir/etc/passwd"
+  printf 'root:x:0:\ndaemon:x:1:\nnogroup:x:65534:\n' >"$dir/etc/group"
+}
+
+tar_of() { tar --numeric-owner --owner=0 --group=0 -C "$1" -cf - .; }
+
 # --- base: a static busybox with a symlink for every applet, imported as one layer ---------------
 root=$work/rootfs
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,root,home,var/log,var/tmp,run} "$root/tmp"
-chmod 1777 "$root/tmp" "$root/var/tmp"
-cp /bin/busybox "$root/bin/busybox"
-(cd "$root" && /bin/busybox --list-full | grep / | grep -vx bin/busybox | xargs -I{} ln -s /bin/busybox {})
-printf 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
-printf 'root:x:0:\ndaemon:x:1:\nnogroup:x:65534:\n' >"$root/etc/group"
-base=$(tar --numeric-owner --owner=0 --group=0 -C "$root" -cf - . |
+make_rootfs "$root" /bin/busybox
+base=$(tar_of "$root" |
   docker import --change "LABEL $label=true" --change 'CMD ["sh"]' \
     -m 'tp7-lab stand-in: static busybox rootfs' -)
 built+=("$base")
+
+# --- Debian's arm64 and armhf static busybox, downloaded once (a private apt state: the machine's
+# architecture list and package lists are left alone) --------------------------------------------
+if [[ $(id -u) -eq 0 ]]; then cache=${TP7_CACHE_DIR:-/var/cache/tp7-lab}; else cache=${TP7_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tp7-lab}; fi
+debs=$cache/debs
+
+# Prints nothing; fails (one line said) when a .deb is missing and cannot be downloaded.
+fetch_foreign_busybox() {
+  local apt=$work/apt uri arch
+  local -a options
+  [[ -n $(find "$debs" -name 'busybox-static_*_arm64.deb' 2>/dev/null) && -n $(find "$debs" -name 'busybox-static_*_armhf.deb' 2>/dev/null) ]] && return 0
+  command -v apt-get >/dev/null || { say "no apt-get: cannot download the arm64/armhf busybox"; return 1; }
+  uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null) || true
+  uri=${uri:-http://deb.debian.org/debian}
+  mkdir -p "$apt/lists/partial" "$debs"
+  echo "deb $uri bookworm main" >"$apt/sources.list"
+  options=(-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o APT::Architectures::=armhf
+    -o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$apt/lists"
+    -o Dir::Cache="$apt/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  say "downloading Debian's arm64 and armhf busybox-static into $debs (once) ..."
+  apt-get "${options[@]}" -qq update >/dev/null 2>"$work/apt.err" &&
+    (cd "$debs" && for arch in arm64 armhf; do apt-get "${options[@]}" -qq download "busybox-static:$arch"; done) >/dev/null 2>>"$work/apt.err" ||
+    { say "download failed: $(grep -m1 . "$work/apt.err")"; return 1; }
+}
+
+# Extracts the busybox of each foreign .deb: $work/foreign/ARCH/busybox.
+if fetch_foreign_busybox; then
+  multiarch=1
+  for arch in arm64 armhf; do
+    mkdir -p "$work/foreign/$arch"
+    dpkg-deb -x "$(find "$debs" -name "busybox-static_*_$arch.deb" | sort | tail -n 1)" "$work/foreign/$arch/deb"
+    cp "$work/foreign/$arch/deb/bin/busybox" "$work/foreign/$arch/busybox"
+  done
+else
+  multiarch=0
+  say "alpine and nginx:alpine stay single-platform (linux/amd64): exercise 7 cannot be done with this mirror"
+fi
 
 # --- alpine:3.19 = alpine:latest: the busybox base that says it is a stand-in alpine --------------
 mkdir -p "$work/alpine"
@@ -173,6 +276,57 @@ nginx_debian=$(build "$work/nginx" "$debian" --build-arg NGINX_VERSION=1.25.4 --
 nginx_stable=$(build "$work/nginx" "$debian" --build-arg NGINX_VERSION=1.24.0 --build-arg PKG_RELEASE=1~bookworm)
 built+=("$nginx_alpine" "$nginx_debian" "$nginx_stable")
 
+# --- alpine and nginx:alpine for linux/arm64 and linux/arm/v7: the same files around a foreign busybox.
+# FROM scratch + ADD, with no RUN: the legacy builder stamps --platform in the config and needs no qemu.
+build_for() {
+  local platform=$1 dir=$2
+  docker build -q --platform "$platform" "$dir" 2>"$work/build.err" ||
+    { cat "$work/build.err" >&2; say "build of $dir for $platform failed"; return 1; }
+}
+alpine_children=amd64=$alpine
+nginx_children=amd64=$nginx_alpine
+for arch in $( ((multiarch)) && echo arm64 armhf); do
+  dir=$work/alpine-$arch
+  make_rootfs "$dir/rootfs" "$work/foreign/$arch/busybox"
+  cp "$work/alpine/os-release" "$work/alpine/alpine-release" "$dir/rootfs/etc/"
+  tar_of "$dir/rootfs" >"$dir/rootfs.tar" && rm -rf "$dir/rootfs"
+  cat >"$dir/Dockerfile" <<EOF
+FROM scratch
+ADD rootfs.tar /
+LABEL $label=true org.opencontainers.image.description="tp7-lab stand-in for alpine (static busybox, no apk)"
+CMD ["/bin/sh"]
+EOF
+  id=$(build_for "${platform_of[$arch]}" "$dir")
+  built+=("$id")
+  alpine_children+=,$arch=$id
+
+  # nginx: what the amd64 Dockerfile's RUN and COPY steps do, done here on the folder.
+  dir=$work/nginx-$arch
+  make_rootfs "$dir/rootfs" "$work/foreign/$arch/busybox"
+  cp "$work/alpine/os-release" "$work/alpine/alpine-release" "$dir/rootfs/etc/"
+  echo "nginx:x:101:101:nginx user:/var/cache/nginx:/sbin/nologin" >>"$dir/rootfs/etc/passwd"
+  echo "nginx:x:101:" >>"$dir/rootfs/etc/group"
+  mkdir -p "$dir/rootfs"/{var/cache/nginx,var/log/nginx,usr/share/nginx,etc/nginx}
+  ln -s /dev/stdout "$dir/rootfs/var/log/nginx/access.log"
+  ln -s /dev/stderr "$dir/rootfs/var/log/nginx/error.log"
+  cp -r "$work/nginx/html" "$dir/rootfs/usr/share/nginx/html"
+  cp "$work/nginx/nginx.conf" "$dir/rootfs/etc/nginx/nginx.conf"
+  cp "$work/nginx/nginx" "$dir/rootfs/usr/sbin/nginx"
+  tar_of "$dir/rootfs" >"$dir/rootfs.tar" && rm -rf "$dir/rootfs"
+  cat >"$dir/Dockerfile" <<EOF
+FROM scratch
+ADD rootfs.tar /
+LABEL maintainer="tp7-lab stand-in, not the NGINX image" $label=true
+ENV NGINX_VERSION=1.25.4 PKG_RELEASE=1
+EXPOSE 80
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
+EOF
+  id=$(build_for "${platform_of[$arch]}" "$dir")
+  built+=("$id")
+  nginx_children+=,$arch=$id
+done
+
 # --- registry:2: the Debian distribution binary with the libraries ldd lists -------------------
 mkdir -p "$work/registry/rootfs/bin" "$work/registry/rootfs/etc/docker/registry"
 cp /usr/bin/docker-registry "$work/registry/rootfs/bin/registry"
@@ -220,8 +374,13 @@ built+=("$registry")
 # In parallel: compressing the two 20 MB layers for the push is most of the time spent here.
 pids=()
 publish "$base" busybox:latest & pids+=($!)
-publish "$alpine" alpine:3.19 alpine:latest & pids+=($!)
-publish "$nginx_alpine" nginx:alpine nginx:1.25-alpine & pids+=($!)
+if ((multiarch)); then
+  publish_list "$alpine_children" alpine:3.19 alpine:latest & pids+=($!)
+  publish_list "$nginx_children" nginx:alpine nginx:1.25-alpine & pids+=($!)
+else
+  publish "$alpine" alpine:3.19 alpine:latest & pids+=($!)
+  publish "$nginx_alpine" nginx:alpine nginx:1.25-alpine & pids+=($!)
+fi
 publish "$nginx_debian" nginx:1.25 nginx:latest & pids+=($!)
 publish "$nginx_stable" nginx:stable & pids+=($!)
 publish "$registry" registry:2 registry:2.8 & pids+=($!)

@@ -28,6 +28,8 @@ engine_answers() { docker info >/dev/null 2>&1; }
 # (a student's own Docker), since only the offline mirror needs the other packages.
 if [[ $(id -u) -eq 0 ]]; then
   tp7_install_packages
+  # Exercise 7 runs arm64 and arm/v7 images: qemu, registered with the kernel (lost at reboot).
+  tp7_enable_emulation || tp7_log "exercise 7 cannot run arm images on this machine; its other checks still work"
 elif [[ -n $(tp7_missing_packages) ]] && ! engine_answers; then
   tp7_install_packages || exit 1
 fi
@@ -45,6 +47,11 @@ mirror_outdated() {
   curl -fsS "$mirror_url/v2/library/nginx/blobs/$config" 2>/dev/null |
     jq -e '.config.Labels["org.tp7-lab.standin"] == "true" and ((.config.Env // []) | any(startswith("PKG_RELEASE=")) | not)' >/dev/null
 }
+# A mirror filled before exercise 7 existed holds a single-platform alpine: fixtures.sh makes it a list.
+mirror_single_platform() {
+  ! curl -fsS -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' \
+    "$mirror_url/v2/library/alpine/manifests/latest" 2>/dev/null | jq -e '.manifests' >/dev/null
+}
 
 if ! engine_answers; then
   if [[ -n ${DOCKER_HOST:-} && $DOCKER_HOST != "unix://$TP7_SYSTEM_SOCKET" ]]; then
@@ -58,11 +65,16 @@ if ! engine_answers; then
   tp7_start_system_dockerd "$state/dockerd.log" "$mirror_url"
 fi
 # The mirror runs whenever the engine uses it: also after a reboot, when dockerd comes back and
-# the mirror does not. Fixtures are built only into an empty mirror, or one holding outdated stand-ins.
+# the mirror does not. Fixtures are built into an empty mirror, one holding outdated stand-ins, or one
+# without the multi-platform lists.
 if [[ $(id -u) -eq 0 ]] && mirror_needed; then
   mkdir -p "$state/mirror"
   tp7_start_mirror "$state/mirror" "$mirror_port"
-  if mirror_empty || mirror_outdated; then scripts/fixtures.sh "127.0.0.1:$mirror_port"; fi
+  # The lists are tried once only: a real alpine there, or no way to download the arm busybox, would not change.
+  if mirror_empty || mirror_outdated || { mirror_single_platform && [[ ! -e $state/mirror/multiarch-tried ]]; }; then
+    scripts/fixtures.sh "127.0.0.1:$mirror_port"
+    touch "$state/mirror/multiarch-tried"
+  fi
 fi
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then

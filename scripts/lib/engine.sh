@@ -9,6 +9,7 @@
 #   tp7_start_dockerd DIR SOCKET MIRROR_URL       private dockerd (own data/exec roots in DIR)
 #   tp7_stop_dockerd DIR                          stop the dockerd started with that DIR
 #   tp7_start_system_dockerd LOG [MIRROR_URL]     the machine's dockerd (default socket and data root)
+#   tp7_enable_emulation                          qemu for linux/arm64 and linux/arm/v7 images (binfmt_misc)
 # Or run it: scripts/lib/engine.sh FUNCTION ARGS...   (e.g. scripts/lib/engine.sh tp7_stop_dockerd /tmp/x)
 #
 # Callers run with `set -euo pipefail`; every function returns non-zero with one clear line on failure.
@@ -214,6 +215,49 @@ tp7_start_system_dockerd() {
   # Remembered so that `scripts/lab.sh --stop-engine` stops this dockerd, and never one it did not start.
   echo "$pid" >"$(dirname "$log")/dockerd.pid"
   tp7__wait_engine "$TP7_SYSTEM_SOCKET" "$pid" "$log" 30
+}
+
+# --- emulation of foreign platforms (exercise 7) ------------------------------------------------
+
+# The qemu interpreters exercise 7 needs, by the name they take in /proc/sys/fs/binfmt_misc.
+TP7_EMULATED=(qemu-aarch64 qemu-arm)
+TP7_BINFMT=/proc/sys/fs/binfmt_misc
+
+tp7__emulation_missing() {
+  local name
+  for name in "${TP7_EMULATED[@]}"; do [[ -e $TP7_BINFMT/$name ]] || echo "$name"; done
+}
+
+# Lets the engine run linux/arm64 and linux/arm/v7 images: installs qemu-user-static and registers its
+# interpreters with the kernel (binfmt_misc), as systemd-binfmt would at boot (systemd is often not PID 1
+# here). Registration is machine-wide and lost at reboot; interpreters already registered are left alone.
+# Without root it only says what to run. Fails (one line) when emulation stays unavailable.
+tp7_enable_emulation() {
+  local name missing
+  missing=$(tp7__emulation_missing)
+  [[ -z $missing ]] && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    tp7_log "no emulation for arm64/arm images ($(echo $missing)); as root run: apt-get install -y qemu-user-static, then mount -t binfmt_misc binfmt_misc $TP7_BINFMT and /lib/systemd/systemd-binfmt (on a machine with systemd, a reboot does it)"
+    return 1
+  fi
+  if [[ ! -e /usr/lib/binfmt.d/qemu-aarch64.conf ]]; then
+    if ! command -v apt-get >/dev/null; then
+      tp7_log "no emulation for arm64/arm images and no apt-get: install qemu-user-static and its binfmt_misc entries"
+      return 1
+    fi
+    tp7_log "installing qemu-user-static (emulation of arm64/arm images) ..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends qemu-user-static >/dev/null ||
+      { tp7_log "apt-get install qemu-user-static failed"; return 1; }
+  fi
+  if [[ ! -e $TP7_BINFMT/register ]] && ! mount -t binfmt_misc binfmt_misc "$TP7_BINFMT" 2>/dev/null; then
+    tp7_log "cannot mount binfmt_misc on $TP7_BINFMT (a container without that right?): arm64/arm images will not run here"
+    return 1
+  fi
+  for name in $(tp7__emulation_missing); do
+    # Each .conf line is the registration string itself (what systemd-binfmt writes to the register file).
+    grep -v '^#' "/usr/lib/binfmt.d/$name.conf" | grep . >"$TP7_BINFMT/register" 2>/dev/null ||
+      { tp7_log "the kernel refused the binfmt_misc entry of $name"; return 1; }
+  done
 }
 
 # Run directly: scripts/lib/engine.sh FUNCTION ARGS...

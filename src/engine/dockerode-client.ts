@@ -4,7 +4,8 @@ import { both } from '../lab/lang.js';
 import { engineHost } from './host.js';
 import { subscribeEvents } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
-import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
+import { pullImage, runProbe } from './probe-run.js';
+import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
 const REQUEST_TIMEOUT_MS = Number(process.env.TP7_ENGINE_TIMEOUT_MS ?? 15_000);
@@ -144,6 +145,30 @@ class DockerodeEngine implements EngineClient {
 
   onEvents(listener: () => void): Promise<() => void> {
     return this.guard(() => subscribeEvents(this.events, listener));
+  }
+
+  registryMirrors(): Promise<string[]> {
+    return this.cached('mirrors', async () => {
+      const info = (await this.docker.info()) as { RegistryConfig?: { Mirrors?: string[] | null } };
+      return info.RegistryConfig?.Mirrors ?? [];
+    }).then((mirrors) => mirrors ?? []);
+  }
+
+  // Not cached: each call changes the engine or reads it after a change.
+  pullImage(ref: string, platform?: string): Promise<void> {
+    return this.guard(() => pullImage(this.docker, ref, platform));
+  }
+
+  runProbe(ref: string, options: ProbeRunOptions): Promise<ProbeRun> {
+    this.swept ??= sweepProbeContainers(this.docker);
+    return this.guard(async () => {
+      await this.swept;
+      return runProbe(this.docker, ref, options);
+    });
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    await this.guard(() => this.docker.getImage(ref).remove());
   }
 
   /** A lost connection becomes a one-line EngineUnreachableError; any other failure one short Error. */

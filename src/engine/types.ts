@@ -72,6 +72,22 @@ export type ImageFile = { found: true; content: Buffer; size: number } | { found
 /** A file read out of a container, as its process sees it (mounts included). */
 export type ContainerFile = { found: true; content: Buffer; size: number } | { found: false; reason: 'no-container' | 'no-file' | 'not-a-file' };
 
+/** How a probe runs one command in an image (exercise 7). */
+export interface ProbeRunOptions {
+  /** os/architecture[/variant], as `docker run --platform` takes it. */
+  platform?: string;
+  entrypoint: string[];
+  cmd?: string[];
+  timeoutMs?: number;
+}
+
+/** What the command did: its exit code (null when it never ran or was stopped) and its output. */
+export interface ProbeRun {
+  exitCode: number | null;
+  output: string;
+  timedOut?: boolean;
+}
+
 export interface EngineClient {
   /** Where the engine was reached, e.g. unix:///var/run/docker.sock. */
   readonly host: string;
@@ -98,4 +114,12 @@ export interface EngineClient {
    * function is called. Subscribe before the student acts: the engine keeps only its last events.
    */
   onEvents(listener: () => void): Promise<() => void>;
+  /** The registry mirrors the engine pulls Docker Hub images through (`docker info`), e.g. http://127.0.0.1:5001/. */
+  registryMirrors?(): Promise<string[]>;
+  /** Pulls an image (a tag or repo@digest), for one platform when given. Changes the engine: callers undo it. */
+  pullImage?(ref: string, platform?: string): Promise<void>;
+  /** Runs one command in a throwaway, labelled container of `ref`, removed afterwards. */
+  runProbe?(ref: string, options: ProbeRunOptions): Promise<ProbeRun>;
+  /** Removes one image reference (never forced: an image a container uses stays). */
+  removeImage?(ref: string): Promise<void>;
 }

@@ -7,9 +7,10 @@ import { registryDigestFact } from './registry-digest.js';
 import { sharedImageIdFact } from './shared-image-id.js';
 import { sharedImageSizeFact } from './shared-image-size.js';
 import { smallestFileFact } from './smallest-file.js';
+import { upstreamListFact } from './upstream-list.js';
 import type { FactKind } from './types.js';
 
-export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact] as const;
+export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact, upstreamListFact] as const;
 
 export type FactSpec = z.infer<(typeof FACT_KINDS)[number]['schema']>;
 

@@ -28,9 +28,14 @@ import { userRepositoryTags } from './user-repository-tags.js';
 import { imageArchive } from './image-archive.js';
 import { exportArchive } from './export-archive.js';
 import { backupFolder } from './backup-folder.js';
+import { platformPulled } from './platform-pulled.js';
+import { registryList } from './registry-list.js';
+import { registryListConfigs } from './registry-list-configs.js';
+import { registryListRuns } from './registry-list-runs.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig,
+  platformPulled, registryList, registryListConfigs, registryListRuns] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

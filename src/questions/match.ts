@@ -2,7 +2,6 @@ import { instructionOf } from '../analysis/history.js';
 import type { Fact } from '../facts/types.js';
 import { both, type Localized } from '../lab/text.js';
 import {
-  canonicalArchitecture,
   digestHex,
   isBareNumber,
   normaliseImageId,
@@ -17,7 +16,8 @@ import {
 } from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'version', 'instruction'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'platforms', 'version', 'instruction'] as const;
+import { architectureMatches, architectureProblem, platformsMatch, platformsProblem } from './platforms.js';
 export type Matcher = (typeof MATCHERS)[number];
 
 /** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
@@ -54,7 +54,8 @@ const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
     return /^[0-9a-f]{12,64}$/.test(given) && normaliseImageId(asText(value)).startsWith(given);
   },
   digest: (answer, value) => digestHex(answer) !== undefined && digestHex(answer) === digestHex(asText(value)),
-  architecture: (answer, value) => canonicalArchitecture(answer) !== undefined && canonicalArchitecture(answer) === canonicalArchitecture(asText(value)),
+  architecture: (answer, value) => architectureMatches(answer, asText(value)),
+  platforms: (answer, value) => platformsMatch(answer, Array.isArray(value) ? value : [String(value)]),
   version: (answer, value) => {
     const expected = asText(value);
     const given = parseVersion(answer);
@@ -95,7 +96,9 @@ export function answerFormatProblem(matcher: Matcher, answer: string): Localized
     case 'digest':
       return digestHex(answer) ? undefined : both('donnez le digest entier : sha256: suivi de 64 caractères hexadécimaux', 'give the whole digest: sha256: followed by 64 hex digits');
     case 'architecture':
-      return canonicalArchitecture(answer) ? undefined : both("donnez un nom d'architecture comme amd64 ou arm64", 'answer with an architecture name such as amd64 or arm64');
+      return architectureProblem(answer);
+    case 'platforms':
+      return platformsProblem(answer);
     case 'version':
       return parseVersion(answer) ? undefined : both('donnez un numéro de version comme 1.2.3', 'answer with a version number such as 1.2.3');
     case 'instruction':

@@ -173,26 +173,6 @@ export function parseNumber(text: string): number | undefined {
 }
 
 /** Names of one CPU architecture: Go's (what Docker prints) first, then the kernel's and the vendors'. */
-const ARCHITECTURES: string[][] = [
-  ['amd64', 'x86_64', 'x86-64', 'x64', 'intel64', 'x86_64/amd64'],
-  ['arm64', 'aarch64', 'arm64v8', 'arm64/v8', 'armv8', 'aarch64/arm64'],
-  ['arm', 'armv7', 'armv7l', 'arm/v7', 'arm32v7', 'armhf', 'armv6', 'arm/v6', 'armel'],
-  ['386', 'i386', 'i686', 'x86', 'i486', 'i586'],
-  ['ppc64le', 'ppc64el'],
-  ['s390x'],
-  ['riscv64'],
-];
-const ARCHITECTURE_OF = new Map(ARCHITECTURES.flatMap((names) => names.map((name) => [name, names[0]!] as const)));
-
-/**
- * An architecture as Docker names it: `x86_64` and `x86-64` are amd64, `aarch64` is arm64, `armv7l` is arm;
- * a platform written whole (`linux/amd64`, `linux/arm64/v8`) counts by its architecture. Undefined if unknown.
- */
-export function canonicalArchitecture(text: string): string | undefined {
-  const name = normaliseText(text).replace(/^linux\//, '');
-  return ARCHITECTURE_OF.get(name) ?? ARCHITECTURE_OF.get(name.split('/')[0]!);
-}
-
 /** The first version number an answer holds: "1.25.4", "nginx/1.25.4", "NGINX_VERSION=1.25.4", "v1.25.4". */
 export function parseVersion(text: string): string | undefined {
   return /(?<![\d.])(\d+(?:\.\d+)+)(?![\d.]*\d)/.exec(text)?.[1];

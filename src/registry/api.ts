@@ -1,68 +1,19 @@
 import { createHash } from 'node:crypto';
 import { both } from '../lab/text.js';
+import { jsonObject, unexpectedAnswer, what } from './answers.js';
 import { describeErrors, errorCodes, RegistryError, RegistryUnreachableError } from './errors.js';
-import type { RegistryClient, RegistryMethod, RegistryResponse } from './types.js';
+import { MANIFEST_ACCEPT } from './media-types.js';
+import { imageManifestOf, readImageConfig, readManifest } from './manifests.js';
+import type { RegistryClient, RegistryResponse } from './types.js';
+
+export { unexpectedAnswer } from './answers.js';
+export { MANIFEST_ACCEPT, MEDIA_TYPES } from './media-types.js';
 
 // The few registry API conversations the lab needs, over any RegistryClient (the real one or a fake).
 // Every unusable answer (401, 500, malformed JSON...) becomes a RegistryError of one line.
 
-export const MEDIA_TYPES = {
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-} as const;
-
-/**
- * Every manifest type we understand. Without them registry 2.8 rewrites a schema2 manifest to signed schema1
- * (another digest), answers a list with one child, or 404s OCI content.
- */
-export const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES);
-
 /** Catalog pages followed at most: a registry whose Link header loops must not hang a check. */
 const MAX_PAGES = 1000;
-
-function what(client: RegistryClient, method: RegistryMethod, path: string): { fr: string; en: string } {
-  return { fr: `${method} ${path} sur ${client.address}`, en: `${method} ${path} on ${client.address}` };
-}
-
-/** The one-line error for an answer the caller cannot use. */
-export function unexpectedAnswer(client: RegistryClient, method: RegistryMethod, path: string, response: RegistryResponse): RegistryError {
-  const request = what(client, method, path);
-  const detail = describeErrors(response.json) || response.text.trim().split('\n')[0]!.slice(0, 120);
-  const suffix = detail ? `: ${detail}` : '';
-  if (response.status === 401 || response.status === 403) {
-    return new RegistryError(both(
-      `le registre exige une authentification (HTTP ${response.status} pour ${request.fr}${suffix})`,
-      `the registry requires authentication (HTTP ${response.status} for ${request.en}${suffix})`,
-    ));
-  }
-  if (response.status >= 500) {
-    return new RegistryError(both(
-      `le registre est en erreur (HTTP ${response.status} pour ${request.fr}${suffix})`,
-      `the registry failed (HTTP ${response.status} for ${request.en}${suffix})`,
-    ));
-  }
-  return new RegistryError(both(
-    `réponse inattendue du registre (HTTP ${response.status} pour ${request.fr}${suffix})`,
-    `unexpected registry answer (HTTP ${response.status} for ${request.en}${suffix})`,
-  ));
-}
-
-/** The JSON body of a 200 answer, checked to be an object. */
-function jsonObject(client: RegistryClient, path: string, response: RegistryResponse): Record<string, unknown> {
-  if (response.status !== 200) throw unexpectedAnswer(client, 'GET', path, response);
-  const body = response.json;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    const request = what(client, 'GET', path);
-    const start = JSON.stringify(response.text.slice(0, 40));
-    throw new RegistryError(both(
-      `le registre a répondu à ${request.fr} par un JSON invalide (début : ${start})`,
-      `the registry answered ${request.en} with malformed JSON (starts with ${start})`,
-    ));
-  }
-  return body as Record<string, unknown>;
-}
 
 function stringList(client: RegistryClient, path: string, body: Record<string, unknown>, field: string): string[] {
   const value = body[field];
@@ -147,31 +98,15 @@ export async function manifestDigest(client: RegistryClient, repository: string,
   return got.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(got.text).digest('hex')}`;
 }
 
-async function manifest(client: RegistryClient, repository: string, reference: string): Promise<Record<string, unknown> | null> {
-  const path = `/v2/${repository}/manifests/${reference}`;
-  const response = await client.request('GET', path, MANIFEST_ACCEPT);
-  if (response.status === 404) return null;
-  return jsonObject(client, path, response);
-}
-
 /**
  * When the image of `repository:reference` was built (its config's `created`), or null when there is no such
  * manifest. A multi-platform list is read through its linux/amd64 child (else its first one).
  */
 export async function imageCreated(client: RegistryClient, repository: string, reference: string): Promise<string | null> {
-  let body = await manifest(client, repository, reference);
-  const children = body?.manifests;
-  if (Array.isArray(children) && children.length) {
-    type Child = { digest?: string; platform?: { architecture?: string; os?: string } };
-    const list = children as Child[];
-    const chosen = list.find((child) => child.platform?.os === 'linux' && child.platform?.architecture === 'amd64') ?? list[0]!;
-    body = chosen.digest ? await manifest(client, repository, chosen.digest) : null;
-  }
-  const config = (body?.config as { digest?: unknown } | undefined)?.digest;
-  if (typeof config !== 'string') return null;
-  const path = `/v2/${repository}/blobs/${config}`;
-  const created = jsonObject(client, path, await client.request('GET', path)).created;
-  return typeof created === 'string' ? created : null;
+  const image = await imageManifestOf(client, repository, await readManifest(client, repository, reference));
+  if (!image) return null;
+  const config = await readImageConfig(client, repository, image.config.digest);
+  return config?.created ?? null;
 }
 
 /** Whether the registry still serves a blob (HEAD /v2/<name>/blobs/<digest>). */

@@ -73,6 +73,7 @@ export function createRegistryClient(address: string, options: RegistryClientOpt
   const send = transport(address, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
   const tokens = new Map<string, Promise<string | undefined>>();
   let hub: RegistryClient | undefined;
+  const others = new Map<string, RegistryClient>();
 
   const request = async (method: RegistryMethod, path: string, accept: string[] = []): Promise<RegistryResponse> => {
     const headers: Record<string, string> = accept.length ? { Accept: accept.join(', ') } : {};
@@ -99,6 +100,10 @@ export function createRegistryClient(address: string, options: RegistryClientOpt
     hub() {
       hub ??= createRegistryClient(HUB_URL, { timeoutMs: HUB_TIMEOUT_MS });
       return hub;
+    },
+    at(other) {
+      if (!others.has(other)) others.set(other, createRegistryClient(other, options));
+      return others.get(other)!;
     },
     credentials: (registry) => credentialPresence(registry),
   };

@@ -39,6 +39,8 @@ export interface RegistryClient {
   request(method: RegistryMethod, path: string, accept?: string[]): Promise<RegistryResponse>;
   /** Docker Hub, reached the same way (anonymous bearer tokens). Optional: fakes without it cannot check 4.1. */
   hub?(): RegistryClient;
+  /** The same kind of client for another registry (e.g. the engine's mirror of Docker Hub). Optional, as hub(). */
+  at?(address: string): RegistryClient;
   /** Which credentials the docker CLI holds for a registry ("docker.io" for Docker Hub). Optional, as hub(). */
   credentials?(registry: string): Promise<CredentialPresence>;
 }

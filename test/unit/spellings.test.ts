@@ -117,6 +117,20 @@ const TABLES: Record<string, Table[]> = {
     { value: 'RUN', accepted: ['RUN', 'run', 'Run', 'RUN apk add --no-cache nginx', '/bin/sh -c apk add nginx', 'RUN.'], wrong: ['COPY', 'ADD', 'IMPORT'], malformed: [['apk add nginx', /a Dockerfile keyword, such as COPY/]] },
     { value: 'IMPORT', accepted: ['IMPORT', 'import'], wrong: ['ADD', 'RUN'] },
   ],
+  'ex7/platforms': [
+    {
+      value: ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7'],
+      accepted: ['linux/amd64, linux/arm64/v8, linux/arm/v7', 'linux/arm/v7 linux/amd64 linux/arm64', 'amd64, arm64, arm/v7', 'x86_64, aarch64 et armv7l', 'linux/amd64; linux/arm64; linux/arm/v7', 'amd64 and arm64 and armhf'],
+      wrong: ['linux/amd64, linux/arm64', 'linux/amd64, linux/arm64/v8, linux/arm/v6', 'linux/amd64, linux/arm64, linux/arm/v7, linux/s390x'],
+      malformed: [['amd64, arm64, autres', /platforms separated by commas/]],
+    },
+  ],
+  'ex7/arm64-digest': [
+    { value: `sha256:${HEX}`, accepted: [`sha256:${HEX}`, HEX, ` "sha256:${HEX}" `, `SHA256:${HEX.toUpperCase()}`], wrong: [`sha256:${HEX.slice(0, 63)}1`], malformed: [[HEX.slice(0, 12), /the whole digest/]] },
+  ],
+  'ex7/local-architecture': [
+    { value: 'arm64', accepted: ['arm64', 'aarch64', 'linux/arm64', 'arm64/v8', 'linux/arm64/v8', 'ARM64'], wrong: ['amd64', 'x86_64', 'arm/v7'], malformed: [['arm 64 bits', /architecture name such as amd64/]] },
+  ],
 };
 
 const lab = validateLab(join(import.meta.dirname, '../../labs'));

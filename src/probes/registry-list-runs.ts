@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { RepositoryName } from './platform-schema.js';
+import type { EngineClient, ProbeRun } from '../engine/types.js';
+import { both, type Localized } from '../lab/text.js';
+import type { ListChild } from '../registry/manifests.js';
+import { formatPlatform, normaliseArchitecture, unameMatches, type Platform } from '../registry/platform.js';
+import { entryPlatform, readListView, shortDigest } from './list-view.js';
+import { guardRegistry } from './registry-guard.js';
+import { outcome, type Outcome, type ProbeKind } from './types.js';
+
+const schema = z
+  .strictObject({
+    kind: z.literal('registry-list-runs'),
+    repository: RepositoryName,
+    tag: z.string().min(1).describe('The tag of the list'),
+    timeoutSeconds: z.number().positive().max(120).default(20).describe('How long one child may take to run uname -m'),
+  })
+  .describe(
+    'Each image of a list really runs as its platform: pulled by digest, `uname -m` run under --platform in a labelled throwaway container, the pulled image removed unless it was already there. Skipped, never failed, for a platform the engine cannot emulate',
+  );
+type Spec = z.infer<typeof schema>;
+
+type Verdict = { platform: string; result: 'ok' | 'no-emulation' } | { platform: string; result: 'wrong'; why: Localized };
+
+const EMULATION_FIX = both(
+  "enregistrez l'émulation qemu : sur Linux, `docker run --privileged --rm tonistiigi/binfmt --install all` (ou le paquet qemu-user-static et ses entrées binfmt_misc ; ici `sudo scripts/lab.sh` le fait) ; Docker Desktop l'a déjà",
+  'register qemu emulation: on Linux, `docker run --privileged --rm tonistiigi/binfmt --install all` (or the qemu-user-static package and its binfmt_misc entries; here `sudo scripts/lab.sh` does it); Docker Desktop has it built in',
+);
+
+function firstLine(text: string): string {
+  return text.split('\n').map((line) => line.trim()).find(Boolean)?.slice(0, 160) ?? '';
+}
+
+function judge(platform: Platform, run: ProbeRun, foreign: boolean): Verdict {
+  const name = formatPlatform(platform);
+  const said = firstLine(run.output);
+  if (run.exitCode === 0 && unameMatches(said, platform)) return { platform: name, result: 'ok' };
+  if (/exec format error/i.test(run.output)) {
+    if (foreign) return { platform: name, result: 'no-emulation' };
+    return { platform: name, result: 'wrong', why: both(`ses programmes ne sont pas pour ${name} (le noyau répond « exec format error »)`, `its programs are not ${name} programs (exec format error)`) };
+  }
+  if (run.timedOut) return { platform: name, result: 'wrong', why: both('uname -m ne finit pas', 'uname -m does not finish') };
+  if (run.exitCode === 0) {
+    return { platform: name, result: 'wrong', why: both(`uname -m y affiche ${said || '(rien)'} : ses programmes sont pour une autre machine`, `uname -m prints ${said || '(nothing)'} in it: its programs are for another machine`) };
+  }
+  return { platform: name, result: 'wrong', why: both(`uname -m n'y tourne pas (${said || `code ${run.exitCode}`})`, `uname -m does not run in it (${said || `exit code ${run.exitCode}`})`) };
+}
+
+/** Pulls one child by digest, runs `uname -m` in it as its platform, and removes what the pull added. */
+async function runChild(engine: Required<Pick<EngineClient, 'pullImage' | 'runProbe' | 'removeImage'>> & EngineClient, ref: string, child: ListChild, platform: Platform, foreign: boolean, timeoutMs: number): Promise<Verdict> {
+  const name = formatPlatform(platform);
+  const configDigest = child.manifest?.config.digest;
+  // Already on the engine (the student's own pull, or the image they built and pushed): never removed.
+  const existed = Boolean((await engine.inspectImage(ref)) ?? (configDigest ? await engine.inspectImage(configDigest) : null));
+  try {
+    await engine.pullImage(ref);
+    return judge(platform, await engine.runProbe(ref, { platform: name, entrypoint: ['uname'], cmd: ['-m'], timeoutMs }), foreign);
+  } catch (error) {
+    const message = firstLine((error as Error).message ?? String(error));
+    return { platform: name, result: 'wrong', why: both(`le moteur ne peut pas la lancer comme ${name} (${message})`, `the engine cannot run it as ${name} (${message})`) };
+  } finally {
+    if (!existed) await engine.removeImage(ref).catch(() => undefined);
+  }
+}
+
+/**
+ * Verdicts already reached in this process, by engine and list digest. A digest names the same children for
+ * ever, so `tp7 watch` does not pull and run them again each round (its own pulls would wake it up again).
+ * Skips are not kept: emulation may be registered meanwhile.
+ */
+const judged = new Map<string, Outcome>();
+
+function remember(key: string, result: Outcome): Outcome {
+  judged.set(key, result);
+  return result;
+}
+
+export const registryListRuns: ProbeKind<Spec> = {
+  kind: 'registry-list-runs',
+  schema,
+  async run(spec, { registry, engine }): Promise<Outcome> {
+    const expected = 'each child prints its own machine with uname -m, run under its platform';
+    if (!engine.pullImage || !engine.runProbe || !engine.removeImage) {
+      return outcome('skip', expected, 'this engine client cannot run containers', both('Ce moteur ne permet pas de lancer des conteneurs de test.', 'This engine client cannot run probe containers.'));
+    }
+    return guardRegistry(expected, async () => {
+      const view = await readListView(registry, spec.repository, spec.tag, expected);
+      if (!view.found) return view.outcome;
+      const key = `${engine.host} ${registry.address}/${spec.repository}@${view.list.digest}`;
+      const known = judged.get(key);
+      if (known) return known;
+      const native = normaliseArchitecture((await engine.version()).arch)?.architecture;
+      const verdicts: Verdict[] = [];
+      for (const child of view.children) {
+        if (!child.entry.platform) {
+          verdicts.push({ platform: entryPlatform(child), result: 'wrong', why: both("la liste ne dit pas pour quelle plateforme elle est", 'the list does not say which platform it is for') });
+          continue;
+        }
+        const ref = `${registry.address}/${spec.repository}@${child.entry.digest}`;
+        const foreign = normaliseArchitecture(child.entry.platform.architecture)?.architecture !== native;
+        const verdict = await runChild(engine as Parameters<typeof runChild>[0], ref, child, child.entry.platform, foreign, spec.timeoutSeconds * 1000);
+        verdicts.push(verdict.result === 'wrong' ? { ...verdict, why: both(`${shortDigest(child.entry.digest)} : ${verdict.why.fr}`, `${shortDigest(child.entry.digest)}: ${verdict.why.en}`) } : verdict);
+      }
+      const actual = verdicts.map((verdict) => `${verdict.platform}: ${verdict.result}`).join(', ') || 'an empty list';
+      const wrong = verdicts.filter((verdict): verdict is Extract<Verdict, { result: 'wrong' }> => verdict.result === 'wrong');
+      if (!verdicts.length) return outcome('fail', expected, actual, both('La liste ne contient aucune image.', 'The list holds no image.'));
+      if (wrong.length) {
+        return remember(key, outcome('fail', expected, actual, both(
+          wrong.map((verdict) => `${verdict.platform} → ${verdict.why.fr}`).join(' ; ') + '.',
+          wrong.map((verdict) => `${verdict.platform} → ${verdict.why.en}`).join('; ') + '.',
+        )));
+      }
+      const unrunnable = verdicts.filter((verdict) => verdict.result === 'no-emulation').map((verdict) => verdict.platform);
+      if (unrunnable.length) {
+        return outcome('skip', expected, actual, both(
+          `Non vérifiable ici : ce moteur ne sait pas exécuter ${unrunnable.join(', ')} (pas d'émulation). Pour le vérifier, ${EMULATION_FIX.fr}.`,
+          `Cannot be checked here: this engine cannot run ${unrunnable.join(', ')} (no emulation). To check it, ${EMULATION_FIX.en}.`,
+        ));
+      }
+      return remember(key, outcome('pass', expected, actual, both(
+        `Chaque image tourne comme sa plateforme (${verdicts.map((verdict) => verdict.platform).join(', ')}).`,
+        `Each image runs as its platform (${verdicts.map((verdict) => verdict.platform).join(', ')}).`,
+      )));
+    });
+  },
+};

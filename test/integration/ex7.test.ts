@@ -1,0 +1,244 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeImage, listPlatforms } from '../../src/registry/manifests.js';
+import { createRegistryClient } from '../../src/registry/http-client.js';
+import { tempDir } from '../tmp.js';
+import { execa } from 'execa';
+import { MEDIA_TYPES } from '../../src/registry/media-types.js';
+import type { RegistryClient } from '../../src/registry/types.js';
+import { checksOf, cleanupExercise, docker, newWorkdir, ok, runSolution, tp7, tp7Json } from './harness.js';
+
+// Exercise 7 on the real engine, the real registry:2 on port 5000 and the test mirror, whose alpine and
+// nginx:alpine are lists of linux/amd64, linux/arm64/v8 and linux/arm/v7 stand-ins with real foreign busybox
+// binaries, run under qemu: red before the work, each near miss with its own message, green after the
+// reference solution, and nothing removed that the lab did not create.
+
+const REGISTRY = 'localhost:5000';
+const MIRROR = '127.0.0.1:5001';
+const SENTINEL = 'tp7-ex7-sentinel:keep';
+const PROBE_FILTER = 'label=org.tp7-lab.probe';
+
+type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
+
+async function checkEx7(workdir = newWorkdir()): Promise<Checks> {
+  const { json } = await tp7Json(['check', 'ex7'], { workdir });
+  return checksOf(json, 'ex7');
+}
+
+async function startRegistry(): Promise<void> {
+  await docker('rm', '-fv', 'registry');
+  await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', 'registry:2'));
+  for (let i = 0; i < 50; i++) {
+    try {
+      if ((await fetch(`http://${REGISTRY}/v2/`, { signal: AbortSignal.timeout(2000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('registry did not start');
+}
+
+/** docker build of a Dockerfile (and files) in a fresh folder, for one platform. */
+async function build(tag: string, platform: string, dockerfile: string, options: { pull?: boolean; files?: Record<string, string | Buffer> } = {}): Promise<void> {
+  const dir = newWorkdir();
+  for (const [file, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, file), content);
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  await ok(docker('build', '-q', ...(options.pull ? ['--pull'] : []), '--platform', platform, '-t', tag, dir));
+}
+
+/** Pushes the per-platform images, then the list `myapp:multiarch` made of them (annotations as given). */
+async function pushList(children: Array<{ tag: string; annotate?: string[] }>): Promise<void> {
+  const list = `${REGISTRY}/myapp:multiarch`;
+  for (const child of children) await ok(docker('push', '-q', `${REGISTRY}/myapp:${child.tag}`));
+  await ok(docker('manifest', 'create', '--insecure', '--amend', list, ...children.map((child) => `${REGISTRY}/myapp:${child.tag}`)));
+  for (const child of children) {
+    if (child.annotate) await ok(docker('manifest', 'annotate', ...child.annotate, list, `${REGISTRY}/myapp:${child.tag}`));
+  }
+  await ok(docker('manifest', 'push', '--insecure', '--purge', list));
+}
+
+const APP = 'FROM alpine:latest\nRUN uname -m > /built-on.txt\nCMD ["sh", "-c", "echo Hello from $(uname -m)"]\n';
+
+/** The binfmt_misc entry of one qemu interpreter, when this machine has it (it is machine-wide). */
+const BINFMT_ARM = '/proc/sys/fs/binfmt_misc/qemu-arm';
+
+describe('exercise 7 on the real engine', () => {
+  beforeAll(async () => {
+    // `docker manifest` keeps lists under $DOCKER_CONFIG/manifests: a throwaway folder, not the user's.
+    process.env.DOCKER_CONFIG = tempDir('docker-config-');
+    await cleanupExercise('ex7');
+    await ok(docker('pull', 'busybox'));
+    await ok(docker('tag', 'busybox', SENTINEL));
+  }, 60_000);
+
+  afterAll(async () => {
+    await docker('rmi', `${REGISTRY}/myapp:multiarch`);
+    await cleanupExercise('ex7');
+    await docker('rmi', SENTINEL, 'busybox');
+  }, 60_000);
+
+  it('reads the mirror\'s lists with the registry layer: three platforms, each child what it says', async () => {
+    const described = await describeImage(createRegistryClient(MIRROR), 'library/nginx', 'alpine');
+    expect(described?.kind).toBe('list');
+    if (described?.kind !== 'list') return;
+    expect(listPlatforms(described.manifest)).toEqual(['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7']);
+    expect(described.children.map((child) => [child.config?.architecture, child.config?.variant ?? ''])).toEqual([['amd64', ''], ['arm64', ''], ['arm', 'v7']]);
+    expect(described.children.every((child) => child.config?.labels['org.tp7-lab.standin'] === 'true')).toBe(true);
+  });
+
+  it('fails every check before the work, each with a helpful message', async () => {
+    await docker('rm', '-fv', 'registry');
+    const checks = await checkEx7();
+    for (const [id, check] of Object.entries(checks)) expect(check.status, `${id}: ${check.message}`).toBe('fail');
+    expect(checks['arm64-pulled']!.message).toContain('The linux/arm64 image of nginx:alpine is not on your engine (no nginx:alpine here)');
+    expect(checks['myapp-list']!.message).toContain('No registry answers on localhost:5000');
+    expect(checks['myapp-runs']!.message).toContain('No registry answers on localhost:5000');
+    expect(checks.platforms!.message).toContain('Not answered yet');
+  }, 60_000);
+
+  it('7.1 near misses: the engine\'s own platform, or arm/v7 instead of arm64', async () => {
+    await ok(docker('pull', 'nginx:alpine'));
+    let checks = await checkEx7();
+    expect(checks['arm64-pulled']!.message).toContain('(nginx:alpine is linux/amd64 here)');
+    await ok(docker('pull', '--platform', 'linux/arm/v7', 'nginx:alpine'));
+    checks = await checkEx7();
+    expect(checks['arm64-pulled']!.message).toContain('(nginx:alpine is linux/arm/v7 here)');
+    await ok(docker('pull', '--platform', 'linux/arm64', 'nginx:alpine'));
+    await ok(docker('pull', 'nginx:alpine'));
+    checks = await checkEx7();
+    // Pulled for arm64 then put back: the arm64 image stays on the engine, untagged.
+    expect(checks['arm64-pulled']!.status).toBe('pass');
+  }, 120_000);
+
+  it('7.1 questions accept the usual spellings and are read from the mirror and the engine', async () => {
+    const workdir = newWorkdir();
+    const list = JSON.parse((await ok(docker('manifest', 'inspect', '--insecure', `${MIRROR}/library/nginx:alpine`))).stdout) as { manifests: Array<{ digest: string; platform: { architecture: string } }> };
+    const arm64 = list.manifests.find((entry) => entry.platform.architecture === 'arm64')!.digest;
+    const amd64 = list.manifests.find((entry) => entry.platform.architecture === 'amd64')!.digest;
+    expect((await tp7(['answer', 'ex7', 'platforms', 'linux/arm/v7, linux/amd64 et linux/arm64/v8'], { workdir })).exitCode).toBe(0);
+    expect((await tp7(['answer', 'ex7', 'arm64-digest', amd64], { workdir })).exitCode).not.toBe(0);
+    expect((await tp7(['answer', 'ex7', 'arm64-digest', arm64.replace('sha256:', '')], { workdir })).exitCode).toBe(0);
+    expect((await tp7(['answer', 'ex7', 'local-architecture', 'aarch64'], { workdir })).exitCode).toBe(0);
+    const wrong = await tp7(['answer', 'ex7', 'platforms', 'linux/amd64, linux/arm64'], { workdir });
+    expect(wrong.exitCode).not.toBe(0);
+    const unreadable = await tp7(['answer', 'ex7', 'local-architecture', 'the big one'], { workdir });
+    expect(unreadable.stdout + unreadable.stderr).toContain('such as amd64, arm64 or arm/v7');
+  }, 60_000);
+
+  it('7.2 near miss: a single-platform image pushed under the tag', async () => {
+    await startRegistry();
+    await ok(docker('pull', 'alpine:latest'));
+    await ok(docker('tag', 'alpine:latest', `${REGISTRY}/myapp:multiarch`));
+    await ok(docker('push', '-q', `${REGISTRY}/myapp:multiarch`));
+    const checks = await checkEx7();
+    expect(checks['myapp-list']!.message).toContain('localhost:5000/myapp:multiarch is a single-platform image (linux/amd64), not a list');
+    expect(checks['myapp-configs']!.status).toBe('fail');
+    expect(checks['myapp-runs']!.status).toBe('fail');
+  }, 120_000);
+
+  it('7.2 near miss: children all amd64 (built without --pull over the local alpine)', async () => {
+    await ok(docker('pull', 'alpine:latest'));
+    await build(`${REGISTRY}/myapp:amd64`, 'linux/amd64', APP);
+    await build(`${REGISTRY}/myapp:arm64`, 'linux/arm64', APP);
+    await pushList([{ tag: 'amd64' }, { tag: 'arm64' }]);
+    const checks = await checkEx7();
+    expect(checks['myapp-list']!.message).toContain('is a list of linux/amd64, linux/amd64: linux/arm64 is missing');
+    expect(checks['myapp-armv7']!.status).toBe('fail');
+  }, 180_000);
+
+  it('7.2 near miss: an annotation that lies about the architecture', async () => {
+    await ok(docker('pull', 'alpine:latest'));
+    await build(`${REGISTRY}/myapp:amd64`, 'linux/amd64', APP);
+    await build(`${REGISTRY}/myapp:arm64`, 'linux/arm64', APP);
+    await pushList([{ tag: 'amd64' }, { tag: 'arm64', annotate: ['--arch', 'arm64', '--variant', 'v8'] }]);
+    const checks = await checkEx7();
+    expect(checks['myapp-list']!.status).toBe('pass');
+    expect(checks['myapp-configs']!.message).toMatch(/the list says linux\/arm64\/v8 for sha256:[0-9a-f]{12}, but that image's config says linux\/amd64/);
+    expect(checks['myapp-runs']!.message).toMatch(/linux\/arm64\/v8 → sha256:[0-9a-f]{12}: the engine cannot run it as linux\/arm64\/v8/);
+  }, 180_000);
+
+  it("7.2 near miss: a config that says arm64 around amd64 programs", async () => {
+    // FROM scratch + ADD stamps --platform in the config whatever the files are: here amd64 busybox.
+    await ok(docker('pull', '--platform', 'linux/amd64', 'alpine:latest'));
+    const container = (await ok(docker('create', 'alpine:latest'))).stdout.trim();
+    const tar = join(newWorkdir(), 'rootfs.tar');
+    await ok(docker('export', '-o', tar, container));
+    await ok(docker('rm', container));
+    await build(`${REGISTRY}/myapp:arm64`, 'linux/arm64', 'FROM scratch\nADD rootfs.tar /\nCMD ["/bin/sh"]\n', { files: { 'rootfs.tar': readFileSync(tar) } });
+    await build(`${REGISTRY}/myapp:amd64`, 'linux/amd64', APP, { pull: true });
+    await pushList([{ tag: 'amd64' }, { tag: 'arm64', annotate: ['--variant', 'v8'] }]);
+    const checks = await checkEx7();
+    expect(checks['myapp-configs']!.status).toBe('pass');
+    expect(checks['myapp-runs']!.message).toMatch(/linux\/arm64\/v8 → sha256:[0-9a-f]{12}: uname -m prints x86_64 in it: its programs are for another machine/);
+  }, 180_000);
+
+  it('passes every check after the reference solution, without removing what the lab did not create', async () => {
+    await docker('rmi', '-f', `${REGISTRY}/myapp:amd64`, `${REGISTRY}/myapp:arm64`, `${REGISTRY}/myapp:armv7`);
+    const workdir = newWorkdir();
+    await runSolution('ex7', workdir);
+    // The run check pulls children the engine does not hold: drop the arm/v7 image (the solution's last
+    // `docker run` tagged it multiarch too) so that the check must pull it, and take it away again.
+    await ok(docker('rmi', `${REGISTRY}/myapp:armv7`, `${REGISTRY}/myapp:multiarch`));
+    const before = await imageLines();
+    const checks = await checkEx7(workdir);
+    for (const [id, check] of Object.entries(checks)) expect(check.status, `${id}: ${check.message}`).toBe('pass');
+    expect(checks['myapp-runs']!.message).toContain('Each image runs as its platform (linux/amd64, linux/arm64/v8, linux/arm/v7)');
+    // What the check pulled is gone again, what was there stays, and no probe container is left.
+    const after = await imageLines();
+    expect(after).toEqual(before);
+    expect(after).toContain(before.find((line) => line.endsWith(SENTINEL)));
+    expect((await ok(docker('ps', '-a', '-q', '--filter', PROBE_FILTER))).stdout).toBe('');
+  }, 400_000);
+
+  it('the registry layer reads a real OCI index (skopeo converts the list), each digest asked once', async () => {
+    // What buildx and buildah push: an OCI index of OCI manifests. The registry is the exercise's registry:2.
+    const copy = await execa('skopeo', ['copy', '--all', '--format', 'oci', '--src-tls-verify=false', '--dest-tls-verify=false',
+      `docker://${MIRROR}/library/alpine:latest`, `docker://${REGISTRY}/tp7-oci/alpine:latest`], { reject: false });
+    expect(copy.exitCode, copy.stderr).toBe(0);
+    const real = createRegistryClient(REGISTRY);
+    const requests: string[] = [];
+    const counted: RegistryClient = { address: real.address, request: (method, path, accept) => (requests.push(`${method} ${path}`), real.request(method, path, accept)) };
+    const first = await describeImage(counted, 'tp7-oci/alpine', 'latest');
+    await describeImage(counted, 'tp7-oci/alpine', 'latest');
+    expect(first?.kind).toBe('list');
+    if (first?.kind !== 'list') return;
+    expect(first.manifest.mediaType).toBe(MEDIA_TYPES.ociIndex);
+    expect(first.children.map((child) => child.manifest?.mediaType)).toEqual([MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociManifest]);
+    expect(first.children.map((child) => `${child.config?.architecture}${child.config?.variant ? `/${child.config.variant}` : ''}`)).toEqual(['amd64', 'arm64', 'arm/v7']);
+    // Two asks of the tag; each child manifest and config blob once.
+    expect(requests.filter((request) => request.endsWith('/manifests/latest'))).toHaveLength(2);
+    expect(requests).toHaveLength(2 + 3 + 3);
+  }, 120_000);
+
+  it('any route counts: the solution\'s list rewritten as an OCI index (as buildx or buildah push it) passes too', async () => {
+    const list = `docker://${REGISTRY}/myapp:multiarch`;
+    const copy = await execa('skopeo', ['copy', '--all', '--format', 'oci', '--src-tls-verify=false', '--dest-tls-verify=false', list, list], { reject: false });
+    expect(copy.exitCode, copy.stderr).toBe(0);
+    const described = await describeImage(createRegistryClient(REGISTRY), 'myapp', 'multiarch');
+    expect(described?.kind === 'list' && described.manifest.mediaType).toBe(MEDIA_TYPES.ociIndex);
+    const checks = await checkEx7();
+    for (const id of ['myapp-list', 'myapp-armv7', 'myapp-configs', 'myapp-runs']) expect(checks[id]!.status, `${id}: ${checks[id]!.message}`).toBe('pass');
+  }, 120_000);
+
+  it('skips the run check, with the fix, for a platform the engine cannot emulate; the others still judge', async () => {
+    if (!existsSync(BINFMT_ARM) || !readFileSync(BINFMT_ARM, 'utf8').startsWith('enabled')) return;
+    writeFileSync(BINFMT_ARM, '0');
+    try {
+      const checks = await checkEx7();
+      expect(checks['myapp-runs']!.status).toBe('skip');
+      expect(checks['myapp-runs']!.message).toContain('this engine cannot run linux/arm/v7 (no emulation)');
+      expect(checks['myapp-runs']!.message).toContain('tonistiigi/binfmt');
+      expect(checks['myapp-list']!.status).toBe('pass');
+      expect(checks['myapp-configs']!.status).toBe('pass');
+    } finally {
+      writeFileSync(BINFMT_ARM, '1');
+    }
+  }, 120_000);
+});
+
+/** Every image of the engine, intermediate ones included, with its names. */
+async function imageLines(): Promise<string[]> {
+  return (await ok(docker('images', '-a', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'))).stdout.split('\n').sort();
+}
