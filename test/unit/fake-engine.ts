@@ -185,6 +185,18 @@ export class FakeEngine implements EngineClient {
     return digest;
   }
 
+  /** `docker build -t tag` of `FROM base` plus `files` (one more layer; the base's files stay visible). */
+  build(tag: string, base: string, files: Record<string, string | Buffer>, more: FakeImage = {}): string {
+    const id = this.resolve(base);
+    if (!id) throw new Error(`fake engine: no such image: ${base}`);
+    const parent = this.images.get(id)!;
+    const { Architecture, Os, Variant, Config } = parent.inspect;
+    const layers = [...(parent.inspect.RootFS?.Layers ?? []), sha256(canonicalJson(files))];
+    const inherited = Object.fromEntries(parent.files);
+    const size = parent.inspect.Size + Object.values(files).reduce((sum, body) => sum + Buffer.from(body).length, 0);
+    return this.add({ Architecture, Os, Variant, Config, Created: new Date(Date.parse(parent.inspect.Created) + 1000).toISOString(), Size: size, RootFS: { Type: 'layers', Layers: layers }, files: { ...inherited, ...files }, ...more }, tag);
+  }
+
   /** `docker tag source target`. */
   tag(source: string, target: string): void {
     const id = this.resolve(source);

@@ -193,12 +193,17 @@ export class FakeRegistry implements RegistryClient {
     if (!digest || !found) return error(404, 'MANIFEST_UNKNOWN', 'manifest unknown');
     const ociUnasked = (found.mediaType === MEDIA_TYPES.ociManifest || found.mediaType === MEDIA_TYPES.ociIndex) && !accept.includes(found.mediaType);
     if (ociUnasked) return error(404, 'MANIFEST_UNKNOWN', 'OCI manifest found, but accept header does not support OCI manifests');
-    if (byTag && found.mediaType === MEDIA_TYPES.dockerManifest && !accept.includes(MEDIA_TYPES.dockerManifest)) {
-      // What 2.8 gives an old client: the image rewritten as signed schema1, which has another digest.
-      const body = { schemaVersion: 1, name: 'rewritten', tag: reference, architecture: 'amd64', fsLayers: [], history: [], signatures: [] };
-      const bytes = Buffer.from(JSON.stringify(body, null, 3));
-      return manifestAnswer({ mediaType: SCHEMA1_SIGNED, bytes }, sha256(Buffer.from(JSON.stringify({ ...body, signatures: undefined }))));
+    if (byTag && found.mediaType === MEDIA_TYPES.dockerList && !accept.includes(MEDIA_TYPES.dockerList)) {
+      // A client that does not know lists gets the linux/amd64 image of the list, by that image's digest.
+      type Child = { digest: string; platform?: { architecture?: string; os?: string } };
+      const children = (JSON.parse(found.bytes.toString()) as { manifests: Child[] }).manifests;
+      const child = children.find((candidate) => candidate.platform?.architecture === 'amd64' && candidate.platform?.os === 'linux');
+      const image = child && repo!.manifests.get(child.digest);
+      if (!child || !image) return error(404, 'MANIFEST_UNKNOWN', 'manifest unknown');
+      return image.mediaType === MEDIA_TYPES.dockerManifest && !accept.includes(MEDIA_TYPES.dockerManifest) ? schema1(reference) : manifestAnswer(image, child.digest);
     }
+    // What 2.8 gives an old client asking by tag: the image rewritten as signed schema1, which has another digest.
+    if (byTag && found.mediaType === MEDIA_TYPES.dockerManifest && !accept.includes(MEDIA_TYPES.dockerManifest)) return schema1(reference);
     return manifestAnswer(found, digest);
   }
 
@@ -240,6 +245,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 function error(status: number, code: string, message: string): RegistryResponse {
   return json(status, { errors: [{ code, message }] });
+}
+
+/** A signed schema1 rewrite: its digest is that of the manifest without its signatures. */
+function schema1(tag: string): RegistryResponse {
+  const body = { schemaVersion: 1, name: 'rewritten', tag, architecture: 'amd64', fsLayers: [], history: [], signatures: [] };
+  const bytes = Buffer.from(JSON.stringify(body, null, 3));
+  return manifestAnswer({ mediaType: SCHEMA1_SIGNED, bytes }, sha256(Buffer.from(JSON.stringify({ ...body, signatures: undefined }))));
 }
 
 function manifestAnswer(manifest: Manifest, digest: string): RegistryResponse {
