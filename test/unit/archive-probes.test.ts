@@ -183,6 +183,12 @@ describe('export-archive', () => {
     const result = await exportArchive.run(spec, workdirWith({ 'container-export.tar': save }));
     expect(result.message.en).toContain('container-export.tar is an image save (docker save of nginx:alpine: manifest.json and 2 layer(s))');
   });
+  it('tells a tar holding a bare .dockerenv (the cheapest imitation) from an export', async () => {
+    const bare = await tarOf([{ name: '.dockerenv', content: '' }, { name: 'etc/', type: 'directory' }, { name: 'etc/hostname', content: '' }]);
+    const result = await exportArchive.run(spec, workdirWith({ 'container-export.tar': bare }));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toBe('container-export.tar holds /.dockerenv, but not the folders Docker makes in every container (missing: /dev, /proc, /sys): it is not a container exported by Docker.');
+  });
   it('tells a flat tree that no container exported', async () => {
     const { tarOf } = await import('../fixtures/archives/build.js');
     const tree = await tarOf([{ name: 'bin/sh', content: 'x' }, { name: 'etc/passwd', content: 'x' }]);
