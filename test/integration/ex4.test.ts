@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRepositories, listTags, registryContents } from '../../src/registry/api.js';
 import { createRegistryClient } from '../../src/registry/http-client.js';
-import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, ok } from './harness.js';
+import { checksOf, cleanupExercise, docker, freePort, newWorkdir, runSolution, tp7, tp7Json, ok } from './harness.js';
 
 // Exercise 4 on the real engine and a real registry:2 (distribution 2.8) on port 5000: red before the work,
 // the near misses of the brief each with its own message, green after the reference solution. Docker Hub is
@@ -18,14 +17,6 @@ const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 let env: Record<string, string>;
 
 type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function checkEx4(workdir = newWorkdir(), extraEnv: Record<string, string> = {}): Promise<{ checks: Checks; json: any }> {
   const { json } = await tp7Json(['check', 'ex4'], { workdir, env: { ...env, ...extraEnv } });
@@ -96,7 +87,7 @@ async function cleanup(): Promise<void> {
 describe('ex4: Docker registries', () => {
   beforeAll(async () => {
     // Docker Hub on a port nobody listens to, and a docker config without any login.
-    env = { TP7_DOCKER_HUB_URL: `http://127.0.0.1:${await closedPort()}`, DOCKER_CONFIG: newWorkdir() };
+    env = { TP7_DOCKER_HUB_URL: `http://127.0.0.1:${await freePort()}`, DOCKER_CONFIG: newWorkdir() };
     await cleanup();
   });
   afterAll(async () => {
@@ -133,6 +124,26 @@ describe('ex4: Docker registries', () => {
     const { run, json } = await tp7Json(['check', 'ex4'], { workdir: newWorkdir(), env: { ...env, DOCKER_CONFIG: dir } });
     expect(checksOf(json, 'ex4')['hub-login']).toMatchObject({ status: 'pass', message: expect.stringContaining(`secret encoded in ${join(dir, 'config.json')}`) });
     expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it('near miss: a hand-written Docker Hub entry (no credential, no store) is no login, once Docker Hub answers', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    // Docker Hub as an anonymous client sees it: every request wants a login.
+    const hub = createHttpServer((_request, response) => response.writeHead(401, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}'));
+    await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = newWorkdir();
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': {} } }));
+      const hubEnv = { ...env, DOCKER_CONFIG: dir, TP7_DOCKER_HUB_URL: `http://127.0.0.1:${(hub.address() as { port: number }).port}` };
+      const { json } = await tp7Json(['check', 'ex4'], { workdir: newWorkdir(), env: hubEnv });
+      expect(checksOf(json, 'ex4')['hub-login']).toMatchObject({
+        status: 'fail',
+        message: `The Docker Hub entry of ${join(dir, 'config.json')} holds no credential, and no credential store is configured: docker login does not write that. Log in with an access token. Hint: tp7 hint ex4`,
+      });
+    } finally {
+      hub.closeAllConnections();
+      await new Promise((resolve) => hub.close(resolve));
+    }
   });
 
   it('near miss: the basic registry (deletion disabled, an anonymous volume, no config, no secret, no restart)', async () => {
@@ -268,6 +279,19 @@ describe('ex4: Docker registries', () => {
     expect(text.stdout).toMatch(/Score: (\d+)\/\1 \(100 %\)/);
   });
 
+  it('near miss: another image pushed under the expected name (the cheapest stand-in for a push)', async () => {
+    await ok(docker('pull', 'busybox:latest'));
+    await ok(docker('tag', 'busybox:latest', `${REGISTRY}/alpine:3.19`));
+    await ok(docker('push', `${REGISTRY}/alpine:3.19`));
+    const stand = (await checkEx4(workdir)).checks['pushed-alpine']!;
+    expect(stand.status).toBe('fail');
+    expect(stand.message).toMatch(/^localhost:5000\/alpine:3\.19 is not the alpine:3\.19 of your engine: under that name the registry serves the manifest sha256:[0-9a-f]{12}…, which alpine:3\.19 never pushed\. Push alpine:3\.19 under that name\./);
+    // Pushed again from the right image, it passes again.
+    await ok(docker('tag', 'alpine:3.19', `${REGISTRY}/alpine:3.19`));
+    await ok(docker('push', `${REGISTRY}/alpine:3.19`));
+    expect((await checkEx4(workdir)).checks['pushed-alpine']!.status).toBe('pass');
+  });
+
   it('reads the real registry page by page, and what it holds', async () => {
     const registry = createRegistryClient(REGISTRY);
     expect(await listRepositories(registry, 1)).toEqual(['alpine', 'nginx']);
@@ -301,8 +325,16 @@ describe('ex4: Docker registries', () => {
     const swapped = (await checkEx4(dir)).checks['maintenance-script']!;
     expect(swapped.status).toBe('fail');
     expect(swapped.message).toMatch(/^The output files the tag \S+ under the repository (alpine|nginx), and not under (nginx|alpine): each tag belongs under its own repository\./);
+    // The cheapest fake: the right lines for this registry, copied once and echoed. Run against a registry made
+    // up at check time, they are wrong.
     writeFileSync(join(dir, 'registry-maintenance.sh'), `${['#!/bin/bash', ...block('alpine', 'alpine'), ...block('nginx', 'nginx')].join('\n')}\n`);
-    expect((await checkEx4(dir)).checks['maintenance-script']!.status).toBe('pass');
+    const echoed = (await checkEx4(dir)).checks['maintenance-script']!;
+    expect(echoed.status).toBe('fail');
+    expect(echoed.message).toMatch(/^Run again with REGISTRY=127\.0\.0\.1:\d+, a registry made up at check time \(other repositories, tags and dates\), registry-maintenance\.sh gets it wrong: The output does not name the repository \S+\. It must read the registry REGISTRY names at every run, not print fixed lines\./);
+    // A script that reads the registry, but always localhost:5000 rather than REGISTRY, is caught the same way.
+    const solution = readFileSync(join(workdir, 'registry-maintenance.sh'), 'utf8');
+    writeFileSync(join(dir, 'registry-maintenance.sh'), solution.replace('REGISTRY="${REGISTRY:-localhost:5000}"', 'REGISTRY=localhost:5000'));
+    expect((await checkEx4(dir)).checks['maintenance-script']!.message).toContain('registry-maintenance.sh gets it wrong: The output does not name the repository');
   });
 
   it('a repository whose every tag was deleted ("tags": null) is handled by the checks and the solution script', async () => {

@@ -22,6 +22,8 @@ import { registryListingScript } from '../../src/probes/registry-listing-script.
 import { registryTags } from '../../src/probes/registry-tags.js';
 import { userRepositoryTags } from '../../src/probes/user-repository-tags.js';
 import { ProbeSchema } from '../../src/probes/index.js';
+import { registryContents } from '../../src/registry/api.js';
+import { createRegistryClient } from '../../src/registry/http-client.js';
 import { lastErrorLine } from '../../src/probes/script-outcome.js';
 import { tempDir } from '../tmp.js';
 import { fakeEngine, FakeEngine, ID_A, ID_B, type FakeContainer } from './fake-engine.js';
@@ -97,6 +99,12 @@ describe('hub-login', () => {
     const result = await run({ loggedIn: false, exists: false }, reachableHub);
     expect(result.status).toBe('fail');
     expect(result.actual).toContain('no such file');
+  });
+  it('fails a hand-written Docker Hub entry without credential nor store, with its own message', async () => {
+    const result = await run({ loggedIn: false, emptyEntry: true }, reachableHub);
+    expect(result).toMatchObject({ status: 'fail', actual: '/home/student/.docker/config.json: Docker Hub entry without credential nor store' });
+    expect(result.message.en).toBe('The Docker Hub entry of /home/student/.docker/config.json holds no credential, and no credential store is configured: docker login does not write that. Log in with an access token.');
+    expect((await run({ loggedIn: false, emptyEntry: true }, unreachableRegistry())).status).toBe('skip');
   });
   it('reports a config file it cannot read as an error', async () => {
     expect((await run({ problem: 'not valid JSON' }, reachableHub)).status).toBe('error');
@@ -356,6 +364,24 @@ describe('registry-tags', () => {
     expect((await registryTags.run(spec, probeClients(engine, many))).status).toBe('pass');
     expect(many.requests.filter((line) => line.includes('_catalog'))).toHaveLength(2);
   });
+  it('with an image: every tag must be a manifest that image was pushed as, not another image given the name', async () => {
+    const engine = new FakeEngine();
+    const registry = new FakeRegistry();
+    engine.pull('nginx:alpine');
+    engine.pull('busybox:latest');
+    engine.tag('nginx:alpine', 'localhost:5000/nginx:alpine');
+    await engine.push('localhost:5000/nginx:alpine', registry);
+    // The cheapest stand-in: any image tagged with the expected name, and pushed.
+    engine.tag('busybox:latest', 'localhost:5000/nginx:1.0');
+    const other = await engine.push('localhost:5000/nginx:1.0', registry);
+    const pushed = { ...spec, image: 'nginx:alpine' };
+    const result = await registryTags.run(pushed, probeClients(engine, registry));
+    expect(result).toMatchObject({ status: 'fail', actual: `localhost:5000/nginx: 1.0, alpine; localhost:5000/nginx:1.0 → ${other}` });
+    expect(result.message.en).toBe(`localhost:5000/nginx:1.0 is not the nginx:alpine of your engine: under that name the registry serves the manifest ${other.slice(0, 19)}…, which nginx:alpine never pushed. Push nginx:alpine under that name.`);
+    engine.tag('nginx:alpine', 'localhost:5000/nginx:1.0');
+    await engine.push('localhost:5000/nginx:1.0', registry);
+    expect((await registryTags.run(pushed, probeClients(engine, registry))).status).toBe('pass');
+  });
   it('fails on a missing repository and on missing tags, "tags": null included', async () => {
     const empty = await registryTags.run(spec, probeClients(engine, fakeRegistry({ repositories: {} })));
     expect(empty.message.en).toBe('Registry localhost:5000 has no nginx repository (it is empty).');
@@ -424,12 +450,20 @@ describe('registry-listing-script', () => {
   const spec = { kind: 'registry-listing-script' as const, script: 'registry-maintenance.sh', timeoutSeconds: 5, stale: [{ repository: 'nginx', tag: 'old' }] };
   const good = ['=== Images ===', 'Repository: alpine', '  - 3.19 (created: 2024-01-27T00:00:00Z)', 'Repository: nginx', '  - alpine (created: 2024-02-14T10:00:00Z)', '  - 1.0 (created: 2024-02-14T10:00:00Z)'];
   const files = (exists = true) => ({ stat: async (path: string) => (exists ? { path, size: 1, isFile: true, isDirectory: false, mtimeMs: 0 } : null) }) as unknown as FileAccess;
-  const runner = (stdout: string, more: Partial<{ exitCode: number; timedOut: boolean; stderr: string }> = {}) => {
+  /**
+   * A script printing `stdout` for the lab registry; for any other REGISTRY (the one made up at check time) it
+   * lists that registry the right way, over HTTP, unless `fixed` (a script that echoes the same lines anyway).
+   */
+  const runner = (stdout: string, more: Partial<{ exitCode: number; timedOut: boolean; stderr: string }> = {}, fixed = false) => {
     const calls: Array<{ command: string; args: string[]; env?: Record<string, string> }> = [];
     const processes: ProcessRunner = {
       async run(command, args, options) {
         calls.push({ command, args, env: options.env });
-        return { exitCode: 0, stdout, stderr: '', timedOut: false, ...more };
+        const address = options.env?.REGISTRY ?? '';
+        if (address === 'localhost:5000' || fixed) return { exitCode: 0, stdout, stderr: '', timedOut: false, ...more };
+        const contents = await registryContents(createRegistryClient(address));
+        const lines = contents.flatMap(({ repository, tags }) => [`Repository: ${repository}`, ...tags.map(({ tag, created }) => `  - ${tag} (created: ${created})`)]);
+        return { exitCode: 0, stdout: lines.join('\n'), stderr: '', timedOut: false };
       },
     };
     return { processes, calls };
@@ -443,6 +477,14 @@ describe('registry-listing-script', () => {
     const { calls, result } = run(good.join('\n'));
     expect((await result).status).toBe('pass');
     expect(calls[0]).toMatchObject({ command: 'bash', args: ['registry-maintenance.sh'], env: { REGISTRY: 'localhost:5000' } });
+    // Run a second time against a registry made up at check time.
+    expect(calls[1]!.env!.REGISTRY).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
+  it('fails a script that prints fixed lines (the cheapest fake), against the registry made up at check time', async () => {
+    const { processes } = runner(good.join('\n'), {}, true);
+    const result = await registryListingScript.run(spec, probeClients(fakeEngine({}), labRegistry(), { files: files(), processes }));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toMatch(/^Run again with REGISTRY=127\.0\.0\.1:\d+, a registry made up at check time \(other repositories, tags and dates\), registry-maintenance\.sh gets it wrong: The output does not name the repository [a-z]+-[0-9a-f]{4}\. It must read the registry REGISTRY names at every run, not print fixed lines\.$/);
   });
   it('fails on a missing script, a failure and a time out', async () => {
     expect((await run('', {}, false).result).message.en).toBe('registry-maintenance.sh is not in your working directory.');
