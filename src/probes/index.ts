@@ -22,6 +22,7 @@ import { registryGarbageCollected } from './registry-garbage-collected.js';
 import { registryHeader } from './registry-header.js';
 import { registryConfigFile } from './registry-config-file.js';
 import { registryListingScript } from './registry-listing-script.js';
+import { registryRunning } from './registry-running.js';
 import { registryTags } from './registry-tags.js';
 import { userRepositoryTags } from './user-repository-tags.js';
 import { imageArchive } from './image-archive.js';
@@ -29,7 +30,7 @@ import { exportArchive } from './export-archive.js';
 import { backupFolder } from './backup-folder.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, registryRunning, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

@@ -146,6 +146,22 @@ describe('ex4: Docker registries', () => {
     }
   });
 
+  it('near miss: another image renamed registry:2 and run with the course\'s flags is not a registry', async () => {
+    await ok(docker('pull', 'nginx:alpine'));
+    await ok(docker('tag', 'nginx:alpine', 'registry:2'));
+    try {
+      // Its web server put on port 5000, so that something answers there.
+      await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', '--restart=always', 'registry:2', 'httpd', '-f', '-p', '5000', '-h', '/usr/share/nginx/html'));
+      const { checks } = await checkEx4();
+      expect(checks['registry-running']).toMatchObject({ status: 'fail', message: expect.stringContaining('registry runs an image named registry:2, but what answers on localhost:5000 is not a registry (GET /v2/: HTTP 404') });
+      // The container's own settings still read as they are: only what answers tells it from a registry.
+      expect(checks['registry-restart']!.status).toBe('pass');
+    } finally {
+      await docker('rm', '-fv', 'registry');
+      await docker('rmi', 'registry:2');
+    }
+  });
+
   it('near miss: the basic registry (deletion disabled, an anonymous volume, no config, no secret, no restart)', async () => {
     await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', 'registry:2'));
     await waitRegistry();

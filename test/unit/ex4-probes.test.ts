@@ -19,6 +19,7 @@ import { registryDeletedTag } from '../../src/probes/registry-deleted-tag.js';
 import { registryGarbageCollected } from '../../src/probes/registry-garbage-collected.js';
 import { registryHeader } from '../../src/probes/registry-header.js';
 import { registryListingScript } from '../../src/probes/registry-listing-script.js';
+import { registryRunning } from '../../src/probes/registry-running.js';
 import { registryTags } from '../../src/probes/registry-tags.js';
 import { userRepositoryTags } from '../../src/probes/user-repository-tags.js';
 import { ProbeSchema } from '../../src/probes/index.js';
@@ -191,6 +192,20 @@ describe('container probes', () => {
   it('container-running: registry:2.8 counts as registry:2', async () => {
     const spec = { kind: 'container-running' as const, container: 'registry', image: 'registry:2' };
     expect((await containerRunning.run(spec, on(container({ image: 'docker.io/library/registry:2.8' })))).status).toBe('pass');
+  });
+  it('registry-running: the container must answer the registry API, not only be named registry:2', async () => {
+    const spec = { kind: 'registry-running' as const, container: 'registry', image: 'registry:2', port: 5000 };
+    expect((await registryRunning.run(spec, on(container()))).status).toBe('pass');
+    // nginx renamed registry:2 and run with the course's flags: busybox httpd answers 404, as any web server would.
+    const web: RegistryClient = { address: 'localhost:5000', request: async () => ({ status: 404, headers: { 'content-type': 'text/html' }, json: undefined, text: '404 Not Found' }) };
+    const renamed = probeClients(fakeEngine(registryImage, { registry: container() }), web);
+    const result = await registryRunning.run(spec, renamed);
+    expect(result).toMatchObject({ status: 'fail', actual: 'registry: running, image registry:2; GET /v2/ on localhost:5000: HTTP 404, no Docker-Distribution-Api-Version header' });
+    expect(result.message.en).toBe('registry runs an image named registry:2, but what answers on localhost:5000 is not a registry (GET /v2/: HTTP 404, no Docker-Distribution-Api-Version header): naming an image registry:2 does not make it a registry.');
+    // What container-running says comes first.
+    expect((await registryRunning.run(spec, on(container({ running: false })))).message.en).toContain('is not running (state: exited)');
+    const silent = await registryRunning.run(spec, probeClients(fakeEngine(registryImage, { registry: container() }), unreachableRegistry('localhost:5000')));
+    expect(silent).toMatchObject({ status: 'error', message: { en: 'Could not check: registry localhost:5000 unreachable (ENOTFOUND).' } });
   });
   it('container-restart-policy', async () => {
     const spec = { kind: 'container-restart-policy' as const, container: 'registry', policy: 'always' as const };
