@@ -32,10 +32,13 @@ interface Pushed {
 }
 
 /** Pushes a one-layer image as docker push does (config, layer, manifest) and returns its digests. */
-async function pushImage(world: RegistryWorld, repository: string, tag: string, options: { created?: string; architecture?: string; oci?: boolean; unique?: string } = {}): Promise<Pushed> {
+async function pushImage(world: RegistryWorld, repository: string, tag: string, options: { created?: string; architecture?: string; oci?: boolean; unique?: string; noHistory?: boolean } = {}): Promise<Pushed> {
   const name = options.unique ?? `${repository}:${tag}`;
-  const config = Buffer.from(JSON.stringify({ architecture: options.architecture ?? 'amd64', os: 'linux', created: options.created ?? '2024-02-14T10:00:00Z', config: { Labels: { contract: name } }, rootfs: { type: 'layers', diff_ids: [] } }));
   const layer = Buffer.from(`layer of ${name}`);
+  const created = options.created ?? '2024-02-14T10:00:00Z';
+  // As docker build writes it: one diff_id and one history step per layer (schema1 conversion reads them).
+  const history = options.noHistory ? {} : { history: [{ created, created_by: `/bin/sh -c #(nop) ADD ${name}` }] };
+  const config = Buffer.from(JSON.stringify({ architecture: options.architecture ?? 'amd64', os: 'linux', created, config: { Labels: { contract: name } }, rootfs: { type: 'layers', diff_ids: [sha256(layer)] }, ...history }));
   await world.pushBlob(repository, config);
   await world.pushBlob(repository, layer);
   const mediaType = options.oci ? MEDIA_TYPES.ociManifest : MEDIA_TYPES.dockerManifest;
@@ -104,6 +107,10 @@ export function registryContract(label: string, worlds: () => { enabled: Registr
       // Asked by digest, the manifest cannot change: it comes as pushed.
       const byDigest = await registry.request('GET', `/v2/contract/schema1/manifests/${pushed.digest}`);
       expect([byDigest.status, byDigest.headers['content-type'], byDigest.headers['docker-content-digest']]).toEqual([200, MEDIA_TYPES.dockerManifest, pushed.digest]);
+      // A config without a history step for its layer cannot be rewritten.
+      await pushImage(enabled, 'contract/schema1', 'no-history', { noHistory: true });
+      const refused = await registry.request('GET', '/v2/contract/schema1/manifests/no-history');
+      expect([refused.status, codes(refused.json)]).toEqual([400, ['MANIFEST_INVALID']]);
     });
 
     it('serves a manifest list whole to a client that asks for it, and its linux/amd64 image to one that does not', async () => {

@@ -58,6 +58,8 @@ interface StoredContainer {
 }
 
 const sha256 = (bytes: Buffer | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const DEFAULT_CONFIG = { Env: [PATH], Cmd: ['sh'] };
 const FAKE_ONLY = new Set(['Id', 'RepoTags', 'RepoDigests', 'history', 'files', 'save']);
 
 /** JSON with sorted keys: the same content always gives the same bytes, hence the same ID. */
@@ -69,6 +71,18 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * The config blob of an image as docker build writes it (one diff_id and one history step per layer), plus what
+ * else the test said of it: its sha256 is the image ID.
+ */
+function imageConfig(content: Partial<ImageInspect>, layers: string[], seed: string): Buffer {
+  const created = content.Created ?? '2024-01-15T12:34:56Z';
+  return Buffer.from(canonicalJson({
+    architecture: content.Architecture ?? 'amd64', os: content.Os ?? 'linux', created, config: content.Config ?? DEFAULT_CONFIG,
+    rootfs: { type: 'layers', diff_ids: layers }, history: layers.map((_, i) => ({ created, created_by: `step ${i + 1}` })), 'org.tp7-lab.fake': seed,
+  }));
 }
 
 function parsedOrThrow(ref: string): ParsedReference {
@@ -109,18 +123,19 @@ export class FakeEngine implements EngineClient {
    */
   add(image: FakeImage = {}, ...refs: string[]): string {
     const content = Object.fromEntries(Object.entries(image).filter(([key]) => !FAKE_ONLY.has(key)));
-    const config = Buffer.from(canonicalJson({ ...content, files: image.files, history: image.history }));
+    const seed = canonicalJson({ ...content, files: image.files, history: image.history });
+    const layers = image.RootFS?.Layers ?? [sha256(`layer of ${seed}`)];
+    const config = imageConfig(content, layers, seed);
     const id = image.Id ?? sha256(config);
     const known = this.images.get(id);
     if (known) {
       this.merge(known, image);
     } else {
-      const layers = image.RootFS?.Layers ?? [sha256(`layer of ${sha256(config)}`)];
       const files = new Map(Object.entries(image.files ?? {}).map(([path, body]) => [path, Buffer.from(body)]));
       const size = image.Size ?? [...files.values()].reduce((sum, body) => sum + body.length, 1000);
       this.images.set(id, {
         inspect: {
-          Created: '2024-01-15T12:34:56Z', Architecture: 'amd64', Os: 'linux', Config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['sh'] },
+          Created: '2024-01-15T12:34:56Z', Architecture: 'amd64', Os: 'linux', Config: structuredClone(DEFAULT_CONFIG),
           ...content, Id: id, Size: size, RootFS: { Type: 'layers', Layers: layers }, RepoTags: [], RepoDigests: [],
         } as ImageInspect,
         config,
@@ -292,7 +307,7 @@ export class FakeEngine implements EngineClient {
       Id: container.id,
       Name: `/${container.name}`,
       Image: this.resolve(spec.image) ?? sha256(spec.image),
-      Config: { Image: spec.image, Env: spec.env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Labels: {} },
+      Config: { Image: spec.image, Env: spec.env ?? [PATH], Labels: {} },
       State: { Status: spec.status ?? (running ? 'running' : 'exited'), Running: running },
       HostConfig: structuredClone(spec.hostConfig ?? { RestartPolicy: { Name: 'no' }, PortBindings: {}, Binds: null }),
       Mounts: structuredClone(spec.mounts ?? []),

@@ -200,11 +200,20 @@ export class FakeRegistry implements RegistryClient {
       const child = children.find((candidate) => candidate.platform?.architecture === 'amd64' && candidate.platform?.os === 'linux');
       const image = child && repo!.manifests.get(child.digest);
       if (!child || !image) return error(404, 'MANIFEST_UNKNOWN', 'manifest unknown');
-      return image.mediaType === MEDIA_TYPES.dockerManifest && !accept.includes(MEDIA_TYPES.dockerManifest) ? schema1(reference) : manifestAnswer(image, child.digest);
+      return image.mediaType === MEDIA_TYPES.dockerManifest && !accept.includes(MEDIA_TYPES.dockerManifest) ? this.schema1Of(image, reference) : manifestAnswer(image, child.digest);
     }
     // What 2.8 gives an old client asking by tag: the image rewritten as signed schema1, which has another digest.
-    if (byTag && found.mediaType === MEDIA_TYPES.dockerManifest && !accept.includes(MEDIA_TYPES.dockerManifest)) return schema1(reference);
+    if (byTag && found.mediaType === MEDIA_TYPES.dockerManifest && !accept.includes(MEDIA_TYPES.dockerManifest)) return this.schema1Of(found, reference);
     return manifestAnswer(found, digest);
+  }
+
+  /** The schema1 rewrite needs one history step of the config per layer, as docker build writes them. */
+  private schema1Of(found: Manifest, tag: string): RegistryResponse {
+    const body = JSON.parse(found.bytes.toString()) as { config: { digest: string }; layers: unknown[] };
+    const config = JSON.parse(this.blobs.get(body.config.digest)?.toString() ?? '{}') as { history?: Array<{ empty_layer?: boolean }> };
+    const steps = (config.history ?? []).filter((step) => !step.empty_layer).length;
+    if (steps !== body.layers.length) return error(400, 'MANIFEST_INVALID', 'manifest invalid');
+    return schema1(tag);
   }
 
   private deleteManifest(repo: Repository | undefined, reference: string): RegistryResponse {
