@@ -48,6 +48,8 @@ interface RegistryOptions {
   readWrite?: boolean;
   /** Mount the config.yml of this folder rather than the one written in `dir` (it must hold one). */
   mountFrom?: string;
+  /** More -e VAR=value for the container. */
+  env?: string[];
 }
 
 /** The instructions' config.yml. */
@@ -65,7 +67,7 @@ async function productionRegistry(dir: string, options: RegistryOptions = {}): P
   const volume = options.namedVolume === false ? [] : ['-v', 'registry-data:/var/lib/registry'];
   const mounted = `${join(options.mountFrom ?? dir, 'config.yml')}:/etc/docker/registry/config.yml${options.readWrite ? '' : ':ro'}`;
   await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', '--restart=always', ...volume,
-    '-v', mounted, '-e', 'REGISTRY_HTTP_SECRET=tp7-test-secret', 'registry:2'));
+    '-v', mounted, '-e', 'REGISTRY_HTTP_SECRET=tp7-test-secret', ...(options.env ?? []).flatMap((entry) => ['-e', entry]), 'registry:2'));
   await waitRegistry();
 }
 
@@ -231,6 +233,15 @@ describe('ex4: Docker registries', () => {
     expect((await checkEx4(dir)).checks['registry-config']!.status).toBe('pass');
     const empty = newWorkdir();
     expect((await checkEx4(empty)).checks['registry-config']!.message).toContain('config.yml is not in your working directory');
+    await docker('rm', '-fv', 'registry');
+  });
+
+  it('near miss: the right file, but a variable of the container overrides a setting of it', async () => {
+    const dir = newWorkdir();
+    await productionRegistry(dir, { env: ['REGISTRY_HEALTH_STORAGEDRIVER_ENABLED=false'] });
+    const { checks } = await checkEx4(dir);
+    expect(checks['registry-settings']).toMatchObject({ status: 'fail', actual: "the container's variable REGISTRY_HEALTH_STORAGEDRIVER_ENABLED=false overrides health.storagedriver.enabled of the file" });
+    expect(registryFailures(checks)).toEqual([['registry-settings', 'fail']]);
     await docker('rm', '-fv', 'registry');
   });
 

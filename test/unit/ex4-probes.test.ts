@@ -350,6 +350,14 @@ describe('registry-config-file', () => {
     const other = await registryConfigFile.run(nosniff, on(CONFIG.replace('[nosniff]', '[sniff]')).clients);
     expect(other.actual).toBe('http.headers.X-Content-Type-Options does not hold nosniff');
   });
+  it("fails a setting the container's environment overrides (the registry reads REGISTRY_* over its file)", async () => {
+    const engine = (env: string[]) => fakeEngine({}, { registry: container({ env, files: { '/etc/docker/registry/config.yml': CONFIG } }) });
+    const overridden = await registryConfigFile.run(settings, probeClients(engine(['REGISTRY_HEALTH_STORAGEDRIVER_ENABLED=false', 'REGISTRY_HTTP_SECRET=s3cr3t']), labRegistry()));
+    expect(overridden).toMatchObject({ status: 'fail', actual: "the container's variable REGISTRY_HEALTH_STORAGEDRIVER_ENABLED=false overrides health.storagedriver.enabled of the file" });
+    expect(JSON.stringify(overridden)).not.toContain('s3cr3t');
+    // The same value in the environment changes nothing.
+    expect((await registryConfigFile.run(settings, probeClients(engine(['REGISTRY_STORAGE_DELETE_ENABLED=true']), labRegistry()))).status).toBe('pass');
+  });
   it('fails on a file that is not YAML, or a folder mounted in its place', async () => {
     const broken = await registryConfigFile.run(settings, on('version: 0.1\nstorage:\n  delete: [enabled: true\n').clients);
     expect(broken.status).toBe('fail');
