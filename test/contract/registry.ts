@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deletionEnabled, imageCreated, listRepositories, listTags, MANIFEST_ACCEPT, manifestDigest, MEDIA_TYPES, nextPage } from '../../src/registry/api.js';
 import type { RegistryClient } from '../../src/registry/types.js';
 
@@ -75,7 +75,6 @@ export function registryContract(label: string, worlds: () => { enabled: Registr
       ({ enabled, disabled } = worlds());
       registry = enabled.client;
     });
-    afterAll(() => undefined);
 
     it('answers /v2/ as a distribution registry', async () => {
       const answer = await registry.request('GET', '/v2/');
