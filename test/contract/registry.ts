@@ -150,6 +150,9 @@ export function registryContract(label: string, worlds: () => { enabled: Registr
     it('lists tags whole and sorted, and says when a repository is unknown', async () => {
       for (const tag of ['v2', 'v1', 'latest']) await pushImage(enabled, 'contract/tags', tag);
       expect(await listTags(registry, 'contract/tags')).toEqual({ found: true, tags: ['latest', 'v1', 'v2'] });
+      // Registry 2.8 does not page tag lists (Docker Hub and distribution 3 do): n is ignored, no Link.
+      const asked = await registry.request('GET', '/v2/contract/tags/tags/list?n=1');
+      expect([asked.json, asked.headers.link]).toEqual([{ name: 'contract/tags', tags: ['latest', 'v1', 'v2'] }, undefined]);
       const unknown = await registry.request('GET', '/v2/contract/never-pushed/tags/list');
       expect([unknown.status, codes(unknown.json)]).toEqual([404, ['NAME_UNKNOWN']]);
       expect(await listTags(registry, 'contract/never-pushed')).toEqual({ found: false, reason: 'unknown' });
