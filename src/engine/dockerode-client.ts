@@ -91,6 +91,14 @@ export async function connectEngine(): Promise<EngineClient> {
   return new DockerodeEngine(host, docker, events, version);
 }
 
+/**
+ * `registry` for `/registry` (a name as the engine writes it): `//registry` in a path makes the engine answer a
+ * redirect that docker-modem follows to a URL it cannot parse, throwing outside any promise.
+ */
+function bareName(nameOrId: string): string {
+  return nameOrId.replace(/^\/+/, '');
+}
+
 class DockerodeEngine implements EngineClient {
   private readonly cache = new Map<string, Promise<unknown>>();
   private swept: Promise<void> | undefined;
@@ -120,7 +128,8 @@ class DockerodeEngine implements EngineClient {
   }
 
   inspectContainer(nameOrId: string): Promise<ContainerInspect | null> {
-    return this.cached(`container:${nameOrId}`, () => this.docker.getContainer(nameOrId).inspect() as unknown as Promise<ContainerInspect>);
+    const name = bareName(nameOrId);
+    return this.cached(`container:${name}`, () => this.docker.getContainer(name).inspect() as unknown as Promise<ContainerInspect>);
   }
 
   readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {
@@ -133,7 +142,8 @@ class DockerodeEngine implements EngineClient {
     }) as Promise<ImageFile>;
   }
 
-  readContainerFile(name: string, path: string, maxBytes?: number): Promise<ContainerFile> {
+  readContainerFile(nameOrId: string, path: string, maxBytes?: number): Promise<ContainerFile> {
+    const name = bareName(nameOrId);
     return this.cached(`container-file:${name}:${path}:${maxBytes ?? ''}`, () => readContainerFile(this.docker, name, path, maxBytes)) as Promise<ContainerFile>;
   }
 

@@ -69,8 +69,12 @@ export async function readContainerFile(docker: Docker, name: string, path: stri
   } catch (error) {
     const err = error as { statusCode?: number; json?: { message?: string } | null; message?: string };
     if (err.statusCode !== 404) throw error;
-    // Both a missing container and a missing path answer 404: the engine's words tell them apart.
-    const text = err.json?.message ?? err.message ?? '';
-    return { found: false, reason: /no such container/i.test(text) ? 'no-container' : 'no-file' };
+    // Both a missing container and a missing path answer 404, and docker-modem words every 404 of this call
+    // "no such container": whether the container exists tells them apart.
+    const exists = await docker.getContainer(name).inspect().then(() => true, (failure: { statusCode?: number }) => {
+      if (failure?.statusCode === 404) return false;
+      throw failure;
+    });
+    return { found: false, reason: exists ? 'no-file' : 'no-container' };
   }
 }

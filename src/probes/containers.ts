@@ -1,5 +1,5 @@
 import type { ContainerInspect, EngineClient } from '../engine/types.js';
-import { repositoryOf } from './refs.js';
+import { familiarName, parseReference, repositoryOf } from './refs.js';
 import { both } from '../lab/text.js';
 import { outcome, type Outcome } from './types.js';
 
@@ -19,5 +19,6 @@ export function isOutcome(value: ContainerInspect | Outcome): value is Outcome {
 
 /** `registry:2`, `docker.io/library/registry:2.8`, `registry@sha256:…` → `registry`. */
 export function repositoryName(ref: string): string {
-  return repositoryOf(ref).replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+  const parsed = parseReference(ref);
+  return parsed ? familiarName(parsed) : repositoryOf(ref);
 }

@@ -12,6 +12,9 @@ const schema = z
   .describe('A file of the workdir is a `docker export` of a container: one flat filesystem with .dockerenv, not a save');
 type Spec = z.infer<typeof schema>;
 
+/** Mount points Docker adds to every container's filesystem, hence to every export. */
+const CONTAINER_MOUNT_POINTS = ['dev', 'etc', 'proc', 'sys'];
+
 export const exportArchive: ProbeKind<Spec> = {
   kind: 'export-archive',
   schema,
@@ -35,6 +38,15 @@ export const exportArchive: ProbeKind<Spec> = {
       return outcome('fail', expected, actual, both(
         `${spec.path} est bien un système de fichiers à plat, mais sans /.dockerenv : il ne vient pas d'un conteneur exporté par Docker.`,
         `${spec.path} is a flat filesystem, but without /.dockerenv: it was not exported from a container by Docker.`,
+      ));
+    }
+    // Docker also makes the mount points of /proc, /sys and /dev in every container: a tar holding a bare
+    // .dockerenv (the cheapest imitation) lacks them.
+    const missing = CONTAINER_MOUNT_POINTS.filter((dir) => !found.topLevel.includes(dir));
+    if (missing.length) {
+      return outcome('fail', expected, `${actual}; no ${missing.join(', ')}`, both(
+        `${spec.path} contient /.dockerenv, mais pas les dossiers que Docker crée dans tout conteneur (manquent : ${missing.map((dir) => `/${dir}`).join(', ')}) : ce n'est pas l'export d'un conteneur par Docker.`,
+        `${spec.path} holds /.dockerenv, but not the folders Docker makes in every container (missing: ${missing.map((dir) => `/${dir}`).join(', ')}): it is not a container exported by Docker.`,
       ));
     }
     return outcome('pass', expected, actual, both(

@@ -41,13 +41,19 @@ export const hubLogin: ProbeKind<Spec> = {
         `Docker Hub login recorded (secret ${where.en}).`,
       ));
     }
-    const actual = found.exists ? `${found.file}: no Docker Hub entry` : `${found.file}: no such file`;
+    const actual = found.emptyEntry ? `${found.file}: Docker Hub entry without credential nor store` : found.exists ? `${found.file}: no Docker Hub entry` : `${found.file}: no such file`;
     const hub = await reachability(registry.hub());
     if (!hub.reachable) {
       // docker login itself needs Docker Hub: an offline student cannot do this step, so it is not counted.
       return outcome('skip', EXPECTED, actual, both(
         `Non vérifié : ${hub.text.fr}. La connexion (docker login) a besoin de Docker Hub.`,
         `Not checked: ${hub.text.en}. Logging in (docker login) needs Docker Hub.`,
+      ));
+    }
+    if (found.emptyEntry) {
+      return outcome('fail', EXPECTED, actual, both(
+        `L'entrée Docker Hub de ${found.file} ne contient aucun identifiant, et aucun magasin d'identifiants n'est configuré : docker login n'écrit pas cela. Connectez-vous avec un jeton d'accès.`,
+        `The Docker Hub entry of ${found.file} holds no credential, and no credential store is configured: docker login does not write that. Log in with an access token.`,
       ));
     }
     return outcome('fail', EXPECTED, actual, both(

@@ -23,6 +23,7 @@ import { registryGarbageCollected } from './registry-garbage-collected.js';
 import { registryHeader } from './registry-header.js';
 import { registryConfigFile } from './registry-config-file.js';
 import { registryListingScript } from './registry-listing-script.js';
+import { registryRunning } from './registry-running.js';
 import { registryTags } from './registry-tags.js';
 import { userRepositoryTags } from './user-repository-tags.js';
 import { imageArchive } from './image-archive.js';
@@ -34,7 +35,7 @@ import { registryListConfigs } from './registry-list-configs.js';
 import { registryListRuns } from './registry-list-runs.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig,
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, registryRunning, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig,
   platformPulled, registryList, registryListConfigs, registryListRuns] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;

@@ -62,8 +62,35 @@ function settingProblem(document: unknown, setting: Setting): { fr: string; en: 
   return both(`${setting.key} vaut ${shown}`, `${setting.key} is ${shown}`);
 }
 
-/** The parsed file, or the outcome saying why the registry reads none of the student's own. */
-async function readConfig(spec: Spec, clients: ProbeClients, expected: string): Promise<{ document: unknown } | Outcome> {
+/**
+ * The variable that overrides a setting in the registry's environment (REGISTRY_STORAGE_DELETE_ENABLED for
+ * storage.delete.enabled) when the container sets one, with what it says against the setting; undefined otherwise.
+ */
+function overrideProblem(env: string[], setting: Setting, parse: (text: string) => unknown): { fr: string; en: string } | undefined {
+  const name = `REGISTRY_${setting.key.replace(/\./g, '_').toUpperCase()}`;
+  const entry = env.find((candidate) => candidate.split('=')[0]!.toUpperCase() === name);
+  if (entry === undefined) return undefined;
+  const text = entry.slice(entry.indexOf('=') + 1);
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch {
+    value = text;
+  }
+  if (!settingProblem(setAt(setting.key, value), setting)) return undefined;
+  return both(
+    `la variable ${entry.split('=')[0]}=${text} du conteneur remplace ${setting.key} du fichier`,
+    `the container's variable ${entry.split('=')[0]}=${text} overrides ${setting.key} of the file`,
+  );
+}
+
+/** { a: { b: value } } for the key a.b. */
+function setAt(key: string, value: unknown): unknown {
+  return key.split('.').reduceRight<unknown>((inner, segment) => ({ [segment]: inner }), value);
+}
+
+/** The parsed file and the container's environment, or the outcome saying why the registry reads none of the student's own. */
+async function readConfig(spec: Spec, clients: ProbeClients, expected: string): Promise<{ document: unknown; env: string[] } | Outcome> {
   const found = await containerOrOutcome(clients.engine, spec.container, expected);
   if (isOutcome(found)) return found;
   if (!found.Mounts.some((mount) => mount.Destination === spec.path)) {
@@ -83,7 +110,7 @@ async function readConfig(spec: Spec, clients: ProbeClients, expected: string): 
   const { parse } = await import('yaml');
   try {
     // Warnings (an unknown tag...) are not the student's concern here: only what the registry would refuse.
-    return { document: parse(file.content.toString('utf8'), { logLevel: 'error' }) ?? {} };
+    return { document: parse(file.content.toString('utf8'), { logLevel: 'error' }) ?? {}, env: found.Config.Env ?? [] };
   } catch (error) {
     const where = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
     const at = where ? ` (line ${where})` : '';
@@ -102,8 +129,10 @@ export const registryConfigFile: ProbeKind<Spec> = {
     const expected = `${spec.container}:${spec.path} holds ${wanted.join(', ')}${spec.served ? `, and ${spec.served.header}: ${spec.served.value} is sent` : ''}`;
     const read = await readConfig(spec, clients, expected);
     if (!('document' in read)) return read;
-    const { document } = read;
-    const problems = spec.settings.map((setting) => settingProblem(document, setting)).filter((problem) => problem !== undefined);
+    const { document, env } = read;
+    const { parse } = await import('yaml');
+    // The registry reads REGISTRY_* variables over its file: a setting they contradict is not in effect.
+    const problems = spec.settings.map((setting) => settingProblem(document, setting) ?? overrideProblem(env, setting, parse)).filter((problem) => problem !== undefined);
     if (problems.length) {
       return outcome('fail', expected, problems.map((problem) => problem.en).join('; '), both(
         `Dans le fichier que lit ${spec.container} (${spec.path}) : ${problems.map((problem) => problem.fr).join(' ; ')}. ` +

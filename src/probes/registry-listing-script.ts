@@ -4,7 +4,8 @@ import { registryContents, type RepositoryContents } from '../registry/api.js';
 import { guardRegistry } from './registry-guard.js';
 import { dayForms, readListing, type KnownTags, type Listing } from './registry-listing.js';
 import { scriptMissing, scriptRunProblem } from './script-outcome.js';
-import { outcome, type Outcome, type ProbeKind } from './types.js';
+import { outcome, type Outcome, type ProbeClients, type ProbeKind } from './types.js';
+import { serveCheckTimeRegistry } from '../registry/check-time-server.js';
 
 const schema = z
   .strictObject({
@@ -77,6 +78,36 @@ function judgeOutput(listing: Listing, contents: RepositoryContents[], stale: Sp
   return undefined;
 }
 
+/** One run of the script against `address` holding `contents`: the outcome of a failed run, or the listing. */
+async function runAgainst(spec: Spec, processes: ProbeClients['processes'], address: string, contents: RepositoryContents[], stale: Spec['stale'], expected: string) {
+  const result = await processes.run('bash', [spec.script], { timeoutMs: spec.timeoutSeconds * 1000, env: { REGISTRY: address } });
+  const failed = scriptRunProblem(spec.script, result, spec.timeoutSeconds, expected);
+  if (failed) return { failed };
+  const listing = readListing(result.stdout, knownTags(contents, stale), address);
+  const held = contents.flatMap(({ repository, tags }) => tags.map(({ tag }) => `${repository}:${tag}`));
+  const read = listing.tags.map((entry) => `${entry.repository}:${entry.tag}`);
+  return { held, actual: `listed ${read.join(', ') || 'no tag'}; registry holds ${held.join(', ') || 'nothing'}`, problem: judgeOutput(listing, contents, stale) };
+}
+
+/**
+ * The same script run against a registry made up at check time (other repositories, tags and dates, a tag list
+ * that is null, catalog pages of two): fixed lines copied from the lab registry cannot pass it.
+ */
+async function checkTimeProblem(spec: Spec, processes: ProbeClients['processes'], expected: string): Promise<Outcome | undefined> {
+  const invented = await serveCheckTimeRegistry();
+  try {
+    const run = await runAgainst(spec, processes, invented.address, invented.contents, [], expected);
+    const problem = run.failed?.message ?? run.problem;
+    if (!problem) return undefined;
+    return outcome('fail', expected, `against ${invented.address} (made up at check time): ${run.failed?.actual ?? run.actual}`, both(
+      `Relancé avec REGISTRY=${invented.address}, un registre inventé au moment de la vérification (d'autres dépôts, tags et dates), ${spec.script} se trompe : ${problem.fr} Il doit lire le registre que désigne REGISTRY à chaque exécution, pas afficher des lignes fixes.`,
+      `Run again with REGISTRY=${invented.address}, a registry made up at check time (other repositories, tags and dates), ${spec.script} gets it wrong: ${problem.en} It must read the registry REGISTRY names at every run, not print fixed lines.`,
+    ));
+  } finally {
+    await invented.close();
+  }
+}
+
 export const registryListingScript: ProbeKind<Spec> = {
   kind: 'registry-listing-script',
   schema,
@@ -86,18 +117,14 @@ export const registryListingScript: ProbeKind<Spec> = {
     if (!file?.isFile) return scriptMissing(spec.script, expected);
     return guardRegistry(expected, async () => {
       const contents = await registryContents(registry);
-      const result = await processes.run('bash', [spec.script], { timeoutMs: spec.timeoutSeconds * 1000, env: { REGISTRY: registry.address } });
-      const failed = scriptRunProblem(spec.script, result, spec.timeoutSeconds, expected);
-      if (failed) return failed;
-      const listing = readListing(result.stdout, knownTags(contents, spec.stale), registry.address);
-      const held = contents.flatMap(({ repository, tags }) => tags.map(({ tag }) => `${repository}:${tag}`));
-      const read = listing.tags.map((entry) => `${entry.repository}:${entry.tag}`);
-      const actual = `listed ${read.join(', ') || 'no tag'}; registry holds ${held.join(', ') || 'nothing'}`;
-      const problem = judgeOutput(listing, contents, spec.stale);
-      if (problem) return outcome('fail', expected, actual, problem);
-      return outcome('pass', expected, actual, both(
-        `${spec.script} liste fidèlement le registre (${held.length} tags).`,
-        `${spec.script} lists the registry faithfully (${held.length} tags).`,
+      const run = await runAgainst(spec, processes, registry.address, contents, spec.stale, expected);
+      if (run.failed) return run.failed;
+      if (run.problem) return outcome('fail', expected, run.actual, run.problem);
+      const invented = await checkTimeProblem(spec, processes, expected);
+      if (invented) return invented;
+      return outcome('pass', expected, run.actual, both(
+        `${spec.script} liste fidèlement le registre (${run.held.length} tags), et tout autre registre qu'on lui donne.`,
+        `${spec.script} lists the registry faithfully (${run.held.length} tags), and any other registry it is given.`,
       ));
     });
   },

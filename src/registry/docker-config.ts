@@ -50,10 +50,17 @@ export async function credentialPresence(registry: string, env: NodeJS.ProcessEn
   const helperKey = keysOf(config.credHelpers).find((key) => sameRegistry(key, registry));
   const helper = helperKey ? (config.credHelpers as Record<string, unknown>)[helperKey] : undefined;
   const store = config.credsStore;
+  const entryKey = keysOf(config.auths).find((key) => sameRegistry(key, registry));
+  // docker login keeps the secret in the entry (`auth`, `identitytoken`) unless a store keeps it: an entry with
+  // neither was not written by it. Only key names are looked at.
+  const holdsSecret = keysOf(entryKey ? (config.auths as Record<string, unknown>)[entryKey] : undefined).some((key) => key === 'auth' || key === 'identitytoken');
+  const stored = typeof store === 'string' && store !== '';
+  const loggedIn = entryKey !== undefined && (holdsSecret || stored);
   return {
     file,
     exists: true,
-    loggedIn: keysOf(config.auths).some((key) => sameRegistry(key, registry)),
+    loggedIn,
+    ...(entryKey !== undefined && !loggedIn ? { emptyEntry: true } : {}),
     ...(typeof helper === 'string' && helper ? { helper } : {}),
     ...(typeof store === 'string' && store ? { store } : {}),
   };

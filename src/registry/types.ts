@@ -21,6 +21,11 @@ export interface CredentialPresence {
   exists: boolean;
   /** `auths` has an entry for the registry (written by `docker login`, with or without a credential store). */
   loggedIn: boolean;
+  /**
+   * `auths` has an entry for the registry with no `auth` or `identitytoken` key, and no credential store holds
+   * its secret elsewhere: docker login never writes that (a hand-written or leftover entry). loggedIn is false.
+   */
+  emptyEntry?: boolean;
   /** `credHelpers` names a helper for this registry. */
   helper?: string;
   /** `credsStore`: the default credential store, where `docker login` keeps the secret. */

@@ -81,6 +81,17 @@ describe('ex3: saving and loading images', () => {
     expect(checks['save-gzip']!.message).toContain('nginx-alpine.tar.gz is an uncompressed tar, not gzip');
   });
 
+  it('cheapest fakes: a tar of a bare .dockerenv as the export, a save renamed or compressed by another tool', async () => {
+    const workdir = newWorkdir();
+    await sh(workdir, 'mkdir -p fake/etc && touch fake/.dockerenv fake/etc/hostname && tar -C fake -cf container-export.tar .dockerenv etc');
+    await sh(workdir, 'docker save nginx:alpine -o nginx-save.tar && cp nginx-save.tar nginx-alpine.tar.xz && gzip -c nginx-save.tar > nginx-alpine.tar.bz2');
+    const checks = await checkEx3(workdir);
+    expect(checks['export-container']).toMatchObject({ status: 'fail', message: expect.stringContaining('container-export.tar holds /.dockerenv, but not the folders Docker makes in every container (missing: /dev, /proc, /sys)') });
+    expect(checks['save-xz']!.message).toContain('By its content, nginx-alpine.tar.xz is an uncompressed tar, not xz');
+    expect(checks['save-bzip2']!.message).toContain('By its content, nginx-alpine.tar.bz2 is gzip-compressed, not bzip2');
+    expect(checks['save-nginx']!.status).toBe('pass');
+  });
+
   it('near misses of the backup folder: no index, an image left out, a missing or wrong archive', async () => {
     const workdir = newWorkdir();
     writeFileSync(join(workdir, 'backup-images.sh'), '#!/bin/bash\n');

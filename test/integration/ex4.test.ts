@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRepositories, listTags, registryContents } from '../../src/registry/api.js';
 import { createRegistryClient } from '../../src/registry/http-client.js';
-import { checksOf, cleanupExercise, docker, newWorkdir, runSolution, tp7, tp7Json, ok } from './harness.js';
+import { checksOf, cleanupExercise, docker, freePort, newWorkdir, runSolution, tp7, tp7Json, ok } from './harness.js';
 
 // Exercise 4 on the real engine and a real registry:2 (distribution 2.8) on port 5000: red before the work,
 // the near misses of the brief each with its own message, green after the reference solution. Docker Hub is
@@ -18,14 +17,6 @@ const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 let env: Record<string, string>;
 
 type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function checkEx4(workdir = newWorkdir(), extraEnv: Record<string, string> = {}): Promise<{ checks: Checks; json: any }> {
   const { json } = await tp7Json(['check', 'ex4'], { workdir, env: { ...env, ...extraEnv } });
@@ -57,6 +48,8 @@ interface RegistryOptions {
   readWrite?: boolean;
   /** Mount the config.yml of this folder rather than the one written in `dir` (it must hold one). */
   mountFrom?: string;
+  /** More -e VAR=value for the container. */
+  env?: string[];
 }
 
 /** The instructions' config.yml. */
@@ -74,7 +67,7 @@ async function productionRegistry(dir: string, options: RegistryOptions = {}): P
   const volume = options.namedVolume === false ? [] : ['-v', 'registry-data:/var/lib/registry'];
   const mounted = `${join(options.mountFrom ?? dir, 'config.yml')}:/etc/docker/registry/config.yml${options.readWrite ? '' : ':ro'}`;
   await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', '--restart=always', ...volume,
-    '-v', mounted, '-e', 'REGISTRY_HTTP_SECRET=tp7-test-secret', 'registry:2'));
+    '-v', mounted, '-e', 'REGISTRY_HTTP_SECRET=tp7-test-secret', ...(options.env ?? []).flatMap((entry) => ['-e', entry]), 'registry:2'));
   await waitRegistry();
 }
 
@@ -96,7 +89,7 @@ async function cleanup(): Promise<void> {
 describe('ex4: Docker registries', () => {
   beforeAll(async () => {
     // Docker Hub on a port nobody listens to, and a docker config without any login.
-    env = { TP7_DOCKER_HUB_URL: `http://127.0.0.1:${await closedPort()}`, DOCKER_CONFIG: newWorkdir() };
+    env = { TP7_DOCKER_HUB_URL: `http://127.0.0.1:${await freePort()}`, DOCKER_CONFIG: newWorkdir() };
     await cleanup();
   });
   afterAll(async () => {
@@ -144,6 +137,42 @@ describe('ex4: Docker registries', () => {
     // The registry's own checks reach it on localhost:5000: deletion is refused, as the default config says.
     expect(checks['registry-delete']!.message).toContain('The registry refuses deletions (HTTP 405 UNSUPPORTED)');
     await docker('rm', '-fv', 'registry');
+  });
+
+  it('near miss: a hand-written Docker Hub entry (no credential, no store) is no login, once Docker Hub answers', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    // Docker Hub as an anonymous client sees it: every request wants a login.
+    const hub = createHttpServer((_request, response) => response.writeHead(401, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}'));
+    await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = newWorkdir();
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': {} } }));
+      const hubEnv = { ...env, DOCKER_CONFIG: dir, TP7_DOCKER_HUB_URL: `http://127.0.0.1:${(hub.address() as { port: number }).port}` };
+      const { json } = await tp7Json(['check', 'ex4'], { workdir: newWorkdir(), env: hubEnv });
+      expect(checksOf(json, 'ex4')['hub-login']).toMatchObject({
+        status: 'fail',
+        message: `The Docker Hub entry of ${join(dir, 'config.json')} holds no credential, and no credential store is configured: docker login does not write that. Log in with an access token. Hint: tp7 hint ex4`,
+      });
+    } finally {
+      hub.closeAllConnections();
+      await new Promise((resolve) => hub.close(resolve));
+    }
+  });
+
+  it('near miss: another image renamed registry:2 and run with the course\'s flags is not a registry', async () => {
+    await ok(docker('pull', 'nginx:alpine'));
+    await ok(docker('tag', 'nginx:alpine', 'registry:2'));
+    try {
+      // Its web server put on port 5000, so that something answers there.
+      await ok(docker('run', '-d', '-p', '5000:5000', '--name', 'registry', '--restart=always', 'registry:2', 'httpd', '-f', '-p', '5000', '-h', '/usr/share/nginx/html'));
+      const { checks } = await checkEx4();
+      expect(checks['registry-running']).toMatchObject({ status: 'fail', message: expect.stringContaining('registry runs an image named registry:2, but what answers on localhost:5000 is not a registry (GET /v2/: HTTP 404') });
+      // The container's own settings still read as they are: only what answers tells it from a registry.
+      expect(checks['registry-restart']!.status).toBe('pass');
+    } finally {
+      await docker('rm', '-fv', 'registry');
+      await docker('rmi', 'registry:2');
+    }
   });
 
   it('near miss: the basic registry (deletion disabled, an anonymous volume, no config, no secret, no restart)', async () => {
@@ -218,6 +247,15 @@ describe('ex4: Docker registries', () => {
     await docker('rm', '-fv', 'registry');
   });
 
+  it('near miss: the right file, but a variable of the container overrides a setting of it', async () => {
+    const dir = newWorkdir();
+    await productionRegistry(dir, { env: ['REGISTRY_HEALTH_STORAGEDRIVER_ENABLED=false'] });
+    const { checks } = await checkEx4(dir);
+    expect(checks['registry-settings']).toMatchObject({ status: 'fail', actual: "the container's variable REGISTRY_HEALTH_STORAGEDRIVER_ENABLED=false overrides health.storagedriver.enabled of the file" });
+    expect(registryFailures(checks)).toEqual([['registry-settings', 'fail']]);
+    await docker('rm', '-fv', 'registry');
+  });
+
   it('near miss: the header added to the file afterwards, the registry not restarted', async () => {
     const dir = newWorkdir();
     const withoutHeader = (yaml: string) => yaml.replace('  headers:\n    X-Content-Type-Options: [nosniff]\n', '');
@@ -288,6 +326,19 @@ describe('ex4: Docker registries', () => {
     expect(checksOf(strict.json, 'ex4')['hub-login']).toMatchObject({ status: 'fail', skipped: true });
   });
 
+  it('near miss: another image pushed under the expected name (the cheapest stand-in for a push)', async () => {
+    await ok(docker('pull', 'busybox:latest'));
+    await ok(docker('tag', 'busybox:latest', `${REGISTRY}/alpine:3.19`));
+    await ok(docker('push', `${REGISTRY}/alpine:3.19`));
+    const stand = (await checkEx4(workdir)).checks['pushed-alpine']!;
+    expect(stand.status).toBe('fail');
+    expect(stand.message).toMatch(/^localhost:5000\/alpine:3\.19 is not the alpine:3\.19 of your engine: under that name the registry serves the manifest sha256:[0-9a-f]{12}…, which alpine:3\.19 never pushed\. Push alpine:3\.19 under that name\./);
+    // Pushed again from the right image, it passes again.
+    await ok(docker('tag', 'alpine:3.19', `${REGISTRY}/alpine:3.19`));
+    await ok(docker('push', `${REGISTRY}/alpine:3.19`));
+    expect((await checkEx4(workdir)).checks['pushed-alpine']!.status).toBe('pass');
+  });
+
   it('reads the real registry page by page, and what it holds', async () => {
     const registry = createRegistryClient(REGISTRY);
     expect(await listRepositories(registry, 1)).toEqual(['alpine', 'nginx']);
@@ -321,8 +372,16 @@ describe('ex4: Docker registries', () => {
     const swapped = (await checkEx4(dir)).checks['maintenance-script']!;
     expect(swapped.status).toBe('fail');
     expect(swapped.message).toMatch(/^The output files the tag \S+ under the repository (alpine|nginx), and not under (nginx|alpine): each tag belongs under its own repository\./);
+    // The cheapest fake: the right lines for this registry, copied once and echoed. Run against a registry made
+    // up at check time, they are wrong.
     writeFileSync(join(dir, 'registry-maintenance.sh'), `${['#!/bin/bash', ...block('alpine', 'alpine'), ...block('nginx', 'nginx')].join('\n')}\n`);
-    expect((await checkEx4(dir)).checks['maintenance-script']!.status).toBe('pass');
+    const echoed = (await checkEx4(dir)).checks['maintenance-script']!;
+    expect(echoed.status).toBe('fail');
+    expect(echoed.message).toMatch(/^Run again with REGISTRY=127\.0\.0\.1:\d+, a registry made up at check time \(other repositories, tags and dates\), registry-maintenance\.sh gets it wrong: The output does not name the repository \S+\. It must read the registry REGISTRY names at every run, not print fixed lines\./);
+    // A script that reads the registry, but always localhost:5000 rather than REGISTRY, is caught the same way.
+    const solution = readFileSync(join(workdir, 'registry-maintenance.sh'), 'utf8');
+    writeFileSync(join(dir, 'registry-maintenance.sh'), solution.replace('REGISTRY="${REGISTRY:-localhost:5000}"', 'REGISTRY=localhost:5000'));
+    expect((await checkEx4(dir)).checks['maintenance-script']!.message).toContain('registry-maintenance.sh gets it wrong: The output does not name the repository');
   });
 
   it('a repository whose every tag was deleted ("tags": null) is handled by the checks and the solution script', async () => {

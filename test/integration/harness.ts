@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadLab } from '../../src/lab/loader.js';
@@ -93,4 +94,13 @@ export function checksOf(report: { exercises: Array<{ id: string; checks: Check[
   const exercise = report.exercises.find((candidate) => candidate.id === exerciseId);
   if (!exercise) throw new Error(`${exerciseId} not in report`);
   return Object.fromEntries(exercise.checks.map((check) => [check.id, check]));
+}
+
+/** A local TCP port nobody listens to right now (to publish a container on, or to point a client at). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { smallestFileFact } from '../../src/facts/smallest-file.js';
 import { workdirFiles } from '../../src/files/workdir.js';
@@ -13,8 +12,9 @@ import type { EngineClient } from '../../src/engine/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
 import { tempDir } from '../tmp.js';
 import { clients, fakeEngine } from './fake-engine.js';
-import { fakeRegistry } from './fake-registry.js';
-import { compress, emptyEntriesTar, exportOf, imageOf, legacySave, ociDigests, ociSave, sha256, syntheticImage, tarOf } from '../fixtures/archives/build.js';
+import { FakeRegistry } from './fake-registry.js';
+import { MEDIA_TYPES } from '../../src/registry/api.js';
+import { compress, emptyEntriesTar, exportOf, imageOf, legacySave, ociDigests, ociDocuments, ociSave, sha256, syntheticImage, tarOf } from '../fixtures/archives/build.js';
 
 // The archive probes with a fake engine and a real (temporary, confined) workdir holding generated archives.
 
@@ -139,27 +139,37 @@ describe('image-archive against a containerd image store', () => {
   });
 });
 
-describe('registry-garbage-collected against a containerd image store', () => {
+describe('registry-garbage-collected against a containerd image store', async () => {
   const gc = { kind: 'registry-garbage-collected' as const, image: 'nginx:1.25', repository: 'nginx' };
   const { manifest } = ociDigests(image, containerd);
   const config = sha256(image.config);
   // Pushed as localhost:5000/nginx:old, then deleted: the engine's ID is the pushed manifest's digest.
-  const engine: EngineClient = {
-    ...fakeEngine({ 'nginx:1.25': { Id: manifest, RepoDigests: [`localhost:5000/nginx@${manifest}`], RootFS: { Type: 'layers', Layers: diffIds } } }),
-    saveImage: async () => Readable.from([await ociSave(image, containerd)]),
-  };
-  const withRegistry = (registry: ReturnType<typeof fakeRegistry>): ProbeClients => ({ ...clients(engine), registry });
+  const engine = fakeEngine({ 'nginx:1.25': { Id: manifest, RepoDigests: [`localhost:5000/nginx@${manifest}`], RootFS: { Type: 'layers', Layers: diffIds }, save: await ociSave(image, containerd) } });
+  const withRegistry = (registry: FakeRegistry): ProbeClients => ({ ...clients(engine), registry });
+  /** The registry after `docker push localhost:5000/nginx:old` from that store, then a DELETE of its manifest. */
+  async function pushedThenDeleted(): Promise<FakeRegistry> {
+    const registry = new FakeRegistry({ deleteEnabled: true });
+    const documents = ociDocuments(image, containerd);
+    for (const blob of [...documents.blobs, image.config]) registry.pushBlob('nginx', blob);
+    expect(registry.pushManifest('nginx', 'old', MEDIA_TYPES.ociManifest, documents.manifest)).toBe(manifest);
+    expect((await registry.request('DELETE', `/v2/nginx/manifests/${manifest}`)).status).toBe(202);
+    return registry;
+  }
 
   it('fails while the config blob is still served, though no blob is named after the image ID', async () => {
-    // Deleted, not collected: another repository's manifest keeps the config blob alive in this fake.
-    const registry = fakeRegistry({ repositories: { nginx: {}, other: { kept: { digest: `sha256:${'0d'.repeat(32)}`, created: 'x', config } } } });
+    const registry = await pushedThenDeleted();
     const result = await registryGarbageCollected.run(gc, withRegistry(registry));
     expect(result).toMatchObject({ status: 'fail', actual: `blob ${config.slice(0, 19)}… still served` });
     expect(registry.requests).toContain(`HEAD /v2/nginx/blobs/${config}`);
   });
 
-  it('passes once the config blob is gone', async () => {
-    const result = await registryGarbageCollected.run(gc, withRegistry(fakeRegistry({ repositories: { nginx: {} } })));
+  it('passes once the config blob is gone: collected, and the registry restarted', async () => {
+    const registry = await pushedThenDeleted();
+    registry.garbageCollect();
+    // The in-memory descriptor cache still answers for the blob until the registry restarts.
+    expect((await registryGarbageCollected.run(gc, withRegistry(registry))).status).toBe('fail');
+    registry.restart();
+    const result = await registryGarbageCollected.run(gc, withRegistry(registry));
     expect(result).toMatchObject({ status: 'pass', actual: `blob ${config.slice(0, 19)}… gone` });
   });
 });
@@ -172,6 +182,12 @@ describe('export-archive', () => {
   it('tells a save offered as an export', async () => {
     const result = await exportArchive.run(spec, workdirWith({ 'container-export.tar': save }));
     expect(result.message.en).toContain('container-export.tar is an image save (docker save of nginx:alpine: manifest.json and 2 layer(s))');
+  });
+  it('tells a tar holding a bare .dockerenv (the cheapest imitation) from an export', async () => {
+    const bare = await tarOf([{ name: '.dockerenv', content: '' }, { name: 'etc/', type: 'directory' }, { name: 'etc/hostname', content: '' }]);
+    const result = await exportArchive.run(spec, workdirWith({ 'container-export.tar': bare }));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toBe('container-export.tar holds /.dockerenv, but not the folders Docker makes in every container (missing: /dev, /proc, /sys): it is not a container exported by Docker.');
   });
   it('tells a flat tree that no container exported', async () => {
     const { tarOf } = await import('../fixtures/archives/build.js');

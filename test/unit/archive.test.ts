@@ -97,7 +97,7 @@ describe('readImageArchive: the three docker save layouts', async () => {
   it('describes an export as a flat filesystem, and refuses it as a save', async () => {
     const description = await readArchive(streamOf(compress(await exportOf(), 'xz')));
     expect(description).toMatchObject({ kind: 'export', export: { compression: 'xz', hasDockerenv: true } });
-    expect(description.kind === 'export' && description.export.topLevel).toEqual(['.dockerenv', 'bin', 'etc', 'usr']);
+    expect(description.kind === 'export' && description.export.topLevel).toEqual(['.dockerenv', 'bin', 'dev', 'etc', 'proc', 'sys', 'usr']);
     await expect(read(await exportOf())).rejects.toMatchObject({ verdict: 'export-not-save' });
   });
 

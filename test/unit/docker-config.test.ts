@@ -29,6 +29,12 @@ describe('docker config credentials', () => {
     const dir = configDir({ auths: { 'https://index.docker.io/v1/': {} }, credsStore: 'desktop', credHelpers: { 'docker.io': 'pass', 'gcr.io': 'gcloud' } });
     expect(await credentialPresence('docker.io', { DOCKER_CONFIG: dir })).toMatchObject({ loggedIn: true, store: 'desktop', helper: 'pass' });
   });
+  it('does not take an entry without credential nor store for a login (docker login never writes one)', async () => {
+    const dir = configDir({ auths: { 'https://index.docker.io/v1/': {} } });
+    expect(await credentialPresence('docker.io', { DOCKER_CONFIG: dir })).toEqual({ file: join(dir, 'config.json'), exists: true, loggedIn: false, emptyEntry: true });
+    const token = configDir({ auths: { 'https://index.docker.io/v1/': { identitytoken: SECRET } } });
+    expect(await credentialPresence('docker.io', { DOCKER_CONFIG: token })).toMatchObject({ loggedIn: true });
+  });
   it('does not take another registry for Docker Hub', async () => {
     const dir = configDir({ auths: { 'localhost:5000': { auth: SECRET } }, credsStore: 'desktop' });
     expect(await credentialPresence('docker.io', { DOCKER_CONFIG: dir })).toMatchObject({ loggedIn: false, store: 'desktop' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerInspect, EngineClient, HistoryEntry, ImageFile, ImageInspect } from '../../src/engine/types.js';
+import type { HistoryEntry, ImageInspect } from '../../src/engine/types.js';
 import { sharedImageSizeFact } from '../../src/facts/shared-image-size.js';
 import { FactSchema } from '../../src/facts/index.js';
 import { committedFrom, ownSteps, stepKind } from '../../src/probes/build-history.js';
@@ -26,29 +26,8 @@ const RUN_STEP = step('/bin/sh -c echo "<h1>TP7</h1>" > /usr/share/nginx/html/in
 
 const DEFAULT_PAGE = '<!DOCTYPE html><title>Welcome to nginx!</title>';
 
-interface World {
-  images: Record<string, Partial<ImageInspect>>;
-  histories?: Record<string, HistoryEntry[]>;
-  files?: Record<string, string>;
-  containers?: Record<string, ContainerInspect['State']>;
-}
-
-/** The shared fake engine, plus the histories, files and containers these probes read. */
-function engineOf(world: World): EngineClient {
-  return {
-    ...fakeEngine(world.images),
-    imageHistory: async (ref) => world.histories?.[ref] ?? null,
-    readImageFile: async (ref, path): Promise<ImageFile> => {
-      if (!(ref in world.images)) return { found: false, reason: 'no-image' };
-      const content = world.files?.[`${ref}${path}`];
-      return content === undefined ? { found: false, reason: 'no-file' } : { found: true, content: Buffer.from(content), size: content.length };
-    },
-    inspectContainer: async (name) => {
-      const state = world.containers?.[name];
-      return state ? ({ Id: 'x', Name: `/${name}`, Image: ID_A, Config: { Image: 'nginx:alpine' }, State: state, HostConfig: {}, Mounts: [] } as ContainerInspect) : null;
-    },
-  };
-}
+/** The files of the default page, by image. */
+const page = (content: string) => ({ '/usr/share/nginx/html/index.html': content });
 
 describe('build history', () => {
   it('tells build steps (legacy and BuildKit) from commit steps', () => {
@@ -78,24 +57,17 @@ describe('build history', () => {
 });
 
 describe('image-made-by', () => {
-  const world: World = {
-    images: {
-      'nginx:alpine': { Id: ID_A },
-      'mon-nginx:commit': { Id: ID_B, Config: { Image: 'nginx:alpine' } },
-      'mon-nginx:dockerfile': { Id: ID_C, Config: { Image: ID_A } },
+  const engine = fakeEngine(
+    {
+      'nginx:alpine': { Id: ID_A, history: BASE },
+      'mon-nginx:commit': { Id: ID_B, Config: { Image: 'nginx:alpine' }, history: [COMMIT_STEP, ...BASE] },
+      'mon-nginx:dockerfile': { Id: ID_C, Config: { Image: ID_A }, history: [RUN_STEP, ...BASE] },
       'mon-nginx:v1': { Id: ID_A },
-      'mon-nginx:sh-commit': { Id: ID_D, Config: { Image: 'nginx:alpine' } },
-    },
-    histories: {
-      'nginx:alpine': BASE,
-      'mon-nginx:commit': [COMMIT_STEP, ...BASE],
-      'mon-nginx:dockerfile': [RUN_STEP, ...BASE],
       // A commit of a container started with `/bin/sh -c ...`: its history looks like a RUN step.
-      'mon-nginx:sh-commit': [RUN_STEP, ...BASE],
+      'mon-nginx:sh-commit': { Id: ID_D, Config: { Image: 'nginx:alpine' }, history: [RUN_STEP, ...BASE] },
     },
-    containers: { 'custom-nginx': { Status: 'running', Running: true } },
-  };
-  const engine = engineOf(world);
+    { 'custom-nginx': { image: 'nginx:alpine' } },
+  );
   const spec = (fields: object) => ProbeSchema.parse({ kind: 'image-made-by', base: 'nginx:alpine', ...fields }) as Parameters<typeof imageMadeBy.run>[0];
 
   it('passes a commit and a Dockerfile build', async () => {
@@ -130,9 +102,9 @@ describe('image-made-by', () => {
   it('fails a mere tag of the base and an image made from another base', async () => {
     const tag = await imageMadeBy.run(spec({ ref: 'mon-nginx:v1', by: 'commit' }), clients(engine));
     expect(tag.message.en).toContain('is nginx:alpine itself');
-    const other = engineOf({
-      images: { 'nginx:alpine': { Id: ID_A }, 'mon-nginx:commit': { Id: ID_B, Config: { Image: 'nginx:latest' } } },
-      histories: { 'nginx:alpine': BASE, 'mon-nginx:commit': [COMMIT_STEP, step('/bin/sh -c #(nop)  CMD ["debian"]')] },
+    const other = fakeEngine({
+      'nginx:alpine': { Id: ID_A, history: BASE },
+      'mon-nginx:commit': { Id: ID_B, Config: { Image: 'nginx:latest' }, history: [COMMIT_STEP, step('/bin/sh -c #(nop)  CMD ["debian"]')] },
     });
     const result = await imageMadeBy.run(spec({ ref: 'mon-nginx:commit', by: 'commit' }), clients(other));
     expect(result.status).toBe('fail');
@@ -142,14 +114,11 @@ describe('image-made-by', () => {
 
 describe('image-file-content', () => {
   const PAGE = '/usr/share/nginx/html/index.html';
-  const engine = engineOf({
-    images: { 'nginx:alpine': { Id: ID_A }, 'mon-nginx:commit': { Id: ID_B }, 'mon-nginx:same': { Id: ID_C }, 'mon-nginx:other': { Id: ID_D } },
-    files: {
-      [`nginx:alpine${PAGE}`]: DEFAULT_PAGE,
-      [`mon-nginx:commit${PAGE}`]: '<h1>Mon nginx du tp7</h1>\n',
-      [`mon-nginx:same${PAGE}`]: DEFAULT_PAGE,
-      [`mon-nginx:other${PAGE}`]: '<h1>Hello</h1>\n',
-    },
+  const engine = fakeEngine({
+    'nginx:alpine': { files: page(DEFAULT_PAGE) },
+    'mon-nginx:commit': { files: page('<h1>Mon nginx du tp7</h1>\n') },
+    'mon-nginx:same': { files: page(DEFAULT_PAGE), Comment: 'a commit that changed nothing' },
+    'mon-nginx:other': { files: page('<h1>Hello</h1>\n') },
   });
   const spec = (ref: string) => ProbeSchema.parse({ kind: 'image-file-content', ref, path: PAGE, contains: 'TP7', differsFrom: 'nginx:alpine' }) as Parameters<typeof imageFileContent.run>[0];
 

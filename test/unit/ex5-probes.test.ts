@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseImage } from '../../src/analysis/image.js';
 import { analyseLayers } from '../../src/analysis/layers.js';
 import { readImageArchive } from '../../src/archive/index.js';
-import type { EngineClient, HistoryEntry, ImageInspect } from '../../src/engine/types.js';
+import type { HistoryEntry, ImageInspect } from '../../src/engine/types.js';
 import { imageHistoryFact } from '../../src/facts/image-history.js';
 import type { FileAccess } from '../../src/files/types.js';
 import type { ProcessResult, ProcessRunner } from '../../src/processes/types.js';
@@ -11,7 +11,7 @@ import { compareScript } from '../../src/probes/compare-script.js';
 import { imageEfficiency } from '../../src/probes/image-efficiency.js';
 import { ProbeSchema } from '../../src/probes/index.js';
 import { legacySave, ociSave, syntheticImage } from '../fixtures/archives/build.js';
-import { clients, fakeEngine, noRegistry } from './fake-engine.js';
+import { clients, fakeEngine, noRegistry, type FakeEngine } from './fake-engine.js';
 
 // The synthetic image of the archive tests, worked out by hand with dive's definitions:
 // base: bin/busybox 5000, bin/sh (link), etc/motd 6, etc/old.conf 4, var/cache/a 6;
@@ -21,19 +21,10 @@ const EXPECTED = { efficiency: 5012 / 5028, wastedBytes: 22, userWastedPercent: 
 
 const probe = <T>(fields: object) => ProbeSchema.parse(fields) as T;
 
-function engineWith(saves: Record<string, Buffer>, history: Record<string, HistoryEntry[]> = {}, images: Record<string, Partial<ImageInspect>> = {}): EngineClient & { saves: number } {
-  const base = fakeEngine(Object.fromEntries(Object.keys({ ...saves, ...images }).map((ref) => [ref, images[ref] ?? {}])));
-  const engine = {
-    ...base,
-    saves: 0,
-    imageHistory: async (ref: string) => history[ref] ?? null,
-    saveImage: async (ref: string) => {
-      if (!saves[ref]) return null;
-      engine.saves += 1;
-      return Readable.from([saves[ref]!]);
-    },
-  };
-  return engine;
+/** An engine holding these images (default content for one named only in `saves`), with their saves and histories. */
+function engineWith(saves: Record<string, Buffer>, history: Record<string, HistoryEntry[]> = {}, images: Record<string, Partial<ImageInspect>> = {}): FakeEngine {
+  const refs = Object.keys({ ...saves, ...images });
+  return fakeEngine(Object.fromEntries(refs.map((ref) => [ref, { ...images[ref], save: saves[ref], history: history[ref] }])));
 }
 
 describe('analysis of a saved image, in every docker save layout', async () => {
@@ -55,7 +46,7 @@ describe('analysis of a saved image, in every docker save layout', async () => {
     const first = await analyseImage(engine, 'app:1');
     const second = await analyseImage(engine, 'app:1');
     expect(second).toBe(first);
-    expect(engine.saves).toBe(1);
+    expect(engine.calls.filter((call) => call.startsWith('saveImage'))).toEqual(['saveImage app:1']);
     expect(first!.steps.map((step) => step.createdBy)).toEqual(['step 1', 'step 2']);
     expect(first!.architecture).toBe('amd64');
     expect(await analyseImage(engine, 'absent:1')).toBeNull();
@@ -108,7 +99,8 @@ describe('image-history fact', () => {
   const step = (CreatedBy: string, Size: number): HistoryEntry => ({ Id: '<missing>', Created: 0, CreatedBy, Tags: null, Size, Comment: '' });
   // Newest first, as the Engine API lists it.
   const history = [step('/bin/sh -c #(nop)  CMD ["nginx"]', 0), step('/bin/sh -c #(nop) COPY file:abc in /etc/nginx ', 900), step('/bin/sh -c apk add nginx', 40_000), step('/bin/sh -c #(nop)  ENV A=1', 0), step('', 7_000_000)];
-  const read = (answer: string, engine = engineWith({}, { 'nginx:alpine': history })) =>
+  const withHistory = (steps: HistoryEntry[]) => engineWith({}, { 'nginx:alpine': steps }, { 'nginx:alpine': {} });
+  const read = (answer: string, engine = withHistory(history)) =>
     imageHistoryFact.read({ kind: 'image-history', ref: 'nginx:alpine', answer } as never, clients(engine));
 
   it('counts metadata and filesystem steps', async () => {
@@ -117,12 +109,12 @@ describe('image-history fact', () => {
   });
   it('names the instruction of the largest step: IMPORT for an imported base', async () => {
     expect(await read('largest-layer-instruction')).toEqual({ value: 'IMPORT' });
-    const built = engineWith({}, { 'nginx:alpine': [step('RUN /bin/sh -c apk add nginx # buildkit', 9_000_000), ...history] });
+    const built = withHistory([step('RUN /bin/sh -c apk add nginx # buildkit', 9_000_000), ...history]);
     expect(await read('largest-layer-instruction', built)).toEqual({ value: 'RUN' });
   });
   it('says why it cannot answer', async () => {
     expect(await read('metadata-steps', engineWith({}))).toEqual({ value: null, missing: { fr: "nginx:alpine n'est pas sur le moteur", en: 'nginx:alpine is not on the engine' } });
-    const committed = engineWith({}, { 'nginx:alpine': [step('nginx -g daemon off;', 10)] });
+    const committed = withHistory([step('nginx -g daemon off;', 10)]);
     expect((await read('largest-layer-instruction', committed)).missing?.en).toContain('names no Dockerfile instruction');
   });
 });

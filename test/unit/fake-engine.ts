@@ -1,42 +1,431 @@
-import type { EngineClient, ImageInspect, ImageSummary } from '../../src/engine/types.js';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from '../../src/engine/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
+import { canonicalReference, familiarName, parseReference, type ParsedReference } from '../../src/probes/refs.js';
 import type { RegistryClient } from '../../src/registry/types.js';
+import { legacySave, sha256 as archiveSha256, type Image as ArchiveImage } from '../fixtures/archives/build.js';
+import type { FakeRegistry } from './fake-registry.js';
 
-/** An in-memory engine for unit tests of pure probe logic (integration tests use the real one). */
-export function fakeEngine(images: Record<string, Partial<ImageInspect>>): EngineClient {
-  const full = (ref: string): ImageInspect => ({
-    Id: 'sha256:' + '0'.repeat(64),
-    Created: '2024-01-15T12:34:56Z',
-    Size: 1000,
-    Architecture: 'amd64',
-    Os: 'linux',
-    ...images[ref],
-  });
-  const summaries = (): ImageSummary[] => {
-    const byId = new Map<string, ImageSummary>();
-    for (const ref of Object.keys(images)) {
-      const image = full(ref);
-      const entry = byId.get(image.Id) ?? { Id: image.Id, RepoTags: [], RepoDigests: [], Created: 0, Size: image.Size, Labels: null };
-      entry.RepoTags!.push(ref);
-      byId.set(image.Id, entry);
+// One in-memory Docker engine for every unit test, answering like the real one (engine 20.10, classic image
+// store; test/contract/engine.ts runs the same assertions against both):
+// - an image ID is the sha256 of the image's config, so different content means a different ID and the same
+//   content the same ID (a tag is a second name for one ID, never a copy);
+// - `nginx`, `nginx:latest`, `library/nginx` and `docker.io/library/nginx:latest` name one image; an ID is found
+//   whole, without `sha256:`, or by any unambiguous prefix; `nginx@sha256:…` by the repo digest a pull or a push
+//   recorded; what the engine refuses ("invalid reference format") throws as the real client does;
+// - listImages filters by reference the way the engine does (and then lists only the matching tags);
+// - files, histories, saves and containers live with their image, so probes need no per-test patching.
+
+export interface FakeImage extends Partial<ImageInspect> {
+  /** Newest step first, as GET /images/{name}/history answers; made up from the layers when absent. */
+  history?: HistoryEntry[];
+  /** Files of the image's filesystem (absolute paths); a folder is any prefix of a path. */
+  files?: Record<string, string | Buffer>;
+  /** What GET /images/{name}/get streams (a `docker save` archive). */
+  save?: Buffer;
+}
+
+export interface FakeContainer {
+  /** The image reference the container was started from (Config.Image). */
+  image: string;
+  running?: boolean;
+  status?: string;
+  env?: string[];
+  hostConfig?: ContainerInspect['HostConfig'];
+  mounts?: ContainerInspect['Mounts'];
+  /** Files as the container's process sees them, mounts included. */
+  files?: Record<string, string | Buffer | null>;
+}
+
+interface StoredImage {
+  inspect: ImageInspect;
+  /** The config blob: its sha256 is the ID (unless a test pinned another ID). */
+  config: Buffer;
+  history?: HistoryEntry[];
+  files: Map<string, Buffer>;
+  save?: Buffer;
+  /** Layer tars of a loaded image (what a push uploads). */
+  layers?: Buffer[];
+  /** The inspect fields the test gave (the others are defaults). */
+  given: Set<string>;
+}
+
+interface StoredContainer {
+  id: string;
+  name: string;
+  spec: FakeContainer;
+}
+
+const sha256 = (bytes: Buffer | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const DEFAULT_CONFIG = { Env: [PATH], Cmd: ['sh'] };
+const FAKE_ONLY = new Set(['Id', 'RepoTags', 'RepoDigests', 'history', 'files', 'save']);
+
+/** JSON with sorted keys: the same content always gives the same bytes, hence the same ID. */
+function canonicalJson(value: unknown): string {
+  if (Buffer.isBuffer(value)) return JSON.stringify(sha256(value));
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The config blob of an image as docker build writes it (one diff_id and one history step per layer), plus what
+ * else the test said of it: its sha256 is the image ID.
+ */
+function imageConfig(content: Partial<ImageInspect>, layers: string[], seed: string): Buffer {
+  const created = content.Created ?? '2024-01-15T12:34:56Z';
+  return Buffer.from(canonicalJson({
+    architecture: content.Architecture ?? 'amd64', os: content.Os ?? 'linux', created, config: content.Config ?? DEFAULT_CONFIG,
+    rootfs: { type: 'layers', diff_ids: layers }, history: layers.map((_, i) => ({ created, created_by: `step ${i + 1}` })), 'org.tp7-lab.fake': seed,
+  }));
+}
+
+function parsedOrThrow(ref: string): ParsedReference {
+  const parsed = parseReference(ref);
+  // The real client turns the engine's HTTP 400 into this one-line error.
+  if (!parsed) throw new Error(`engine: invalid reference format: ${ref} (HTTP 400)`);
+  return parsed;
+}
+
+/** A shell-style pattern of the `reference` filter: `*` stops at a slash, as Go's path.Match. */
+function globMatches(pattern: string, text: string): boolean {
+  const source = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${source}$`).test(text);
+}
+
+function fileResult(files: Map<string, Buffer | null>, path: string, maxBytes: number): { found: true; content: Buffer; size: number } | { found: false; reason: 'no-file' | 'not-a-file' } {
+  const wanted = path.replace(/\/+$/, '') || '/';
+  const content = files.get(wanted);
+  if (content === null) return { found: false, reason: 'not-a-file' };
+  if (content) return { found: true, content: content.subarray(0, maxBytes), size: content.length };
+  const isFolder = [...files.keys()].some((file) => file.startsWith(wanted === '/' ? '/' : `${wanted}/`));
+  return { found: false, reason: isFolder ? 'not-a-file' : 'no-file' };
+}
+
+export class FakeEngine implements EngineClient {
+  readonly host = 'unix:///fake.sock';
+  /** Every call, e.g. `saveImage app:1`: tests assert what a probe asked (or did not ask). */
+  readonly calls: string[] = [];
+  private readonly images = new Map<string, StoredImage>();
+  /** Canonical `name:tag` and `name@digest` → image ID, as the engine's reference store. */
+  private readonly references = new Map<string, string>();
+  private readonly containers = new Map<string, StoredContainer>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor() {
+    // Methods bound to the instance: a test may spread the engine to override one method ({ ...engine, version }).
+    for (const name of Object.getOwnPropertyNames(FakeEngine.prototype)) {
+      const member = (this as unknown as Record<string, unknown>)[name];
+      if (name !== 'constructor' && typeof member === 'function') (this as unknown as Record<string, unknown>)[name] = member.bind(this);
     }
-    return [...byId.values()];
-  };
-  return {
-    host: 'unix:///fake.sock',
-    version: async () => ({ version: '20.10.0', apiVersion: '1.41', os: 'linux', arch: 'amd64' }),
-    inspectImage: async (ref) => (ref in images ? full(ref) : null),
-    imageHistory: async () => null,
-    listImages: async (filters) => {
-      const wanted = filters?.reference?.[0];
-      return summaries().filter((summary) => !wanted || summary.RepoTags!.some((tag) => tag.startsWith(`${wanted}:`)));
-    },
-    inspectContainer: async () => null,
-    readImageFile: async () => ({ found: false, reason: 'no-image' }),
-    readContainerFile: async () => ({ found: false, reason: 'no-container' }),
-    saveImage: async () => null,
-    onEvents: async () => () => undefined,
-  };
+  }
+
+  /**
+   * Stores an image (a build or a load) and names it with `refs`; returns its ID. Content that is already there
+   * under the same ID gains the names only; a test may pin an `Id` (the containerd store's manifest digests).
+   */
+  add(image: FakeImage = {}, ...refs: string[]): string {
+    const content = Object.fromEntries(Object.entries(image).filter(([key]) => !FAKE_ONLY.has(key)));
+    const seed = canonicalJson({ ...content, files: image.files, history: image.history });
+    const layers = image.RootFS?.Layers ?? [sha256(`layer of ${seed}`)];
+    const config = imageConfig(content, layers, seed);
+    const id = image.Id ?? sha256(config);
+    const known = this.images.get(id);
+    if (known) {
+      this.merge(known, image);
+    } else {
+      const files = new Map(Object.entries(image.files ?? {}).map(([path, body]) => [path, Buffer.from(body)]));
+      const size = image.Size ?? [...files.values()].reduce((sum, body) => sum + body.length, 1000);
+      this.images.set(id, {
+        inspect: {
+          Created: '2024-01-15T12:34:56Z', Architecture: 'amd64', Os: 'linux', Config: structuredClone(DEFAULT_CONFIG),
+          ...content, Id: id, Size: size, RootFS: { Type: 'layers', Layers: layers }, RepoTags: [], RepoDigests: [],
+        } as ImageInspect,
+        config,
+        history: image.history,
+        files,
+        save: image.save,
+        given: new Set(Object.keys(content)),
+      });
+    }
+    for (const digest of image.RepoDigests ?? []) this.references.set(canonicalReference(parsedOrThrow(digest)), id);
+    for (const ref of [...(image.RepoTags ?? []), ...refs]) this.references.set(canonicalReference(parsedOrThrow(ref)), id);
+    this.emit();
+    return id;
+  }
+
+  /**
+   * `docker load` of an image built by test/fixtures/archives (layer tars and config): the classic store's ID is
+   * the sha256 of that config, and saveImage streams it back as docker save does.
+   */
+  async load(image: ArchiveImage, ...refs: string[]): Promise<string> {
+    const config = JSON.parse(image.config.toString()) as { architecture: string; os: string; created?: string; config?: ImageInspect['Config'] };
+    const id = archiveSha256(image.config);
+    this.images.set(id, {
+      inspect: {
+        Id: id, Created: config.created ?? '2024-01-15T12:34:56Z', Architecture: config.architecture, Os: config.os, Config: config.config ?? {},
+        Size: image.layers.reduce((sum, layer) => sum + layer.length, 0), RootFS: { Type: 'layers', Layers: image.layers.map(archiveSha256) },
+      },
+      config: image.config,
+      files: new Map(),
+      save: await legacySave(image),
+      layers: image.layers,
+      given: new Set(['Created', 'Architecture', 'Os', 'Config', 'Size', 'RootFS']),
+    });
+    for (const ref of [...image.repoTags, ...refs]) this.references.set(canonicalReference(parsedOrThrow(ref)), id);
+    this.emit();
+    return id;
+  }
+
+  /** `docker pull ref`: the image, named by its tag and by the repo digest of its manifest. */
+  pull(ref: string, image: FakeImage = {}): { id: string; digest: string } {
+    const parsed = parsedOrThrow(ref);
+    // Without content given, a pulled image is made from its name: two names, two images.
+    const id = this.add({ Config: { Labels: { 'org.tp7-lab.pulled-as': canonicalReference(parsed) }, Cmd: ['sh'] }, ...image }, ref);
+    const digest = sha256(canonicalJson({ schemaVersion: 2, config: this.images.get(id)!.inspect.Id, layers: this.images.get(id)!.inspect.RootFS!.Layers }));
+    this.references.set(canonicalReference({ ...parsed, tag: undefined, digest }), id);
+    return { id, digest };
+  }
+
+  /**
+   * `docker push ref` to a fake registry (ref names it, e.g. localhost:5000/nginx:old): the config and one
+   * blob per layer, then a schema2 manifest; the engine records the repo digest, as docker push does.
+   */
+  async push(ref: string, registry: FakeRegistry): Promise<string> {
+    const parsed = parsedOrThrow(ref);
+    const id = this.resolve(ref);
+    if (!id || parsed.domain !== registry.address) throw new Error(`fake engine: cannot push ${ref} to ${registry.address}`);
+    const image = this.images.get(id)!;
+    const layers = image.layers ?? (image.inspect.RootFS?.Layers ?? []).map((layer) => Buffer.from(`layer ${layer}`));
+    const digest = registry.pushImage(parsed.path, parsed.tag ?? 'latest', image.config, layers, image.inspect.Id);
+    this.references.set(canonicalReference({ ...parsed, tag: undefined, digest }), id);
+    this.emit();
+    return digest;
+  }
+
+  /** `docker build -t tag` of `FROM base` plus `files` (one more layer; the base's files stay visible). */
+  build(tag: string, base: string, files: Record<string, string | Buffer>, more: FakeImage = {}): string {
+    const id = this.resolve(base);
+    if (!id) throw new Error(`fake engine: no such image: ${base}`);
+    const parent = this.images.get(id)!;
+    const { Architecture, Os, Variant, Config } = parent.inspect;
+    const layers = [...(parent.inspect.RootFS?.Layers ?? []), sha256(canonicalJson(files))];
+    const inherited = Object.fromEntries(parent.files);
+    const size = parent.inspect.Size + Object.values(files).reduce((sum, body) => sum + Buffer.from(body).length, 0);
+    return this.add({ Architecture, Os, Variant, Config, Created: new Date(Date.parse(parent.inspect.Created) + 1000).toISOString(), Size: size, RootFS: { Type: 'layers', Layers: layers }, files: { ...inherited, ...files }, ...more }, tag);
+  }
+
+  /** `docker tag source target`. */
+  tag(source: string, target: string): void {
+    const id = this.resolve(source);
+    if (!id) throw new Error(`fake engine: no such image: ${source}`);
+    this.references.set(canonicalReference(parsedOrThrow(target)), id);
+    this.emit();
+  }
+
+  /** `docker rmi ref` of a name: the name goes; the image goes with its last name. */
+  untag(ref: string): void {
+    const key = canonicalReference(parsedOrThrow(ref));
+    const id = this.references.get(key);
+    if (!id) throw new Error(`fake engine: no such image: ${ref}`);
+    this.references.delete(key);
+    if (![...this.references.entries()].some(([name, target]) => target === id && !name.includes('@'))) this.forget(id);
+    this.emit();
+  }
+
+  /** `docker create --name name image` (running unless told otherwise). */
+  addContainer(name: string, container: FakeContainer): string {
+    const id = sha256(`${name} ${container.image}`).slice(7);
+    this.containers.set(name, { id, name, spec: container });
+    this.emit();
+    return id;
+  }
+
+  async version(): Promise<EngineVersion> {
+    this.calls.push('version');
+    return { version: '20.10.24', apiVersion: '1.41', os: 'linux', arch: 'amd64' };
+  }
+
+  async inspectImage(ref: string): Promise<ImageInspect | null> {
+    this.calls.push(`inspectImage ${ref}`);
+    const id = this.resolve(ref);
+    return id ? this.inspectById(id) : null;
+  }
+
+  async imageHistory(ref: string): Promise<HistoryEntry[] | null> {
+    this.calls.push(`imageHistory ${ref}`);
+    const id = this.resolve(ref);
+    if (!id) return null;
+    const image = this.images.get(id)!;
+    if (image.history) return structuredClone(image.history);
+    // What the engine shows for a pulled image: one step per layer, only the newest carries the ID and tags.
+    const created = Math.floor(Date.parse(image.inspect.Created) / 1000);
+    const layers = image.inspect.RootFS?.Layers ?? [];
+    return layers.map((_, i) => ({
+      Id: i === 0 ? id : '<missing>', Created: created, CreatedBy: `/bin/sh -c #(nop) step ${layers.length - i}`,
+      Tags: i === 0 ? this.namesOf(id).tags : null, Size: i === 0 ? image.inspect.Size : 0, Comment: '',
+    }));
+  }
+
+  async listImages(filters: Record<string, string[]> = {}): Promise<ImageSummary[]> {
+    this.calls.push(`listImages ${JSON.stringify(filters)}`);
+    const patterns = filters.reference ?? [];
+    const matches = (ref: string) => {
+      const parsed = parseReference(ref)!;
+      return !patterns.length || patterns.some((pattern) => globMatches(pattern, ref) || globMatches(pattern, familiarName(parsed)));
+    };
+    const summaries: ImageSummary[] = [];
+    for (const [id, image] of this.images) {
+      const names = this.namesOf(id);
+      const tags = names.tags.filter(matches);
+      const digests = names.digests.filter(matches);
+      const dangling = !names.tags.length && !names.digests.length;
+      if (patterns.length && !tags.length && !digests.length) continue;
+      if (filters.dangling?.[0] === 'true' && !dangling) continue;
+      if (filters.dangling?.[0] === 'false' && dangling) continue;
+      const labels = image.inspect.Config?.Labels ?? null;
+      if (filters.label?.some((wanted) => {
+        const [key, value] = wanted.split('=');
+        return !labels || !(key! in labels) || (value !== undefined && labels[key!] !== value);
+      })) continue;
+      summaries.push({
+        Id: id,
+        RepoTags: dangling ? ['<none>:<none>'] : tags.length ? tags : null,
+        RepoDigests: dangling ? ['<none>@<none>'] : digests.length ? digests : null,
+        Created: Math.floor(Date.parse(image.inspect.Created) / 1000),
+        Size: image.inspect.Size,
+        Labels: labels,
+      });
+    }
+    return summaries.sort((a, b) => b.Created - a.Created);
+  }
+
+  async inspectContainer(nameOrId: string): Promise<ContainerInspect | null> {
+    this.calls.push(`inspectContainer ${nameOrId}`);
+    const container = this.container(nameOrId);
+    if (!container) return null;
+    const { spec } = container;
+    const running = spec.running ?? true;
+    return {
+      Id: container.id,
+      Name: `/${container.name}`,
+      Image: this.resolve(spec.image) ?? sha256(spec.image),
+      Config: { Image: spec.image, Env: spec.env ?? [PATH], Labels: {} },
+      State: { Status: spec.status ?? (running ? 'running' : 'exited'), Running: running },
+      HostConfig: structuredClone(spec.hostConfig ?? { RestartPolicy: { Name: 'no' }, PortBindings: {}, Binds: null }),
+      Mounts: structuredClone(spec.mounts ?? []),
+    };
+  }
+
+  async readImageFile(ref: string, path: string, maxBytes = 1 << 20): Promise<ImageFile> {
+    this.calls.push(`readImageFile ${ref} ${path}`);
+    const id = this.resolve(ref);
+    if (!id) return { found: false, reason: 'no-image' };
+    return fileResult(this.images.get(id)!.files, path, maxBytes);
+  }
+
+  async readContainerFile(name: string, path: string, maxBytes = 1 << 20): Promise<ContainerFile> {
+    this.calls.push(`readContainerFile ${name} ${path}`);
+    const container = this.container(name);
+    if (!container) return { found: false, reason: 'no-container' };
+    const files = new Map(Object.entries(container.spec.files ?? {}).map(([file, body]) => [file, body === null ? null : Buffer.from(body)]));
+    return fileResult(files, path, maxBytes);
+  }
+
+  async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {
+    this.calls.push(`saveImage ${ref}`);
+    const id = this.resolve(ref);
+    if (!id) return null;
+    const { save } = this.images.get(id)!;
+    // A test that saves an image says what the archive holds: the fake does not invent layer tars.
+    if (!save) throw new Error(`fake engine: give ${ref} a \`save\` to read it as docker save`);
+    return Readable.from([save]);
+  }
+
+  async onEvents(listener: () => void): Promise<() => void> {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The image ID a reference names, as the engine resolves it (names first, then ID prefixes). */
+  resolve(ref: string): string | undefined {
+    const hex = /^(?:sha256:)?([a-f0-9]{1,64})$/.exec(ref)?.[1];
+    if (hex?.length === 64) return this.images.has(`sha256:${hex}`) ? `sha256:${hex}` : undefined;
+    const named = this.references.get(canonicalReference(parsedOrThrow(ref)));
+    if (named) return named;
+    if (!hex) return undefined;
+    // An ambiguous prefix finds nothing, as on the engine.
+    const candidates = [...this.images.keys()].filter((id) => id.startsWith(`sha256:${hex}`));
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  private inspectById(id: string): ImageInspect {
+    const inspect = structuredClone(this.images.get(id)!.inspect);
+    const names = this.namesOf(id);
+    return { ...inspect, RepoTags: names.tags, RepoDigests: names.digests };
+  }
+
+  /** Familiar names, sorted as the engine lists them: `nginx:latest`, `localhost:5000/nginx@sha256:…`. */
+  private namesOf(id: string): { tags: string[]; digests: string[] } {
+    const tags: string[] = [];
+    const digests: string[] = [];
+    for (const [ref, target] of this.references) {
+      if (target !== id) continue;
+      const parsed = parseReference(ref)!;
+      if (parsed.digest) digests.push(`${familiarName(parsed)}@${parsed.digest}`);
+      else tags.push(`${familiarName(parsed)}:${parsed.tag}`);
+    }
+    return { tags: tags.sort(), digests: digests.sort() };
+  }
+
+  /** A pinned ID named again: fields given twice must agree (one ID is one content); new ones are added. */
+  private merge(known: StoredImage, image: FakeImage): void {
+    const inspect = known.inspect as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(image)) {
+      if (FAKE_ONLY.has(key) || value === undefined) continue;
+      if (known.given.has(key) && canonicalJson(inspect[key]) !== canonicalJson(value)) {
+        throw new Error(`fake engine: ${known.inspect.Id} given two values for ${key}: one ID is one content`);
+      }
+      inspect[key] = structuredClone(value);
+      known.given.add(key);
+    }
+    for (const [path, body] of Object.entries(image.files ?? {})) known.files.set(path, Buffer.from(body));
+    known.history ??= image.history;
+    known.save ??= image.save;
+  }
+
+  private forget(id: string): void {
+    this.images.delete(id);
+    for (const [ref, target] of [...this.references]) if (target === id) this.references.delete(ref);
+  }
+
+  private container(nameOrId: string): StoredContainer | undefined {
+    const name = nameOrId.replace(/^\//, '');
+    const byName = this.containers.get(name);
+    if (byName) return byName;
+    const byId = [...this.containers.values()].filter((container) => /^[a-f0-9]+$/.test(name) && container.id.startsWith(name));
+    return byId.length === 1 ? byId[0] : undefined;
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) queueMicrotask(listener);
+  }
+}
+
+/**
+ * An engine holding these images, each named by its key (same content or same pinned Id: one image, several
+ * names), and these containers.
+ */
+export function fakeEngine(images: Record<string, FakeImage> = {}, containers: Record<string, FakeContainer> = {}): FakeEngine {
+  const engine = new FakeEngine();
+  for (const [ref, image] of Object.entries(images)) engine.add(image, ref);
+  for (const [name, container] of Object.entries(containers)) engine.addContainer(name, container);
+  return engine;
 }
 
 export const noRegistry: RegistryClient = {
@@ -50,8 +439,8 @@ function unused<T>(what: string): T {
   return new Proxy({}, { get: () => { throw new Error(`${what} are not used by this test`); } }) as T;
 }
 
-export function clients(engine: EngineClient): ProbeClients {
-  return { engine, registry: noRegistry, workdir: '/nonexistent', files: unused('files'), processes: unused('processes') };
+export function clients(engine: EngineClient, more: Partial<ProbeClients> = {}): ProbeClients {
+  return { engine, registry: noRegistry, workdir: '/nonexistent', files: unused('files'), processes: unused('processes'), ...more };
 }
 
 export const ID_A = `sha256:${'a'.repeat(64)}`;

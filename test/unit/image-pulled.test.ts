@@ -90,7 +90,7 @@ describe('image-pulled (ex1 pulled-* checks)', () => {
     const mirrored = { ...REAL['nginx:1.25'], RepoDigests: [`mirror.gcr.io/library/nginx@${id('1')}`] };
     expect((await check('pulled-1.25', { 'nginx:1.25': mirrored })).status).toBe('pass');
     const someonesCopy = { ...REAL['nginx:1.25'], RepoDigests: [`localhost:5000/nginx@${id('1')}`, `alice/nginx@${id('1')}`] };
-    expect((await check('pulled-1.25', { 'nginx:1.25': someonesCopy })).message.en).toContain('its only digests belong to localhost:5000/nginx, alice/nginx');
+    expect((await check('pulled-1.25', { 'nginx:1.25': someonesCopy })).message.en).toMatch(/its only digests belong to (localhost:5000\/nginx, alice\/nginx|alice\/nginx, localhost:5000\/nginx)\./);
     const missing = await check('pulled-1.25', { 'nginx:alpine': REAL['nginx:alpine'] });
     expect(missing.message.en).toBe('nginx:1.25 is not on your Docker engine (present: nginx:alpine).');
   });
