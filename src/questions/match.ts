@@ -3,7 +3,7 @@ import { both, type Localized } from '../lab/text.js';
 import { normaliseImageId, normaliseText, parseDay, parsePorts, parseSize, parseYesNo } from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'image-list'] as const;
 export type Matcher = (typeof MATCHERS)[number];
 
 /** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
@@ -34,6 +34,12 @@ export function matchesFact(matcher: Matcher, answer: string, value: NonNullable
       // The short form `docker images` prints (12 hex digits) or any longer prefix, up to the full ID.
       return /^[0-9a-f]{12,64}$/.test(given) && normaliseImageId(String(value)).startsWith(given);
     }
+    case 'image-list': {
+      // Any order, any separator; "app" means "app:latest" as docker reads it; "none" for an empty list.
+      const expected = (Array.isArray(value) ? value : [String(value)]).map(imageName).sort();
+      const given = isEmptyAnswer(answer) ? [] : [...new Set(answer.split(/[\s,;]+/).filter(Boolean).map(imageName))].sort();
+      return given.join(' ') === expected.join(' ');
+    }
     case 'digest':
       // A content digest names one exact manifest: all 64 hex digits, the sha256: prefix optional.
       return digestHex(answer) !== undefined && digestHex(answer) === digestHex(String(value));
@@ -43,6 +49,12 @@ export function matchesFact(matcher: Matcher, answer: string, value: NonNullable
 /** `sha256:ABC…` or `ABC…` (64 hex digits, quotes and spaces ignored) → the lowercase hex; else undefined. */
 function digestHex(text: string): string | undefined {
   return text.trim().replace(/^["']|["']$/g, '').toLowerCase().match(/^(?:sha256:)?([0-9a-f]{64})$/)?.[1];
+}
+
+/** An image reference as docker reads it: lowercase, with its implied :latest. */
+function imageName(ref: string): string {
+  const name = ref.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  return /:[^/]*$/.test(name) || name.includes('@') ? name : `${name}:latest`;
 }
 
 /** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */

@@ -47,7 +47,8 @@ const UNITS: Record<string, number[]> = {
 
 /** "42456789", "42 MB", "42,4 Mo", "40.5MiB" → candidate byte counts (decimal and binary readings). */
 export function parseSize(text: string): number[] {
-  const match = /^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(text.trim());
+  // `docker system df` prints "12.5MB (45%)": the share after the size is not part of it.
+  const match = /^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(text.trim().replace(/\s*\(\s*[0-9]+(?:[.,][0-9]+)?\s*%\s*\)$/, ''));
   if (!match) return [];
   const amount = Number(match[1]!.replace(',', '.'));
   const factors = UNITS[match[2]!.toLowerCase()];
