@@ -131,10 +131,10 @@ describe('ex6: optimisation and cleanup', () => {
       smart: '/usr/local/bin/docker system prune -a --volumes -f; /usr/bin/docker system prune -a --volumes -f; docker image prune -f',
     }, 'echo "pick a mode"');
     const { checks } = await checkEx6(workdir);
-    expect(checks['cleanup-light']!.message).toBe('cleanup-strategy.sh light: docker image prune -a -f: -a/--all must not be there.');
+    expect(checks['cleanup-light']!.message).toContain('cleanup-strategy.sh light: docker image prune -a -f: -a/--all must not be there.');
     expect(checks['cleanup-medium']!.message).toContain('no docker image prune with -a/--all, -f/--force, --filter until=24h was run (the output shows docker commands: are they only printed with echo?)');
     expect(checks['cleanup-aggressive']!.message).toContain('the until filter must not be there');
-    expect(checks['cleanup-nuclear']!.message).toBe('cleanup-strategy.sh nuclear: docker system prune -a -f: --volumes is missing.');
+    expect(checks['cleanup-nuclear']!.message).toContain('cleanup-strategy.sh nuclear: docker system prune -a -f: --volumes is missing.');
     expect(checks['cleanup-smart']!.message).toContain('docker image prune -f: -a/--all is missing, the filter until=720h is missing');
     expect(checks['cleanup-usage']!.message).toContain('ends with code 0: a wrong call must end with a non-zero code');
     expect(checks['cleanup-unknown-mode']!.message).toContain('ends with code 0');
