@@ -2,7 +2,7 @@
 // PATH that records every command line and performs nothing that changes the engine (see docker-shim.ts).
 // The script's destructive modes are judged by what they would do, never by doing it. Reused by every probe
 // that judges a script with side effects (exercise 6's cleanup modes, and later exercises' scripts).
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,28 @@ function prepare(scratch: string, options: RecordedRunOptions): { bin: string; w
   return { bin, work, record };
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Scratch folders of runs whose tp7 was killed before it could clean up: ours (OWNER says so), owner gone. */
+function sweepStale(): void {
+  for (const name of readdirSync(tmpdir()).filter((entry) => entry.startsWith(SCRATCH_PREFIX))) {
+    const folder = join(tmpdir(), name);
+    try {
+      const pid = Number(/^tp7 recorded run, pid (\d+)$/m.exec(readFileSync(join(folder, 'OWNER'), 'utf8'))?.[1]);
+      if (pid && !isAlive(pid)) rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // not one of ours, or another process is removing it
+    }
+  }
+}
+
 function readRecord(file: string): RecordedCall[] {
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -90,6 +112,7 @@ function readRecord(file: string): RecordedCall[] {
  * shim) reaches no engine; only the shim knows the real one.
  */
 export async function recordedRun(runner: ProcessRunner, options: RecordedRunOptions): Promise<RecordedRun> {
+  sweepStale();
   const scratch = mkdtempSync(join(tmpdir(), SCRATCH_PREFIX));
   try {
     const { bin, work, record } = prepare(scratch, options);
