@@ -71,14 +71,27 @@ function asDanglingPrune(command: DockerCommand, earlier: Array<{ command: Docke
   return { ...command, command: 'image prune', flags: { force: true }, filters: [] };
 }
 
+/**
+ * `docker system prune -a --volumes` is the container, image (-a), volume and network prunes in one: a run
+ * that makes all four reads as it, each of the four standing for the whole (so none is "something else").
+ */
+function asSystemPrune(commands: DockerCommand[]): DockerCommand[] {
+  const parts = ['container prune', 'image prune', 'volume prune', 'network prune'];
+  const found = parts.map((name) => commands.find((command) => command.command === name && (name !== 'image prune' || isSet(command, 'all'))));
+  if (found.some((command) => !command)) return commands;
+  const force = found.every((command) => isSet(command!, 'force'));
+  const whole = { command: 'system prune', flags: { all: true, volumes: true, ...(force ? { force: true } : {}) }, filters: [] };
+  return commands.map((command) => (found.includes(command) ? { ...command, ...whole } : command));
+}
+
 /** The recorded calls read as commands, equivalent spellings made one. */
 export function readCalls(calls: RecordedCall[]): DockerCommand[] {
   const seen: Array<{ command: DockerCommand; stdout: string }> = [];
-  return calls.map((call) => {
+  return asSystemPrune(calls.map((call) => {
     const command = asDanglingPrune(parseDockerCommand(call.argv), seen);
     seen.push({ command, stdout: call.stdout ?? '' });
     return command;
-  });
+  }));
 }
 
 /** The pattern as a student reads it: "docker image prune with -f/--force, without -a/--all". */

@@ -158,7 +158,7 @@ describe('ex6: optimisation and cleanup', () => {
     strategy(workdir, {
       light: 'docker rmi $(docker images -f dangling=true -q)',
       medium: "docker image prune --all --force --filter='until=1440m'",
-      nuclear: 'docker system prune --volumes -af',
+      nuclear: 'docker container prune -f; docker image prune -af; docker volume prune -f; docker network prune --force',
     });
     result = await checkEx6(workdir);
     for (const id of ['cleanup-light', 'cleanup-medium', 'cleanup-aggressive', 'cleanup-nuclear', 'cleanup-smart', 'cleanup-usage', 'cleanup-unknown-mode']) {

@@ -68,6 +68,16 @@ describe('docker command lines are judged by meaning', () => {
     expect(matches(other[1]!, LIGHT)).toBe(false);
   });
 
+  it('reads the four prunes together as docker system prune -a --volumes', () => {
+    const argvs = [['container', 'prune', '-f'], ['image', 'prune', '-af'], ['volume', 'prune', '-f'], ['network', 'prune', '--force']];
+    const calls = readCalls(argvs.map((argv) => ({ argv })));
+    expect(calls.every((call) => matches(call, NUCLEAR))).toBe(true);
+    expect(readCalls(argvs.slice(0, 3).map((argv) => ({ argv }))).some((call) => matches(call, NUCLEAR))).toBe(false);
+    // Without -a the image prune leaves tagged images: not the same.
+    const noAll = readCalls([['container', 'prune', '-f'], ['image', 'prune', '-f'], ['volume', 'prune', '-f'], ['network', 'prune', '-f']].map((argv) => ({ argv })));
+    expect(noAll.some((call) => matches(call, NUCLEAR))).toBe(false);
+  });
+
   it('forwards only commands that read', () => {
     for (const argv of [['images'], ['image', 'ls', '-q'], ['ps', '-a'], ['system', 'df', '-v'], ['inspect', 'x'], ['--context', 'default', 'images']]) {
       expect(isReadOnly(argv), argv.join(' ')).toBe(true);
