@@ -109,6 +109,15 @@ describe('ex6: optimisation and cleanup', () => {
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain('tp7-ex6-tools:1.0 exists and was not made by tp7 setup');
     await ok(docker('rmi', 'tp7-ex6-tools:1.0'));
+    await reset(workdir);
+    await ok(docker('create', '--name', 'tp7-ex6-web', SENTINELS.usedImage));
+    const taken = await tp7(['setup', 'ex6'], { workdir });
+    expect(taken.stderr).toContain('the container tp7-ex6-web exists and was not made by tp7 setup');
+    await reset(workdir);
+    // reset --resources left the student's container alone.
+    await ok(docker('container', 'inspect', 'tp7-ex6-web'));
+    await ok(docker('rm', 'tp7-ex6-web'));
+    await ok(tp7(['setup', 'ex6'], { workdir }));
 
     const removed = await reset(workdir);
     expect(removed.stdout).toMatch(/removed \d+ resource/);
