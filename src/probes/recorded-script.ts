@@ -58,7 +58,7 @@ export const recordedScript: ProbeKind<Spec> = {
   schema,
   async run(spec, { engine, files, processes, workdir }) {
     const args = spec.args.map((arg) => (arg === UNKNOWN_WORD ? `mode-${randomBytes(3).toString('hex')}` : arg));
-    const command = [spec.script, ...spec.args].join(' ');
+    const command = [spec.script, ...args].join(' ');
     const script = await files.stat(spec.script);
     if (!script?.isFile) return scriptMissing(spec.script, expectedOf(spec, command));
     const run = await recordedRun(processes, { workdir, script: spec.script, args, files: spec.files, timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host });
@@ -70,6 +70,12 @@ export const recordedScript: ProbeKind<Spec> = {
       if (recorded.some((call) => matches(call, pattern))) continue;
       const why = whyUnmatched(recorded, pattern);
       const echoed = recorded.some((call) => call.command === pattern.command) ? undefined : echoedHint(run.stdout);
+      if (!recorded.length && !echoed) {
+        return fault(spec, command, actual, both(
+          `aucune commande docker n'a été lancée (le script traite-t-il ce mode ?) ; attendu : ${describePattern(pattern).fr}`,
+          `no docker command was run (does the script handle this mode?); expected: ${describePattern(pattern).en}`,
+        ));
+      }
       return fault(spec, command, actual, both(`${why.fr}${echoed?.fr ?? ''}`, `${why.en}${echoed?.en ?? ''}`));
     }
     if (spec.others === 'read-only') {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { Tp7Error, ExitCode } from '../errors.js';
+import { both, type Localized } from '../lab/text.js';
 import type { Setup, SetupImage } from './schema.js';
 
 export const SETUP_LABEL = 'org.tp7-lab.setup';
@@ -64,17 +65,17 @@ function refuse(what: string): never {
 }
 
 /** Creates (or completes) the setup; running it again changes nothing that is already there. */
-export async function applySetup(docker: Docker, exerciseId: string, setup: Setup, say: (line: string) => void): Promise<Ledger> {
+export async function applySetup(docker: Docker, exerciseId: string, setup: Setup, say: (line: Localized) => void): Promise<Ledger> {
   for (const image of setup.images) {
     if ((await labelOf(docker, 'image', image.ref)) === null) refuse(`the image ${image.ref}`);
     if (image.container && (await labelOf(docker, 'container', image.container)) === null) refuse(`the container ${image.container}`);
   }
   for (const image of setup.images) {
     for (let generation = 1; generation <= image.builds; generation++) await build(docker, exerciseId, image, generation);
-    say(`${image.ref}${image.builds > 1 ? ` (built ${image.builds} times)` : ''}`);
+    say(image.builds > 1 ? both(`${image.ref} (construite ${image.builds} fois)`, `${image.ref} (built ${image.builds} times)`) : both(image.ref, image.ref));
     if (image.container && (await labelOf(docker, 'container', image.container)) === undefined) {
       await docker.createContainer({ name: image.container, Image: image.ref, Labels: { [SETUP_LABEL]: exerciseId } });
-      say(`container ${image.container} (created, never started)`);
+      say(both(`conteneur ${image.container} (créé, jamais démarré)`, `container ${image.container} (created, never started)`));
     }
   }
   const dangling = await docker.listImages({ filters: { dangling: ['true'], label: [`${SETUP_LABEL}=${exerciseId}`] } });

@@ -155,8 +155,10 @@ describe('ex6: optimisation and cleanup', () => {
     expect(await sentinelState()).toBe(before);
 
     // More near misses: light that prompts, light that also prunes the system, a usage without the modes.
-    strategy(workdir, { light: 'docker image prune' }, 'echo "Usage: $0 MODE"; exit 1');
+    strategy(workdir, { light: 'docker image prune', smart: 'true' }, 'echo "Usage: $0 MODE"; exit 1');
     let result = await checkEx6(workdir);
+    expect(result.checks['cleanup-smart']!.message).toContain('no docker command was run (does the script handle this mode?)');
+    expect(result.checks['cleanup-unknown-mode']!.message).toMatch(/^cleanup-strategy\.sh mode-[0-9a-f]{6} does the right thing/);
     expect(result.checks['cleanup-light']!.message).toContain('docker image prune: -f/--force is missing');
     expect(result.checks['cleanup-usage']!.message).toContain('the output does not show the list of the five modes');
     strategy(workdir, { light: 'docker image prune -f; docker system prune -f' });

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../../cli/context.js';
 import { openDocker } from '../../engine/dockerode-client.js';
 import { UsageError } from '../../errors.js';
+import { pick } from '../../lab/text.js';
 import { writeLedger } from '../../setup/ledger.js';
 import { applySetup, SETUP_LABEL } from '../../setup/resources.js';
 import { labAndExercise, printJson } from '../shared.js';
@@ -13,7 +14,7 @@ export async function run(context: CommandContext): Promise<number> {
   const fr = context.lang === 'fr';
   const { docker } = await openDocker();
   const made: string[] = [];
-  const ledger = await applySetup(docker, id, setup, (line) => made.push(line));
+  const ledger = await applySetup(docker, id, setup, (line) => made.push(pick(line, context.lang)));
   writeLedger(context.workdir, ledger);
   if (context.json) {
     printJson(context, { exercise: id, label: `${SETUP_LABEL}=${id}`, made, dangling: ledger.dangling.map((image) => image.id) });
