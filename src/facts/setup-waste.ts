@@ -19,8 +19,7 @@ const schema = z
 type Spec = z.infer<typeof schema>;
 
 /** The dangling images setup left that are gone now: the student cleaned them, the question stays answerable. */
-async function cleanedSinceSetup(engine: EngineClient, ledger: Ledger | undefined): Promise<Ledger['dangling']> {
-  if (!ledger) return [];
+async function cleanedSinceSetup(engine: EngineClient, ledger: Ledger): Promise<Ledger['dangling']> {
   const present = await Promise.all(ledger.dangling.map(({ id }) => engine.inspectImage(id)));
   return ledger.dangling.filter((_, index) => !present[index]);
 }
@@ -39,7 +38,10 @@ export const setupWasteFact: FactKind<Spec> = {
   schema,
   async read(spec, { engine, files }) {
     if (spec.answer === 'unused-images') return unusedImages(engine, spec.refs);
-    const cleaned = await cleanedSinceSetup(engine, await readLedger(files, spec.exercise));
+    // Before setup the engine may hold no waste at all: "0" would then be right without doing anything.
+    const ledger = await readLedger(files, spec.exercise);
+    if (!ledger) return { value: null, missing: `tp7 setup ${spec.exercise} has not been run in this working directory` };
+    const cleaned = await cleanedSinceSetup(engine, ledger);
     if (spec.answer === 'dangling-count') {
       return { value: (await engine.listImages({ dangling: ['true'] })).length + cleaned.length };
     }

@@ -77,13 +77,17 @@ describe('ex6: optimisation and cleanup', () => {
   });
 
   it('fails every check before the work, each with a helpful message', async () => {
-    const { run, json, checks } = await checkEx6(newWorkdir());
+    const workdir = newWorkdir();
+    // The cheapest answer: nothing dangles on an engine where nothing was set up.
+    await tp7(['answer', 'ex6', 'dangling-count', '0'], { workdir });
+    const { run, json, checks } = await checkEx6(workdir);
     expect(run.exitCode).toBe(1);
     expect(Object.values(checks).every((check) => check.status === 'fail')).toBe(true);
     expect(checks['unused-images-script']!.message).toContain('unused-images.sh is not in your working directory');
     expect(checks['cleanup-light']!.message).toContain('cleanup-strategy.sh is not in your working directory');
     expect(checks['light-cleaned']!.message).toContain('run tp7 setup ex6 first');
-    expect(checks['dangling-count']!.message).toContain('Not answered yet');
+    expect(checks['dangling-count']!.message).toContain('cannot be checked yet: tp7 setup ex6 has not been run in this working directory');
+    expect(checks['reclaimable-space']!.message).toContain('Not answered yet');
     expect(json.score.earned).toBe(0);
     expect(await sentinelState()).toBe(before);
   });

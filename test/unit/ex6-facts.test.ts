@@ -41,6 +41,10 @@ describe('exercise 6 facts and matchers', () => {
     const withLedger = { ...clients(engine), files };
     expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'dangling-count', refs: [] }, withLedger)).value).toBe(2);
     expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'reclaimable', refs: [] }, withLedger)).value).toBe(140);
+    // Without setup, "0 dangling images" would be right for doing nothing: the question waits for the setup.
+    const noLedger = { ...clients(engine), files: { readText: async () => { throw new Error('ENOENT'); } } as unknown as FileAccess };
+    const waiting = await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'dangling-count', refs: [] }, noLedger);
+    expect(waiting).toEqual({ value: null, missing: 'tp7 setup ex6 has not been run in this working directory' });
   });
 
   it('calls an image used by a stopped container used, as --filter ancestor does', async () => {
