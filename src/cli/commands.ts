@@ -36,7 +36,17 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'watch', usage: 'tp7 watch <ex>', summary: both("garder à l'écran la checklist d'un exercice, revérifiée pendant que vous travaillez", 'keep the checklist of an exercise on screen, re-checked as you work'), load: () => import('../commands/watch/index.js') },
   { name: 'hint', usage: 'tp7 hint <ex> [<check-id>]', summary: both('l’indice suivant pour la première vérification pas encore réussie', 'the next hint for the first check not yet passed'), load: () => import('../commands/hint/index.js') },
   { name: 'solution', usage: 'tp7 solution <ex>', summary: both('afficher la solution rédigée (après confirmation)', 'show the written solution (asks first)'), options: { yes: { type: 'boolean', short: 'y', description: both('ne pas demander de confirmation', 'do not ask for confirmation') } }, load: () => import('../commands/solution/index.js') },
-  { name: 'reset', usage: 'tp7 reset <ex>', summary: both("oublier les réponses et indices d'un exercice (vos fichiers et images restent)", "forget an exercise's answers and hints (your files and images stay)"), options: { yes: { type: 'boolean', short: 'y', description: both('ne pas demander de confirmation', 'do not ask for confirmation') } }, load: () => import('../commands/reset/index.js') },
+  {
+    name: 'reset',
+    usage: 'tp7 reset <ex>',
+    summary: both("oublier les réponses et indices d'un exercice (vos fichiers et images restent)", "forget an exercise's answers and hints (your files and images stay)"),
+    options: {
+      yes: { type: 'boolean', short: 'y', description: both('ne pas demander de confirmation', 'do not ask for confirmation') },
+      resources: { type: 'boolean', description: both('à la place, supprimer ce que `tp7 setup <ex>` a créé (par son label), et rien d’autre', 'instead, remove what `tp7 setup <ex>` made (by its label), and nothing else') },
+    },
+    load: () => import('../commands/reset/index.js'),
+  },
+  { name: 'setup', usage: 'tp7 setup <ex>', summary: both('créer les images et conteneurs étiquetés sur lesquels travaille un exercice (relancé : aucun changement)', 'make the labelled images and containers an exercise works on (again: no change)'), load: () => import('../commands/setup/index.js') },
   {
     name: 'class',
     usage: 'tp7 class <report.json|folder>...',

@@ -33,10 +33,13 @@ import { platformPulled } from './platform-pulled.js';
 import { registryList } from './registry-list.js';
 import { registryListConfigs } from './registry-list-configs.js';
 import { registryListRuns } from './registry-list-runs.js';
+import { recordedScript } from './recorded-script.js';
+import { unusedImagesScript } from './unused-images-script.js';
+import { setupCleaned } from './setup-cleaned.js';
 import type { ProbeKind } from './types.js';
 
 export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, registryRunning, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig,
-  platformPulled, registryList, registryListConfigs, registryListRuns] as const;
+  platformPulled, registryList, registryListConfigs, registryListRuns, recordedScript, unusedImagesScript, setupCleaned] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

@@ -1,5 +1,6 @@
 import { instructionOf } from '../analysis/history.js';
 import type { Fact } from '../facts/types.js';
+import { canonicalReference, parseReference } from '../probes/refs.js';
 import { both, type Localized } from '../lab/text.js';
 import {
   digestHex,
@@ -16,7 +17,7 @@ import {
 } from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'platforms', 'version', 'instruction'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'platforms', 'version', 'instruction', 'image-list'] as const;
 import { architectureMatches, architectureProblem, platformsMatch, platformsProblem } from './platforms.js';
 export type Matcher = (typeof MATCHERS)[number];
 
@@ -62,11 +63,24 @@ const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
     return given !== undefined ? given === parseVersion(expected) : normaliseText(withoutVariableName(answer)) === normaliseText(expected);
   },
   // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
+  // Any order, any separator; "app" means "app:latest" as docker reads it; "none" for an empty list.
+  'image-list': (answer, value) => {
+    const expected = (Array.isArray(value) ? value : [String(value)]).map(imageName).sort();
+    const given = isEmptyAnswer(answer) ? [] : [...new Set(answer.split(/[\s,;]+/).filter(Boolean).map(imageName))].sort();
+    return given.join(' ') === expected.join(' ');
+  },
   instruction: (answer, value) => (instructionOf(answer.trim()) ?? answer.trim().split(/\s+/)[0]!).toUpperCase() === asText(value).toUpperCase(),
 };
 
 export function matchesFact(matcher: Matcher, answer: string, value: Value): boolean {
   return MATCH[matcher](answer, value);
+}
+
+/** An image reference as docker reads it (`app` is `app:latest`); an answer that is no reference stays as written. */
+function imageName(ref: string): string {
+  const name = ref.trim().replace(/^["']|["']$/g, '');
+  const parsed = parseReference(name.toLowerCase());
+  return parsed ? canonicalReference(parsed) : name.toLowerCase();
 }
 
 /** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */

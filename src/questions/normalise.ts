@@ -56,7 +56,8 @@ function amounts(text: string): number[] {
  * byte counts (decimal and binary readings of the unit).
  */
 export function parseSize(text: string): number[] {
-  const plain = withoutAccents(text)
+  // `docker system df` prints "12.5MB (45%)": the share after the size is not part of it.
+  const plain = withoutAccents(text.replace(/\s*\(\s*[0-9]+(?:[.,][0-9]+)?\s*%\s*\)\s*$/, ''))
     .toLowerCase()
     .trim()
     .replace(/[.!]$/, '')

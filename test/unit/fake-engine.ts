@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from '../../src/engine/types.js';
+import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from '../../src/engine/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
 import { canonicalReference, familiarName, parseReference, type ParsedReference } from '../../src/probes/refs.js';
 import type { RegistryClient } from '../../src/registry/types.js';
@@ -36,6 +36,7 @@ export interface FakeContainer {
   mounts?: ContainerInspect['Mounts'];
   /** Files as the container's process sees them, mounts included. */
   files?: Record<string, string | Buffer | null>;
+  labels?: Record<string, string>;
 }
 
 interface StoredImage {
@@ -320,6 +321,39 @@ export class FakeEngine implements EngineClient {
       HostConfig: structuredClone(spec.hostConfig ?? { RestartPolicy: { Name: 'no' }, PortBindings: {}, Binds: null }),
       Mounts: structuredClone(spec.mounts ?? []),
     };
+  }
+
+  /** GET /containers/json?all=1 with the `ancestor` (an image ID or name) and `label` filters the probes use. */
+  async listContainers(filters: Record<string, string[]> = {}): Promise<ContainerSummary[]> {
+    this.calls.push(`listContainers ${JSON.stringify(filters)}`);
+    const ancestors = (filters.ancestor ?? []).map((ref) => this.resolve(ref) ?? ref);
+    const summaries: ContainerSummary[] = [];
+    for (const container of this.containers.values()) {
+      const imageId = this.resolve(container.spec.image) ?? sha256(container.spec.image);
+      const labels = container.spec.labels ?? {};
+      if (ancestors.length && !ancestors.includes(imageId)) continue;
+      if (filters.label?.some((wanted) => {
+        const [key, value] = wanted.split('=');
+        return !(key! in labels) || (value !== undefined && labels[key!] !== value);
+      })) continue;
+      const running = container.spec.running ?? true;
+      summaries.push({ Id: container.id, Names: [`/${container.name}`], Image: container.spec.image, ImageID: imageId, State: running ? 'running' : 'exited', Labels: labels });
+    }
+    return summaries;
+  }
+
+  /** GET /system/df as `docker system df` reads it: no layer shared between images, containers counted per image. */
+  async diskUsage(): Promise<DiskUsage> {
+    this.calls.push('diskUsage');
+    const containers = await this.listContainers();
+    const images = [...this.images.entries()].map(([id, image]) => ({
+      Id: id,
+      RepoTags: this.namesOf(id).tags,
+      Size: image.inspect.Size,
+      SharedSize: 0,
+      Containers: containers.filter((container) => container.ImageID === id).length,
+    }));
+    return { LayersSize: images.reduce((total, image) => total + image.Size, 0), Images: images };
   }
 
   async readImageFile(ref: string, path: string, maxBytes = 1 << 20): Promise<ImageFile> {

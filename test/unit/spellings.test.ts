@@ -117,6 +117,15 @@ const TABLES: Record<string, Table[]> = {
     { value: 'RUN', accepted: ['RUN', 'run', 'Run', 'RUN apk add --no-cache nginx', '/bin/sh -c apk add nginx', 'RUN.'], wrong: ['COPY', 'ADD', 'IMPORT'], malformed: [['apk add nginx', /a Dockerfile keyword, such as COPY/]] },
     { value: 'IMPORT', accepted: ['IMPORT', 'import'], wrong: ['ADD', 'RUN'] },
   ],
+  'ex6/dangling-count': [{ value: 2, accepted: ['2', ' 2 ', '2 images', '2 images pendantes', '2 dangling', '2.'], wrong: ['3', '0'], malformed: [['deux', /a number/]] }],
+  'ex6/unused-images': [
+    {
+      value: ['tp7-ex6-batch:1.0', 'tp7-ex6-tools:1.0'],
+      accepted: ['tp7-ex6-batch:1.0, tp7-ex6-tools:1.0', 'tp7-ex6-tools:1.0 tp7-ex6-batch:1.0', 'TP7-EX6-BATCH:1.0;tp7-ex6-tools:1.0', 'docker.io/library/tp7-ex6-batch:1.0, tp7-ex6-tools:1.0'],
+      wrong: ['tp7-ex6-batch:1.0', 'tp7-ex6-batch:1.0, tp7-ex6-tools:1.0, tp7-ex6-web:1.0', 'tp7-ex6-batch, tp7-ex6-tools'],
+    },
+  ],
+  'ex6/reclaimable-space': [{ value: 12_500_000, accepted: ['12.5MB', '12,5 Mo', '12.5MB (45%)', '12500000', '11.9MiB', '12.5 MB'], wrong: ['25MB', '1.25MB'], malformed: [['beaucoup', /.+/]] }],
   'ex7/platforms': [
     {
       value: ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7'],
