@@ -11,9 +11,13 @@
 // - user wasted percent = wasted bytes / sum of the sizes of every layer but the first.
 // Opaque markers (`.wh..wh..opq`) are no occurrence at all in dive; here they still empty the directory in the
 // stacked filesystem, so the files they hide are counted as removed by that layer.
-import { bytesUnder, filesUnder, FsTree } from './fs-tree.js';
-import { displayPath, effectOf, normalisePath, type EntryEffect } from './paths.js';
-import type { Efficiency, LayerChanges, LayerFacts, LayerInput, LayersAnalysis, WastedPath } from './types.js';
+//
+// Beside dive's figures, the hidden bytes: what the layers store that the final filesystem does not (deleted or
+// replaced by a later layer). dive's efficiency misses the content of a deleted directory (its whiteout is the
+// only leaf, weighed once: no waste); the hidden bytes do not.
+import { bytesUnder, filesUnder, FsTree, type FsNode } from './fs-tree.js';
+import { displayPath, effectOf, joinPath, normalisePath, type EntryEffect } from './paths.js';
+import type { Efficiency, HiddenPath, LayerChanges, LayerFacts, LayerInput, LayersAnalysis, WastedPath } from './types.js';
 
 interface PathRecord {
   cumulative: number;
@@ -53,7 +57,7 @@ function effectsOf(layer: LayerInput): { writes: Map<string, Extract<EntryEffect
   return { writes, deletes, opaque };
 }
 
-function walkLayer(layer: LayerInput, position: number, stack: FsTree, occurrences: Occurrences): LayerFacts {
+function walkLayer(layer: LayerInput, position: number, stack: FsTree, occurrences: Occurrences, hidden: HiddenPath[]): LayerFacts {
   const { writes, deletes, opaque } = effectsOf(layer);
   const changes: LayerChanges = { added: { count: 0, bytes: 0 }, changed: { count: 0, bytes: 0 }, removed: { count: 0, bytes: 0 } };
 
@@ -94,12 +98,35 @@ function walkLayer(layer: LayerInput, position: number, stack: FsTree, occurrenc
     tally.bytes += write.size;
   }
 
-  for (const path of deletes.keys()) stack.remove(path);
-  for (const dir of opaque) stack.clear(dir);
-  for (const [path, write] of writes) stack.write(path, write.size, write.isDir);
+  stackLayer(stack, { writes, deletes, opaque }, (path, bytes) => hidden.push({ path: displayPath(path), bytes, hiddenBy: position }));
 
   const size = (layer.entries ?? []).reduce((sum, entry) => sum + entry.size, 0);
   return { index: layer.index, ...(layer.diffId ? { diffId: layer.diffId } : {}), size, changes };
+}
+
+/**
+ * Applies a layer to the stacked filesystem (deletions, then opaque directories, then writes, as overlay does) and
+ * reports every stored byte it hides: a deleted path with all it held, an opaque directory's former content, the
+ * former copy of a rewritten file (or the directory a file replaces).
+ */
+function stackLayer(stack: FsTree, effects: ReturnType<typeof effectsOf>, hide: (path: string, bytes: number) => void): void {
+  const hideNode = (path: string, node: FsNode | undefined, bytes = node ? bytesUnder(node) : 0): void => {
+    if (bytes > 0) hide(path, bytes);
+  };
+  for (const path of effects.deletes.keys()) {
+    hideNode(path, stack.get(path));
+    stack.remove(path);
+  }
+  for (const dir of effects.opaque) {
+    for (const [name, child] of stack.get(dir)?.children ?? []) hideNode(joinPath(dir, name), child);
+    stack.clear(dir);
+  }
+  for (const [path, write] of effects.writes) {
+    const below = stack.get(path);
+    // A directory written over a path keeps what lies under it: only the path's own payload is replaced.
+    if (below && !below.implied) hideNode(path, below, write.isDir ? below.size : bytesUnder(below));
+    stack.write(path, write.size, write.isDir);
+  }
 }
 
 export function efficiencyOf(occurrences: Occurrences, layers: LayerFacts[]): Efficiency {
@@ -128,9 +155,18 @@ export function analyseLayers(input: readonly LayerInput[]): LayersAnalysis {
   const stack = new FsTree();
   const occurrences: Occurrences = new Map();
   const ordered = [...input].sort((a, b) => a.index - b.index);
-  const layers = ordered.map((layer, position) => walkLayer(layer, position, stack, occurrences));
+  const hiddenPaths: HiddenPath[] = [];
+  const layers = ordered.map((layer, position) => walkLayer(layer, position, stack, occurrences, hiddenPaths));
+  const efficiency = efficiencyOf(occurrences, layers);
+  const finalSize = bytesUnder(stack.root);
+  hiddenPaths.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
   return {
-    ...efficiencyOf(occurrences, layers),
+    ...efficiency,
+    // The difference, not the sum of hiddenPaths: an entry repeated within a layer or a storage-driver marker is
+    // carried by the layer too.
+    finalSize,
+    hiddenBytes: efficiency.imageSize - finalSize,
+    hiddenPaths,
     layers,
     has: (path: string) => {
       const node = stack.get(normalisePath(path));

@@ -3,6 +3,7 @@ import { EngineUnreachableError, oneLine } from '../errors.js';
 import { engineHost } from './host.js';
 import { subscribeEvents } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
+import { buildProbeImage, removeProbeImage } from './probe-image.js';
 import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
@@ -126,6 +127,14 @@ class DockerodeEngine implements EngineClient {
 
   readContainerFile(name: string, path: string, maxBytes?: number): Promise<ContainerFile> {
     return this.cached(`container-file:${name}:${path}:${maxBytes ?? ''}`, () => readContainerFile(this.docker, name, path, maxBytes)) as Promise<ContainerFile>;
+  }
+
+  createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void> {
+    return this.guard(() => buildProbeImage(this.docker, tag, fileSizes));
+  }
+
+  removeProbeImage(tag: string): Promise<void> {
+    return this.guard(() => removeProbeImage(this.docker, tag));
   }
 
   async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {

@@ -5,6 +5,7 @@ import { kindRegistry } from '../lab/kinds.js';
 import { compareScript } from './compare-script.js';
 import { diveCiConfig } from './dive-ci-config.js';
 import { imageEfficiency } from './image-efficiency.js';
+import { imageFiles } from './image-files.js';
 import { imageAttribute } from './image-attribute.js';
 import { imageExists } from './image-exists.js';
 import { imageFileContent } from './image-file-content.js';
@@ -29,7 +30,7 @@ import { exportArchive } from './export-archive.js';
 import { backupFolder } from './backup-folder.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageFiles, imageArchive, exportArchive, backupFolder, diveCiConfig] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

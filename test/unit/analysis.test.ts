@@ -115,6 +115,42 @@ describe('dive efficiency', () => {
     expect(result.has('.wh..wh.plnk/123')).toBe(false);
   });
 
+});
+
+describe('hidden bytes: what the layers store that the final filesystem does not', () => {
+  const sumOf = (result: ReturnType<typeof analyseLayers>) => result.hiddenPaths.reduce((sum, path) => sum + path.bytes, 0);
+
+  it("a directory deleted by a later layer: dive's 100 % (its quirk, kept), but its content is hidden bytes", () => {
+    const result = analyseLayers(layers(BASE, [dir('tmp/'), dir('tmp/junk/'), file('tmp/junk/big', 5000), file('tmp/junk/small', 7)], [dir('tmp/'), whiteout('tmp/junk')]));
+    // dive: /tmp/junk/big and /tmp/junk/small are leaves once; the whiteout /tmp/junk is a leaf once, weighing 5007.
+    expect(result).toMatchObject({ efficiency: 1, wastedBytes: 0, wastedPaths: [] });
+    expect(result).toMatchObject({ imageSize: 6007, finalSize: 1000, hiddenBytes: 5007 });
+    expect(result.hiddenPaths).toEqual([{ path: '/tmp/junk', bytes: 5007, hiddenBy: 2 }]);
+  });
+
+  it('a deleted file, a rewritten file, an opaque directory and a file over a directory', () => {
+    const deleted = analyseLayers(layers(BASE, [file('big', 5000)], [whiteout('big')]));
+    expect(deleted).toMatchObject({ hiddenBytes: 5000, hiddenPaths: [{ path: '/big', bytes: 5000, hiddenBy: 2 }] });
+    const rewritten = analyseLayers(layers(BASE, [dir('data/'), file('data/f', 3000)], [dir('data/'), file('data/f', 5000)]));
+    expect(rewritten).toMatchObject({ finalSize: 6000, hiddenBytes: 3000, hiddenPaths: [{ path: '/data/f', bytes: 3000, hiddenBy: 2 }] });
+    const opaque = analyseLayers(layers(BASE, [dir('app/'), file('app/x', 100), file('app/y', 50)], [dir('app/'), file('app/.wh..wh..opq', 0), file('app/x', 20)]));
+    expect(opaque).toMatchObject({ finalSize: 1020, hiddenBytes: 150 });
+    expect(opaque.hiddenPaths.map((path) => [path.path, path.bytes])).toEqual([['/app/x', 100], ['/app/y', 50]]);
+    const fileOverDir = analyseLayers(layers(BASE, [dir('d/'), file('d/a', 40), file('d/b', 60)], [file('d', 9)]));
+    expect(fileOverDir).toMatchObject({ finalSize: 1009, hiddenBytes: 100, hiddenPaths: [{ path: '/d', bytes: 100, hiddenBy: 2 }] });
+    for (const result of [deleted, rewritten, opaque, fileOverDir]) expect(sumOf(result)).toBe(result.hiddenBytes);
+  });
+
+  it('an image whose layers each write their own files hides nothing', () => {
+    const result = analyseLayers(layers(BASE, [dir('opt/'), dir('opt/app/'), file('opt/app/app.bin', 500)], [dir('opt/'), dir('opt/app/')]));
+    expect(result).toMatchObject({ finalSize: 1500, hiddenBytes: 0, hiddenPaths: [] });
+  });
+
+  it("counts what the layers carry but never stack (storage-driver markers) in the total, not in the paths", () => {
+    const result = analyseLayers(layers([dir('./'), file('./etc/passwd', 10), file('.wh..wh.plnk/123', 5)]));
+    expect(result).toMatchObject({ imageSize: 15, finalSize: 10, hiddenBytes: 5, hiddenPaths: [] });
+  });
+
   it('refuses a layer that came without its file list', () => {
     expect(() => analyseLayers([{ index: 0 }])).toThrow('layer 1 came without its list of files');
   });

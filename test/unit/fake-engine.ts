@@ -34,6 +34,13 @@ export function fakeEngine(images: Record<string, Partial<ImageInspect>>): Engin
     inspectContainer: async () => null,
     readImageFile: async () => ({ found: false, reason: 'no-image' }),
     readContainerFile: async () => ({ found: false, reason: 'no-container' }),
+    // A probe image holds one layer per file; its Size is their sum, as on the real engine.
+    createProbeImage: async (tag, fileSizes) => {
+      images[tag] = { Id: `sha256:${tag.replace(/\W/g, '').padEnd(64, '0').slice(0, 64)}`, Size: fileSizes.reduce((sum, size) => sum + size, 0), RootFS: { Type: 'layers', Layers: fileSizes.map((_, index) => `sha256:${index}`) } };
+    },
+    removeProbeImage: async (tag) => {
+      delete images[tag];
+    },
     saveImage: async () => null,
     onEvents: async () => () => undefined,
   };
