@@ -108,6 +108,26 @@ describe('dive efficiency', () => {
     expect(flagged.efficiency).toBe(result.efficiency);
   });
 
+  it("sizes a later whiteout on dive's own stacked tree: it ignores opaque markers and keeps children under a file", () => {
+    // /d/a (100) hidden by an opaque /d in layer 2, which adds /d/b (10); layer 3 deletes /d, layer 4 makes it
+    // again, empty. dive still sees /d/a when it sizes the whiteout: 110, not 10.
+    const opaque = analyseLayers(layers(
+      [dir('d/'), file('d/a', 100)],
+      [dir('d/'), file('d/.wh..wh..opq', 0), file('d/b', 10)],
+      [whiteout('d')],
+      [dir('d/')],
+    ));
+    // Occurrences: /d/a 100, /d/b 10, /d 110 (the whiteout) then 0 (the empty directory, a leaf).
+    expect(opaque).toMatchObject({ efficiency: 110 / 220, wastedBytes: 110, imageSize: 110, finalSize: 0, hiddenBytes: 110 });
+    expect(opaque.wastedPaths).toEqual([{ path: '/d', count: 2, cumulativeSize: 110, layers: [2, 3] }]);
+    expect(opaque.layers[2]!.changes.removed).toEqual({ count: 1, bytes: 10 }); // the real filesystem only held /d/b
+    // A file written over the directory /e: dive swaps the payload and keeps /e/x under it; the whiteout of /e
+    // then weighs 0, since dive no longer sees a directory there.
+    const overDir = analyseLayers(layers([dir('e/'), file('e/x', 70)], [file('e', 5)], [whiteout('e')]));
+    expect(overDir.wastedPaths).toEqual([{ path: '/e', count: 2, cumulativeSize: 5, layers: [1, 2] }]);
+    expect(overDir).toMatchObject({ efficiency: 70 / 75, hiddenBytes: 75, finalSize: 0 });
+  });
+
   it('normalises tar spellings of paths and ignores storage-driver markers', () => {
     const result = analyseLayers(layers([dir('./'), file('./etc/passwd', 10), file('.wh..wh.plnk/123', 5)], [file('/etc//passwd', 12)]));
     expect(result.wastedPaths).toEqual([{ path: '/etc/passwd', count: 2, cumulativeSize: 22, layers: [0, 1] }]);
