@@ -96,7 +96,8 @@ function problems(spec: Spec, analysis: ImageAnalysis): Array<{ fr: string; en: 
       `${percent(analysis.userWastedPercent)} of the added bytes wasted, over ${percent(spec.maxUserWastedPercent)}`,
     ));
   }
-  found.push(...hiddenProblems(spec, analysis));
+  // Where dive's efficiency already fails, the hidden bytes are mostly the same copies: one message is enough.
+  if (!(spec.minEfficiency !== undefined && spec.minEfficiency > analysis.efficiency)) found.push(...hiddenProblems(spec, analysis));
   return found;
 }
 

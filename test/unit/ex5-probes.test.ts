@@ -103,6 +103,8 @@ describe('image-efficiency', async () => {
     );
     expect(over.message.fr).toContain('ses couches stockent 16 B absents de son système de fichiers final');
     expect((await run({ maxHiddenBytes: 16 })).status).toBe('pass');
+    // Where dive's efficiency already fails, the same copies are not reported twice.
+    expect((await run({ minEfficiency: 0.999, maxHiddenBytes: 15 })).message.en).not.toContain('its layers store');
     const under = await run({ minHiddenBytes: '1kB' });
     expect(under.message.en).toBe('app:1: its layers store only 16 B of deleted or replaced files (expected at least 1 kB): the temporary file must be written by one step and deleted by another.');
     expect(ProbeSchema.parse({ kind: 'image-efficiency', ref: 'app:1', maxHiddenBytes: '100kB' })).toMatchObject({ maxHiddenBytes: '100kB' });
