@@ -28,6 +28,10 @@ export async function firstFile(tar: Readable, maxBytes: number): Promise<TarFil
       kept += chunk.length;
     }
     const mode = entry.header.mode === undefined ? {} : { mode: entry.header.mode & 0o7777 };
+    // Let the rest of the archive (padding, end blocks) flow: a paused response holds its socket, and the
+    // process, until the request times out.
+    tar.unpipe(reader);
+    tar.resume();
     return { found: true, content: Buffer.concat(chunks), size: entry.header.size ?? kept, ...mode };
   }
   return { found: false, reason: 'no-file' };
