@@ -152,6 +152,14 @@ describe('ex5: inspecting and analysing images', () => {
     checks = (await checkEx5()).checks;
     expect(checks['optimised-smaller']!.status).toBe('pass');
     expect(checks['optimised-same-job']!.message).toContain('tp7-optimised:1.0 does not do the same job: /opt/app/app.bin is missing from tp7-optimised:1.0.');
+    // app.bin copied out of the wasteful image into an empty one: the same file, but its command (ls) cannot run.
+    const context = newWorkdir();
+    writeFileSync(join(context, 'app.bin'), Buffer.alloc(500_000, 7), { mode: 0o755 });
+    writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY app.bin /opt/app/app.bin\nCMD ["ls", "-l", "/opt/app"]\n');
+    await ok(docker('build', '-q', '-t', 'tp7-optimised:1.0', context));
+    checks = (await checkEx5()).checks;
+    expect(checks['optimised-same-job']!.status).toBe('pass');
+    expect(checks['optimised-efficient']!.message).toContain('tp7-optimised:1.0: /bin/ls missing: the image must still hold what its Dockerfile produces');
   });
 
   it("near miss: an optimised image hiding 5 MB in a directory a later layer deletes: dive's 100 %, caught by hidden bytes", async () => {
