@@ -51,8 +51,11 @@ export class FsTree {
     return node;
   }
 
-  /** Writes a path (creating its parents), replacing the payload of what was there but keeping its children. */
-  write(path: string, size: number, isDir: boolean): void {
+  /**
+   * Writes a path (creating its parents), replacing the payload of what was there. A file written where a
+   * directory stood replaces the whole directory, unless `keepChildren` (dive's stacking only swaps the payload).
+   */
+  write(path: string, size: number, isDir: boolean, keepChildren = false): void {
     let node = this.root;
     for (const name of path.split('/')) {
       if (!name) continue;
@@ -67,8 +70,7 @@ export class FsTree {
     node.size = size;
     node.isDir = isDir;
     node.implied = false;
-    // A file written where a directory stood replaces the whole directory.
-    if (!isDir) node.children = undefined;
+    if (!isDir && !keepChildren) node.children = undefined;
   }
 
   remove(path: string): void {

@@ -9,11 +9,17 @@
 // - efficiency = sum(min) / sum(CumulativeSize), 1 when that sum is 0;
 // - wasted bytes = sum of CumulativeSize over the paths met in two layers or more (first copy included);
 // - user wasted percent = wasted bytes / sum of the sizes of every layer but the first.
-// Opaque markers (`.wh..wh..opq`) are no occurrence at all in dive; here they still empty the directory in the
-// stacked filesystem, so the files they hide are counted as removed by that layer.
-import { bytesUnder, filesUnder, FsTree } from './fs-tree.js';
-import { displayPath, effectOf, normalisePath, type EntryEffect } from './paths.js';
-import type { Efficiency, LayerChanges, LayerFacts, LayerInput, LayersAnalysis, WastedPath } from './types.js';
+// Opaque markers (`.wh..wh..opq`) are no occurrence at all in dive (its directory, when nothing else of the layer
+// lies under it, is a leaf of size 0), and dive's stacked tree ignores them: a later whiteout of that directory
+// still weighs what the marker hid. The real filesystem is stacked apart: there the marker empties the directory,
+// so the files it hides are counted as removed by that layer.
+//
+// Beside dive's figures, the hidden bytes: what the layers store that the final filesystem does not (deleted or
+// replaced by a later layer). dive's efficiency misses the content of a deleted directory (its whiteout is the
+// only leaf, weighed once: no waste); the hidden bytes do not.
+import { bytesUnder, filesUnder, FsTree, type FsNode } from './fs-tree.js';
+import { displayPath, effectOf, joinPath, normalisePath, type EntryEffect } from './paths.js';
+import type { Efficiency, HiddenPath, LayerChanges, LayerFacts, LayerInput, LayersAnalysis, WastedPath } from './types.js';
 
 interface PathRecord {
   cumulative: number;
@@ -53,7 +59,18 @@ function effectsOf(layer: LayerInput): { writes: Map<string, Extract<EntryEffect
   return { writes, deletes, opaque };
 }
 
-function walkLayer(layer: LayerInput, position: number, stack: FsTree, occurrences: Occurrences): LayerFacts {
+/**
+ * The two stacked trees: the filesystem as overlay builds it (changes, hidden bytes, final paths), and the tree
+ * dive stacks to size a whiteout, which ignores opaque markers and keeps a directory's children when a file is
+ * written over it (its AddPath swaps the payload only).
+ */
+interface Stacks {
+  fs: FsTree;
+  dive: FsTree;
+}
+
+function walkLayer(layer: LayerInput, position: number, stacks: Stacks, occurrences: Occurrences, hidden: HiddenPath[]): LayerFacts {
+  const stack = stacks.fs;
   const { writes, deletes, opaque } = effectsOf(layer);
   const changes: LayerChanges = { added: { count: 0, bytes: 0 }, changed: { count: 0, bytes: 0 }, removed: { count: 0, bytes: 0 } };
 
@@ -73,8 +90,9 @@ function walkLayer(layer: LayerInput, position: number, stack: FsTree, occurrenc
 
   // Deletions first, measured against the layers below (dive stacks layers 0..i-1 to size a whiteout).
   for (const [path, marker] of deletes) {
+    const seenByDive = stacks.dive.get(path);
+    if (!inner.has(marker)) record(occurrences, path, seenByDive?.isDir ? bytesUnder(seenByDive) : 0, position);
     const below = stack.get(path);
-    if (!inner.has(marker)) record(occurrences, path, below?.isDir ? bytesUnder(below) : 0, position);
     if (below) for (const file of filesUnder(below, path)) remove(file.path, file.size);
   }
   for (const dir of opaque) {
@@ -94,12 +112,37 @@ function walkLayer(layer: LayerInput, position: number, stack: FsTree, occurrenc
     tally.bytes += write.size;
   }
 
-  for (const path of deletes.keys()) stack.remove(path);
-  for (const dir of opaque) stack.clear(dir);
-  for (const [path, write] of writes) stack.write(path, write.size, write.isDir);
+  stackLayer(stack, { writes, deletes, opaque }, (path, bytes) => hidden.push({ path: displayPath(path), bytes, hiddenBy: position }));
+  for (const path of deletes.keys()) stacks.dive.remove(path);
+  for (const [path, write] of writes) stacks.dive.write(path, write.size, write.isDir, true);
 
   const size = (layer.entries ?? []).reduce((sum, entry) => sum + entry.size, 0);
   return { index: layer.index, ...(layer.diffId ? { diffId: layer.diffId } : {}), size, changes };
+}
+
+/**
+ * Applies a layer to the stacked filesystem (deletions, then opaque directories, then writes, as overlay does) and
+ * reports every stored byte it hides: a deleted path with all it held, an opaque directory's former content, the
+ * former copy of a rewritten file (or the directory a file replaces).
+ */
+function stackLayer(stack: FsTree, effects: ReturnType<typeof effectsOf>, hide: (path: string, bytes: number) => void): void {
+  const hideNode = (path: string, node: FsNode | undefined, bytes = node ? bytesUnder(node) : 0): void => {
+    if (bytes > 0) hide(path, bytes);
+  };
+  for (const path of effects.deletes.keys()) {
+    hideNode(path, stack.get(path));
+    stack.remove(path);
+  }
+  for (const dir of effects.opaque) {
+    for (const [name, child] of stack.get(dir)?.children ?? []) hideNode(joinPath(dir, name), child);
+    stack.clear(dir);
+  }
+  for (const [path, write] of effects.writes) {
+    const below = stack.get(path);
+    // A directory written over a path keeps what lies under it: only the path's own payload is replaced.
+    if (below && !below.implied) hideNode(path, below, write.isDir ? below.size : bytesUnder(below));
+    stack.write(path, write.size, write.isDir);
+  }
 }
 
 export function efficiencyOf(occurrences: Occurrences, layers: LayerFacts[]): Efficiency {
@@ -125,12 +168,22 @@ export function efficiencyOf(occurrences: Occurrences, layers: LayerFacts[]): Ef
 
 /** Analyses an image's layers, given bottom (base) first with their entry lists. */
 export function analyseLayers(input: readonly LayerInput[]): LayersAnalysis {
-  const stack = new FsTree();
+  const stacks: Stacks = { fs: new FsTree(), dive: new FsTree() };
+  const stack = stacks.fs;
   const occurrences: Occurrences = new Map();
   const ordered = [...input].sort((a, b) => a.index - b.index);
-  const layers = ordered.map((layer, position) => walkLayer(layer, position, stack, occurrences));
+  const hiddenPaths: HiddenPath[] = [];
+  const layers = ordered.map((layer, position) => walkLayer(layer, position, stacks, occurrences, hiddenPaths));
+  const efficiency = efficiencyOf(occurrences, layers);
+  const finalSize = bytesUnder(stack.root);
+  hiddenPaths.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
   return {
-    ...efficiencyOf(occurrences, layers),
+    ...efficiency,
+    // The difference, not the sum of hiddenPaths: an entry repeated within a layer or a storage-driver marker is
+    // carried by the layer too.
+    finalSize,
+    hiddenBytes: efficiency.imageSize - finalSize,
+    hiddenPaths,
     layers,
     has: (path: string) => {
       const node = stack.get(normalisePath(path));

@@ -85,12 +85,22 @@ export function defaultRules(): CiRules {
   return { source: 'defaults', form: 'defaults', settings: DIVE_KEYS.map((key) => setting(key, DEFAULTS[key], true, key)), notes: [] };
 }
 
+/** dive reads its rules through viper, whose keys ignore case: `LowestEfficiency` and `lowestefficiency` both count. */
+function byLowerCaseKey(mapping: Record<string, unknown>): Map<string, { key: string; value: unknown }> {
+  return new Map(Object.entries(mapping).map(([key, value]) => [key.toLowerCase(), { key, value }]));
+}
+
 function fromDiveMapping(rules: Record<string, unknown>, source: string): CiRules {
   const notes: Localized[] = [];
-  for (const key of Object.keys(rules).filter((name) => !(DIVE_KEYS as readonly string[]).includes(name))) {
+  const written = byLowerCaseKey(rules);
+  const known = new Set(DIVE_KEYS.map((key) => key.toLowerCase()));
+  for (const key of Object.keys(rules).filter((name) => !known.has(name.toLowerCase()))) {
     notes.push(both(`règle inconnue rules.${key} ignorée (dive l'ignore aussi)`, `unknown rule rules.${key} ignored (dive ignores it too)`));
   }
-  const settings = DIVE_KEYS.map((key) => setting(key, key in rules ? rules[key] : DEFAULTS[key], true, `${source}: rules.${key}`));
+  const settings = DIVE_KEYS.map((key) => {
+    const found = written.get(key.toLowerCase());
+    return setting(key, found ? found.value : DEFAULTS[key], true, `${source}: rules.${found?.key ?? key}`);
+  });
   return { source, form: 'dive', settings, notes };
 }
 
@@ -120,7 +130,7 @@ export function parseCiRules(text: string, source: string): CiRules {
     const detail = (error as Error).message.split('\n')[0];
     throw new CiConfigError(both(`${source} : YAML invalide (« ${detail} »)`, `${source}: not valid YAML ("${detail}")`));
   }
-  const rules = (document as { rules?: unknown } | null)?.rules;
+  const rules = typeof document === 'object' && document !== null ? byLowerCaseKey(document as Record<string, unknown>).get('rules')?.value : undefined;
   if (rules === undefined || rules === null) {
     return { ...defaultRules(), source, notes: [both('aucune clé « rules: » : valeurs par défaut de dive', 'no "rules:" key: dive\'s defaults apply')] };
   }

@@ -64,7 +64,30 @@ export interface Efficiency {
   wastedPaths: WastedPath[];
 }
 
-export interface LayersAnalysis extends Efficiency {
+/** Bytes a layer stored that a later layer deleted or replaced: in the image's layers, not in its final filesystem. */
+export interface HiddenPath {
+  /** The deleted or replaced path (a directory stands for everything it held). */
+  path: string;
+  bytes: number;
+  /** Position of the layer that hid it. */
+  hiddenBy: number;
+}
+
+/**
+ * What dive's efficiency does not always see: the bytes the layers carry that the final filesystem does not. dive
+ * visits only leaves, so a deleted file counts as waste but a deleted directory's content does not; these figures
+ * count both.
+ */
+export interface HiddenBytes {
+  /** Sum of the sizes of the files of the final filesystem. */
+  finalSize: number;
+  /** imageSize - finalSize: bytes stored in the layers that the final filesystem does not hold. */
+  hiddenBytes: number;
+  /** Biggest first. */
+  hiddenPaths: HiddenPath[];
+}
+
+export interface LayersAnalysis extends Efficiency, HiddenBytes {
   layers: LayerFacts[];
   /** Whether a path (with or without leading slash) exists in the image's final filesystem. */
   has(path: string): boolean;

@@ -6,6 +6,7 @@ import { subscribeEvents } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
 import { pullImage, runProbe } from './probe-run.js';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
+import { buildProbeImage, removeProbeImage } from './probe-image.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
 const REQUEST_TIMEOUT_MS = Number(process.env.TP7_ENGINE_TIMEOUT_MS ?? 15_000);
@@ -163,6 +164,14 @@ class DockerodeEngine implements EngineClient {
   readContainerFile(nameOrId: string, path: string, maxBytes?: number): Promise<ContainerFile> {
     const name = bareName(nameOrId);
     return this.cached(`container-file:${name}:${path}:${maxBytes ?? ''}`, () => readContainerFile(this.docker, name, path, maxBytes)) as Promise<ContainerFile>;
+  }
+
+  createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void> {
+    return this.guard(() => buildProbeImage(this.docker, tag, fileSizes));
+  }
+
+  removeProbeImage(tag: string): Promise<void> {
+    return this.guard(() => removeProbeImage(this.docker, tag));
   }
 
   async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {

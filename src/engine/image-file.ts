@@ -7,7 +7,7 @@ export const PROBE_LABEL = 'org.tp7-lab.probe';
 const DEFAULT_MAX_BYTES = 1 << 20;
 
 /** What a one-file tar holds: the file, or why there is none (no image or container question at this level). */
-export type TarFile = { found: true; content: Buffer; size: number } | { found: false; reason: 'no-file' | 'not-a-file' };
+export type TarFile = { found: true; content: Buffer; size: number; mode?: number } | { found: false; reason: 'no-file' | 'not-a-file' };
 
 /** Reads the first regular file of a tar stream (what GET /containers/{id}/archive returns for one file). */
 export async function firstFile(tar: Readable, maxBytes: number): Promise<TarFile> {
@@ -27,7 +27,12 @@ export async function firstFile(tar: Readable, maxBytes: number): Promise<TarFil
       if (kept < maxBytes) chunks.push(chunk.subarray(0, maxBytes - kept));
       kept += chunk.length;
     }
-    return { found: true, content: Buffer.concat(chunks), size: entry.header.size ?? kept };
+    const mode = entry.header.mode === undefined ? {} : { mode: entry.header.mode & 0o7777 };
+    // Let the rest of the archive (padding, end blocks) flow: a paused response holds its socket, and the
+    // process, until the request times out.
+    tar.unpipe(reader);
+    tar.resume();
+    return { found: true, content: Buffer.concat(chunks), size: entry.header.size ?? kept, ...mode };
   }
   return { found: false, reason: 'no-file' };
 }

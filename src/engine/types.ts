@@ -83,7 +83,8 @@ export interface EngineVersion {
 }
 
 /** A file read out of an image without running it. */
-export type ImageFile = { found: true; content: Buffer; size: number } | { found: false; reason: 'no-image' | 'no-file' | 'not-a-file' };
+/** `mode`: the permission bits (0o755), when the engine's archive gave them. */
+export type ImageFile = { found: true; content: Buffer; size: number; mode?: number } | { found: false; reason: 'no-image' | 'no-file' | 'not-a-file' };
 
 /** A file read out of a container, as its process sees it (mounts included). */
 export type ContainerFile = { found: true; content: Buffer; size: number } | { found: false; reason: 'no-container' | 'no-file' | 'not-a-file' };
@@ -127,6 +128,13 @@ export interface EngineClient {
    * the container may be stopped). At most maxBytes of content are kept.
    */
   readContainerFile(name: string, path: string, maxBytes?: number): Promise<ContainerFile>;
+  /**
+   * Builds a throwaway image FROM scratch holding one file per given size, one layer each, labelled as tp7's probe
+   * resource (to judge a script on an image it could not foresee). The caller removes it with removeProbeImage.
+   */
+  createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void>;
+  /** Removes an image tp7 created for a probe; an image without the probe label is left alone. */
+  removeProbeImage(tag: string): Promise<void>;
   /** The image as `docker save` writes it (GET /images/{name}/get), as a stream; null when it does not exist. */
   saveImage(ref: string): Promise<NodeJS.ReadableStream | null>;
   /**

@@ -19,10 +19,12 @@ const schema = z
     maxSize: Size.optional().describe('Image size (sum of its layers, as dive counts it) must not exceed this'),
     maxWastedBytes: Size.optional().describe('Wasted bytes must not exceed this'),
     maxUserWastedPercent: z.number().min(0).optional().describe('Wasted bytes / bytes of the layers above the first must not exceed this ratio'),
+    maxHiddenBytes: Size.optional().describe("Bytes stored in the layers but not in the final filesystem must not exceed this (catches what dive's efficiency misses: a directory deleted by a later layer)"),
+    minHiddenBytes: Size.optional().describe('Bytes stored in the layers but not in the final filesystem must be at least this: the image is meant to carry deleted files'),
     contains: z.array(z.string().min(1)).default([]).describe('Paths the final filesystem of the image must hold'),
   })
-  .refine((spec) => [spec.minEfficiency, spec.maxEfficiency, spec.maxSize, spec.maxWastedBytes, spec.maxUserWastedPercent].some((value) => value !== undefined) || spec.contains.length > 0, {
-    error: 'give at least one expectation: minEfficiency, maxEfficiency, maxSize, maxWastedBytes, maxUserWastedPercent or contains',
+  .refine((spec) => [spec.minEfficiency, spec.maxEfficiency, spec.maxSize, spec.maxWastedBytes, spec.maxUserWastedPercent, spec.maxHiddenBytes, spec.minHiddenBytes].some((value) => value !== undefined) || spec.contains.length > 0, {
+    error: 'give at least one expectation: minEfficiency, maxEfficiency, maxSize, maxWastedBytes, maxUserWastedPercent, maxHiddenBytes, minHiddenBytes or contains',
   })
   .describe("An image's efficiency, waste and size as dive computes them (and paths it must still hold)");
 type Spec = z.infer<typeof schema>;
@@ -34,12 +36,22 @@ function describe(spec: Spec): string {
   if (spec.maxSize !== undefined) parts.push(`size <= ${humanBytes(parseByteSize(spec.maxSize)!)}`);
   if (spec.maxWastedBytes !== undefined) parts.push(`wasted <= ${humanBytes(parseByteSize(spec.maxWastedBytes)!)}`);
   if (spec.maxUserWastedPercent !== undefined) parts.push(`user wasted <= ${percent(spec.maxUserWastedPercent)}`);
+  if (spec.maxHiddenBytes !== undefined) parts.push(`hidden <= ${humanBytes(parseByteSize(spec.maxHiddenBytes)!)}`);
+  if (spec.minHiddenBytes !== undefined) parts.push(`hidden >= ${humanBytes(parseByteSize(spec.minHiddenBytes)!)}`);
   if (spec.contains.length) parts.push(`holds ${spec.contains.join(', ')}`);
   return `${spec.ref}: ${parts.join(', ')}`;
 }
 
 function summary(analysis: ImageAnalysis): string {
-  return `efficiency ${percent(analysis.efficiency)}, size ${humanBytes(analysis.imageSize)}, wasted ${humanBytes(analysis.wastedBytes)} (user wasted ${percent(analysis.userWastedPercent)})`;
+  return `efficiency ${percent(analysis.efficiency)}, size ${humanBytes(analysis.imageSize)}, wasted ${humanBytes(analysis.wastedBytes)} (user wasted ${percent(analysis.userWastedPercent)}), hidden ${humanBytes(analysis.hiddenBytes)}`;
+}
+
+/** The biggest hidden path, as a pointer to the student's own step (never an answer). */
+function mostHidden(analysis: ImageAnalysis): { fr: string; en: string } {
+  const top = analysis.hiddenPaths[0];
+  if (!top) return both('', '');
+  const size = humanBytes(top.bytes);
+  return both(` ; le plus gros : ${top.path} (${size}, caché par la couche ${top.hiddenBy + 1})`, `; the biggest: ${top.path} (${size}, hidden by layer ${top.hiddenBy + 1})`);
 }
 
 /** The most wasted path, as a pointer to what to fix (the student's own files, never an answer). */
@@ -84,7 +96,29 @@ function problems(spec: Spec, analysis: ImageAnalysis): Array<{ fr: string; en: 
       `${percent(analysis.userWastedPercent)} of the added bytes wasted, over ${percent(spec.maxUserWastedPercent)}`,
     ));
   }
+  // Where dive's efficiency already fails, the hidden bytes are mostly the same copies: one message is enough.
+  if (!(spec.minEfficiency !== undefined && spec.minEfficiency > analysis.efficiency)) found.push(...hiddenProblems(spec, analysis));
   return found;
+}
+
+function hiddenProblems(spec: Spec, analysis: ImageAnalysis): Array<{ fr: string; en: string }> {
+  const hidden = humanBytes(analysis.hiddenBytes);
+  const maxHidden = spec.maxHiddenBytes === undefined ? undefined : parseByteSize(spec.maxHiddenBytes)!;
+  if (maxHidden !== undefined && analysis.hiddenBytes > maxHidden) {
+    const where = mostHidden(analysis);
+    return [both(
+      `ses couches stockent ${hidden} absents de son système de fichiers final (maximum ${humanBytes(maxHidden)}) : supprimés ou remplacés par une couche suivante, ils pèsent toujours, même quand dive ne les compte pas (contenu d'un dossier supprimé)${where.fr}`,
+      `its layers store ${hidden} that its final filesystem does not hold (at most ${humanBytes(maxHidden)}): deleted or replaced by a later layer, they still weigh, even where dive does not count them (a deleted directory's content)${where.en}`,
+    )];
+  }
+  const minHidden = spec.minHiddenBytes === undefined ? undefined : parseByteSize(spec.minHiddenBytes)!;
+  if (minHidden !== undefined && analysis.hiddenBytes < minHidden) {
+    return [both(
+      `ses couches ne stockent que ${hidden} de fichiers supprimés ou remplacés (attendu au moins ${humanBytes(minHidden)}) : le fichier temporaire doit être écrit par une étape et supprimé par une autre`,
+      `its layers store only ${hidden} of deleted or replaced files (expected at least ${humanBytes(minHidden)}): the temporary file must be written by one step and deleted by another`,
+    )];
+  }
+  return [];
 }
 
 export const imageEfficiency: ProbeKind<Spec> = {

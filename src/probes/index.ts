@@ -5,6 +5,7 @@ import { kindRegistry } from '../lab/kinds.js';
 import { compareScript } from './compare-script.js';
 import { diveCiConfig } from './dive-ci-config.js';
 import { imageEfficiency } from './image-efficiency.js';
+import { imageFiles } from './image-files.js';
 import { imageAttribute } from './image-attribute.js';
 import { imageExists } from './image-exists.js';
 import { imagePulled } from './image-pulled.js';
@@ -38,7 +39,7 @@ import { unusedImagesScript } from './unused-images-script.js';
 import { setupCleaned } from './setup-cleaned.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, registryRunning, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig,
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, registryRunning, imageEfficiency, imageFiles, imageArchive, exportArchive, backupFolder, diveCiConfig,
   platformPulled, registryList, registryListConfigs, registryListRuns, recordedScript, unusedImagesScript, setupCleaned] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;

@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, docker, newWorkdir, tp7, tp7Json } from './harness.js';
+import { imageOf, legacySave, tarOf, type Entry } from '../fixtures/archives/build.js';
+import { buildImage, docker, newWorkdir, ok, tp7, tp7Json } from './harness.js';
 
 // `tp7 analyze` on images built here with known bytes. Every expected figure is worked out by hand from dive's
 // definitions and the bytes written; the base's bytes (busybox from the mirror) are summed from `docker save`
@@ -12,6 +13,31 @@ const suffix = randomBytes(4).toString('hex');
 const SINGLE = `tp7-test-analyze-single:${suffix}`;
 const DELETED = `tp7-test-analyze-deleted:${suffix}`;
 const TWICE = `tp7-test-analyze-twice:${suffix}`;
+// One image per branch of dive's algorithm over directories (see src/analysis/layers.ts).
+const DIR_ADDED = `tp7-test-analyze-dir-added:${suffix}`;
+const DIR_DELETED = `tp7-test-analyze-dir-deleted:${suffix}`;
+// Loaded from hand-made layers: how a build writes an opaque directory or a file over a directory depends on the
+// storage driver's diff (native overlay or naive), so these layers are written out entry by entry.
+const OPAQUE = `tp7-test-analyze-opaque:${suffix}`;
+const FILE_OVER_DIR = `tp7-test-analyze-file-over-dir:${suffix}`;
+const OPAQUE_THEN_DELETED = `tp7-test-analyze-opaque-deleted:${suffix}`;
+const A = 1_000;
+const B = 2_000;
+const NEW = 700;
+const TREE: Entry[] = [
+  { name: 'tree/', type: 'directory' },
+  { name: 'tree/a', content: randomBytes(A) },
+  { name: 'tree/sub/', type: 'directory' },
+  { name: 'tree/sub/b', content: randomBytes(B) },
+];
+const OPAQUE_LAYER: Entry[] = [{ name: 'tree/', type: 'directory' }, { name: 'tree/.wh..wh..opq', content: '' }, { name: 'tree/new', content: randomBytes(NEW) }];
+
+/** `docker load` of an image made of the given layers (legacy save layout), tagged `tag`. */
+async function loadLayers(tag: string, layers: Entry[][]): Promise<void> {
+  const archive = join(newWorkdir(), 'image.tar');
+  writeFileSync(archive, await legacySave(imageOf(await Promise.all(layers.map((entries) => tarOf(entries))), [tag])));
+  await ok(docker('load', '-q', '-i', archive));
+}
 const PAYLOAD = 12_345;
 const BIG = 300_000;
 const FIRST = 3_000;
@@ -38,10 +64,16 @@ describe('tp7 analyze', () => {
     await buildImage(SINGLE, 'FROM scratch\nCOPY payload.bin /payload.bin\n', { 'payload.bin': randomBytes(PAYLOAD) });
     await buildImage(DELETED, 'FROM busybox\nCOPY big.bin /big.bin\nRUN rm /big.bin\n', { 'big.bin': randomBytes(BIG) });
     await buildImage(TWICE, 'FROM busybox\nCOPY a.bin /data/f\nCOPY b.bin /data/f\n', { 'a.bin': randomBytes(FIRST), 'b.bin': randomBytes(SECOND) });
+    const tree = { 'a': randomBytes(A), 'b': randomBytes(B) };
+    await buildImage(DIR_ADDED, 'FROM busybox\nCOPY a /tree/a\nCOPY b /tree/sub/b\nRUN mkdir /empty\nRUN touch /empty\n', tree);
+    await buildImage(DIR_DELETED, 'FROM busybox\nCOPY a /tree/a\nCOPY b /tree/sub/b\nRUN rm -rf /tree\n', tree);
+    await loadLayers(OPAQUE, [TREE, OPAQUE_LAYER]);
+    await loadLayers(FILE_OVER_DIR, [TREE, [{ name: 'tree', content: 'hello' }]]);
+    await loadLayers(OPAQUE_THEN_DELETED, [TREE, OPAQUE_LAYER, [{ name: '.wh.tree', content: '' }], [{ name: 'tree/', type: 'directory' }]]);
     base = await baseLayerBytes('busybox');
   });
   afterAll(async () => {
-    await docker('rmi', '-f', SINGLE, DELETED, TWICE);
+    await docker('rmi', '-f', SINGLE, DELETED, TWICE, DIR_ADDED, DIR_DELETED, OPAQUE, FILE_OVER_DIR, OPAQUE_THEN_DELETED);
     if (!busyboxWasThere) await docker('rmi', 'busybox');
   });
 
@@ -79,6 +111,53 @@ describe('tp7 analyze', () => {
     expect(json.userWastedPercent).toBe(1);
     expect(json.layers[1]).toMatchObject({ added: { count: 1, bytes: FIRST } });
     expect(json.layers[2]).toMatchObject({ changed: { count: 1, bytes: SECOND } });
+  });
+
+  it('directories added, and an empty directory written again: a leaf in two layers, weighing 0 (listed, not counted)', async () => {
+    const { json } = await tp7Json(['analyze', DIR_ADDED], { workdir: newWorkdir() });
+    expect(json.layers.map((layer: { instruction: string }) => layer.instruction)).toEqual(['IMPORT', 'COPY', 'COPY', 'RUN', 'RUN']);
+    expect(json).toMatchObject({ size: base + A + B, efficiency: 1, wastedBytes: 0, hiddenBytes: 0, hiddenPaths: [], finalSize: base + A + B });
+    // /tree and /tree/sub are no leaves (files lie under them); /empty is one, in both RUN layers.
+    expect(json.wastedPaths).toEqual([{ path: '/empty', count: 2, cumulativeSize: 0, layers: [3, 4] }]);
+    expect(json.layers[1]).toMatchObject({ added: { count: 1, bytes: A } });
+    expect(json.layers[3]).toMatchObject({ size: 0, added: { count: 0, bytes: 0 } });
+  });
+
+  it("a directory deleted by a later layer: dive's blind spot kept (100 %, nothing wasted), the hidden bytes show it", async () => {
+    const { run, json } = await tp7Json(['analyze', DIR_DELETED], { workdir: newWorkdir() });
+    // dive: /tree/a and /tree/sub/b are leaves once; the whiteout /tree is a leaf once, weighing A + B. No path twice.
+    expect(json).toMatchObject({ size: base + A + B, efficiency: 1, wastedBytes: 0, userWastedPercent: 0, wastedPaths: [] });
+    expect(json).toMatchObject({ finalSize: base, hiddenBytes: A + B, hiddenPaths: [{ path: '/tree', bytes: A + B, hiddenBy: 3 }] });
+    expect(json.layers[3]).toMatchObject({ size: 0, removed: { count: 2, bytes: A + B } });
+    expect(run.exitCode).toBe(0); // dive's default rules pass it
+    const text = await tp7(['analyze', DIR_DELETED], { workdir: newWorkdir() });
+    expect(text.stdout).toContain('Efficiency: 100 %');
+    expect(text.stdout).toContain('Hidden bytes (not dive): 3 kB (stored in the layers but not in the final filesystem)');
+    expect(text.stdout).toContain("dive does not count what a directory deleted by a later layer held; this figure does.");
+    expect(text.stdout).toMatch(/3 kB {2}\/tree {2}\(hidden by layer 4\)/);
+    const french = await tp7(['analyze', DIR_DELETED], { workdir: newWorkdir(), env: { TP7_LANG: 'fr' } });
+    expect(french.stdout).toContain('Octets cachés (hors dive) : 3 kB (stockés dans les couches mais absents du système de fichiers final)');
+  });
+
+  it('an opaque directory: no occurrence in dive; what it hides is removed and hidden', async () => {
+    const { json } = await tp7Json(['analyze', OPAQUE], { workdir: newWorkdir() });
+    expect(json).toMatchObject({ size: A + B + NEW, efficiency: 1, wastedBytes: 0, wastedPaths: [], finalSize: NEW, hiddenBytes: A + B });
+    expect(json.hiddenPaths).toEqual([{ path: '/tree/sub', bytes: B, hiddenBy: 1 }, { path: '/tree/a', bytes: A, hiddenBy: 1 }]);
+    expect(json.layers[1]).toMatchObject({ added: { count: 1, bytes: NEW }, removed: { count: 2, bytes: A + B } });
+  });
+
+  it('a file written over a directory: one leaf in dive, the directory hidden', async () => {
+    const { json } = await tp7Json(['analyze', FILE_OVER_DIR], { workdir: newWorkdir() });
+    expect(json).toMatchObject({ size: A + B + 5, efficiency: 1, wastedBytes: 0, finalSize: 5, hiddenBytes: A + B });
+    expect(json.hiddenPaths).toEqual([{ path: '/tree', bytes: A + B, hiddenBy: 1 }]);
+  });
+
+  it("a directory deleted after an opaque marker: dive sizes the whiteout on its own tree, which ignores the marker", async () => {
+    const { json } = await tp7Json(['analyze', OPAQUE_THEN_DELETED], { workdir: newWorkdir() });
+    // /tree: the whiteout weighs A + B + NEW (dive still sees a and sub/b), then the empty directory 0.
+    expect(json.wastedPaths).toEqual([{ path: '/tree', count: 2, cumulativeSize: A + B + NEW, layers: [2, 3] }]);
+    expect(json.efficiency).toBeCloseTo((A + B + NEW) / (2 * (A + B + NEW)), 12);
+    expect(json).toMatchObject({ wastedBytes: A + B + NEW, finalSize: 0, hiddenBytes: A + B + NEW });
   });
 
   it('prints the analysis as text, the wasted path and the verdict', async () => {

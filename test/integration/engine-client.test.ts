@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
 import { PROBE_LABEL } from '../../src/engine/image-file.js';
-import { docker, ok } from './harness.js';
+import { buildImage, docker, ok, ROOT } from './harness.js';
 
 // The Engine API client against the real engine: what probes rely on.
 const IMAGE = 'tp7-test/engine-client:1';
@@ -41,6 +43,34 @@ describe('engine client', () => {
     expect(await engine.readImageFile('tp7-test/absent:1', '/etc/os-release')).toEqual({ found: false, reason: 'no-image' });
     const leftovers = await docker('ps', '-a', '--filter', `label=${PROBE_LABEL}`, '--format', '{{.ID}}');
     expect(leftovers.stdout).toBe('');
+  });
+
+  it('reads a big file with its mode, and leaves no response paused behind (the process exits at once)', async () => {
+    // A response left paused after its first entry held its socket, and the process, until the request timed out
+    // (seen with a 500 kB file of random bytes: `tp7 check ex5` took 15 s more than its checks).
+    const tag = 'tp7-test/engine-client-big:1';
+    await buildImage(tag, 'FROM scratch\nCOPY app.bin /opt/app/app.bin\n', { 'app.bin': randomBytes(500_000) });
+    const script = `import('${ROOT}/dist/engine/dockerode-client.js').then(async ({ connectEngine }) => {
+      const file = await (await connectEngine()).readImageFile('${tag}', '/opt/app/app.bin', 32 << 20);
+      console.log(JSON.stringify({ found: file.found, size: file.size, mode: file.mode, kept: file.content?.length }));
+    })`;
+    const run = await execa('node', ['-e', script], { env: { TP7_ENGINE_TIMEOUT_MS: '120000' }, timeout: 20_000, reject: false });
+    await docker('rmi', tag);
+    expect(run.timedOut).toBe(false);
+    expect(JSON.parse(run.stdout)).toEqual({ found: true, size: 500_000, mode: 0o644, kept: 500_000 });
+  });
+
+  it('builds a labelled probe image from scratch, and removes only probe images', async () => {
+    const engine = await connectEngine();
+    const tag = 'tp7-test/probe-image:1';
+    await engine.createProbeImage(tag, [1000, 2500]);
+    const image = await engine.inspectImage(tag);
+    expect(image).toMatchObject({ Size: 3500, Config: { Labels: { [PROBE_LABEL]: 'true' } } });
+    expect(image!.RootFS?.Layers).toHaveLength(2);
+    await engine.removeProbeImage(IMAGE); // not a probe image: left alone
+    expect((await docker('image', 'inspect', IMAGE)).exitCode).toBe(0);
+    await engine.removeProbeImage(tag);
+    expect((await docker('image', 'inspect', tag)).exitCode).not.toBe(0);
   });
 
   it('clears its own leftover probe containers, and only those', async () => {

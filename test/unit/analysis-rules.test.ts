@@ -91,6 +91,26 @@ describe('.dive-ci.yml rules', () => {
     expect(() => parseCiRules('rules:\n  highestUserWastedPercent: 10\n', 'ci.yml')).toThrow('"10" is outside 0-1');
   });
 
+  it('reads every spelling dive reads: keys in any case (viper ignores case), flow style, quoted or bare ratios', () => {
+    const spellings = [
+      'rules:\n  lowestEfficiency: 0.95\n',
+      'Rules:\n  LowestEfficiency: 0.95\n',
+      'RULES:\n  lowestefficiency: 0.95\n',
+      'rules: {lowestEfficiency: 0.95}\n',
+      'rules:\n  lowestEfficiency: "0.95"\n',
+      'rules:\n  lowestEfficiency: .95\n',
+      '---\nrules:\r\n  lowestEfficiency: 0.95\r\n',
+    ];
+    for (const text of spellings) {
+      const rules = parseCiRules(text, '.dive-ci.yml');
+      expect({ text, form: rules.form, threshold: rules.settings[0]!.threshold, notes: rules.notes }).toEqual({ text, form: 'dive', threshold: 0.95, notes: [] });
+    }
+    // What dive cannot read says so, naming the expected form.
+    expect(() => parseCiRules('rules:\n  lowestEfficiency: 95%\n', 'ci.yml')).toThrow('"95%" is not a number such as 0.9');
+    expect(() => parseCiRules('rules:\n  lowestEfficiency: 95\n', 'ci.yml')).toThrow('outside 0-1 (a ratio: 0.1 means 10 %)');
+    expect(() => parseCiRules('rules:\n  LowestEfficiency: high\n', 'ci.yml')).toThrow('ci.yml: rules.LowestEfficiency: "high"');
+  });
+
   it('an empty file means the defaults', () => {
     const rules = parseCiRules('', 'ci.yml');
     expect(rules.settings).toEqual(defaultRules().settings);

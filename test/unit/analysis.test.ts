@@ -108,11 +108,67 @@ describe('dive efficiency', () => {
     expect(flagged.efficiency).toBe(result.efficiency);
   });
 
+  it("sizes a later whiteout on dive's own stacked tree: it ignores opaque markers and keeps children under a file", () => {
+    // /d/a (100) hidden by an opaque /d in layer 2, which adds /d/b (10); layer 3 deletes /d, layer 4 makes it
+    // again, empty. dive still sees /d/a when it sizes the whiteout: 110, not 10.
+    const opaque = analyseLayers(layers(
+      [dir('d/'), file('d/a', 100)],
+      [dir('d/'), file('d/.wh..wh..opq', 0), file('d/b', 10)],
+      [whiteout('d')],
+      [dir('d/')],
+    ));
+    // Occurrences: /d/a 100, /d/b 10, /d 110 (the whiteout) then 0 (the empty directory, a leaf).
+    expect(opaque).toMatchObject({ efficiency: 110 / 220, wastedBytes: 110, imageSize: 110, finalSize: 0, hiddenBytes: 110 });
+    expect(opaque.wastedPaths).toEqual([{ path: '/d', count: 2, cumulativeSize: 110, layers: [2, 3] }]);
+    expect(opaque.layers[2]!.changes.removed).toEqual({ count: 1, bytes: 10 }); // the real filesystem only held /d/b
+    // A file written over the directory /e: dive swaps the payload and keeps /e/x under it; the whiteout of /e
+    // then weighs 0, since dive no longer sees a directory there.
+    const overDir = analyseLayers(layers([dir('e/'), file('e/x', 70)], [file('e', 5)], [whiteout('e')]));
+    expect(overDir.wastedPaths).toEqual([{ path: '/e', count: 2, cumulativeSize: 5, layers: [1, 2] }]);
+    expect(overDir).toMatchObject({ efficiency: 70 / 75, hiddenBytes: 75, finalSize: 0 });
+  });
+
   it('normalises tar spellings of paths and ignores storage-driver markers', () => {
     const result = analyseLayers(layers([dir('./'), file('./etc/passwd', 10), file('.wh..wh.plnk/123', 5)], [file('/etc//passwd', 12)]));
     expect(result.wastedPaths).toEqual([{ path: '/etc/passwd', count: 2, cumulativeSize: 22, layers: [0, 1] }]);
     expect(result.layers[0]!.size).toBe(15); // dive's layer size sums every entry, markers included
     expect(result.has('.wh..wh.plnk/123')).toBe(false);
+  });
+
+});
+
+describe('hidden bytes: what the layers store that the final filesystem does not', () => {
+  const sumOf = (result: ReturnType<typeof analyseLayers>) => result.hiddenPaths.reduce((sum, path) => sum + path.bytes, 0);
+
+  it("a directory deleted by a later layer: dive's 100 % (its quirk, kept), but its content is hidden bytes", () => {
+    const result = analyseLayers(layers(BASE, [dir('tmp/'), dir('tmp/junk/'), file('tmp/junk/big', 5000), file('tmp/junk/small', 7)], [dir('tmp/'), whiteout('tmp/junk')]));
+    // dive: /tmp/junk/big and /tmp/junk/small are leaves once; the whiteout /tmp/junk is a leaf once, weighing 5007.
+    expect(result).toMatchObject({ efficiency: 1, wastedBytes: 0, wastedPaths: [] });
+    expect(result).toMatchObject({ imageSize: 6007, finalSize: 1000, hiddenBytes: 5007 });
+    expect(result.hiddenPaths).toEqual([{ path: '/tmp/junk', bytes: 5007, hiddenBy: 2 }]);
+  });
+
+  it('a deleted file, a rewritten file, an opaque directory and a file over a directory', () => {
+    const deleted = analyseLayers(layers(BASE, [file('big', 5000)], [whiteout('big')]));
+    expect(deleted).toMatchObject({ hiddenBytes: 5000, hiddenPaths: [{ path: '/big', bytes: 5000, hiddenBy: 2 }] });
+    const rewritten = analyseLayers(layers(BASE, [dir('data/'), file('data/f', 3000)], [dir('data/'), file('data/f', 5000)]));
+    expect(rewritten).toMatchObject({ finalSize: 6000, hiddenBytes: 3000, hiddenPaths: [{ path: '/data/f', bytes: 3000, hiddenBy: 2 }] });
+    const opaque = analyseLayers(layers(BASE, [dir('app/'), file('app/x', 100), file('app/y', 50)], [dir('app/'), file('app/.wh..wh..opq', 0), file('app/x', 20)]));
+    expect(opaque).toMatchObject({ finalSize: 1020, hiddenBytes: 150 });
+    expect(opaque.hiddenPaths.map((path) => [path.path, path.bytes])).toEqual([['/app/x', 100], ['/app/y', 50]]);
+    const fileOverDir = analyseLayers(layers(BASE, [dir('d/'), file('d/a', 40), file('d/b', 60)], [file('d', 9)]));
+    expect(fileOverDir).toMatchObject({ finalSize: 1009, hiddenBytes: 100, hiddenPaths: [{ path: '/d', bytes: 100, hiddenBy: 2 }] });
+    for (const result of [deleted, rewritten, opaque, fileOverDir]) expect(sumOf(result)).toBe(result.hiddenBytes);
+  });
+
+  it('an image whose layers each write their own files hides nothing', () => {
+    const result = analyseLayers(layers(BASE, [dir('opt/'), dir('opt/app/'), file('opt/app/app.bin', 500)], [dir('opt/'), dir('opt/app/')]));
+    expect(result).toMatchObject({ finalSize: 1500, hiddenBytes: 0, hiddenPaths: [] });
+  });
+
+  it("counts what the layers carry but never stack (storage-driver markers) in the total, not in the paths", () => {
+    const result = analyseLayers(layers([dir('./'), file('./etc/passwd', 10), file('.wh..wh.plnk/123', 5)]));
+    expect(result).toMatchObject({ imageSize: 15, finalSize: 10, hiddenBytes: 5, hiddenPaths: [] });
   });
 
   it('refuses a layer that came without its file list', () => {

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { analyseImage } from '../../src/analysis/image.js';
 import { analyseLayers } from '../../src/analysis/layers.js';
 import { readImageArchive } from '../../src/archive/index.js';
-import type { HistoryEntry, ImageInspect } from '../../src/engine/types.js';
+import type { EngineClient, HistoryEntry, ImageFile, ImageInspect } from '../../src/engine/types.js';
 import { imageHistoryFact } from '../../src/facts/image-history.js';
 import type { FileAccess } from '../../src/files/types.js';
 import type { ProcessResult, ProcessRunner } from '../../src/processes/types.js';
 import { compareScript } from '../../src/probes/compare-script.js';
 import { imageEfficiency } from '../../src/probes/image-efficiency.js';
+import { imageFiles } from '../../src/probes/image-files.js';
 import { ProbeSchema } from '../../src/probes/index.js';
 import { legacySave, ociSave, syntheticImage } from '../fixtures/archives/build.js';
 import { clients, fakeEngine, noRegistry, type FakeEngine } from './fake-engine.js';
@@ -60,7 +61,7 @@ describe('image-efficiency', async () => {
   it('passes an image that meets every expectation', async () => {
     const result = await run({ minEfficiency: 0.99, maxSize: '10kB', contains: ['/etc/motd'] });
     expect(result.status).toBe('pass');
-    expect(result.actual).toBe('efficiency 99.6 %, size 5.03 kB, wasted 22 B (user wasted 183.3 %)');
+    expect(result.actual).toBe('efficiency 99.6 %, size 5.03 kB, wasted 22 B (user wasted 183.3 %), hidden 16 B');
   });
 
   it('says how far below the minimum the efficiency is, and which path wastes most', async () => {
@@ -83,6 +84,23 @@ describe('image-efficiency', async () => {
     expect(result.message.fr).toContain('il manque /etc/old.conf');
   });
 
+  it('judges the bytes the layers hide (deleted or replaced), which dive does not always count, and names the biggest', async () => {
+    // The synthetic image hides 16 B: the first /etc/motd (6), /etc/old.conf (4) and /var/cache/a (6, opaque).
+    const over = await run({ maxHiddenBytes: 15 });
+    expect(over.status).toBe('fail');
+    expect(over.message.en).toBe(
+      'app:1: its layers store 16 B that its final filesystem does not hold (at most 15 B): deleted or replaced by a later layer, ' +
+        "they still weigh, even where dive does not count them (a deleted directory's content); the biggest: /etc/motd (6 B, hidden by layer 2).",
+    );
+    expect(over.message.fr).toContain('ses couches stockent 16 B absents de son système de fichiers final');
+    expect((await run({ maxHiddenBytes: 16 })).status).toBe('pass');
+    // Where dive's efficiency already fails, the same copies are not reported twice.
+    expect((await run({ minEfficiency: 0.999, maxHiddenBytes: 15 })).message.en).not.toContain('its layers store');
+    const under = await run({ minHiddenBytes: '1kB' });
+    expect(under.message.en).toBe('app:1: its layers store only 16 B of deleted or replaced files (expected at least 1 kB): the temporary file must be written by one step and deleted by another.');
+    expect(ProbeSchema.parse({ kind: 'image-efficiency', ref: 'app:1', maxHiddenBytes: '100kB' })).toMatchObject({ maxHiddenBytes: '100kB' });
+  });
+
   it('fails clearly when the image is absent', async () => {
     const result = await imageEfficiency.run(probe({ kind: 'image-efficiency', ref: 'gone:1', minEfficiency: 0.9 }), clients(engineWith({})));
     expect(result).toMatchObject({ status: 'fail', actual: 'gone:1 absent' });
@@ -92,6 +110,65 @@ describe('image-efficiency', async () => {
   it('refuses a probe without expectation and a size it cannot read', () => {
     expect(() => ProbeSchema.parse({ kind: 'image-efficiency', ref: 'app:1' })).toThrow('give at least one expectation');
     expect(() => ProbeSchema.parse({ kind: 'image-efficiency', ref: 'app:1', maxSize: 'big' })).toThrow('a size such as 100MB');
+  });
+});
+
+describe('image-files: the optimised image does the same job', () => {
+  const APP = '/opt/app/app.bin';
+  type Found = { size: number; mode: number; content?: Buffer };
+  const engineHolding = (files: Record<string, Found | 'not-a-file'>) => {
+    const base = engineWith({}, {}, Object.fromEntries(Object.keys(files).map((ref) => [ref, {}])));
+    const readImageFile = async (ref: string, path: string): Promise<ImageFile> => {
+      if (!(ref in files)) return { found: false, reason: 'no-image' };
+      const file = files[ref]!;
+      if (path !== APP) return { found: false, reason: 'no-file' };
+      if (file === 'not-a-file') return { found: false, reason: 'not-a-file' };
+      return { found: true, size: file.size, mode: file.mode, content: file.content ?? Buffer.alloc(file.size, 7) };
+    };
+    return { ...base, readImageFile };
+  };
+  const spec = (fields: object = {}) => probe<Parameters<typeof imageFiles.run>[0]>({
+    kind: 'image-files', ref: 'opt:1', like: 'waste:1', files: [{ path: APP, size: 500000, mode: '755' }], ...fields,
+  });
+  const run = (files: Record<string, Found | 'not-a-file'>, fields?: object) => imageFiles.run(spec(fields), clients(engineHolding(files)));
+  const RIGHT: Found = { size: 500000, mode: 0o755 };
+
+  it('passes the same file, with its size and mode, in both images', async () => {
+    const result = await run({ 'opt:1': RIGHT, 'waste:1': RIGHT });
+    expect(result.status).toBe('pass');
+    expect(result.actual).toMatch(/^\/opt\/app\/app\.bin: 500 kB \(500000 B\), mode 0755, sha256:[0-9a-f]{12}$/);
+  });
+
+  it('fails the cheap fakes, each with its own message: wrong mode bits, a 100-byte file, a directory, nothing', async () => {
+    expect((await run({ 'opt:1': { size: 500000, mode: 0o644 }, 'waste:1': RIGHT })).message.en).toBe(
+      'opt:1 does not do the same job: /opt/app/app.bin has mode 0644 in opt:1, the instructions ask for 0755.',
+    );
+    expect((await run({ 'opt:1': { size: 100, mode: 0o755 }, 'waste:1': RIGHT })).message.en).toBe(
+      'opt:1 does not do the same job: /opt/app/app.bin is 100 bytes in opt:1, the instructions make 500000.',
+    );
+    expect((await run({ 'opt:1': 'not-a-file', 'waste:1': RIGHT })).message.en).toBe('opt:1 does not do the same job: /opt/app/app.bin is not a regular file in opt:1.');
+    const gone = await run({ 'waste:1': RIGHT });
+    expect(gone.message.en).toBe('opt:1 is not on your Docker engine.');
+  });
+
+  it('compares with the other image where the spec says nothing, and the content when asked', async () => {
+    const loose = { files: [{ path: APP }] };
+    expect((await run({ 'opt:1': { size: 10, mode: 0o700 }, 'waste:1': RIGHT }, loose)).message.en).toBe(
+      'opt:1 does not do the same job: /opt/app/app.bin is 10 bytes in opt:1, 500000 in waste:1; /opt/app/app.bin has mode 0700 in opt:1, 0755 in waste:1.',
+    );
+    expect((await run({ 'opt:1': RIGHT }, loose)).message.en).toBe('Cannot compare: waste:1 is not on your Docker engine.');
+    const other = { ...RIGHT, content: Buffer.alloc(500000, 1) };
+    expect((await run({ 'opt:1': RIGHT, 'waste:1': other }, { files: [{ path: APP, sameContent: true }] })).message.en).toBe(
+      'opt:1 does not do the same job: the content of /opt/app/app.bin differs from the one in waste:1.',
+    );
+    // Random content by design: only size and mode are compared unless sameContent is set.
+    expect((await run({ 'opt:1': RIGHT, 'waste:1': other })).status).toBe('pass');
+    // Without the other image, the explicit expectations still judge.
+    expect((await run({ 'opt:1': RIGHT })).status).toBe('pass');
+  });
+
+  it('refuses a mode that is not octal', () => {
+    expect(() => ProbeSchema.parse({ kind: 'image-files', ref: 'a:1', files: [{ path: APP, mode: 'rwx' }] })).toThrow('octal permission bits');
   });
 });
 
@@ -120,35 +197,88 @@ describe('image-history fact', () => {
 });
 
 describe('compare-script', () => {
-  const images: Record<string, Partial<ImageInspect>> = {
+  const images = (): Record<string, Partial<ImageInspect>> => ({
     'nginx:alpine': { Size: 2_061_234, Created: '2024-05-02T10:11:12.5Z', RootFS: { Type: 'layers', Layers: ['a', 'b'] } },
     'nginx:latest': { Size: 23_100_000, Created: '2024-05-02T10:11:40Z', RootFS: { Type: 'layers', Layers: ['a', 'b', 'c'] } },
-  };
+  });
   const history = { 'nginx:alpine': new Array(5).fill({}) as HistoryEntry[], 'nginx:latest': new Array(6).fill({}) as HistoryEntry[] };
   const files = (present: boolean): FileAccess => ({ root: '/w', stat: async (path) => (present ? { path, size: 10, isFile: true, isDirectory: false, mtimeMs: 0 } : null) }) as FileAccess;
-  const processes = (result: Partial<ProcessResult>, calls: string[][] = []): ProcessRunner => ({
+  type Respond = (refs: string[], engine: EngineClient) => Promise<Partial<ProcessResult>> | Partial<ProcessResult>;
+  const processes = (engine: EngineClient, respond: Respond, calls: string[][] = []): ProcessRunner => ({
     run: async (command, args) => {
       calls.push([command, ...args]);
-      return { exitCode: 0, stdout: '', stderr: '', timedOut: false, ...result };
+      return { exitCode: 0, stdout: '', stderr: '', timedOut: false, ...(await respond(args.slice(1), engine)) };
     },
   });
   const spec = probe<Parameters<typeof compareScript.run>[0]>({ kind: 'compare-script', refs: ['nginx:alpine', 'nginx:latest'] });
-  const run = (stdout: string, extra: Partial<ProcessResult> = {}, calls: string[][] = [], present = true) =>
-    compareScript.run(spec, { engine: engineWith({}, history, images), registry: noRegistry, workdir: '/w', files: files(present), processes: processes({ stdout, ...extra }, calls) });
+  const COURSE = ['nginx:alpine', 'nginx:latest'];
+  const setup = (respond: Respond, calls: string[][] = [], present = true, known = images()) => {
+    const engine = engineWith({}, history, known);
+    return { engine, run: () => compareScript.run(spec, { engine, registry: noRegistry, workdir: '/w', files: files(present), processes: processes(engine, respond, calls) }) };
+  };
+  /** A script that does the work: asks the (fake) engine about the images it is given. */
+  const honest: Respond = async (refs, engine) => {
+    const [a, b] = await Promise.all(refs.map((ref) => engine.inspectImage(ref)));
+    const row = (label: string, value: (image: ImageInspect) => string | number) => `${label}:\n  ${refs[0]}: ${value(a!)}\n  ${refs[1]}: ${value(b!)}\n`;
+    return {
+      stdout: row('Taille', (image) => `${image.Size}B`) + row('Layers', (image) => image.RootFS?.Layers?.length ?? 0) +
+        row('Architecture', (image) => image.Architecture) + row('OS', (image) => image.Os) + row('Créé', (image) => image.Created),
+    };
+  };
   const output = (alpineSize: string, latestLayers: string, created = '2024-05-02T10:11:12Z') =>
     `Taille:\n  nginx:alpine: ${alpineSize}\n  nginx:latest: 23.1MB\nLayers:\n  nginx:alpine: 5\n  nginx:latest: ${latestLayers}\n` +
     `Architecture:\n  nginx:alpine: amd64\n  nginx:latest: amd64\nOS:\n  nginx:alpine: linux\n  nginx:latest: linux\n` +
     `Créé:\n  nginx:alpine: ${created}\n  nginx:latest: 2024-05-02T10:11:40Z\n`;
+  /** The course's pair answered with fixed text; the images made at check time answered honestly. */
+  const fixedForCourse = (stdout: string, extra: Partial<ProcessResult> = {}): Respond => (refs, engine) =>
+    refs[0] === COURSE[0] ? { stdout, ...extra } : honest(refs, engine);
 
-  it('runs the script with bash and both images, and passes right figures', async () => {
+  it('runs the script with bash on the course pair and on two images made at check time, then removes them', async () => {
     const calls: string[][] = [];
-    const result = await run(output('2.06MB', '3'), {}, calls);
-    expect(calls).toEqual([['bash', 'compare-images.sh', 'nginx:alpine', 'nginx:latest']]);
+    const { engine, run } = setup(honest, calls);
+    const result = await run();
     expect(result.status).toBe('pass');
+    expect(result.message.en).toBe('compare-images.sh nginx:alpine nginx:latest prints the right figures for both images (and for two images made at check time).');
+    expect(calls[0]).toEqual(['bash', 'compare-images.sh', 'nginx:alpine', 'nginx:latest']);
+    const drawn = calls[1]!.slice(2);
+    expect(drawn).toHaveLength(2);
+    for (const ref of drawn) expect(ref).toMatch(/^tp7-probe-[0-9a-f]{6}:[0-9a-f]{4}$/);
+    expect(await Promise.all(drawn.map((ref) => engine.inspectImage(ref)))).toEqual([null, null]);
+  });
+
+  it('fails a script that echoes the course pair\'s figures whatever its arguments', async () => {
+    const fixed = output('2.06MB', '3');
+    const { engine, run } = setup(() => ({ stdout: fixed }));
+    const result = await run();
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toMatch(
+      /^The script has the right figures for nginx:alpine and nginx:latest, but not for two other images made at check time \(compare-images\.sh tp7-probe-\w+:\w+ tp7-probe-\w+:\w+\): its output says nothing about those images\. It must take the images from its arguments \(\$1 and \$2\) and ask the engine, not print fixed values\.$/,
+    );
+    expect(result.message.fr).toContain('Il doit lire les images dans ses arguments ($1 et $2)');
+    expect((await engine.listImages()).flatMap((image) => image.RepoTags ?? []).filter((tag) => tag.startsWith('tp7-probe-'))).toEqual([]);
+  });
+
+  it('names the figure a half-fixed script gets wrong on the images made at check time', async () => {
+    // Reads its arguments, but the size comes from a hard-coded `docker images nginx:alpine`.
+    const { run } = setup(async (refs, engine) => {
+      const right = (await honest(refs, engine)).stdout!;
+      return { stdout: refs[0] === COURSE[0] ? right : right.replace(/: \d+B/g, ': 2061234B') };
+    });
+    const result = await run();
+    expect(result.message.en).toMatch(/made at check time .*: the size of tp7-probe-\w+:\w+: "2061234B" does not match the engine; the size of tp7-probe-/);
+  });
+
+  it('can be told not to make images (unforeseen: false)', async () => {
+    const calls: string[][] = [];
+    const engine = engineWith({}, history, images());
+    const once = probe<Parameters<typeof compareScript.run>[0]>({ kind: 'compare-script', refs: ['nginx:alpine', 'nginx:latest'], unforeseen: false });
+    const result = await compareScript.run(once, { engine, registry: noRegistry, workdir: '/w', files: files(true), processes: processes(engine, () => ({ stdout: output('2.06MB', '3') }), calls) });
+    expect(result.status).toBe('pass');
+    expect(calls).toHaveLength(1);
   });
 
   it('names each wrong figure, what was printed, and never the expected value', async () => {
-    const result = await run(output('23.1MB', '9', '3 weeks ago'));
+    const result = await setup(fixedForCourse(output('23.1MB', '9', '3 weeks ago'))).run();
     expect(result.status).toBe('fail');
     expect(result.message.en).toBe(
       'compare-images.sh nginx:alpine nginx:latest: the size of nginx:alpine: "23.1MB" does not match the engine; ' +
@@ -158,18 +288,21 @@ describe('compare-script', () => {
   });
 
   it('fails on a missing figure, a failing script, a slow one and a missing one', async () => {
-    expect((await run('Taille:\n  nginx:alpine: 2.06MB\n')).message.en).toContain('the layer count of nginx:alpine is not in the output');
-    expect((await run('', { exitCode: 1, stderr: 'Error: No such image: nginx:latest\n' })).message.en).toBe(
+    expect((await setup(fixedForCourse('Taille:\n  nginx:alpine: 2.06MB\n')).run()).message.en).toContain('the layer count of nginx:alpine is not in the output');
+    expect((await setup(fixedForCourse('', { exitCode: 1, stderr: 'Error: No such image: nginx:latest\n' })).run()).message.en).toBe(
       'compare-images.sh nginx:alpine nginx:latest failed (exit code 1): Error: No such image: nginx:latest.',
     );
-    expect((await run('', { timedOut: true, exitCode: null })).message.en).toBe('compare-images.sh nginx:alpine nginx:latest did not finish within 20 s.');
-    expect((await run('', {}, [], false)).message.en).toBe('compare-images.sh is not in your working directory.');
+    expect((await setup(() => ({ timedOut: true, exitCode: null })).run()).message.en).toBe('compare-images.sh nginx:alpine nginx:latest did not finish within 20 s.');
+    expect((await setup(honest, [], false).run()).message.en).toBe('compare-images.sh is not in your working directory.');
+    // Right on the course pair, failing on the others (e.g. a hard-coded `docker images nginx`).
+    const other = await setup((refs, engine) => (refs[0] === COURSE[0] ? honest(refs, engine) : { exitCode: 1, stderr: 'boom\n' })).run();
+    expect(other.message.en).toMatch(/^Run with two other images made at check time, compare-images\.sh tp7-probe-\S+ tp7-probe-\S+ failed \(exit code 1\): boom\.$/);
   });
 
   it('does not run the script before both images exist', async () => {
     const calls: string[][] = [];
-    const result = await compareScript.run(spec, { engine: engineWith({}, history, { 'nginx:alpine': images['nginx:alpine']! }), registry: noRegistry, workdir: '/w', files: files(true), processes: processes({}, calls) });
-    expect(result.message.en).toBe('Cannot run the comparison: nginx:latest not on the Docker engine.');
+    const { run } = setup(honest, calls, true, { 'nginx:alpine': images()['nginx:alpine']! });
+    expect((await run()).message.en).toBe('Cannot run the comparison: nginx:latest not on the Docker engine.');
     expect(calls).toEqual([]);
   });
 });

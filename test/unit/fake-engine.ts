@@ -356,6 +356,18 @@ export class FakeEngine implements EngineClient {
     return { LayersSize: images.reduce((total, image) => total + image.Size, 0), Images: images };
   }
 
+  /** A labelled FROM-scratch image of one layer per file: its Size is their sum, as on the real engine. */
+  async createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void> {
+    this.calls.push(`createProbeImage ${tag} ${fileSizes.join(',')}`);
+    const layers = fileSizes.map((size, index) => sha256(`${tag} layer ${index} ${size}`));
+    this.add({ Size: fileSizes.reduce((sum, size) => sum + size, 0), RootFS: { Type: 'layers', Layers: layers }, Config: { Labels: { 'org.tp7-lab.probe': 'true' } } }, tag);
+  }
+
+  async removeProbeImage(tag: string): Promise<void> {
+    this.calls.push(`removeProbeImage ${tag}`);
+    if (this.resolve(tag)) this.untag(tag);
+  }
+
   async readImageFile(ref: string, path: string, maxBytes = 1 << 20): Promise<ImageFile> {
     this.calls.push(`readImageFile ${ref} ${path}`);
     const id = this.resolve(ref);

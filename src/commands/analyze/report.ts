@@ -31,6 +31,10 @@ export interface AnalysisReport {
     removed: { count: number; bytes: number };
   }>;
   wastedPaths: ImageAnalysis['wastedPaths'];
+  /** Not dive's: bytes of the final filesystem, and bytes the layers store that it does not hold (deleted or replaced). */
+  finalSize: number;
+  hiddenBytes: number;
+  hiddenPaths: ImageAnalysis['hiddenPaths'];
   rules: { source: string; form: CiRules['form']; notes: string[]; results: Array<Omit<RuleResult, 'message' | 'actual'> & { actual: number | null; message: string }> };
   pass: boolean;
   durationMs: number;
@@ -61,6 +65,9 @@ export function buildAnalysisReport(analysis: ImageAnalysis, rules: CiRules, res
       };
     }),
     wastedPaths: analysis.wastedPaths,
+    finalSize: analysis.finalSize,
+    hiddenBytes: analysis.hiddenBytes,
+    hiddenPaths: analysis.hiddenPaths,
     rules: {
       source: rules.source,
       form: rules.form,
@@ -79,6 +86,9 @@ const WORDS = {
     userWasted: 'Gaspillage / octets ajoutés', inefficient: 'Chemins présents dans plusieurs couches', none: 'aucun',
     count: 'couches', rules: 'Règles', defaults: 'valeurs par défaut de dive', result: 'Résultat', imported: '(importée)',
     missing: '(absente de l’historique)', more: (n: number) => `… et ${n} autre(s)`,
+    hidden: 'Octets cachés (hors dive)', hiddenWhat: 'stockés dans les couches mais absents du système de fichiers final',
+    hiddenWhy: 'dive ne compte pas le contenu d’un dossier supprimé par une couche suivante ; ce chiffre, si.',
+    hiddenBy: (layer: number) => `caché par la couche ${layer}`,
   },
   en: {
     layers: 'Layers', added: 'added', changed: 'changed', removed: 'removed',
@@ -86,6 +96,9 @@ const WORDS = {
     userWasted: 'Wasted / added bytes', inefficient: 'Paths found in several layers', none: 'none',
     count: 'layers', rules: 'Rules', defaults: "dive's defaults", result: 'Result', imported: '(imported)',
     missing: '(not in the history)', more: (n: number) => `… and ${n} more`,
+    hidden: 'Hidden bytes (not dive)', hiddenWhat: 'stored in the layers but not in the final filesystem',
+    hiddenWhy: 'dive does not count what a directory deleted by a later layer held; this figure does.',
+    hiddenBy: (layer: number) => `hidden by layer ${layer}`,
   },
 };
 
@@ -112,6 +125,12 @@ export function renderAnalysis(report: AnalysisReport, lang: Lang): string {
   lines.push(`${words.efficiency}${c} ${percent(report.efficiency)}`);
   lines.push(`${words.wasted}${c} ${humanBytes(report.wastedBytes)}`);
   lines.push(`${words.userWasted}${c} ${report.userWastedPercent === null ? '∞' : percent(report.userWastedPercent)}`);
+  lines.push(`${words.hidden}${c} ${humanBytes(report.hiddenBytes)} (${words.hiddenWhat})`);
+  if (report.hiddenBytes > 0) {
+    lines.push(style.dim(`  ${words.hiddenWhy}`));
+    for (const path of report.hiddenPaths.slice(0, TOP_PATHS)) lines.push(`  ${humanBytes(path.bytes).padStart(9)}  ${path.path}  (${words.hiddenBy(path.hiddenBy + 1)})`);
+    if (report.hiddenPaths.length > TOP_PATHS) lines.push(style.dim(`  ${words.more(report.hiddenPaths.length - TOP_PATHS)}`));
+  }
   lines.push('');
   const wasted = report.wastedPaths.filter((path) => path.cumulativeSize > 0);
   lines.push(style.bold(`${words.inefficient}${c} ${wasted.length || words.none}`));
