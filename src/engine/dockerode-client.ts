@@ -4,9 +4,10 @@ import { engineHost } from './host.js';
 import { subscribeEvents } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
 import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
+import { settings } from '../settings.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
-const REQUEST_TIMEOUT_MS = Number(process.env.TP7_ENGINE_TIMEOUT_MS ?? 15_000);
+const REQUEST_TIMEOUT_MS = (): number => settings().TP7_ENGINE_TIMEOUT_MS;
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'ECONNRESET', 'EPIPE']);
 
@@ -43,11 +44,11 @@ function isNotFound(error: unknown): boolean {
 export function explainConnectionError(host: string, error: unknown, elapsedMs = 0): EngineUnreachableError | undefined {
   const err = error as EngineError;
   // docker-modem ends a request that outlives its timeout by destroying the socket: it surfaces as ECONNRESET.
-  if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS * 0.9) {
-    return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS() * 0.9) {
+    return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS() / 1000} s`);
   }
   if (err?.code && UNREACHABLE_CODES.has(err.code)) return new EngineUnreachableError(host, err.code === 'EACCES' ? 'permission denied on the socket' : err.code);
-  if (/timeout/i.test(err?.message ?? '')) return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  if (/timeout/i.test(err?.message ?? '')) return new EngineUnreachableError(host, `no answer within ${REQUEST_TIMEOUT_MS() / 1000} s`);
   return undefined;
 }
 
@@ -66,13 +67,13 @@ export async function connectEngine(): Promise<EngineClient> {
   let version: EngineVersion;
   const started = Date.now();
   try {
-    const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS });
+    const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS() });
     const raw = (await probe.version()) as unknown as Record<string, unknown>;
     if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {
       throw new EngineUnreachableError(host, 'it answered, but not like a Docker engine');
     }
     version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
-    docker = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS, version: `v${version.apiVersion}` });
+    docker = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS(), version: `v${version.apiVersion}` });
     // The event stream is quiet for as long as the student is: no idle timeout on it.
     events = new DockerCtor({ version: `v${version.apiVersion}` });
   } catch (error) {

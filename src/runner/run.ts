@@ -8,10 +8,10 @@ import type { Question } from '../questions/schema.js';
 import type { Progress } from '../progress/store.js';
 import { mapConcurrent, withTimeout } from './pool.js';
 import type { CheckResult, ExerciseResult } from './types.js';
+import { settings } from '../settings.js';
 
 /** Checks in flight at once: enough to overlap engine round trips, few enough not to flood a small engine. */
 const CONCURRENCY = 8;
-const CHECK_TIMEOUT_MS = Number(process.env.TP7_CHECK_TIMEOUT_MS ?? 30_000);
 
 export interface RunOptions {
   lang: Lang;
@@ -44,7 +44,7 @@ async function timed(item: Item, exercise: Exercise, clients: ProbeClients, prog
   const base = item.kind === 'check' ? item.check : item.question;
   let result: Outcome;
   try {
-    result = await withTimeout(runItem(item, exercise, clients, progress), CHECK_TIMEOUT_MS, `check ${base.id}`);
+    result = await withTimeout(runItem(item, exercise, clients, progress), settings().TP7_CHECK_TIMEOUT_MS, `check ${base.id}`);
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     const line = oneLine(error);

@@ -8,11 +8,10 @@ import { runExercise } from '../../runner/run.js';
 import { allPassed, scoreSkills } from '../../runner/score.js';
 import { style } from '../../ui/style.js';
 import { connectClients, labAndExercise, readProgress } from '../shared.js';
+import { settings } from '../../settings.js';
 
 /** Re-check this long after the last change: a `docker pull` emits several events in a burst. */
 const DEBOUNCE_MS = 300;
-/** Registries and remote state emit no engine event: look again now and then anyway. */
-const POLL_MS = Number(process.env.TP7_WATCH_POLL_MS ?? 10_000);
 
 /**
  * Re-runs an exercise's checks whenever the engine reports an event, a file of the workdir changes (an answer
@@ -71,7 +70,8 @@ export async function run(context: CommandContext): Promise<number> {
   } catch {
     // No recursive watch on this platform: the periodic check still catches file changes.
   }
-  const poll = setInterval(schedule, POLL_MS);
+  // Registries and remote state emit no engine event: look again now and then anyway.
+  const poll = setInterval(schedule, settings().TP7_WATCH_POLL_MS);
   await check();
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));
   clearInterval(poll);
