@@ -1,8 +1,9 @@
 import type Docker from 'dockerode';
 import { EngineUnreachableError, oneLine } from '../errors.js';
 import { engineHost } from './host.js';
-import { subscribeEvents } from './events.js';
+import { subscribeEvents, type EngineEvent } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
+import { readOnce } from './immutable-cache.js';
 import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
 import { settings } from '../settings.js';
 
@@ -83,9 +84,10 @@ export async function connectEngine(): Promise<EngineClient> {
   return new DockerodeEngine(host, docker, events, version);
 }
 
+let sweptOnce: Promise<void> | undefined;
+
 class DockerodeEngine implements EngineClient {
   private readonly cache = new Map<string, Promise<unknown>>();
-  private swept: Promise<void> | undefined;
 
   constructor(
     readonly host: string,
@@ -115,14 +117,17 @@ class DockerodeEngine implements EngineClient {
     return this.cached(`container:${nameOrId}`, () => this.docker.getContainer(nameOrId).inspect() as unknown as Promise<ContainerInspect>);
   }
 
-  readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {
-    const key = `file:${ref}:${path}:${maxBytes ?? ''}`;
-    // Containers of an earlier run cut short (Ctrl+C mid-read) are ours: clear them once before making more.
-    this.swept ??= sweepProbeContainers(this.docker);
-    return this.cached(key, async () => {
-      await this.swept;
-      return readImageFile(this.docker, ref, path, maxBytes);
-    }) as Promise<ImageFile>;
+  async readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {
+    // Leftovers of a tp7 cut short (killed mid-read) are cleared once per process before making more.
+    sweptOnce ??= sweepProbeContainers(this.docker).catch(() => undefined);
+    const image = await this.inspectImage(ref);
+    if (!image) return { found: false, reason: 'no-image' };
+    // An image ID names content that never changes: a file read from it is read once per process, and a tag
+    // moved meanwhile cannot make the probe read another image than the one inspected.
+    return this.guard(() => readOnce(image.Id, path, maxBytes, async () => {
+      await sweptOnce;
+      return readImageFile(this.docker, image.Id, path, maxBytes);
+    }));
   }
 
   readContainerFile(name: string, path: string, maxBytes?: number): Promise<ContainerFile> {
@@ -135,7 +140,7 @@ class DockerodeEngine implements EngineClient {
     return this.guard(() => this.docker.getImage(ref).get());
   }
 
-  onEvents(listener: () => void): Promise<() => void> {
+  onEvents(listener: (event?: EngineEvent) => void): Promise<() => void> {
     return this.guard(() => subscribeEvents(this.events, listener));
   }
 

@@ -16,6 +16,7 @@ type Spec = z.infer<typeof schema>;
 export const imageAttributeFact: FactKind<Spec> = {
   kind: 'image-attribute',
   schema,
+  inputs: { images: ['ref'] },
   async read(spec, { engine }) {
     const image = await engine.inspectImage(spec.ref);
     if (!image) return { value: null, missing: `${spec.ref} is not on the engine` };

@@ -44,6 +44,9 @@ function problem(figure: Figure, ref: string, printed: string | undefined, verdi
 export const compareScript: ProbeKind<Spec> = {
   kind: 'compare-script',
   schema,
+  inputs: { files: ['script'], images: ['refs'] },
+  // Side effects: it runs the student's script, which may do anything.
+  sideEffects: true,
   async run(spec, { engine, files, processes }): Promise<Outcome> {
     const command = `${spec.script} ${spec.refs.join(' ')}`;
     const expected = `${command} prints ${spec.figures.join(', ')} of both images as the engine reports them`;

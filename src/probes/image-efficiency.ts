@@ -90,6 +90,7 @@ function problems(spec: Spec, analysis: ImageAnalysis): Array<{ fr: string; en: 
 export const imageEfficiency: ProbeKind<Spec> = {
   kind: 'image-efficiency',
   schema,
+  inputs: { images: ['ref'] },
   async run(spec, { engine }): Promise<Outcome> {
     const expected = describe(spec);
     const analysis = await analyseImage(engine, spec.ref);

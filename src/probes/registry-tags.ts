@@ -16,6 +16,7 @@ type Spec = z.infer<typeof schema>;
 export const registryTags: ProbeKind<Spec> = {
   kind: 'registry-tags',
   schema,
+  inputs: { registry: true },
   async run(spec, { registry }) {
     const ref = `${registry.address}/${spec.repository}`;
     const expected = `${ref}:{${spec.tags.join(',')}}`;
