@@ -27,10 +27,15 @@ export interface EngineChange {
  */
 const READ_ONLY = new Set(['archive-path', 'save', 'export', 'top', 'attach', 'detach', 'resize', 'exec_detach']);
 
-/** A name as the event gives it, or undefined when it gives only an ID (an untag, a delete, an import). */
+const IMAGE_ID = /^sha256:|^[0-9a-f]{64}$/;
+
+/**
+ * The reference an image event names, or undefined when it gives only an ID (an untag, a delete). A pull names
+ * the full reference in the actor's ID (`nginx:alpine`) and only the repository in `name`; a tag the reverse.
+ */
 function imageName(event: EngineEvent): string | undefined {
-  const name = event.Actor?.Attributes?.name;
-  return name && !/^sha256:|^[0-9a-f]{64}$/.test(name) ? name : undefined;
+  const candidates = [event.Actor?.ID, event.Actor?.Attributes?.name];
+  return candidates.find((name): name is string => Boolean(name) && !IMAGE_ID.test(name!));
 }
 
 /**
@@ -48,8 +53,9 @@ export function changeOf(event: EngineEvent | undefined): EngineChange | null {
     case 'container': {
       if (attributes[PROBE_LABEL] !== undefined) return null;
       const name = attributes.name;
-      // A commit makes an image: the container event is the only one that tells of it.
-      return { images: action === 'commit' ? 'any' : [], containers: name ? [name] : 'any', registry: false };
+      // A commit makes an image (a tag event follows when it is named).
+      const made = action === 'commit' ? [attributes.imageRef ?? ''].filter(Boolean) : [];
+      return { images: made, containers: name ? [name] : 'any', registry: false };
     }
     case 'image': {
       const name = imageName(event);

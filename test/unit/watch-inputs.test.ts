@@ -29,8 +29,9 @@ describe('engine events as changes', () => {
     // An untag or a delete names only the image ID: any image may be concerned.
     expect(changeOf({ Type: 'image', Action: 'untag', Actor: { ID: ID_A, Attributes: { name: ID_A } } })?.images).toBe('any');
     expect(changeOf(container('start', { name: 'custom-nginx', image: 'nginx:alpine' }))).toEqual({ images: [], containers: ['custom-nginx'], registry: false });
-    // docker commit makes an image: only the container's event tells of it.
-    expect(changeOf(container('commit', { name: 'custom-nginx' }))?.images).toBe('any');
+    // As the engine words them: a pull names the tag in the actor's ID, the repository alone in `name`.
+    expect(changeOf({ Type: 'image', Action: 'pull', Actor: { ID: 'nginx:alpine', Attributes: { name: 'nginx' } } })?.images).toEqual(['nginx:alpine']);
+    expect(changeOf(container('commit', { name: 'custom-nginx', imageRef: 'mon-nginx:commit', imageID: ID_A }))?.images).toEqual(['mon-nginx:commit']);
     expect(changeOf(container('exec_start: sh -c echo', { name: 'custom-nginx' }))?.containers).toEqual(['custom-nginx']);
   });
 
