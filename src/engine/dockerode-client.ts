@@ -3,7 +3,7 @@ import { EngineUnreachableError, oneLine } from '../errors.js';
 import { engineHost } from './host.js';
 import { subscribeEvents, type EngineEvent } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
-import { readOnce } from './immutable-cache.js';
+import { memo } from '../memo.js';
 import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
 import { settings } from '../settings.js';
 
@@ -85,6 +85,8 @@ export async function connectEngine(): Promise<EngineClient> {
 }
 
 let sweptOnce: Promise<void> | undefined;
+/** Files read out of images, by image ID: enough for every file of every exercise across a few image versions. */
+const filesOfImages = memo<ImageFile>(256);
 
 class DockerodeEngine implements EngineClient {
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -124,7 +126,7 @@ class DockerodeEngine implements EngineClient {
     if (!image) return { found: false, reason: 'no-image' };
     // An image ID names content that never changes: a file read from it is read once per process, and a tag
     // moved meanwhile cannot make the probe read another image than the one inspected.
-    return this.guard(() => readOnce(image.Id, path, maxBytes, async () => {
+    return this.guard(() => filesOfImages(`${image.Id}\u0000${path}\u0000${maxBytes ?? ''}`, async () => {
       await sweptOnce;
       return readImageFile(this.docker, image.Id, path, maxBytes);
     }));

@@ -134,3 +134,27 @@ describe('owners of probe containers', () => {
     expect(isStale(undefined, now - 3_600_000, now)).toBe(true);
   });
 });
+
+describe('results that cannot change', () => {
+  it('an archive is read once while it stays the same file (device, inode, size, mtime)', async () => {
+    const { writeFileSync, utimesSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('../tmp.js');
+    const { workdirFiles } = await import('../../src/files/workdir.js');
+    const { readWorkdirArchive } = await import('../../src/probes/archive-file.js');
+    const dir = tempDir('archive-memo-');
+    writeFileSync(join(dir, 'save.tar'), 'not a tar at all');
+    const real = workdirFiles(dir);
+    let opens = 0;
+    const files = { ...real, open: (path: string) => (opens++, real.open(path)) };
+    const first = await readWorkdirArchive(files, 'save.tar');
+    const opensOfOneRead = opens;
+    expect(opensOfOneRead).toBeGreaterThan(0);
+    expect(await readWorkdirArchive(files, 'save.tar')).toEqual(first);
+    expect(opens).toBe(opensOfOneRead);
+    // Same content, touched: it may be another file now; it is read again.
+    utimesSync(join(dir, 'save.tar'), new Date(), new Date(Date.now() + 5000));
+    await readWorkdirArchive(files, 'save.tar');
+    expect(opens).toBe(2 * opensOfOneRead);
+  });
+});
