@@ -1,6 +1,9 @@
 // Checks with side effects (they run a student's script) run once per state of what they read: the same script
 // file, the same images, the same registry content give the verdict of the last run, without running it again.
 import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomically } from '../progress/store.js';
 import type { Outcome, ProbeClients } from '../probes/types.js';
 import type { Inputs } from './inputs.js';
 
@@ -53,17 +56,55 @@ export async function inputState(inputs: Inputs, clients: ProbeClients): Promise
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-const memo = new Map<string, { state: string; outcome: Outcome }>();
+type Entry = { state: string; outcome: Outcome };
+
+const memo = new Map<string, Entry>();
+
+/**
+ * Outcomes of side-effect checks are also kept in the workdir, for the next tp7 process (a `tp7 hint` after a
+ * `tp7 check`). The student can write that file: only what is not authoritative (watch, hint) reads it back.
+ */
+function storeFile(workdir: string): string {
+  return join(workdir, '.tp7', 'side-effects.json');
+}
+
+function isEntry(value: unknown): value is Entry {
+  const entry = value as Entry | undefined;
+  return typeof entry?.state === 'string' && ['pass', 'fail', 'skip'].includes(entry.outcome?.status) && typeof entry.outcome.message?.fr === 'string' && typeof entry.outcome.message?.en === 'string';
+}
+
+function loadStored(workdir: string): Record<string, unknown> {
+  try {
+    const stored = JSON.parse(readFileSync(storeFile(workdir), 'utf8')) as unknown;
+    return stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function store(workdir: string, key: string, entry: Entry): void {
+  try {
+    mkdirSync(join(workdir, '.tp7'), { recursive: true });
+    writeAtomically(storeFile(workdir), `${JSON.stringify({ ...loadStored(workdir), [key]: entry }, null, 1)}\n`);
+  } catch {
+    // A read-only workdir only costs a second run in the next process.
+  }
+}
 
 /**
  * The outcome of a check with side effects: the last one when its inputs are in the same state as then,
- * otherwise a new run. Errors are not kept (a time-out or a lost engine is worth trying again).
+ * otherwise a new run. Errors are not kept (a time-out or a lost engine is worth trying again). With
+ * `trustStored`, an outcome another tp7 process kept in the workdir counts too.
  */
-export async function runOncePerState(key: string, inputs: Inputs, clients: ProbeClients, run: () => Promise<Outcome>): Promise<Outcome> {
+export async function runOncePerState(key: string, inputs: Inputs, clients: ProbeClients, run: () => Promise<Outcome>, trustStored = false): Promise<Outcome> {
   const state = await inputState(inputs, clients);
-  const last = memo.get(key);
+  const stored = trustStored ? loadStored(clients.workdir)[key] : undefined;
+  const last = memo.get(key) ?? (isEntry(stored) ? stored : undefined);
   if (last?.state === state) return last.outcome;
   const outcome = await run();
-  if (outcome.status !== 'error') memo.set(key, { state, outcome });
+  if (outcome.status !== 'error') {
+    memo.set(key, { state, outcome });
+    store(clients.workdir, key, { state, outcome });
+  }
   return outcome;
 }

@@ -27,28 +27,33 @@ export interface RunOptions {
    */
   previous?: ExerciseResult;
   rerun?: (item: Item) => boolean;
+  /**
+   * A check with side effects whose inputs are as they were when another tp7 process ran it keeps that
+   * outcome (kept in the workdir, which the student can write: for watch and hint, never for grading).
+   */
+  reuseStored?: boolean;
 }
 
 
-async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress): Promise<Outcome> {
+async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, reuseStored: boolean): Promise<Outcome> {
   if (item.kind === 'question') {
     const stored = progress.answers[exercise.id]?.[item.question.id]?.answer;
     return evaluateQuestion(item.question, stored, clients, exercise.id);
   }
   const kind = probeKind(item.check.probe.kind);
   const run = () => kind.run(item.check.probe, clients);
-  return kind.sideEffects ? runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run) : run();
+  return kind.sideEffects ? runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run, reuseStored) : run();
 }
 
 /**
  * Runs one item within the check time limit. At the limit its signal is aborted, so that its work stops too
  * (a student's script is killed with its whole process group), not only the wait for it.
  */
-async function limited(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, what: string): Promise<Outcome> {
+async function limited(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions, what: string): Promise<Outcome> {
   const controller = new AbortController();
   const own = { ...clients, signal: controller.signal, processes: withSignal(clients.processes, controller.signal) };
   try {
-    return await withTimeout(runItem(item, exercise, own, progress), settings().TP7_CHECK_TIMEOUT_MS, what);
+    return await withTimeout(runItem(item, exercise, own, progress, options.reuseStored ?? false), settings().TP7_CHECK_TIMEOUT_MS, what);
   } finally {
     controller.abort();
   }
@@ -69,7 +74,7 @@ async function timed(item: Item, exercise: Exercise, clients: ProbeClients, prog
   const base = item.kind === 'check' ? item.check : item.question;
   let result: Outcome;
   try {
-    result = await limited(item, exercise, clients, progress, `check ${base.id}`);
+    result = await limited(item, exercise, clients, progress, options, `check ${base.id}`);
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     const line = oneLine(error);

@@ -107,6 +107,29 @@ describe('a check with side effects', () => {
     expect(runs).toBe(2);
   });
 
+  it('keeps its outcome in the workdir for the next process, which trusts it only when asked (watch, hint)', async () => {
+    const { vi } = await import('vitest');
+    const { tempDir } = await import('../tmp.js');
+    const workdir = tempDir('side-effects-');
+    const engine = fakeEngine({ 'app:1': { Id: ID_A } });
+    const withWorkdir = { ...clients(engine), workdir };
+    let runs = 0;
+    const run = async () => {
+      runs++;
+      return pass;
+    };
+    await runOncePerState('t/stored', inputs, withWorkdir, run);
+    // A new process: a fresh module, nothing in memory.
+    vi.resetModules();
+    const next = await import('../../src/runner/reuse.js');
+    await next.runOncePerState('t/stored', inputs, withWorkdir, run, true);
+    expect(runs).toBe(1);
+    vi.resetModules();
+    const grading = await import('../../src/runner/reuse.js');
+    await grading.runOncePerState('t/stored', inputs, withWorkdir, run, false);
+    expect(runs).toBe(2);
+  });
+
   it('is marked on the kinds that run a student script', () => {
     expect(PROBE_KINDS.filter((kind) => (kind as { sideEffects?: boolean }).sideEffects).map((kind) => kind.kind).sort()).toEqual(['compare-script', 'registry-listing-script']);
   });

@@ -21,7 +21,7 @@ export async function run(context: CommandContext): Promise<number> {
   let target = context.args[1] ? items.find((item) => item.id === context.args[1]) : undefined;
   if (context.args[1] && !target) throw new UsageError(`no check or question "${context.args[1]}" in ${exercise.id}`);
   if (!target) {
-    const result = await runExercise(exercise, await connectClients(context), progress, { lang: context.lang, reveal: false });
+    const result = await runExercise(exercise, await connectClients(context), progress, { lang: context.lang, reveal: false, reuseStored: true });
     const firstOpen = result.checks.find((check) => check.status !== 'pass' && items.find((item) => item.id === check.id)?.hints.length);
     target = firstOpen && items.find((item) => item.id === firstOpen.id);
   }

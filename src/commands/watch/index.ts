@@ -57,7 +57,7 @@ export async function run(context: CommandContext): Promise<number> {
     // A fresh client each round: the engine client keeps answers for the length of one run (what never
     // changes, a file read from an image ID, is kept for the life of the process).
     const fresh = { ...clients, engine: await connectEngine() };
-    const result = await runExercise(exercise, fresh, readProgress(context), { lang: context.lang, reveal: false, previous: last, rerun: last ? rerun : undefined });
+    const result = await runExercise(exercise, fresh, readProgress(context), { lang: context.lang, reveal: false, previous: last, rerun: last ? rerun : undefined, reuseStored: true });
     last = result;
     const report = renderText(buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang)), context.lang);
     if (report === shown) return;
