@@ -46,7 +46,8 @@ export async function sweepProbeContainers(docker: Docker): Promise<void> {
 
 /** Probe containers being created or read right now: removed first if the user stops tp7. */
 const live = new Set<Promise<Docker.Container | undefined>>();
-let unregister: (() => void) | undefined;
+/** Set once the stop handler knows about this module (on the first probe container or script). */
+let stopHook: (() => void) | undefined;
 
 /** Removes every probe container of this process still there, and refuses new ones: tp7 is stopping. */
 async function removeLiveProbes(): Promise<void> {
@@ -56,7 +57,7 @@ async function removeLiveProbes(): Promise<void> {
 /** A created, never started, labelled container of `image`, tracked until `release`. */
 async function createProbe(docker: Docker, image: string): Promise<{ container: Docker.Container; release: () => void }> {
   if (isStopping()) throw new Error('tp7 is stopping');
-  unregister ??= onStop(removeLiveProbes);
+  stopHook ??= onStop(removeLiveProbes);
   const creating = docker.createContainer({
     Image: image,
     // Never started: Entrypoint/Cmd only need to be valid for the create call.

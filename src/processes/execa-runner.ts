@@ -19,7 +19,8 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 /** Process groups of the scripts running now: killed if the user stops tp7 (execa's cleanup kills only the leader). */
 const running = new Set<number>();
-let unregister: (() => void) | undefined;
+/** Set once the stop handler knows about this module (on the first probe container or script). */
+let stopHook: (() => void) | undefined;
 
 /**
  * Runs a student's script in a process group of its own, so that a time limit stops all of it: killing only
@@ -40,7 +41,7 @@ export function execaRunner(workdir: string): ProcessRunner {
       });
       const pid = child.pid;
       if (pid) running.add(pid);
-      unregister ??= onStop(() => running.forEach((group) => killGroup(group, 'SIGKILL')));
+      stopHook ??= onStop(() => running.forEach((group) => killGroup(group, 'SIGKILL')));
       // When the script itself ends, whatever it left in the background (holding its output open) ends too.
       child.once('exit', () => {
         killGroup(pid, 'SIGKILL');
