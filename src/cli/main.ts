@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, Tp7Error, UsageError } from '../errors.js';
 import { both, langOption, pick, resolveLang, type Lang, type LocalizedText } from '../lab/lang.js';
+import { settings } from '../settings.js';
 import { setColor } from '../ui/style.js';
 import { arity, COMMANDS, findCommand, type CommandSpec } from './commands.js';
 import type { CommandContext } from './context.js';
@@ -173,6 +174,7 @@ async function dispatch(argv: string[], lang: Lang): Promise<number> {
   if (counts && (context.args.length < counts.min || context.args.length > counts.max)) {
     throw new UsageError(both(`usage : ${command.usage}`, `usage: ${command.usage}`));
   }
+  settings(); // every numeric TP7_* variable checked once, before any work: a bad one is a usage error
   const module = await command.load();
   return module.run(context);
 }

@@ -2,14 +2,16 @@ import type Docker from 'dockerode';
 import { CheckError, EngineUnreachableError, oneLine } from '../errors.js';
 import { both } from '../lab/lang.js';
 import { engineHost } from './host.js';
-import { subscribeEvents } from './events.js';
+import { subscribeEvents, type EngineEvent } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
 import { pullImage, runProbe } from './probe-run.js';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
 import { buildProbeImage, removeProbeImage } from './probe-image.js';
+import { memo } from '../memo.js';
+import { settings } from '../settings.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
-const REQUEST_TIMEOUT_MS = Number(process.env.TP7_ENGINE_TIMEOUT_MS ?? 15_000);
+const REQUEST_TIMEOUT_MS = (): number => settings().TP7_ENGINE_TIMEOUT_MS;
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'ECONNRESET', 'EPIPE']);
 
@@ -51,13 +53,13 @@ const silentFor = (ms: number) => both(`pas de réponse en ${ms / 1000} s`, `no 
 export function explainConnectionError(host: string, error: unknown, elapsedMs = 0): EngineUnreachableError | undefined {
   const err = error as EngineError;
   // docker-modem ends a request that outlives its timeout by destroying the socket: it surfaces as ECONNRESET.
-  if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS * 0.9) {
-    return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS));
+  if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS() * 0.9) {
+    return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS()));
   }
   if (err?.code && UNREACHABLE_CODES.has(err.code)) {
     return new EngineUnreachableError(host, err.code === 'EACCES' ? both('accès refusé au socket', 'permission denied on the socket') : err.code);
   }
-  if (/timeout/i.test(err?.message ?? '')) return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS));
+  if (/timeout/i.test(err?.message ?? '')) return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS()));
   return undefined;
 }
 
@@ -76,13 +78,13 @@ export async function openDocker(): Promise<DockerConnection> {
   const { default: DockerCtor } = await import('dockerode');
   const started = Date.now();
   try {
-    const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS });
+    const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS() });
     const raw = (await probe.version()) as unknown as Record<string, unknown>;
     if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {
       throw new EngineUnreachableError(host, both("il a répondu, mais pas comme un moteur Docker", 'it answered, but not like a Docker engine'));
     }
     const version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
-    return { host, docker: new DockerCtor({ timeout: REQUEST_TIMEOUT_MS, version: `v${version.apiVersion}` }), version };
+    return { host, docker: new DockerCtor({ timeout: REQUEST_TIMEOUT_MS(), version: `v${version.apiVersion}` }), version };
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     throw explainConnectionError(host, error, Date.now() - started) ?? new EngineUnreachableError(host, oneLine(error));
@@ -109,9 +111,12 @@ function bareName(nameOrId: string): string {
   return nameOrId.replace(/^\/+/, '');
 }
 
+let sweptOnce: Promise<void> | undefined;
+/** Files read out of images, by image ID: enough for every file of every exercise across a few image versions. */
+const filesOfImages = memo<ImageFile>(256);
+
 class DockerodeEngine implements EngineClient {
   private readonly cache = new Map<string, Promise<unknown>>();
-  private swept: Promise<void> | undefined;
 
   constructor(
     readonly host: string,
@@ -151,14 +156,17 @@ class DockerodeEngine implements EngineClient {
     return this.cached('df', () => this.docker.df() as Promise<DiskUsage>) as Promise<DiskUsage>;
   }
 
-  readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {
-    const key = `file:${ref}:${path}:${maxBytes ?? ''}`;
-    // Containers of an earlier run cut short (Ctrl+C mid-read) are ours: clear them once before making more.
-    this.swept ??= sweepProbeContainers(this.docker);
-    return this.cached(key, async () => {
-      await this.swept;
-      return readImageFile(this.docker, ref, path, maxBytes);
-    }) as Promise<ImageFile>;
+  async readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {
+    // Leftovers of a tp7 cut short (killed mid-read) are cleared once per process before making more.
+    sweptOnce ??= sweepProbeContainers(this.docker).catch(() => undefined);
+    const image = await this.inspectImage(ref);
+    if (!image) return { found: false, reason: 'no-image' };
+    // An image ID names content that never changes: a file read from it is read once per process, and a tag
+    // moved meanwhile cannot make the probe read another image than the one inspected.
+    return this.guard(() => filesOfImages(`${image.Id}\u0000${path}\u0000${maxBytes ?? ''}`, async () => {
+      await sweptOnce;
+      return readImageFile(this.docker, image.Id, path, maxBytes);
+    }));
   }
 
   readContainerFile(nameOrId: string, path: string, maxBytes?: number): Promise<ContainerFile> {
@@ -180,7 +188,7 @@ class DockerodeEngine implements EngineClient {
     return this.guard(() => this.docker.getImage(ref).get());
   }
 
-  onEvents(listener: () => void): Promise<() => void> {
+  onEvents(listener: (event?: EngineEvent) => void): Promise<() => void> {
     return this.guard(() => subscribeEvents(this.events, listener));
   }
 
@@ -197,9 +205,9 @@ class DockerodeEngine implements EngineClient {
   }
 
   runProbe(ref: string, options: ProbeRunOptions): Promise<ProbeRun> {
-    this.swept ??= sweepProbeContainers(this.docker);
+    sweptOnce ??= sweepProbeContainers(this.docker).catch(() => undefined);
     return this.guard(async () => {
-      await this.swept;
+      await sweptOnce;
       return runProbe(this.docker, ref, options);
     });
   }

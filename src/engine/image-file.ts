@@ -1,9 +1,11 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import { isStopping, onStop } from '../stop.js';
+import { isStale, OWNER_LABEL, ownerId, PROBE_LABEL } from './probe-owner.js';
 import type { ContainerFile, ImageFile } from './types.js';
 
-/** Marks the throwaway containers tp7 creates to read files, so they can be told apart from the student's. */
-export const PROBE_LABEL = 'org.tp7-lab.probe';
+export { PROBE_LABEL } from './probe-owner.js';
+
 const DEFAULT_MAX_BYTES = 1 << 20;
 
 /** What a one-file tar holds: the file, or why there is none (no image or container question at this level). */
@@ -37,29 +39,70 @@ export async function firstFile(tar: Readable, maxBytes: number): Promise<TarFil
   return { found: false, reason: 'no-file' };
 }
 
-/** Removes leftover containers carrying tp7's probe label, and only those: they are the tool's own. */
+/**
+ * Removes leftover probe containers whose owner has ended (a tp7 killed mid-read), and only those: another
+ * tp7 running at the same time keeps its own.
+ */
 export async function sweepProbeContainers(docker: Docker): Promise<void> {
   const leftovers = await docker.listContainers({ all: true, filters: { label: [`${PROBE_LABEL}=true`] } });
-  await Promise.all(leftovers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  const stale = leftovers.filter((info) => isStale(info.Labels?.[OWNER_LABEL], info.Created * 1000));
+  await Promise.all(stale.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined)));
 }
 
-export async function readImageFile(docker: Docker, ref: string, path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<ImageFile> {
-  let container: Docker.Container;
+/** Probe containers being created or read right now: removed first if the user stops tp7. */
+const live = new Set<Promise<Docker.Container | undefined>>();
+/** Set once the stop handler knows about this module (on the first probe container or script). */
+let stopHook: (() => void) | undefined;
+
+/** Removes every probe container of this process still there, and refuses new ones: tp7 is stopping. */
+async function removeLiveProbes(): Promise<void> {
+  await Promise.all([...live].map(async (pending) => (await pending)?.remove({ force: true, v: true }).catch(() => undefined)));
+}
+
+/**
+ * Creates a container owned by this process (probe label and owner), tracked until `release` so that a tp7
+ * stopped meanwhile removes it. `body` is the Engine API's create body; `query` its query (e.g. a platform).
+ */
+export async function createOwnedContainer(docker: Docker, body: Record<string, unknown>, query?: Record<string, string>): Promise<{ container: Docker.Container; release: () => void }> {
+  if (isStopping()) throw new Error('tp7 is stopping');
+  stopHook ??= onStop(removeLiveProbes);
+  const labelled = { ...body, Labels: { ...(body.Labels as Record<string, string> | undefined), [PROBE_LABEL]: 'true', [OWNER_LABEL]: ownerId() } };
+  const options = (query ? { _query: query, _body: labelled } : labelled) as unknown as Docker.ContainerCreateOptions;
+  const creating = docker.createContainer(options);
+  const tracked = creating.catch(() => undefined);
+  live.add(tracked);
   try {
-    // Never started: Entrypoint/Cmd only need to be valid for the create call.
-    container = await docker.createContainer({ Image: ref, Entrypoint: ['/tp7-never-started'], Cmd: [], Labels: { [PROBE_LABEL]: 'true' }, NetworkDisabled: true });
+    const container = await creating;
+    return { container, release: () => live.delete(tracked) };
+  } catch (error) {
+    live.delete(tracked);
+    throw error;
+  }
+}
+
+/** A created, never started, labelled container of `image`, tracked until `release`. */
+function createProbe(docker: Docker, image: string): Promise<{ container: Docker.Container; release: () => void }> {
+  // Never started: Entrypoint/Cmd only need to be valid for the create call.
+  return createOwnedContainer(docker, { Image: image, Entrypoint: ['/tp7-never-started'], Cmd: [], NetworkDisabled: true });
+}
+
+export async function readImageFile(docker: Docker, image: string, path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<ImageFile> {
+  let probe: Awaited<ReturnType<typeof createProbe>>;
+  try {
+    probe = await createProbe(docker, image);
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return { found: false, reason: 'no-image' };
     throw error;
   }
   try {
-    const tar = (await container.getArchive({ path })) as unknown as Readable;
+    const tar = (await probe.container.getArchive({ path })) as unknown as Readable;
     return await firstFile(tar, maxBytes);
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return { found: false, reason: 'no-file' };
     throw error;
   } finally {
-    await container.remove({ force: true, v: true }).catch(() => undefined);
+    await probe.container.remove({ force: true, v: true }).catch(() => undefined);
+    probe.release();
   }
 }
 

@@ -1,10 +1,11 @@
 import type Docker from 'dockerode';
-import { PROBE_LABEL } from './image-file.js';
+import { createOwnedContainer } from './image-file.js';
 import type { ProbeRun, ProbeRunOptions } from './types.js';
 
 // Pulling an image by digest and running one short command in it, for checks that must see an image really
 // run (exercise 7: does each child of a list run its own architecture?). The container carries tp7's probe
-// label and is removed whatever happens, so it can never be mistaken for the student's.
+// label and its owner, and is removed whatever happens (a stopped tp7 included), so it can never be mistaken
+// for the student's.
 
 const DEFAULT_RUN_MS = 20_000;
 
@@ -23,19 +24,19 @@ export async function pullImage(docker: Docker, ref: string, platform?: string):
 
 /** Runs `entrypoint` in `ref` under `platform` and returns its exit code and output (stdout and stderr). */
 export async function runProbe(docker: Docker, ref: string, options: ProbeRunOptions): Promise<ProbeRun> {
-  const container = await docker.createContainer({
-    _query: options.platform ? { platform: options.platform } : {},
-    _body: {
+  const { container, release } = await createOwnedContainer(
+    docker,
+    {
       Image: ref,
       Entrypoint: options.entrypoint,
       Cmd: options.cmd ?? [],
-      Labels: { [PROBE_LABEL]: 'true' },
       NetworkDisabled: true,
       // A terminal keeps stdout and stderr in one plain stream (no multiplexing headers to strip).
       Tty: true,
       HostConfig: { AutoRemove: false },
     },
-  } as unknown as Docker.ContainerCreateOptions);
+    options.platform ? { platform: options.platform } : undefined,
+  );
   try {
     let startError: string | undefined;
     await container.start().catch((error: { json?: { message?: string }; message?: string }) => {
@@ -49,5 +50,6 @@ export async function runProbe(docker: Docker, ref: string, options: ProbeRunOpt
     return ended === 'timeout' ? { exitCode: null, output, timedOut: true } : { exitCode: ended.StatusCode, output };
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
+    release();
   }
 }

@@ -1,3 +1,4 @@
+import type { EngineEvent } from './events.js';
 // The engine as probes see it: a narrow interface, so probes stay pure logic and unit tests can pass a fake.
 // Field names follow the Engine API (GET /images/{name}/json, /history, /containers/{id}/json).
 
@@ -139,9 +140,10 @@ export interface EngineClient {
   saveImage(ref: string): Promise<NodeJS.ReadableStream | null>;
   /**
    * Calls `listener` on every engine event (image pulled, tagged, container started...) until the returned
-   * function is called. Subscribe before the student acts: the engine keeps only its last events.
+   * function is called. The event is that of GET /events; a listener called without one must assume anything
+   * may have changed. Subscribe before the student acts: the engine keeps only its last events.
    */
-  onEvents(listener: () => void): Promise<() => void>;
+  onEvents(listener: (event?: EngineEvent) => void): Promise<() => void>;
   /** The registry mirrors the engine pulls Docker Hub images through (`docker info`), e.g. http://127.0.0.1:5001/. */
   registryMirrors?(): Promise<string[]>;
   /** Pulls an image (a tag or repo@digest), for one platform when given. Changes the engine: callers undo it. */

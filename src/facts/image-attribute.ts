@@ -17,6 +17,7 @@ type Spec = z.infer<typeof schema>;
 export const imageAttributeFact: FactKind<Spec> = {
   kind: 'image-attribute',
   schema,
+  inputs: { images: ['ref'] },
   async read(spec, { engine }) {
     const image = await engine.inspectImage(spec.ref);
     if (!image) return { value: null, missing: both(`${spec.ref} n'est pas sur le moteur`, `${spec.ref} is not on the engine`) };

@@ -21,6 +21,7 @@ type Spec = z.infer<typeof schema>;
 export const imageHistoryFact: FactKind<Spec> = {
   kind: 'image-history',
   schema,
+  inputs: { images: ['ref'] },
   async read(spec, { engine }) {
     const history = await engine.imageHistory(spec.ref);
     if (!history) return { value: null, missing: both(`${spec.ref} n'est pas sur le moteur`, `${spec.ref} is not on the engine`) };

@@ -18,6 +18,7 @@ type Spec = z.infer<typeof schema>;
 export const registryDigestFact: FactKind<Spec> = {
   kind: 'registry-digest',
   schema,
+  inputs: { registry: true },
   async read(spec, { registry }) {
     try {
       const digest = await manifestDigest(registry, spec.repository, spec.tag);

@@ -37,6 +37,7 @@ async function unusedImages(engine: EngineClient, refs: string[]): Promise<Fact>
 export const setupWasteFact: FactKind<Spec> = {
   kind: 'setup-waste',
   schema,
+  inputs: { images: 'any', containers: 'any', files: 'any' },
   async read(spec, { engine, files }) {
     if (spec.answer === 'unused-images') return unusedImages(engine, spec.refs);
     // Before setup the engine may hold no waste at all: "0" would then be right without doing anything.

@@ -17,6 +17,7 @@ type Spec = z.infer<typeof schema>;
 export const sharedImageIdFact: FactKind<Spec> = {
   kind: 'shared-image-id',
   schema,
+  inputs: { images: ['refs'] },
   async read(spec, { engine }) {
     const images = await Promise.all(spec.refs.map((ref) => engine.inspectImage(ref)));
     const ids = images.flatMap((image) => (image ? [image.Id] : []));

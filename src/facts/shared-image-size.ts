@@ -19,6 +19,7 @@ type Spec = z.infer<typeof schema>;
 export const sharedImageSizeFact: FactKind<Spec> = {
   kind: 'shared-image-size',
   schema,
+  inputs: { images: ['refs'] },
   async read(spec, { engine }) {
     const images = await Promise.all(spec.refs.map((ref) => engine.inspectImage(ref)));
     const missing = spec.refs.filter((_, i) => !images[i]);

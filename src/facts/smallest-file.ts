@@ -22,6 +22,7 @@ type Spec = z.infer<typeof schema>;
 export const smallestFileFact: FactKind<Spec> = {
   kind: 'smallest-file',
   schema,
+  inputs: { files: ['files.path'] },
   async read(spec, { files }) {
     const sizes = await Promise.all(spec.files.map(async (file) => ({ ...file, info: await files.stat(file.path) })));
     const missing = sizes.filter((file) => !file.info?.isFile).map((file) => file.path);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ProbeClients } from '../probes/types.js';
+import type { ProbeClients, ProbeInputs } from '../probes/types.js';
 import type { Localized } from '../lab/text.js';
 
 /** A value read from the student's own engine or registry at check time: the answer to an engine-derived question. */
@@ -15,4 +15,6 @@ export interface FactKind<Spec extends { kind: string }> {
   kind: Spec['kind'];
   schema: z.ZodType<Spec>;
   read(spec: Spec, clients: ProbeClients): Promise<Fact>;
+  /** What it reads, as for a probe kind (ProbeInputs); absent: anything. */
+  inputs?: ProbeInputs;
 }

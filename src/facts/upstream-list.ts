@@ -24,6 +24,7 @@ type Spec = z.infer<typeof schema>;
 export const upstreamListFact: FactKind<Spec> = {
   kind: 'upstream-list',
   schema,
+  inputs: { images: ['image'], registry: true },
   async read(spec, { engine, registry }) {
     try {
       const upstream = await upstreamOf(engine, registry, spec.image);

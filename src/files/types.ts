@@ -7,6 +7,9 @@ export interface FileInfo {
   isFile: boolean;
   isDirectory: boolean;
   mtimeMs: number;
+  /** Device and inode, when the file system has them: with size and mtime, they tell whether a file is the same. */
+  dev?: number;
+  ino?: number;
 }
 
 /**

@@ -3,24 +3,37 @@
 import { readArchive, sniffCompression, terminalProgress, ArchiveError, type ArchiveDescription, type ContentKind } from '../archive/index.js';
 import type { FileAccess } from '../files/types.js';
 import { both, type Localized } from '../lab/text.js';
+import { memo } from '../memo.js';
 
 export type ArchiveRead =
   | { found: false; reason: 'missing' | 'not-a-file' }
   | { found: true; size: number; content: ContentKind; description: ArchiveDescription }
   | { found: true; size: number; content: ContentKind; error: ArchiveError };
 
-/** Stats, sniffs and reads `path`; an archive the reader refuses becomes `error`, any other failure is thrown. */
+/** Readings of archives, by file identity: a watch round does not read again a save it already judged. */
+const readings = memo<ArchiveRead>(16);
+
+/**
+ * Stats, sniffs and reads `path`; an archive the reader refuses becomes `error`, any other failure is thrown.
+ * A file with the same device, inode, size and mtime as one read before is not read again.
+ */
 export async function readWorkdirArchive(files: FileAccess, path: string): Promise<ArchiveRead> {
   const info = await files.stat(path);
   if (!info) return { found: false, reason: 'missing' };
   if (!info.isFile) return { found: false, reason: 'not-a-file' };
+  const read = () => readArchiveFile(files, path, info.size);
+  if (info.dev === undefined || info.ino === undefined) return read();
+  return readings(`${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`, read);
+}
+
+async function readArchiveFile(files: FileAccess, path: string, size: number): Promise<ArchiveRead> {
   const content = await sniffCompression(files.open(path));
-  const progress = terminalProgress(path, info.size);
+  const progress = terminalProgress(path, size);
   try {
     const description = await readArchive(files.open(path), { onProgress: progress.onProgress });
-    return { found: true, size: info.size, content, description };
+    return { found: true, size, content, description };
   } catch (error) {
-    if (error instanceof ArchiveError) return { found: true, size: info.size, content, error };
+    if (error instanceof ArchiveError) return { found: true, size, content, error };
     throw error;
   } finally {
     progress.done();

@@ -57,6 +57,7 @@ async function archiveProblem(files: FileAccess, path: string, ref: string): Pro
 export const backupFolder: ProbeKind<Spec> = {
   kind: 'backup-folder',
   schema,
+  inputs: { files: ['dir', 'script'], images: ['images'] },
   async run(spec, { files }): Promise<Outcome> {
     const expected = `${spec.dir}/images_<date>.txt lists ${spec.images.join(', ') || 'the images'}, each saved as <name>_<date>.tar.gz`;
     if (spec.script && !(await files.stat(spec.script))?.isFile) {

@@ -117,6 +117,9 @@ function unforeseenFailure(spec: Spec, refs: [string, string], result: RunOutcom
 export const compareScript: ProbeKind<Spec> = {
   kind: 'compare-script',
   schema,
+  inputs: { files: ['script'], images: ['refs'] },
+  // Side effects: it runs the student's script, which may do anything.
+  sideEffects: true,
   async run(spec, { engine, files, processes }): Promise<Outcome> {
     const command = `${spec.script} ${spec.refs.join(' ')}`;
     const unforeseen = spec.unforeseen ? ' and with two images made at check time' : '';

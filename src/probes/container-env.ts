@@ -15,6 +15,7 @@ type Spec = z.infer<typeof schema>;
 export const containerEnv: ProbeKind<Spec> = {
   kind: 'container-env',
   schema,
+  inputs: { containers: ['container'] },
   async run(spec, { engine }) {
     const expected = `${spec.container}: ${spec.variable} set (value not shown)`;
     const found = await containerOrOutcome(engine, spec.container, expected);

@@ -67,6 +67,7 @@ async function sourceProblem(spec: Spec & { source: string }, mount: Mount, clie
 export const containerMount: ProbeKind<Spec> = {
   kind: 'container-mount',
   schema,
+  inputs: { containers: ['container'], files: ['source'] },
   async run(spec, clients) {
     const { engine } = clients;
     const wantedWhat = spec.type === 'volume' ? `volume ${spec.volume ?? '(named)'}` : spec.source ? `${spec.source} of the working directory (bind)` : 'a host file (bind)';

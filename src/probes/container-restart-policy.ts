@@ -15,6 +15,7 @@ type Spec = z.infer<typeof schema>;
 export const containerRestartPolicy: ProbeKind<Spec> = {
   kind: 'container-restart-policy',
   schema,
+  inputs: { containers: ['container'] },
   async run(spec, { engine }) {
     const expected = `${spec.container}: restart policy ${spec.policy}`;
     const found = await containerOrOutcome(engine, spec.container, expected);

@@ -28,6 +28,7 @@ function hostPortOf(address: string): string | undefined {
 export const containerRunning: ProbeKind<Spec> = {
   kind: 'container-running',
   schema,
+  inputs: { containers: ['container'], images: ['image'] },
   async run(spec, { engine, registry }) {
     const hostPort = spec.port ? hostPortOf(registry.address) ?? String(spec.port) : undefined;
     const expected = `${spec.container} running ${spec.image}${spec.port ? `, ${spec.port}/tcp published on ${hostPort}` : ''}`;

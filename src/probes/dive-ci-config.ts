@@ -15,6 +15,7 @@ type Spec = z.infer<typeof schema>;
 export const diveCiConfig: ProbeKind<Spec> = {
   kind: 'dive-ci-config',
   schema,
+  inputs: { files: ['path'] },
   async run(spec, { files }): Promise<Outcome> {
     const wanted = spec.minLowestEfficiency === undefined ? '' : ` with rules.lowestEfficiency >= ${spec.minLowestEfficiency}`;
     const expected = `${spec.path} in dive's format${wanted}`;

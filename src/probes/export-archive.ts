@@ -18,6 +18,7 @@ const CONTAINER_MOUNT_POINTS = ['dev', 'etc', 'proc', 'sys'];
 export const exportArchive: ProbeKind<Spec> = {
   kind: 'export-archive',
   schema,
+  inputs: { files: ['path'] },
   async run(spec, { files }): Promise<Outcome> {
     const expected = `${spec.path}: a container's filesystem as docker export writes it`;
     const read = await readWorkdirArchive(files, spec.path);

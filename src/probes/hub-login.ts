@@ -23,6 +23,7 @@ function storage(found: CredentialPresence): { fr: string; en: string } {
 export const hubLogin: ProbeKind<Spec> = {
   kind: 'hub-login',
   schema,
+  inputs: { registry: true },
   async run(_spec, { registry }) {
     if (!registry.credentials || !registry.hub) {
       return outcome('error', EXPECTED, 'no credential reader', both('Ce client ne sait pas lire la configuration Docker.', 'This client cannot read the Docker configuration.'));

@@ -19,6 +19,7 @@ type Spec = z.infer<typeof schema>;
 export const hubRepository: ProbeKind<Spec> = {
   kind: 'hub-repository',
   schema,
+  inputs: { images: 'any', registry: true },
   async run(spec, { engine, registry }) {
     const expected = `Docker Hub: <user>/${spec.repository}:{${spec.tags.join(',')}}, one digest, also on the engine`;
     if (!registry.hub) return outcome('error', expected, 'no Docker Hub client', both('Ce client ne sait pas joindre Docker Hub.', 'This client cannot reach Docker Hub.'));

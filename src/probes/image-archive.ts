@@ -74,6 +74,7 @@ function mismatch(spec: Spec, expected: string, images: ImageArchive[], engineIm
 export const imageArchive: ProbeKind<Spec> = {
   kind: 'image-archive',
   schema,
+  inputs: { files: ['path'], images: ['image'] },
   async run(spec, { engine, files }): Promise<Outcome> {
     const expected = `${spec.path}: docker save of ${spec.image}, ${spec.compression === 'none' ? 'uncompressed' : `${spec.compression}-compressed`}`;
     const read = await readWorkdirArchive(files, spec.path);

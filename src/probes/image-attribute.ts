@@ -61,6 +61,7 @@ function meets(spec: Spec, value: AttributeValue, other: number | undefined): bo
 export const imageAttribute: ProbeKind<Spec> = {
   kind: 'image-attribute',
   schema,
+  inputs: { images: ['ref', 'lessThanImage'] },
   async run(spec, { engine }): Promise<Outcome> {
     const [image, otherImage] = await Promise.all([
       engine.inspectImage(spec.ref),

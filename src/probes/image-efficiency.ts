@@ -124,6 +124,7 @@ function hiddenProblems(spec: Spec, analysis: ImageAnalysis): Array<{ fr: string
 export const imageEfficiency: ProbeKind<Spec> = {
   kind: 'image-efficiency',
   schema,
+  inputs: { images: ['ref'] },
   async run(spec, { engine }): Promise<Outcome> {
     const expected = describe(spec);
     const analysis = await analyseImage(engine, spec.ref);

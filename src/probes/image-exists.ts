@@ -17,6 +17,7 @@ type Spec = z.infer<typeof schema>;
 export const imageExists: ProbeKind<Spec> = {
   kind: 'image-exists',
   schema,
+  inputs: { images: ['ref'] },
   async run(spec, { engine }) {
     const image = await engine.inspectImage(spec.ref);
     const expected = spec.present ? `${spec.ref} present` : `${spec.ref} absent`;

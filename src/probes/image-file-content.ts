@@ -32,6 +32,7 @@ function includes(text: string, wanted: string, ignoreCase: boolean): boolean {
 export const imageFileContent: ProbeKind<Spec> = {
   kind: 'image-file-content',
   schema,
+  inputs: { images: ['ref', 'differsFrom'] },
   async run(spec, { engine }) {
     const expected = `${spec.path} in ${spec.ref} contains "${spec.contains}"`;
     const file = await engine.readImageFile(spec.ref, spec.path, MAX_BYTES);

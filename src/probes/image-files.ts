@@ -79,6 +79,7 @@ function fileProblems(ref: string, wanted: FileWanted, file: ImageFile, like: { 
 export const imageFiles: ProbeKind<Spec> = {
   kind: 'image-files',
   schema,
+  inputs: { images: ['ref', 'like'] },
   async run(spec, { engine }): Promise<Outcome> {
     const paths = spec.files.map((file) => file.path).join(', ');
     const expected = `${spec.ref} delivers ${paths}${spec.like ? ` as ${spec.like} does` : ''}`;

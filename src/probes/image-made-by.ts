@@ -47,6 +47,7 @@ function verdict(image: ImageInspect, kinds: StepKind[]): { top: StepKind; pure:
 export const imageMadeBy: ProbeKind<Spec> = {
   kind: 'image-made-by',
   schema,
+  inputs: { images: ['ref', 'base'], containers: ['container'] },
   async run(spec, { engine }) {
     const expected = `${spec.ref} made from ${spec.base} by ${HOW[spec.by].en}`;
     const [image, base] = await Promise.all([engine.inspectImage(spec.ref), engine.inspectImage(spec.base)]);

@@ -35,6 +35,7 @@ type Spec = z.infer<typeof schema>;
 export const imagePulled: ProbeKind<Spec> = {
   kind: 'image-pulled',
   schema,
+  inputs: { images: ['ref', 'notSameAs'] },
   async run(spec, { engine }) {
     const expected = `${spec.ref} pulled from ${repositoryName(spec.ref)}`;
     const image = await engine.inspectImage(spec.ref);

@@ -23,6 +23,7 @@ type Spec = z.infer<typeof schema>;
 export const platformPulled: ProbeKind<Spec> = {
   kind: 'platform-pulled',
   schema,
+  inputs: { images: 'any', registry: true },
   async run(spec, { engine, registry }) {
     const wanted = parsePlatform(spec.platform)!;
     const expected = `the ${formatPlatform(wanted)} image of ${spec.image} on the engine`;

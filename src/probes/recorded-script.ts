@@ -56,6 +56,8 @@ function echoedHint(stdout: string): Localized | undefined {
 export const recordedScript: ProbeKind<Spec> = {
   kind: 'recorded-script',
   schema,
+  inputs: { files: ['script', 'files'], images: 'any', containers: 'any' },
+  sideEffects: true,
   async run(spec, { engine, files, processes, workdir }) {
     const args = spec.args.map((arg) => (arg === UNKNOWN_WORD ? `mode-${randomBytes(3).toString('hex')}` : arg));
     const command = [spec.script, ...args].join(' ');

@@ -124,6 +124,8 @@ async function readConfig(spec: Spec, clients: ProbeClients, expected: string): 
 export const registryConfigFile: ProbeKind<Spec> = {
   kind: 'registry-config-file',
   schema,
+  // The file is usually a bind mount of a workdir file: edited on the host, no engine event tells of it.
+  inputs: { containers: ['container'], files: 'any', registry: true },
   async run(spec, clients) {
     const wanted = spec.settings.map((setting) => `${setting.key} ${setting.includes !== undefined ? `∋ ${setting.includes}` : `= ${JSON.stringify(setting.equals)}`}`);
     const expected = `${spec.container}:${spec.path} holds ${wanted.join(', ')}${spec.served ? `, and ${spec.served.header}: ${spec.served.value} is sent` : ''}`;

@@ -18,6 +18,7 @@ type Spec = z.infer<typeof schema>;
 export const registryDeleteEnabled: ProbeKind<Spec> = {
   kind: 'registry-delete-enabled',
   schema,
+  inputs: { registry: true },
   async run(spec, { registry }) {
     const expected = `deletion ${spec.enabled ? 'enabled' : 'disabled'} on ${registry.address}`;
     return guardRegistry(expected, async () => {

@@ -20,6 +20,7 @@ type Spec = z.infer<typeof schema>;
 export const registryDeletedTag: ProbeKind<Spec> = {
   kind: 'registry-deleted-tag',
   schema,
+  inputs: { images: ['image'], registry: true },
   async run(spec, { engine, registry }) {
     const ref = `${registry.address}/${spec.repository}`;
     const expected = `${ref}:${spec.tag} deleted${spec.keep.length ? `, ${spec.keep.join(', ')} kept` : ''}`;

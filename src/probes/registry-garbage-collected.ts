@@ -37,6 +37,7 @@ async function configDigest(engine: EngineClient, ref: string, image: ImageInspe
 export const registryGarbageCollected: ProbeKind<Spec> = {
   kind: 'registry-garbage-collected',
   schema,
+  inputs: { images: ['image'], registry: true },
   async run(spec, { engine, registry }) {
     const ref = `${registry.address}/${spec.repository}`;
     const expected = `${spec.image}'s blobs gone from ${ref}`;

@@ -17,6 +17,7 @@ type Spec = z.infer<typeof schema>;
 export const registryHeader: ProbeKind<Spec> = {
   kind: 'registry-header',
   schema,
+  inputs: { registry: true },
   async run(spec, { registry }) {
     const expected = `${spec.header}: ${spec.value}`;
     return guardRegistry(expected, async () => {

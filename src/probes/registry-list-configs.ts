@@ -18,6 +18,7 @@ type Spec = z.infer<typeof schema>;
 export const registryListConfigs: ProbeKind<Spec> = {
   kind: 'registry-list-configs',
   schema,
+  inputs: { registry: true },
   async run(spec, { registry }) {
     const expected = "each child's config matches its platform entry";
     return guardRegistry(expected, async () => {

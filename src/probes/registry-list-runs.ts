@@ -78,6 +78,8 @@ function remember(key: string, result: Outcome): Outcome {
 export const registryListRuns: ProbeKind<Spec> = {
   kind: 'registry-list-runs',
   schema,
+  inputs: { registry: true },
+  sideEffects: true,
   async run(spec, { registry, engine }): Promise<Outcome> {
     const expected = 'each child prints its own machine with uname -m, run under its platform';
     if (!engine.pullImage || !engine.runProbe || !engine.removeImage) {

@@ -21,6 +21,7 @@ type Spec = z.infer<typeof schema>;
 export const registryList: ProbeKind<Spec> = {
   kind: 'registry-list',
   schema,
+  inputs: { registry: true },
   async run(spec, { registry }) {
     const expected = spec.platforms.length ? `a list offering ${spec.platforms.join(', ')}` : 'a multi-platform list';
     return guardRegistry(expected, async () => {

@@ -111,6 +111,9 @@ async function checkTimeProblem(spec: Spec, processes: ProbeClients['processes']
 export const registryListingScript: ProbeKind<Spec> = {
   kind: 'registry-listing-script',
   schema,
+  inputs: { files: ['script'], registry: true },
+  // Side effects: it runs the student's script, which may do anything.
+  sideEffects: true,
   async run(spec, { registry, files, processes }) {
     const expected = `${spec.script} lists every repository of ${registry.address}, each tag under its repository with its creation date`;
     const file = await files.stat(spec.script);

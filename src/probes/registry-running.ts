@@ -18,6 +18,7 @@ const schema = (containerRunning.schema as unknown as z.ZodObject<z.ZodRawShape>
 export const registryRunning: ProbeKind<Spec> = {
   kind: 'registry-running',
   schema,
+  inputs: { containers: ['container'], images: ['image'], registry: true },
   async run(spec, clients) {
     const running = await containerRunning.run({ ...spec, kind: 'container-running' }, clients);
     if (running.status !== 'pass') return running;

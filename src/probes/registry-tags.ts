@@ -35,6 +35,7 @@ async function notPushedFrom(engine: EngineClient, registry: RegistryClient, rep
 export const registryTags: ProbeKind<Spec> = {
   kind: 'registry-tags',
   schema,
+  inputs: { registry: true },
   async run(spec, { engine, registry }) {
     const ref = `${registry.address}/${spec.repository}`;
     const expected = `${ref}:{${spec.tags.join(',')}}`;

@@ -18,6 +18,7 @@ type Spec = z.infer<typeof schema>;
 export const sameImage: ProbeKind<Spec> = {
   kind: 'same-image',
   schema,
+  inputs: { images: ['refs'] },
   async run(spec, { engine }) {
     const images = await Promise.all(spec.refs.map((ref) => engine.inspectImage(ref)));
     const expected = spec.same

@@ -16,6 +16,7 @@ type Spec = z.infer<typeof schema>;
 export const setupCleaned: ProbeKind<Spec> = {
   kind: 'setup-cleaned',
   schema,
+  inputs: { images: 'any' },
   async run(spec, { engine }) {
     const expected = `no dangling image labelled ${SETUP_LABEL}=${spec.exercise}; ${spec.keep.join(', ')} still present`;
     const [dangling, kept] = await Promise.all([

@@ -27,6 +27,28 @@ export interface ProbeClients {
   files: FileAccess;
   /** Runs the student's scripts with a time limit. */
   processes: ProcessRunner;
+  /**
+   * Aborted when the check's time limit is reached (or tp7 stops): long work should give up then. The runner
+   * already hands it to `processes.run` of these clients, so a probe that only runs scripts has nothing to do.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * What a probe reads, as the names of its spec's fields holding it (`refs`, `container`, `files.path` for the
+ * `path` of each item of a `files` list), or 'any' when it may read any of that kind (a listing of every
+ * image). `tp7 watch` re-runs a check only when something it reads changed. A kind without `inputs` may
+ * depend on anything: it is re-run on every change.
+ */
+export interface ProbeInputs {
+  /** Image references (an engine event naming one re-runs the check). */
+  images?: readonly string[] | 'any';
+  /** Container names. */
+  containers?: readonly string[] | 'any';
+  /** Paths of the workdir (a file or folder changing under one re-runs the check). */
+  files?: readonly string[] | 'any';
+  /** It reads the lab's registry or Docker Hub, which tell of no change: it is re-run on each poll too. */
+  registry?: boolean;
 }
 
 export interface ProbeKind<Spec extends { kind: string }> {
@@ -34,6 +56,13 @@ export interface ProbeKind<Spec extends { kind: string }> {
   /** zod schema of the probe's fields in a lab definition (a strict object with `kind` as a literal). */
   schema: z.ZodType<Spec>;
   run(spec: Spec, clients: ProbeClients): Promise<Outcome>;
+  /** What it reads; see ProbeInputs. */
+  inputs?: ProbeInputs;
+  /**
+   * Running it does something besides reading (it runs a student's script, sends a request that changes
+   * state): it is never run again while its inputs are unchanged (see src/runner/reuse.ts).
+   */
+  sideEffects?: boolean;
 }
 
 export function outcome(status: CheckStatus, expected: string, actual: string, message: Localized): Outcome {

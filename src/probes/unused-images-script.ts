@@ -28,6 +28,8 @@ function linesNaming(output: string, ref: string, id: string): string[] {
 export const unusedImagesScript: ProbeKind<Spec> = {
   kind: 'unused-images-script',
   schema,
+  inputs: { files: ['script'], images: 'any', containers: 'any' },
+  sideEffects: true,
   async run(spec, { engine, files, processes, workdir }) {
     const expected = `${spec.script} lists, among ${spec.refs.join(', ')}, exactly the images no container uses (stopped ones count)`;
     const script = await files.stat(spec.script);

@@ -18,6 +18,7 @@ type Spec = z.infer<typeof schema>;
 export const userRepositoryTags: ProbeKind<Spec> = {
   kind: 'user-repository-tags',
   schema,
+  inputs: { images: 'any' },
   async run(spec, { engine }) {
     const expected = `<user>/${spec.repository}:{${spec.tags.join(',')}} → ${spec.sameAs}`;
     const [best] = await userRepositories(engine, spec.repository, spec.tags);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { onStop } from '../stop.js';
 import type { ProcessRunner } from './types.js';
 
 /** Output kept per stream: a runaway script must not fill the memory of the checker. */
@@ -15,6 +16,11 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
     // ESRCH: nothing left in the group.
   }
 }
+
+/** Process groups of the scripts running now: killed if the user stops tp7 (execa's cleanup kills only the leader). */
+const running = new Set<number>();
+/** Set once the stop handler knows about this module (on the first probe container or script). */
+let stopHook: (() => void) | undefined;
 
 /**
  * Runs a student's script in a process group of its own, so that a time limit stops all of it: killing only
@@ -33,21 +39,33 @@ export function execaRunner(workdir: string): ProcessRunner {
         detached: true,
         cleanup: true,
       });
+      const pid = child.pid;
+      if (pid) running.add(pid);
+      stopHook ??= onStop(() => running.forEach((group) => killGroup(group, 'SIGKILL')));
       // When the script itself ends, whatever it left in the background (holding its output open) ends too.
-      child.once('exit', () => killGroup(child.pid, 'SIGKILL'));
+      child.once('exit', () => {
+        killGroup(pid, 'SIGKILL');
+        if (pid) running.delete(pid);
+      });
       let timedOut = false;
       const grace: NodeJS.Timeout[] = [];
-      const limit = setTimeout(() => {
+      const stop = () => {
+        if (timedOut) return;
         timedOut = true;
-        killGroup(child.pid, 'SIGTERM');
-        grace.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS));
-      }, options.timeoutMs);
+        killGroup(pid, 'SIGTERM');
+        grace.push(setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
+      };
+      const limit = setTimeout(stop, options.timeoutMs);
+      // The check's own time limit (or tp7 stopping) ends the script as its own limit would.
+      if (options.signal?.aborted) stop();
+      options.signal?.addEventListener('abort', stop, { once: true });
       try {
         const result = await child;
         return { exitCode: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr, timedOut };
       } finally {
         clearTimeout(limit);
         grace.forEach(clearTimeout);
+        options.signal?.removeEventListener('abort', stop);
       }
     },
   };

@@ -72,7 +72,8 @@ export function loadProgress(workdir: string): LoadResult {
   }
 }
 
-function writeAtomically(file: string, text: string): void {
+/** Writes `text` to a temporary file then renames it over `file`: a reader sees the old or the new, never half. */
+export function writeAtomically(file: string, text: string): void {
   const temp = `${file}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w', 0o644);
   try {

@@ -2,12 +2,11 @@ import { both } from '../lab/text.js';
 import { credentialPresence } from './docker-config.js';
 import { RegistryUnreachableError } from './errors.js';
 import type { RegistryClient, RegistryMethod, RegistryResponse } from './types.js';
+import { settings } from '../settings.js';
 
 export { RegistryUnreachableError } from './errors.js';
 
-const REQUEST_TIMEOUT_MS = Number(process.env.TP7_REGISTRY_TIMEOUT_MS ?? 10_000);
 /** Docker Hub is asked only to tell whether 4.1 can be checked: an offline classroom should not wait long. */
-const HUB_TIMEOUT_MS = Number(process.env.TP7_DOCKER_HUB_TIMEOUT_MS ?? 5_000);
 /** Where Docker Hub's registry API answers; tests point it elsewhere (a closed port, a fake server). */
 const HUB_URL = process.env.TP7_DOCKER_HUB_URL ?? 'https://registry-1.docker.io';
 
@@ -70,7 +69,7 @@ async function anonymousToken(send: Transport, challenge: Record<string, string>
  */
 export function createRegistryClient(address: string, options: RegistryClientOptions = {}): RegistryClient {
   const base = /^https?:\/\//.test(address) ? address.replace(/\/$/, '') : `http://${address}`;
-  const send = transport(address, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+  const send = transport(address, options.timeoutMs ?? settings().TP7_REGISTRY_TIMEOUT_MS);
   const tokens = new Map<string, Promise<string | undefined>>();
   let hub: RegistryClient | undefined;
   const others = new Map<string, RegistryClient>();
@@ -98,7 +97,7 @@ export function createRegistryClient(address: string, options: RegistryClientOpt
     address,
     request,
     hub() {
-      hub ??= createRegistryClient(HUB_URL, { timeoutMs: HUB_TIMEOUT_MS });
+      hub ??= createRegistryClient(HUB_URL, { timeoutMs: settings().TP7_DOCKER_HUB_TIMEOUT_MS });
       return hub;
     },
     at(other) {

@@ -1,17 +1,19 @@
 import { EngineUnreachableError, oneLine, oneLineText } from '../errors.js';
 import { pick, type Lang } from '../lab/text.js';
-import type { Check, Exercise } from '../lab/schema.js';
+import type { Exercise } from '../lab/schema.js';
 import { probeKind } from '../probes/index.js';
 import type { Outcome, ProbeClients } from '../probes/types.js';
 import { evaluateQuestion } from '../questions/evaluate.js';
-import type { Question } from '../questions/schema.js';
 import type { Progress } from '../progress/store.js';
+import { withSignal } from '../processes/types.js';
+import { inputsOf, type Item } from './inputs.js';
+import { runOncePerState } from './reuse.js';
 import { mapConcurrent, withTimeout } from './pool.js';
 import type { CheckResult, ExerciseResult } from './types.js';
+import { settings } from '../settings.js';
 
 /** Checks in flight at once: enough to overlap engine round trips, few enough not to flood a small engine. */
 const CONCURRENCY = 8;
-const CHECK_TIMEOUT_MS = Number(process.env.TP7_CHECK_TIMEOUT_MS ?? 30_000);
 
 export interface RunOptions {
   lang: Lang;
@@ -19,14 +21,42 @@ export interface RunOptions {
   reveal: boolean;
   /** Called as each check ends, to show progress on long runs. */
   onCheckDone?: () => void;
+  /**
+   * Results of an earlier run of the same exercise (tp7 watch): an item for which `rerun` says no keeps its
+   * result from there instead of being checked again.
+   */
+  previous?: ExerciseResult;
+  rerun?: (item: Item) => boolean;
+  /**
+   * A check with side effects whose inputs are as they were when another tp7 process ran it keeps that
+   * outcome (kept in the workdir, which the student can write: for watch and hint, never for grading).
+   */
+  reuseStored?: boolean;
 }
 
-type Item = { kind: 'check'; check: Check } | { kind: 'question'; question: Question };
 
-async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress): Promise<Outcome> {
-  if (item.kind === 'check') return probeKind(item.check.probe.kind).run(item.check.probe, clients);
-  const stored = progress.answers[exercise.id]?.[item.question.id]?.answer;
-  return evaluateQuestion(item.question, stored, clients, exercise.id);
+async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, reuseStored: boolean): Promise<Outcome> {
+  if (item.kind === 'question') {
+    const stored = progress.answers[exercise.id]?.[item.question.id]?.answer;
+    return evaluateQuestion(item.question, stored, clients, exercise.id);
+  }
+  const kind = probeKind(item.check.probe.kind);
+  const run = () => kind.run(item.check.probe, clients);
+  return kind.sideEffects ? runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run, reuseStored) : run();
+}
+
+/**
+ * Runs one item within the check time limit. At the limit its signal is aborted, so that its work stops too
+ * (a student's script is killed with its whole process group), not only the wait for it.
+ */
+async function limited(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions, what: string): Promise<Outcome> {
+  const controller = new AbortController();
+  const own = { ...clients, signal: controller.signal, processes: withSignal(clients.processes, controller.signal) };
+  try {
+    return await withTimeout(runItem(item, exercise, own, progress, options.reuseStored ?? false), settings().TP7_CHECK_TIMEOUT_MS, what);
+  } finally {
+    controller.abort();
+  }
 }
 
 function hintPointer(exerciseId: string, lang: Lang): string {
@@ -44,7 +74,7 @@ async function timed(item: Item, exercise: Exercise, clients: ProbeClients, prog
   const base = item.kind === 'check' ? item.check : item.question;
   let result: Outcome;
   try {
-    result = await withTimeout(runItem(item, exercise, clients, progress), CHECK_TIMEOUT_MS, `check ${base.id}`);
+    result = await limited(item, exercise, clients, progress, options, `check ${base.id}`);
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     const line = oneLineText(error);
@@ -74,7 +104,11 @@ export async function runExercise(exercise: Exercise, clients: ProbeClients, pro
     ...exercise.checks.map((check): Item => ({ kind: 'check', check })),
     ...exercise.questions.map((question): Item => ({ kind: 'question', question })),
   ];
+  const kept = new Map((options.previous?.checks ?? []).map((check) => [check.id, check]));
   const checks = await mapConcurrent(items, CONCURRENCY, async (item) => {
+    const id = item.kind === 'check' ? item.check.id : item.question.id;
+    const previous = kept.get(id);
+    if (previous && options.rerun && !options.rerun(item)) return previous;
     const result = await timed(item, exercise, clients, progress, options);
     options.onCheckDone?.();
     return result;

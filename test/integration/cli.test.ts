@@ -24,6 +24,16 @@ describe('command line', () => {
     }
   });
 
+  it('a malformed numeric setting is one usage error naming the variable, before any check runs', async () => {
+    for (const [name, value] of [['TP7_CHECK_TIMEOUT_MS', '30s'], ['TP7_WATCH_POLL_MS', 'often'], ['TP7_ENGINE_TIMEOUT_MS', '-1']]) {
+      const run = await tp7(['check', 'ex1'], { env: { [name!]: value! } });
+      expect(run.exitCode, name).toBe(2);
+      expect(run.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(run.stderr, name).toContain(`${name} must be a whole number of milliseconds`);
+      expect(run.stdout, name).toBe('');
+    }
+  });
+
   it('without a terminal, tp7 alone prints the help instead of a menu', async () => {
     const run = await tp7([]);
     expect(run.exitCode).toBe(2);

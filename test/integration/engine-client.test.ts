@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
-import { PROBE_LABEL } from '../../src/engine/image-file.js';
+import { sweepProbeContainers } from '../../src/engine/image-file.js';
+import { OWNER_LABEL, ownerId, PROBE_LABEL } from '../../src/engine/probe-owner.js';
 import { buildImage, docker, ok, ROOT } from './harness.js';
 
 // The Engine API client against the real engine: what probes rely on.
@@ -73,11 +74,13 @@ describe('engine client', () => {
     expect((await docker('image', 'inspect', tag)).exitCode).not.toBe(0);
   });
 
-  it('clears its own leftover probe containers, and only those', async () => {
-    await ok(docker('create', '--name', 'tp7-test-leftover', '--label', `${PROBE_LABEL}=true`, IMAGE, 'true'));
+  it('clears leftover probe containers of a dead owner, and only those', async () => {
+    const [host, boot] = ownerId().split('/');
+    await ok(docker('create', '--name', 'tp7-test-leftover', '--label', `${PROBE_LABEL}=true`, '--label', `${OWNER_LABEL}=${host}/${boot}/999999999/1`, IMAGE, 'true'));
     await ok(docker('create', '--name', 'tp7-test-students', IMAGE, 'true'));
-    const engine = await connectEngine();
-    expect((await engine.readImageFile(IMAGE, '/etc/os-release')).found).toBe(true);
+    // What a new tp7 does once before its first read.
+    const { default: Docker } = await import('dockerode');
+    await sweepProbeContainers(new Docker());
     expect((await docker('inspect', 'tp7-test-leftover')).exitCode).not.toBe(0);
     expect((await docker('inspect', 'tp7-test-students')).exitCode).toBe(0);
     await docker('rm', '-f', 'tp7-test-students');

@@ -23,7 +23,7 @@ export async function run(context: CommandContext): Promise<number> {
     throw new UsageError(both(`pas de vérification ni de question « ${context.args[1]} » dans ${exercise.id}`, `no check or question "${context.args[1]}" in ${exercise.id}`));
   }
   if (!target) {
-    const result = await runExercise(exercise, await connectClients(context), progress, { lang: context.lang, reveal: false });
+    const result = await runExercise(exercise, await connectClients(context), progress, { lang: context.lang, reveal: false, reuseStored: true });
     const firstOpen = result.checks.find((check) => check.status !== 'pass' && items.find((item) => item.id === check.id)?.hints.length);
     target = firstOpen && items.find((item) => item.id === firstOpen.id);
   }

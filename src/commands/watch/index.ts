@@ -1,82 +1,110 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { connectEngine } from '../../engine/dockerode-client.js';
+import { changeOf } from '../../engine/events.js';
 import { oneLine } from '../../errors.js';
 import { buildReport } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
+import { affects, ANY_CHANGE, inputsOf, mergeChanges, type Change, type Item } from '../../runner/inputs.js';
 import { runExercise } from '../../runner/run.js';
 import { allPassed, scoreSkills } from '../../runner/score.js';
+import type { ExerciseResult } from '../../runner/types.js';
+import { settings } from '../../settings.js';
+import { untilStopped } from '../../stop.js';
 import { style } from '../../ui/style.js';
 import { connectClients, labAndExercise, readProgress } from '../shared.js';
 
-/** Re-check this long after the last change: a `docker pull` emits several events in a burst. */
-const DEBOUNCE_MS = 300;
-/** Registries and remote state emit no engine event: look again now and then anyway. */
-const POLL_MS = Number(process.env.TP7_WATCH_POLL_MS ?? 10_000);
+/** Events closer than this make one round: a `docker pull` or a loop of `docker tag` emits a burst. */
+const COALESCE_MS = 30;
+
+/** Whatever the change, the file a recorded answer lands in is the one `.tp7/` file that counts. */
+function changeOfFile(file: string | null): Change | null {
+  if (!file) return { files: 'any', progress: true };
+  const path = String(file);
+  if (path === '.tp7/progress.json') return { progress: true };
+  return path.startsWith('.tp7/') ? null : { files: [path] };
+}
 
 /**
- * Re-runs an exercise's checks whenever the engine reports an event, a file of the workdir changes (an answer
- * recorded from another shell included) or every few seconds, and redraws the checklist: the student keeps a
- * terminal with it open while working in another.
+ * Re-runs an exercise's checks when something they read changes (an engine event naming their image or
+ * container, a file of the workdir, an answer recorded from another shell) or every few seconds for what tells
+ * of no change (the registry), and redraws the checklist when it changed. Events of tp7's own making (its probe
+ * containers, its reads) are ignored: an idle watch does nothing between polls.
  */
 export async function run(context: CommandContext): Promise<number> {
   const { lab, loaded } = await labAndExercise(context);
+  const { exercise } = loaded;
   const clients = await connectClients(context);
   const fr = context.lang === 'fr';
   let timer: NodeJS.Timeout | undefined;
   let running = false;
-  let again = false;
+  let pending: Change | undefined = ANY_CHANGE;
+  let last: ExerciseResult | undefined;
+  let shown = '';
 
-  const round = async (): Promise<void> => {
-    // A fresh client each round: the engine client caches answers for the length of one run.
-    const fresh = { ...clients, engine: await connectEngine() };
-    const result = await runExercise(loaded.exercise, fresh, readProgress(context), { lang: context.lang, reveal: false });
-    const report = buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang));
+  const draw = (result: ExerciseResult, report: string): void => {
     if (process.stdout.isTTY) process.stdout.write('\u001b[2J\u001b[H');
-    context.out(renderText(report, context.lang));
+    context.out(report);
     const time = new Date().toLocaleTimeString(fr ? 'fr-FR' : 'en-GB');
     const done = allPassed([result]) ? style.green(fr ? 'Tout est vert ! ' : 'All green! ') : '';
     context.out(style.dim(`${done}${fr ? 'Surveillance en cours' : 'Watching'} (${time}) — Ctrl+C ${fr ? 'pour quitter' : 'to stop'}`));
   };
+
+  const round = async (change: Change): Promise<void> => {
+    const rerun = (item: Item) => affects(change, inputsOf(item));
+    const items: Item[] = [...exercise.checks.map((check): Item => ({ kind: 'check', check })), ...exercise.questions.map((question): Item => ({ kind: 'question', question }))];
+    if (last && !items.some(rerun)) return;
+    // A fresh client each round: the engine client keeps answers for the length of one run (what never
+    // changes, a file read from an image ID, is kept for the life of the process).
+    const fresh = { ...clients, engine: await connectEngine() };
+    const result = await runExercise(exercise, fresh, readProgress(context), { lang: context.lang, reveal: false, previous: last, rerun: last ? rerun : undefined, reuseStored: true });
+    last = result;
+    const report = renderText(buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang)), context.lang);
+    if (report === shown) return;
+    shown = report;
+    draw(result, report);
+  };
   const check = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return;
-    }
+    if (running || !pending) return;
     running = true;
+    const change = pending;
+    pending = undefined;
     try {
-      await round();
+      await round(change);
     } catch (error) {
       // The engine may be restarting: say so and keep watching; the next event or poll tries again.
       context.err(`tp7: ${oneLine(error)}`);
+      last = undefined;
     } finally {
       running = false;
     }
-    if (again) {
-      again = false;
-      schedule();
-    }
+    if (pending) schedule();
   };
-  const schedule = () => {
+  const notice = (change: Change | null): void => {
+    if (!change) return;
+    pending = pending ? mergeChanges(pending, change) : change;
+    schedule();
+  };
+  function schedule(): void {
     clearTimeout(timer);
-    timer = setTimeout(() => void check(), DEBOUNCE_MS);
-  };
+    timer = setTimeout(() => void check(), COALESCE_MS);
+  }
 
-  const stopEvents = await clients.engine.onEvents(schedule);
+  const stopEvents = await clients.engine.onEvents((event) => notice(changeOf(event)));
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(context.workdir, { recursive: true }, (_, file) => {
-      if (!file || !String(file).startsWith('.tp7/') || String(file) === '.tp7/progress.json') schedule();
-    });
+    watcher = watch(context.workdir, { recursive: true }, (_, file) => notice(changeOfFile(file)));
   } catch {
     // No recursive watch on this platform: the periodic check still catches file changes.
   }
-  const poll = setInterval(schedule, POLL_MS);
+  // Registries and remote state emit no engine event: look again now and then anyway (cheap: what cannot have
+  // changed is reused, and nothing is redrawn unless the checklist changed).
+  const poll = setInterval(() => notice(ANY_CHANGE), settings().TP7_WATCH_POLL_MS);
   await check();
-  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  const signal = await untilStopped();
   clearInterval(poll);
   clearTimeout(timer);
   watcher?.close();
   stopEvents();
-  return 0;
+  return signal === 'SIGINT' ? 0 : 128 + 15;
 }

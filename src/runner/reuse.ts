@@ -1,0 +1,110 @@
+// Checks with side effects (they run a student's script) run once per state of what they read: the same script
+// file, the same images, the same registry content give the verdict of the last run, without running it again.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomically } from '../progress/store.js';
+import type { Outcome, ProbeClients } from '../probes/types.js';
+import type { Inputs } from './inputs.js';
+
+/** A state that never matches: inputs that cannot be summed up (any container...) always count as changed. */
+const UNKNOWN = () => `unknown:${Math.random()}`;
+
+/** Most repositories summed up for the registry's state; a bigger registry always counts as changed. */
+const MAX_REPOSITORIES = 100;
+
+async function imagesState(inputs: Inputs, { engine }: ProbeClients): Promise<unknown> {
+  if (inputs.images === 'any') return (await engine.listImages()).map((image) => [image.Id, image.RepoTags]);
+  return Promise.all(inputs.images.map(async (ref) => [ref, (await engine.inspectImage(ref))?.Id ?? null]));
+}
+
+async function containersState(inputs: Inputs, { engine }: ProbeClients): Promise<unknown> {
+  if (inputs.containers === 'any') return UNKNOWN();
+  return Promise.all(inputs.containers.map(async (name) => {
+    const container = await engine.inspectContainer(name);
+    return [name, container ? [container.Id, container.State.Status] : null];
+  }));
+}
+
+/** Each file as (size, mtime, device, inode); a folder as the same for each of its entries. */
+async function filesState(inputs: Inputs, { files }: ProbeClients): Promise<unknown> {
+  if (inputs.files === 'any') return UNKNOWN();
+  return Promise.all(inputs.files.map(async (path) => {
+    const info = await files.stat(path);
+    const entries = info?.isDirectory ? await files.list(path) : [];
+    return [path, info, entries];
+  }));
+}
+
+/** Repositories and tags, and each tag's digest would cost a request each: a push also ends in an engine event. */
+async function registryState(inputs: Inputs, { registry }: ProbeClients): Promise<unknown> {
+  if (!inputs.registry) return null;
+  try {
+    const catalog = await registry.request('GET', '/v2/_catalog');
+    const repositories = ((catalog.json as { repositories?: string[] } | undefined)?.repositories ?? []).slice(0, MAX_REPOSITORIES + 1);
+    if (repositories.length > MAX_REPOSITORIES) return UNKNOWN();
+    const tags = await Promise.all(repositories.map(async (name) => (await registry.request('GET', `/v2/${name}/tags/list`)).text));
+    return [catalog.status, repositories, tags];
+  } catch (error) {
+    return `unreachable: ${(error as Error).message}`;
+  }
+}
+
+/** A digest of the state of everything `inputs` names, as seen now. */
+export async function inputState(inputs: Inputs, clients: ProbeClients): Promise<string> {
+  const parts = await Promise.all([imagesState(inputs, clients), containersState(inputs, clients), filesState(inputs, clients), registryState(inputs, clients)]);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+type Entry = { state: string; outcome: Outcome };
+
+const memo = new Map<string, Entry>();
+
+/**
+ * Outcomes of side-effect checks are also kept in the workdir, for the next tp7 process (a `tp7 hint` after a
+ * `tp7 check`). The student can write that file: only what is not authoritative (watch, hint) reads it back.
+ */
+function storeFile(workdir: string): string {
+  return join(workdir, '.tp7', 'side-effects.json');
+}
+
+function isEntry(value: unknown): value is Entry {
+  const entry = value as Entry | undefined;
+  return typeof entry?.state === 'string' && ['pass', 'fail', 'skip'].includes(entry.outcome?.status) && typeof entry.outcome.message?.fr === 'string' && typeof entry.outcome.message?.en === 'string';
+}
+
+function loadStored(workdir: string): Record<string, unknown> {
+  try {
+    const stored = JSON.parse(readFileSync(storeFile(workdir), 'utf8')) as unknown;
+    return stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function store(workdir: string, key: string, entry: Entry): void {
+  try {
+    mkdirSync(join(workdir, '.tp7'), { recursive: true });
+    writeAtomically(storeFile(workdir), `${JSON.stringify({ ...loadStored(workdir), [key]: entry }, null, 1)}\n`);
+  } catch {
+    // A read-only workdir only costs a second run in the next process.
+  }
+}
+
+/**
+ * The outcome of a check with side effects: the last one when its inputs are in the same state as then,
+ * otherwise a new run. Errors are not kept (a time-out or a lost engine is worth trying again). With
+ * `trustStored`, an outcome another tp7 process kept in the workdir counts too.
+ */
+export async function runOncePerState(key: string, inputs: Inputs, clients: ProbeClients, run: () => Promise<Outcome>, trustStored = false): Promise<Outcome> {
+  const state = await inputState(inputs, clients);
+  const stored = trustStored ? loadStored(clients.workdir)[key] : undefined;
+  const last = memo.get(key) ?? (isEntry(stored) ? stored : undefined);
+  if (last?.state === state) return last.outcome;
+  const outcome = await run();
+  if (outcome.status !== 'error') {
+    memo.set(key, { state, outcome });
+    store(clients.workdir, key, { state, outcome });
+  }
+  return outcome;
+}

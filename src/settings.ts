@@ -1,0 +1,48 @@
+import { both } from './lab/lang.js';
+// Every numeric setting read from the environment, validated in one place, once: a typo such as
+// TP7_CHECK_TIMEOUT_MS=30s is a one-line usage error naming the variable (exit 2), never a NaN deep inside.
+import { UsageError } from './errors.js';
+
+/** The numeric settings, their defaults and what a value means (for the error message). */
+const NUMERIC = {
+  TP7_ENGINE_TIMEOUT_MS: { default: 15_000, unit: 'milliseconds' },
+  TP7_REGISTRY_TIMEOUT_MS: { default: 10_000, unit: 'milliseconds' },
+  TP7_DOCKER_HUB_TIMEOUT_MS: { default: 5_000, unit: 'milliseconds' },
+  TP7_CHECK_TIMEOUT_MS: { default: 30_000, unit: 'milliseconds' },
+  TP7_WATCH_POLL_MS: { default: 10_000, unit: 'milliseconds' },
+} as const;
+
+export type NumericSetting = keyof typeof NUMERIC;
+export type Settings = Record<NumericSetting, number>;
+
+/** Largest delay setTimeout honours (about 24.8 days); beyond it Node fires at once. */
+const MAX_DELAY_MS = 2_147_483_647;
+
+/** Reads and checks every numeric setting of `env`; throws one UsageError naming the first bad variable. */
+export function parseSettings(env: NodeJS.ProcessEnv): Settings {
+  const settings = {} as Settings;
+  for (const [name, spec] of Object.entries(NUMERIC) as Array<[NumericSetting, (typeof NUMERIC)[NumericSetting]]>) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') {
+      settings[name] = spec.default;
+      continue;
+    }
+    const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(value) || value <= 0 || value > MAX_DELAY_MS) {
+      throw new UsageError(both(
+        `${name} doit être un nombre entier de ${spec.unit === 'milliseconds' ? 'millisecondes' : spec.unit} supérieur à 0 (par défaut ${spec.default}), pas « ${raw.slice(0, 40)} »`,
+        `${name} must be a whole number of ${spec.unit} above 0 (default ${spec.default}), not "${raw.slice(0, 40)}"`,
+      ));
+    }
+    settings[name] = value;
+  }
+  return settings;
+}
+
+let current: Settings | undefined;
+
+/** The validated settings of this process (checked on first use; src/cli/main.ts asks early so any command fails fast). */
+export function settings(): Settings {
+  current ??= parseSettings(process.env);
+  return current;
+}
