@@ -19,10 +19,14 @@ const schema = z
   .describe("The waste on the student's engine as it stood after `tp7 setup`: what the student cleaned since still counts");
 type Spec = z.infer<typeof schema>;
 
-/** The dangling images setup left that are gone now: the student cleaned them, the question stays answerable. */
+/**
+ * The images dangling when setup ended that are gone now: the student cleaned them (theirs from before setup
+ * included, as `docker images -f dangling=true` showed them), and the question stays answerable.
+ */
 async function cleanedSinceSetup(engine: EngineClient, ledger: Ledger): Promise<Ledger['dangling']> {
-  const present = await Promise.all(ledger.dangling.map(({ id }) => engine.inspectImage(id)));
-  return ledger.dangling.filter((_, index) => !present[index]);
+  const atSetup = ledger.danglingAtSetup ?? ledger.dangling;
+  const present = await Promise.all(atSetup.map(({ id }) => engine.inspectImage(id)));
+  return atSetup.filter((_, index) => !present[index]);
 }
 
 /** An image is in use when a container, running or not, has it as its image or an ancestor (`--filter ancestor`). */

@@ -15,8 +15,13 @@ export const ledgerPath = (exerciseId: string) => `.tp7/setup/${exerciseId}.json
 export interface Ledger {
   exercise: string;
   at: string;
-  /** The dangling images setup left, with their sizes: still counted once the student removed them. */
+  /** The dangling images setup left, with their sizes. */
   dangling: Array<{ id: string; size: number }>;
+  /**
+   * Every dangling image on the engine when setup ended (setup's and any earlier ones): what the student sees
+   * and answers about, still counted once a cleanup removed them. Absent in ledgers of older versions.
+   */
+  danglingAtSetup?: Array<{ id: string; size: number }>;
 }
 
 /** Deterministic bytes that do not compress: the same build twice is the same image (the builder's cache). */
@@ -78,8 +83,10 @@ export async function applySetup(docker: Docker, exerciseId: string, setup: Setu
       say(both(`conteneur ${image.container} (créé, jamais démarré)`, `container ${image.container} (created, never started)`));
     }
   }
-  const dangling = await docker.listImages({ filters: { dangling: ['true'], label: [`${SETUP_LABEL}=${exerciseId}`] } });
-  return { exercise: exerciseId, at: new Date().toISOString(), dangling: dangling.map((image) => ({ id: image.Id, size: image.Size })) };
+  const every = await docker.listImages({ filters: { dangling: ['true'] } });
+  const own = every.filter((image) => image.Labels?.[SETUP_LABEL] === exerciseId);
+  const entry = (image: Docker.ImageInfo) => ({ id: image.Id, size: image.Size });
+  return { exercise: exerciseId, at: new Date().toISOString(), dangling: own.map(entry), danglingAtSetup: every.map(entry) };
 }
 
 /** Removes the setup's containers and images (found by label), and says what had to stay and why. */

@@ -47,6 +47,16 @@ describe('exercise 6 facts and matchers', () => {
     expect(waiting).toEqual({ value: null, missing: { fr: "tp7 setup ex6 n'a pas été lancé dans ce dossier de travail", en: 'tp7 setup ex6 has not been run in this working directory' } });
   });
 
+  it('counts the dangling images that were there before setup too, once a cleanup removed them', async () => {
+    const engine: EngineClient = { ...fakeEngine({}), listImages: async () => [], diskUsage: async () => ({ LayersSize: 0, Images: [] }) };
+    // The student had one dangling image of their own; setup left two; `light` removed all three.
+    const ledger = { exercise: 'ex6', at: '', dangling: [{ id: ID_A, size: 40 }, { id: ID_B, size: 10 }], danglingAtSetup: [{ id: ID_A, size: 40 }, { id: ID_B, size: 10 }, { id: ID_C, size: 5 }] };
+    const files = { readText: async () => JSON.stringify(ledger) } as unknown as FileAccess;
+    const withLedger = { ...clients(engine), files };
+    expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'dangling-count', refs: [] }, withLedger)).value).toBe(3);
+    expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'reclaimable', refs: [] }, withLedger)).value).toBe(55);
+  });
+
   it('calls an image used by a stopped container used, as --filter ancestor does', async () => {
     const stopped: ContainerSummary = { Id: 'c1', Names: ['/web'], Image: 'web:1', ImageID: ID_A, State: 'exited', Labels: null };
     const engine: EngineClient = {
