@@ -2,10 +2,11 @@
 // PATH that records every command line and performs nothing that changes the engine (see docker-shim.ts).
 // The script's destructive modes are judged by what they would do, never by doing it. Reused by every probe
 // that judges a script with side effects (exercise 6's cleanup modes, and later exercises' scripts).
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isStale, ownerId } from '../engine/probe-owner.js';
 import type { ProcessResult, ProcessRunner } from '../processes/types.js';
 import type { RecordedCall } from './command-rules.js';
 
@@ -68,7 +69,7 @@ function prepare(scratch: string, options: RecordedRunOptions): { bin: string; w
   const work = join(scratch, 'work');
   mkdirSync(bin);
   mkdirSync(work);
-  writeFileSync(join(scratch, 'OWNER'), `tp7 recorded run, pid ${process.pid}\n`);
+  writeFileSync(join(scratch, 'OWNER'), `tp7 recorded run, owner ${ownerId()}\n`);
   writeFileSync(join(bin, 'docker'), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(shimPath())} "$@"\n`, { mode: 0o755 });
   writeFileSync(join(bin, 'sudo'), '#!/bin/sh\nwhile [ "${1#-}" != "$1" ]; do shift; done\nexec "$@"\n', { mode: 0o755 });
   for (const path of [options.script, ...(options.files ?? [])]) copyInto(options.workdir, work, path);
@@ -77,22 +78,17 @@ function prepare(scratch: string, options: RecordedRunOptions): { bin: string; w
   return { bin, work, record };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Scratch folders of runs whose tp7 was killed before it could clean up: ours (OWNER says so), owner gone. */
+/**
+ * Scratch folders of runs whose tp7 was killed before it could clean up: ours (OWNER says so), owner gone, as
+ * probe containers are judged (src/engine/probe-owner.ts: a reused pid is not mistaken for the owner).
+ */
 function sweepStale(): void {
   for (const name of readdirSync(tmpdir()).filter((entry) => entry.startsWith(SCRATCH_PREFIX))) {
     const folder = join(tmpdir(), name);
     try {
-      const pid = Number(/^tp7 recorded run, pid (\d+)$/m.exec(readFileSync(join(folder, 'OWNER'), 'utf8'))?.[1]);
-      if (pid && !isAlive(pid)) rmSync(folder, { recursive: true, force: true });
+      const file = join(folder, 'OWNER');
+      const owner = /^tp7 recorded run, owner (\S+)$/m.exec(readFileSync(file, 'utf8'))?.[1];
+      if (owner && isStale(owner, statSync(file).mtimeMs)) rmSync(folder, { recursive: true, force: true });
     } catch {
       // not one of ours, or another process is removing it
     }
