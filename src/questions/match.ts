@@ -17,7 +17,7 @@ import {
 } from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'version', 'instruction'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'version', 'instruction', 'image-list'] as const;
 export type Matcher = (typeof MATCHERS)[number];
 
 /** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
@@ -62,10 +62,22 @@ const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
   },
   // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
   instruction: (answer, value) => (instructionOf(answer.trim()) ?? answer.trim().split(/\s+/)[0]!).toUpperCase() === asText(value).toUpperCase(),
+  // Any order, any separator; "app" means "app:latest" as docker reads it; "none" for an empty list.
+  'image-list': (answer, value) => {
+    const expected = (Array.isArray(value) ? value : [String(value)]).map(imageName).sort();
+    const given = isEmptyAnswer(answer) ? [] : [...new Set(answer.split(/[\s,;]+/).filter(Boolean).map(imageName))].sort();
+    return given.join(' ') === expected.join(' ');
+  },
 };
 
 export function matchesFact(matcher: Matcher, answer: string, value: Value): boolean {
   return MATCH[matcher](answer, value);
+}
+
+/** An image reference as docker reads it: lowercase, with its implied :latest. */
+function imageName(ref: string): string {
+  const name = ref.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  return /:[^/]*$/.test(name) || name.includes('@') ? name : `${name}:latest`;
 }
 
 /** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */

@@ -59,6 +59,8 @@ export function parseSize(text: string): number[] {
   const plain = withoutAccents(text)
     .toLowerCase()
     .trim()
+    // `docker system df` prints "12.5MB (45%)": the share after the size is not part of it.
+    .replace(/\s*\(\s*[0-9]+(?:[.,][0-9]+)?\s*%\s*\)$/, '')
     .replace(/[.!]$/, '')
     .replace(/^[a-z ]*[:=]?\s*(?=[\d~≈])/, '')
     .replace(/^[~≈]\s*/, '');

@@ -117,6 +117,18 @@ const TABLES: Record<string, Table[]> = {
     { value: 'RUN', accepted: ['RUN', 'run', 'Run', 'RUN apk add --no-cache nginx', '/bin/sh -c apk add nginx', 'RUN.'], wrong: ['COPY', 'ADD', 'IMPORT'], malformed: [['apk add nginx', /a Dockerfile keyword, such as COPY/]] },
     { value: 'IMPORT', accepted: ['IMPORT', 'import'], wrong: ['ADD', 'RUN'] },
   ],
+  'ex6/dangling-count': [{ value: 3, accepted: ['3', ' 3 ', '3 images', '3.'], wrong: ['2', '0'], malformed: [['trois', /a number/]] }],
+  'ex6/unused-images': [
+    {
+      value: ['tp7-ex6-batch:1.0', 'tp7-ex6-tools:1.0'],
+      accepted: ['tp7-ex6-batch:1.0 tp7-ex6-tools:1.0', 'tp7-ex6-tools:1.0, tp7-ex6-batch:1.0', 'TP7-EX6-BATCH:1.0;tp7-ex6-tools:1.0'],
+      wrong: ['tp7-ex6-batch:1.0', 'tp7-ex6-batch tp7-ex6-tools', 'tp7-ex6-web:1.0 tp7-ex6-batch:1.0 tp7-ex6-tools:1.0'],
+    },
+    { value: [], accepted: ['none', 'aucune', '-'], wrong: ['tp7-ex6-web:1.0'] },
+  ],
+  'ex6/reclaimable-space': [
+    { value: 52_400_000, accepted: ['52400000', '52.4MB', '52,4 Mo', '52.4MB (45%)', '50MiB'], wrong: ['10MB', '45%'], malformed: [['beaucoup', /a size such as/]] },
+  ],
 };
 
 const lab = validateLab(join(import.meta.dirname, '../../labs'));
