@@ -7,6 +7,7 @@ import { loadProgress, updateProgress, type LoadResult, type Progress } from '..
 import { createRegistryClient } from '../registry/http-client.js';
 import { workdirFiles } from '../files/workdir.js';
 import { execaRunner } from '../processes/execa-runner.js';
+import { createHttpClient } from '../http/client.js';
 
 export function requireExercise(lab: Lab, id: string | undefined): LoadedExercise {
   if (!id) throw new UsageError(`name an exercise: ${lab.exercises.map((loaded) => loaded.exercise.id).join(', ')}`);
@@ -27,6 +28,7 @@ export async function connectClients(context: CommandContext): Promise<ProbeClie
     workdir: context.workdir,
     files: workdirFiles(context.workdir),
     processes: execaRunner(context.workdir),
+    http: createHttpClient(),
   };
 }
 

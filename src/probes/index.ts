@@ -31,9 +31,10 @@ import { backupFolder } from './backup-folder.js';
 import { recordedScript } from './recorded-script.js';
 import { unusedImagesScript } from './unused-images-script.js';
 import { setupCleaned } from './setup-cleaned.js';
+import { http } from './http.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig, recordedScript, unusedImagesScript, setupCleaned] as const;
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig, recordedScript, unusedImagesScript, setupCleaned, http] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 
