@@ -117,6 +117,14 @@ const TABLES: Record<string, Table[]> = {
     { value: 'RUN', accepted: ['RUN', 'run', 'Run', 'RUN apk add --no-cache nginx', '/bin/sh -c apk add nginx', 'RUN.'], wrong: ['COPY', 'ADD', 'IMPORT'], malformed: [['apk add nginx', /a Dockerfile keyword, such as COPY/]] },
     { value: 'IMPORT', accepted: ['IMPORT', 'import'], wrong: ['ADD', 'RUN'] },
   ],
+  'ex8/shared-digest': [
+    {
+      value: `sha256:${HEX}`,
+      accepted: [`sha256:${HEX}`, HEX, `1.0.0: digest: sha256:${HEX} size: 1568`, `localhost:5000/myapp@sha256:${HEX}`, `Docker-Content-Digest: sha256:${HEX}`],
+      wrong: [`sha256:${'f'.repeat(64)}`],
+      malformed: [[`sha256:${HEX.slice(0, 12)}`, /the whole digest/]],
+    },
+  ],
   'ex6/dangling-count': [{ value: 3, accepted: ['3', ' 3 ', '3 images', '3.'], wrong: ['2', '0'], malformed: [['trois', /a number/]] }],
   'ex6/unused-images': [
     {
