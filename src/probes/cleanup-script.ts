@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shortId } from '../engine/attributes.js';
+import { PROBE_LABEL } from '../engine/image-file.js';
 import type { EngineClient } from '../engine/types.js';
 import { both, type Localized } from '../lab/text.js';
 import { readCalls } from '../scripts/command-rules.js';
@@ -32,7 +33,8 @@ async function snapshot(engine: EngineClient): Promise<EngineSnapshot> {
   const [images, containers] = await Promise.all([engine.listImages(), engine.listContainers({})]);
   return {
     images: images.map((image) => ({ id: image.Id, tags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>') })),
-    containers: containers.map((container) => ({ id: container.Id, name: (container.Names[0] ?? '').replace(/^\//, ''), image: container.ImageID })),
+    // tp7's own throwaway containers (other checks reading image files at the same time) are not the student's.
+    containers: containers.filter((container) => !container.Labels?.[PROBE_LABEL]).map((container) => ({ id: container.Id, name: (container.Names[0] ?? '').replace(/^\//, ''), image: container.ImageID })),
   };
 }
 

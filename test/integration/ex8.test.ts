@@ -109,7 +109,7 @@ describe('ex8: the complete pipeline', () => {
     await ok(docker('tag', 'myapp:1.0.0', 'myapp:stable'));
     await ok(docker('tag', 'myapp:1.0.0', `myapp:${today()}`));
     const checks = await check(workdir);
-    expect(checks['local-tags-removed']!.message).toBe(`These local tags of myapp are still there: ${today()}, stable.`);
+    expect(checks['local-tags-removed']!.message).toContain(`These local tags of myapp are still there: ${today()}, stable.`);
     await ok(docker('rmi', 'myapp:stable', `myapp:${today()}`));
   });
 
@@ -136,7 +136,7 @@ describe('ex8: the complete pipeline', () => {
   it('near miss: the service not answering (paused: no answer in time; stopped: nothing listens)', async () => {
     await ok(docker('pause', 'myapp-test'));
     let checks = await check(workdir);
-    expect(checks['test-page']!.message).toBe('http://localhost:8080/ did not answer within 3 s: the service takes the connection but does not answer.');
+    expect(checks['test-page']!.message).toContain('http://localhost:8080/ did not answer within 3 s: the service takes the connection but does not answer.');
     await ok(docker('unpause', 'myapp-test'));
     await ok(docker('stop', '-t', '1', 'myapp-test'));
     checks = await check(workdir);
