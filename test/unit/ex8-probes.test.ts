@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ContainerInspect } from '../../src/engine/types.js';
+import { containerFromRegistry } from '../../src/probes/container-from-registry.js';
 import { registrySameDigest } from '../../src/probes/registry-same-digest.js';
 import type { RegistryClient, RegistryResponse } from '../../src/registry/types.js';
 import { clients, fakeEngine, ID_A } from './fake-engine.js';
@@ -42,5 +44,31 @@ describe('registry-same-digest', () => {
     const rebuilt = fakeEngine({ 'myapp:1.0.0': { Id: ID_A, RepoDigests: [] } });
     const result = await run({ '1.0.0': D1, latest: D1, prod: D1, '20261128': D1 }, rebuilt);
     expect(result.message.en).toMatch(/name 111111111111, which is not the image myapp:1\.0\.0 of your engine \(pushed as: never\)/);
+  });
+});
+
+describe('container-from-registry', () => {
+  const spec = containerFromRegistry.schema.parse({ kind: 'container-from-registry', container: 'myapp-test', repository: 'myapp', tag: '1.0.0', containerPort: 80, hostPort: 8080 });
+  const container = (image: string, fields: Partial<ContainerInspect> = {}): ContainerInspect => ({
+    Id: 'c'.repeat(64), Name: '/myapp-test', Image: ID_A, Config: { Image: image }, State: { Status: 'running', Running: true },
+    HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } }, Mounts: [], ...fields,
+  });
+  const run = (found: ContainerInspect, repoDigests = [`localhost:5000/myapp@${D1}`]) => {
+    const engine = { ...fakeEngine({ [ID_A]: { Id: ID_A, RepoDigests: repoDigests } }), inspectContainer: async () => found };
+    return containerFromRegistry.run(spec, { ...clients(engine), registry: registryWith({ '1.0.0': D1 }) });
+  };
+  it('passes for the registry image by its registry name, by tag or by digest', async () => {
+    expect((await run(container('localhost:5000/myapp:1.0.0'))).status).toBe('pass');
+    expect((await run(container(`localhost:5000/myapp@${D1}`))).status).toBe('pass');
+  });
+  it('refuses the local image, same ID and all', async () => {
+    expect((await run(container('myapp:1.0.0'))).message.en).toMatch(/was started from myapp:1\.0\.0, the local image/);
+  });
+  it('refuses an image the registry tag no longer names', async () => {
+    expect((await run(container('localhost:5000/myapp:1.0.0'), [`localhost:5000/myapp@${D2}`])).message.en).toMatch(/not the one localhost:5000\/myapp:1\.0\.0 names today \(111111111111\)/);
+  });
+  it('wants 80 published on 8080', async () => {
+    const other = container('localhost:5000/myapp:1.0.0', { HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8081' }] } } });
+    expect((await run(other)).message.en).toBe('Port 80 of myapp-test is not published on host port 8080 (published on: 8081).');
   });
 });
