@@ -8,6 +8,7 @@ import { loadProgress, updateProgress, type LoadResult, type Progress } from '..
 import { createRegistryClient } from '../registry/http-client.js';
 import { workdirFiles } from '../files/workdir.js';
 import { execaRunner } from '../processes/execa-runner.js';
+import { createHttpClient } from '../http/client.js';
 
 export function requireExercise(lab: Lab, id: string | undefined): LoadedExercise {
   const known = lab.exercises.map((loaded) => loaded.exercise.id).join(', ');
@@ -29,6 +30,7 @@ export async function connectClients(context: CommandContext): Promise<ProbeClie
     workdir: context.workdir,
     files: workdirFiles(context.workdir),
     processes: execaRunner(context.workdir),
+    http: createHttpClient(),
   };
 }
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ImageArchive } from '../archive/index.js';
 import { shortId } from '../engine/attributes.js';
-import type { ImageInspect } from '../engine/types.js';
+import type { EngineClient, ImageInspect } from '../engine/types.js';
+import type { FileAccess } from '../files/types.js';
+import { DATE_PLACEHOLDER, newestDatedFile } from './dated.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { contentName, missingMessage, readWorkdirArchive, verdictMessage } from './archive-file.js';
@@ -12,7 +14,7 @@ const COMPRESSION = ['none', 'gzip', 'bzip2', 'xz', 'zstd'] as const;
 const schema = z
   .strictObject({
     kind: z.literal('image-archive'),
-    path: z.string().min(1).describe('The archive, relative to the workdir (e.g. nginx-save.tar)'),
+    path: z.string().min(1).describe('The archive, relative to the workdir (e.g. nginx-save.tar); {date} in its file name stands for a YYYYMMDD day (the newest file that fits is judged)'),
     image: ImageRef.describe('The image it must hold: its config, manifest or index digest = image ID, its diff_ids = RootFS.Layers'),
     compression: z.enum(COMPRESSION).default('none').describe('How the file must be compressed, told from its content'),
   })
@@ -76,46 +78,58 @@ export const imageArchive: ProbeKind<Spec> = {
   schema,
   inputs: { files: ['path'], images: ['image'] },
   async run(spec, { engine, files }): Promise<Outcome> {
-    const expected = `${spec.path}: docker save of ${spec.image}, ${spec.compression === 'none' ? 'uncompressed' : `${spec.compression}-compressed`}`;
-    const read = await readWorkdirArchive(files, spec.path);
-    if (!read.found) return outcome('fail', expected, `${spec.path} ${read.reason}`, missingMessage(spec.path, read.reason));
-    const wanted = spec.compression === 'none' ? 'tar' : spec.compression;
-    if (read.content !== wanted && read.content !== 'unknown' && read.content !== 'empty') {
-      // Named one way, written another: the name does not compress anything, the command does.
-      return outcome('fail', expected, `content: ${contentName(read.content).en}`, both(
-        `D'après son contenu, ${spec.path} est ${read.content === 'tar' ? 'une archive tar non compressée' : `compressé en ${read.content}`}, pas ${wanted === 'tar' ? 'une archive tar non compressée' : `en ${wanted}`} : le nom du fichier ne compresse rien, c'est la commande qui compte.`,
-        `By its content, ${spec.path} is ${read.content === 'tar' ? 'an uncompressed tar' : `${read.content}-compressed`}, not ${wanted === 'tar' ? 'an uncompressed tar' : wanted}: a file name compresses nothing, the command does.`,
+    const expected = `${spec.path.replace(DATE_PLACEHOLDER, 'YYYYMMDD')}: docker save of ${spec.image}, ${spec.compression === 'none' ? 'uncompressed' : `${spec.compression}-compressed`}`;
+    const path = spec.path.includes(DATE_PLACEHOLDER) ? await newestDatedFile(files, spec.path) : spec.path;
+    if (path === undefined) {
+      const wanted = spec.path.replace(DATE_PLACEHOLDER, 'YYYYMMDD');
+      return outcome('fail', expected, `no file like ${wanted}`, both(
+        `Aucun fichier de la forme ${wanted} (YYYYMMDD : la date du jour, comme l'écrit date +%Y%m%d).`,
+        `No file named like ${wanted} (YYYYMMDD: the day, as date +%Y%m%d writes it).`,
       ));
     }
-    if ('error' in read) return outcome('fail', expected, `${read.error.verdict}: ${read.error.message}`, verdictMessage(spec.path, read.error));
-    if (read.description.kind === 'export') {
-      return outcome('fail', expected, `export of a filesystem (${read.description.export.entryCount} entries)`, both(
-        `${spec.path} est un export de conteneur (un système de fichiers à plat, sans manifest.json ni couches) : il faut sauvegarder l'image elle-même.`,
-        `${spec.path} is a container export (one flat filesystem, no manifest.json, no layers): save the image itself.`,
-      ));
-    }
-    const engineImage = await engine.inspectImage(spec.image);
-    if (!engineImage) {
-      return outcome('fail', expected, read.description.images.map(describeImage).join('; '), both(
-        `${spec.image} n'est pas sur votre moteur Docker : impossible de vérifier que ${spec.path} la contient.`,
-        `${spec.image} is not on your Docker engine, so ${spec.path} cannot be checked against it.`,
-      ));
-    }
-    // The image is the one of the engine when it carries the engine's ID and the layers the engine has for it.
-    const engineLayers = engineImage.RootFS?.Layers ?? [];
-    const images = read.description.images;
-    const image = images.find((candidate) => knownAs(candidate).includes(engineImage.Id) && sameLayers(candidate, engineLayers));
-    if (!image) return mismatch(spec, expected, images, engineImage, engineLayers);
-    if (!image.repoTags.includes(spec.image) && !image.repoTags.includes(`docker.io/library/${spec.image}`)) {
-      // `docker save <ID>` keeps the image but not its name: docker load would restore an untagged image.
-      return outcome('fail', expected, describeImage(image), both(
-        `${spec.path} contient bien l'image, mais sans le nom ${spec.image} : docker load la restaurerait sans tag. Sauvegardez-la par son nom.`,
-        `${spec.path} holds the right image, but without the name ${spec.image}: docker load would restore it untagged. Save it by name.`,
-      ));
-    }
-    return outcome('pass', expected, describeImage(image), both(
-      `${spec.path} est une sauvegarde complète de ${spec.image} : ${image.layers.length} couche(s) vérifiée(s).`,
-      `${spec.path} is a complete save of ${spec.image}: ${image.layers.length} layer(s) verified.`,
-    ));
+    return judgeArchive({ ...spec, path }, expected, engine, files);
   },
 };
+
+async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, files: FileAccess): Promise<Outcome> {
+  const read = await readWorkdirArchive(files, spec.path);
+  if (!read.found) return outcome('fail', expected, `${spec.path} ${read.reason}`, missingMessage(spec.path, read.reason));
+  const wanted = spec.compression === 'none' ? 'tar' : spec.compression;
+  if (read.content !== wanted && read.content !== 'unknown' && read.content !== 'empty') {
+    // Named one way, written another: the name does not compress anything, the command does.
+    return outcome('fail', expected, `content: ${contentName(read.content).en}`, both(
+      `D'après son contenu, ${spec.path} est ${read.content === 'tar' ? 'une archive tar non compressée' : `compressé en ${read.content}`}, pas ${wanted === 'tar' ? 'une archive tar non compressée' : `en ${wanted}`} : le nom du fichier ne compresse rien, c'est la commande qui compte.`,
+      `By its content, ${spec.path} is ${read.content === 'tar' ? 'an uncompressed tar' : `${read.content}-compressed`}, not ${wanted === 'tar' ? 'an uncompressed tar' : wanted}: a file name compresses nothing, the command does.`,
+    ));
+  }
+  if ('error' in read) return outcome('fail', expected, `${read.error.verdict}: ${read.error.message}`, verdictMessage(spec.path, read.error));
+  if (read.description.kind === 'export') {
+    return outcome('fail', expected, `export of a filesystem (${read.description.export.entryCount} entries)`, both(
+      `${spec.path} est un export de conteneur (un système de fichiers à plat, sans manifest.json ni couches) : il faut sauvegarder l'image elle-même.`,
+      `${spec.path} is a container export (one flat filesystem, no manifest.json, no layers): save the image itself.`,
+    ));
+  }
+  const engineImage = await engine.inspectImage(spec.image);
+  if (!engineImage) {
+    return outcome('fail', expected, read.description.images.map(describeImage).join('; '), both(
+      `${spec.image} n'est pas sur votre moteur Docker : impossible de vérifier que ${spec.path} la contient.`,
+      `${spec.image} is not on your Docker engine, so ${spec.path} cannot be checked against it.`,
+    ));
+  }
+  // The image is the one of the engine when it carries the engine's ID and the layers the engine has for it.
+  const engineLayers = engineImage.RootFS?.Layers ?? [];
+  const images = read.description.images;
+  const image = images.find((candidate) => knownAs(candidate).includes(engineImage.Id) && sameLayers(candidate, engineLayers));
+  if (!image) return mismatch(spec, expected, images, engineImage, engineLayers);
+  if (!image.repoTags.includes(spec.image) && !image.repoTags.includes(`docker.io/library/${spec.image}`)) {
+    // `docker save <ID>` keeps the image but not its name: docker load would restore an untagged image.
+    return outcome('fail', expected, describeImage(image), both(
+      `${spec.path} contient bien l'image, mais sans le nom ${spec.image} : docker load la restaurerait sans tag. Sauvegardez-la par son nom.`,
+      `${spec.path} holds the right image, but without the name ${spec.image}: docker load would restore it untagged. Save it by name.`,
+    ));
+  }
+  return outcome('pass', expected, describeImage(image), both(
+    `${spec.path} est une sauvegarde complète de ${spec.image} : ${image.layers.length} couche(s) vérifiée(s).`,
+    `${spec.path} is a complete save of ${spec.image}: ${image.layers.length} layer(s) verified.`,
+  ));
+}

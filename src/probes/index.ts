@@ -37,10 +37,16 @@ import { registryListRuns } from './registry-list-runs.js';
 import { recordedScript } from './recorded-script.js';
 import { unusedImagesScript } from './unused-images-script.js';
 import { setupCleaned } from './setup-cleaned.js';
+import { http } from './http.js';
+import { registrySameDigest } from './registry-same-digest.js';
+import { containerFromRegistry } from './container-from-registry.js';
+import { localTagsRemoved } from './local-tags-removed.js';
+import { cleanupScript } from './cleanup-script.js';
 import type { ProbeKind } from './types.js';
 
 export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, registryRunning, imageEfficiency, imageFiles, imageArchive, exportArchive, backupFolder, diveCiConfig,
-  platformPulled, registryList, registryListConfigs, registryListRuns, recordedScript, unusedImagesScript, setupCleaned] as const;
+  platformPulled, registryList, registryListConfigs, registryListRuns, recordedScript, unusedImagesScript, setupCleaned,
+  http, registrySameDigest, containerFromRegistry, localTagsRemoved, cleanupScript] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { EngineClient } from '../engine/types.js';
 import type { Localized } from '../lab/text.js';
 import type { FileAccess } from '../files/types.js';
+import type { HttpClient } from '../http/client.js';
 import type { ProcessRunner } from '../processes/types.js';
 import type { RegistryClient } from '../registry/types.js';
 
@@ -32,6 +33,8 @@ export interface ProbeClients {
    * already hands it to `processes.run` of these clients, so a probe that only runs scripts has nothing to do.
    */
   signal?: AbortSignal;
+  /** Plain HTTP GETs of services the student runs (bounded). Optional: callers that never check a web page omit it. */
+  http?: HttpClient;
 }
 
 /**

@@ -62,13 +62,13 @@ const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
     const given = parseVersion(answer);
     return given !== undefined ? given === parseVersion(expected) : normaliseText(withoutVariableName(answer)) === normaliseText(expected);
   },
-  // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
   // Any order, any separator; "app" means "app:latest" as docker reads it; "none" for an empty list.
   'image-list': (answer, value) => {
     const expected = (Array.isArray(value) ? value : [String(value)]).map(imageName).sort();
     const given = isEmptyAnswer(answer) ? [] : [...new Set(answer.split(/[\s,;]+/).filter(Boolean).map(imageName))].sort();
     return given.join(' ') === expected.join(' ');
   },
+  // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
   instruction: (answer, value) => (instructionOf(answer.trim()) ?? answer.trim().split(/\s+/)[0]!).toUpperCase() === asText(value).toUpperCase(),
 };
 

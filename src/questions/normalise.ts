@@ -60,6 +60,8 @@ export function parseSize(text: string): number[] {
   const plain = withoutAccents(text.replace(/\s*\(\s*[0-9]+(?:[.,][0-9]+)?\s*%\s*\)\s*$/, ''))
     .toLowerCase()
     .trim()
+    // `docker system df` prints "12.5MB (45%)": the share after the size is not part of it.
+    .replace(/\s*\(\s*[0-9]+(?:[.,][0-9]+)?\s*%\s*\)$/, '')
     .replace(/[.!]$/, '')
     .replace(/^[a-z ]*[:=]?\s*(?=[\d~≈])/, '')
     .replace(/^[~≈]\s*/, '');

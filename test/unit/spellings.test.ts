@@ -140,6 +140,14 @@ const TABLES: Record<string, Table[]> = {
   'ex7/local-architecture': [
     { value: 'arm64', accepted: ['arm64', 'aarch64', 'linux/arm64', 'arm64/v8', 'linux/arm64/v8', 'ARM64'], wrong: ['amd64', 'x86_64', 'arm/v7'], malformed: [['arm 64 bits', /architecture name such as amd64/]] },
   ],
+  'ex8/shared-digest': [
+    {
+      value: `sha256:${HEX}`,
+      accepted: [`sha256:${HEX}`, HEX, `1.0.0: digest: sha256:${HEX} size: 1568`, `localhost:5000/myapp@sha256:${HEX}`, `Docker-Content-Digest: sha256:${HEX}`],
+      wrong: [`sha256:${'f'.repeat(64)}`],
+      malformed: [[`sha256:${HEX.slice(0, 12)}`, /the whole digest/]],
+    },
+  ],
 };
 
 const lab = validateLab(join(import.meta.dirname, '../../labs'));
