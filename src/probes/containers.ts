@@ -1,5 +1,4 @@
 import type { ContainerInspect, EngineClient } from '../engine/types.js';
-import { repositoryOf } from './refs.js';
 import { both } from '../lab/text.js';
 import { outcome, type Outcome } from './types.js';
 
@@ -17,7 +16,5 @@ export function isOutcome(value: ContainerInspect | Outcome): value is Outcome {
   return 'status' in value && 'message' in value;
 }
 
-/** `registry:2`, `docker.io/library/registry:2.8`, `registry@sha256:…` → `registry`. */
-export function repositoryName(ref: string): string {
-  return repositoryOf(ref).replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
-}
+/** `registry:2`, `docker.io/library/registry:2.8`, `registry@sha256:…` → `registry` (the reference module's reading). */
+export { familiarRepository as repositoryName } from '../reference.js';

@@ -3,6 +3,7 @@ import type { ImageArchive } from '../archive/index.js';
 import { shortId } from '../engine/attributes.js';
 import type { ImageInspect } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
+import { sameReference } from '../reference.js';
 import { both } from '../lab/text.js';
 import { contentName, missingMessage, readWorkdirArchive, verdictMessage } from './archive-file.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
@@ -105,7 +106,7 @@ export const imageArchive: ProbeKind<Spec> = {
     const images = read.description.images;
     const image = images.find((candidate) => knownAs(candidate).includes(engineImage.Id) && sameLayers(candidate, engineLayers));
     if (!image) return mismatch(spec, expected, images, engineImage, engineLayers);
-    if (!image.repoTags.includes(spec.image) && !image.repoTags.includes(`docker.io/library/${spec.image}`)) {
+    if (!image.repoTags.some((tag) => sameReference(tag, spec.image))) {
       // `docker save <ID>` keeps the image but not its name: docker load would restore an untagged image.
       return outcome('fail', expected, describeImage(image), both(
         `${spec.path} contient bien l'image, mais sans le nom ${spec.image} : docker load la restaurerait sans tag. Sauvegardez-la par son nom.`,

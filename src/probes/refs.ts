@@ -1,21 +1,14 @@
 import type { EngineClient } from '../engine/types.js';
 import { both } from '../lab/text.js';
+import { familiarRepository } from '../reference.js';
 import { outcome, type Outcome } from './types.js';
-
-/** `nginx:1.25` → `nginx`; `localhost:5000/app:1` → `localhost:5000/app` (a registry port is not a tag). */
-export function repositoryOf(ref: string): string {
-  const withoutDigest = ref.split('@')[0]!;
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-}
 
 /** Every `repo:tag` the engine holds for one repository, sorted. */
 export async function tagsOfRepository(engine: EngineClient, repository: string): Promise<string[]> {
   const images = await engine.listImages({ reference: [repository] });
   return images
     .flatMap((image) => image.RepoTags ?? [])
-    .filter((tag) => tag !== '<none>:<none>' && repositoryOf(tag) === repository)
+    .filter((tag) => tag !== '<none>:<none>' && familiarRepository(tag) === repository)
     .sort();
 }
 
@@ -31,7 +24,7 @@ export async function tagsOfImage(engine: EngineClient, imageId: string): Promis
  * have: it tells a typo or a wrong tag from a missing pull.
  */
 export async function missingImage(engine: EngineClient, ref: string, expected: string): Promise<Outcome> {
-  const repository = repositoryOf(ref);
+  const repository = familiarRepository(ref);
   const siblings = await tagsOfRepository(engine, repository);
   const present = siblings.join(', ');
   return outcome('fail', expected, `absent (tags of ${repository} found: ${present || 'none'})`, both(

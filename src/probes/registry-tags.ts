@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { listRepositories, listTags } from '../registry/api.js';
 import { guardRegistry } from './registry-guard.js';
@@ -7,7 +8,7 @@ import { outcome, type ProbeKind } from './types.js';
 const schema = z
   .strictObject({
     kind: z.literal('registry-tags'),
-    repository: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/).describe('Repository name in the registry, without the registry address'),
+    repository: RepositoryPath.describe('Repository name in the registry, without the registry address'),
     tags: z.array(z.string().min(1)).min(1).describe('Tags the repository must have'),
   })
   .describe("A repository is in the lab registry's catalog (every page followed) with these tags");
