@@ -3,13 +3,14 @@ import type { z } from 'zod';
 import { kindRegistry } from '../lab/kinds.js';
 import { imageAttributeFact } from './image-attribute.js';
 import { imageHistoryFact } from './image-history.js';
+import { referencePartFact } from './reference-part.js';
 import { registryDigestFact } from './registry-digest.js';
 import { sharedImageIdFact } from './shared-image-id.js';
 import { sharedImageSizeFact } from './shared-image-size.js';
 import { smallestFileFact } from './smallest-file.js';
 import type { FactKind } from './types.js';
 
-export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact] as const;
+export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact, referencePartFact] as const;
 
 export type FactSpec = z.infer<(typeof FACT_KINDS)[number]['schema']>;
 

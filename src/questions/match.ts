@@ -17,7 +17,7 @@ import {
 } from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'version', 'instruction'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'version', 'instruction', 'reference-part'] as const;
 export type Matcher = (typeof MATCHERS)[number];
 
 /** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
@@ -62,7 +62,23 @@ const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
   },
   // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
   instruction: (answer, value) => (instructionOf(answer.trim()) ?? answer.trim().split(/\s+/)[0]!).toUpperCase() === asText(value).toUpperCase(),
+  'reference-part': (answer, value) => {
+    const expected = asText(value);
+    if (expected === '') return isEmptyAnswer(answer);
+    return referencePart(answer) === referencePart(expected);
+  },
 };
+
+/**
+ * A part of a reference as students write it: with the separator they copied (`team/`, `:2.1.0`, `-production`),
+ * a scheme before a registry, quotes, a `v` before a version (v2.1.0 and 2.1.0 are spellings of one version).
+ */
+function referencePart(answer: string): string {
+  return normaliseText(withoutVariableName(answer))
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/^[/:@-]+|[/:-]+$/g, '')
+    .replace(/^v(?=\d+(\.\d+)*$)/, '');
+}
 
 export function matchesFact(matcher: Matcher, answer: string, value: Value): boolean {
   return MATCH[matcher](answer, value);
