@@ -34,7 +34,17 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'watch', usage: 'tp7 watch <ex>', summary: 'keep the checklist of an exercise on screen, re-checked as you work', load: () => import('../commands/watch/index.js') },
   { name: 'hint', usage: 'tp7 hint <ex> [<check-id>]', summary: 'the next hint for the first check not yet passed', load: () => import('../commands/hint/index.js') },
   { name: 'solution', usage: 'tp7 solution <ex>', summary: 'show the written solution (asks first)', options: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' } }, load: () => import('../commands/solution/index.js') },
-  { name: 'reset', usage: 'tp7 reset <ex>', summary: "forget an exercise's answers and hints (your files and images stay)", options: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' } }, load: () => import('../commands/reset/index.js') },
+  {
+    name: 'reset',
+    usage: 'tp7 reset <ex>',
+    summary: "forget an exercise's answers and hints (your files and images stay)",
+    options: {
+      yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' },
+      resources: { type: 'boolean', description: 'instead, remove what `tp7 setup <ex>` made (by its label), and nothing else' },
+    },
+    load: () => import('../commands/reset/index.js'),
+  },
+  { name: 'setup', usage: 'tp7 setup <ex>', summary: 'make the labelled images and containers an exercise works on (again: no change)', load: () => import('../commands/setup/index.js') },
   {
     name: 'class',
     usage: 'tp7 class <report.json|folder>...',

@@ -3,7 +3,7 @@ import { EngineUnreachableError, oneLine } from '../errors.js';
 import { engineHost } from './host.js';
 import { subscribeEvents } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
-import type { ContainerFile, ContainerInspect, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
+import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from './types.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
 const REQUEST_TIMEOUT_MS = Number(process.env.TP7_ENGINE_TIMEOUT_MS ?? 15_000);
@@ -51,19 +51,19 @@ export function explainConnectionError(host: string, error: unknown, elapsedMs =
   return undefined;
 }
 
-/**
- * Connects to the engine, negotiates the API version (the engine's own, read from GET /version), and returns a
- * client whose image and container lookups are cached for the life of the run: checks run concurrently and
- * several of them ask about the same image.
- */
-export async function connectEngine(): Promise<EngineClient> {
+/** A dockerode connection at the engine's own API version, for this module and the engine's writers. */
+export interface DockerConnection {
+  host: string;
+  docker: Docker;
+  version: EngineVersion;
+}
+
+/** Connects and negotiates the API version (the engine's own, read from GET /version). */
+export async function openDocker(): Promise<DockerConnection> {
   const host = engineHost();
   // dockerode reads DOCKER_HOST itself; a host found through a docker context is handed over the same way.
   process.env.DOCKER_HOST = host;
   const { default: DockerCtor } = await import('dockerode');
-  let docker: Docker;
-  let events: Docker;
-  let version: EngineVersion;
   const started = Date.now();
   try {
     const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS });
@@ -71,14 +71,23 @@ export async function connectEngine(): Promise<EngineClient> {
     if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {
       throw new EngineUnreachableError(host, 'it answered, but not like a Docker engine');
     }
-    version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
-    docker = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS, version: `v${version.apiVersion}` });
-    // The event stream is quiet for as long as the student is: no idle timeout on it.
-    events = new DockerCtor({ version: `v${version.apiVersion}` });
+    const version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
+    return { host, docker: new DockerCtor({ timeout: REQUEST_TIMEOUT_MS, version: `v${version.apiVersion}` }), version };
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     throw explainConnectionError(host, error, Date.now() - started) ?? new EngineUnreachableError(host, oneLine(error));
   }
+}
+
+/**
+ * Connects to the engine and returns a client whose image and container lookups are cached for the life of
+ * the run: checks run concurrently and several of them ask about the same image.
+ */
+export async function connectEngine(): Promise<EngineClient> {
+  const { host, docker, version } = await openDocker();
+  const { default: DockerCtor } = await import('dockerode');
+  // The event stream is quiet for as long as the student is: no idle timeout on it.
+  const events = new DockerCtor({ version: `v${version.apiVersion}` });
   return new DockerodeEngine(host, docker, events, version);
 }
 
@@ -112,6 +121,15 @@ class DockerodeEngine implements EngineClient {
 
   inspectContainer(nameOrId: string): Promise<ContainerInspect | null> {
     return this.cached(`container:${nameOrId}`, () => this.docker.getContainer(nameOrId).inspect() as unknown as Promise<ContainerInspect>);
+  }
+
+  listContainers(filters?: Record<string, string[]>): Promise<ContainerSummary[]> {
+    const key = `containers:${JSON.stringify(filters ?? {})}`;
+    return this.cached(key, () => this.docker.listContainers({ all: true, ...(filters ? { filters } : {}) }) as unknown as Promise<ContainerSummary[]>) as Promise<ContainerSummary[]>;
+  }
+
+  diskUsage(): Promise<DiskUsage> {
+    return this.cached('df', () => this.docker.df() as Promise<DiskUsage>) as Promise<DiskUsage>;
   }
 
   readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {

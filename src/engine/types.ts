@@ -59,6 +59,22 @@ export interface ContainerInspect {
   Mounts: Array<{ Type: string; Name?: string; Source: string; Destination: string; RW: boolean }>;
 }
 
+/** One row of GET /containers/json?all=1: every container, stopped ones included. */
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  State: string;
+  Labels: Record<string, string> | null;
+}
+
+/** GET /system/df, the part `docker system df` reads for images. */
+export interface DiskUsage {
+  LayersSize: number;
+  Images: Array<{ Id: string; RepoTags: string[] | null; Size: number; SharedSize: number; Containers: number }>;
+}
+
 export interface EngineVersion {
   version: string;
   apiVersion: string;
@@ -81,6 +97,10 @@ export interface EngineClient {
   imageHistory(ref: string): Promise<HistoryEntry[] | null>;
   listImages(filters?: Record<string, string[]>): Promise<ImageSummary[]>;
   inspectContainer(nameOrId: string): Promise<ContainerInspect | null>;
+  /** Every container (running or not) matching the filters, as `docker ps -a --filter` reads them. */
+  listContainers(filters?: Record<string, string[]>): Promise<ContainerSummary[]>;
+  /** What `docker system df` is computed from. */
+  diskUsage(): Promise<DiskUsage>;
   /**
    * Reads one file of an image without starting it (a created, never started, labelled container that is
    * removed right after). At most maxBytes of content are kept.

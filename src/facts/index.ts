@@ -8,9 +8,10 @@ import { registryDigestFact } from './registry-digest.js';
 import { sharedImageIdFact } from './shared-image-id.js';
 import { sharedImageSizeFact } from './shared-image-size.js';
 import { smallestFileFact } from './smallest-file.js';
+import { setupWasteFact } from './setup-waste.js';
 import type { FactKind } from './types.js';
 
-export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact, referencePartFact] as const;
+export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact, referencePartFact, setupWasteFact] as const;
 
 export type FactSpec = z.infer<(typeof FACT_KINDS)[number]['schema']>;
 

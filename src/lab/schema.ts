@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProbeSchema } from '../probes/index.js';
 import { QuestionSchema } from '../questions/schema.js';
+import { SetupSchema } from '../setup/schema.js';
 import { ExerciseId, Id, ImageRef } from './ids.js';
 import { Localized } from './text.js';
 
@@ -47,6 +48,7 @@ export const ExerciseSchema = z
     checks: z.array(CheckSchema).default([]),
     questions: z.array(QuestionSchema).default([]),
     resources: ResourcesSchema.default({ images: [], containers: [], volumes: [] }),
+    setup: SetupSchema.optional().describe('Waste or fixtures `tp7 setup` makes for the student to work on'),
   })
   .describe('A TP7 exercise: its tasks, questions and checks');
 export type Exercise = z.infer<typeof ExerciseSchema>;

@@ -1,6 +1,7 @@
 import { instructionOf } from '../analysis/history.js';
 import type { Fact } from '../facts/types.js';
 import { both, type Localized } from '../lab/text.js';
+import { normalisedReference } from '../reference.js';
 import {
   canonicalArchitecture,
   digestHex,
@@ -17,7 +18,7 @@ import {
 } from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'version', 'instruction', 'reference-part'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'version', 'instruction', 'reference-part', 'image-list'] as const;
 export type Matcher = (typeof MATCHERS)[number];
 
 /** Relative tolerance on sizes: students read "42.5MB" off `docker images`, which is rounded. */
@@ -62,6 +63,12 @@ const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
   },
   // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
   instruction: (answer, value) => (instructionOf(answer.trim()) ?? answer.trim().split(/\s+/)[0]!).toUpperCase() === asText(value).toUpperCase(),
+  'image-list': (answer, value) => {
+    // Any order, any separator; "app" means "app:latest" as docker reads it; "none" for an empty list.
+    const expected = (Array.isArray(value) ? value : [String(value)]).map(imageName).sort();
+    const given = isEmptyAnswer(answer) ? [] : [...new Set(answer.split(/[\s,;]+/).filter(Boolean).map(imageName))].sort();
+    return given.join(' ') === expected.join(' ');
+  },
   'reference-part': (answer, value) => {
     const expected = asText(value);
     if (expected === '') return isEmptyAnswer(answer);
@@ -82,6 +89,11 @@ function referencePart(answer: string): string {
 
 export function matchesFact(matcher: Matcher, answer: string, value: Value): boolean {
   return MATCH[matcher](answer, value);
+}
+
+/** An image reference as docker reads it (the reference module's normalisation): `app` is `app:latest`. */
+function imageName(ref: string): string {
+  return normalisedReference(ref.trim().toLowerCase().replace(/^["']|["']$/g, ''));
 }
 
 /** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */

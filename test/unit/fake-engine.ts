@@ -32,6 +32,8 @@ export function fakeEngine(images: Record<string, Partial<ImageInspect>>): Engin
       return summaries().filter((summary) => !wanted || summary.RepoTags!.some((tag) => tag.startsWith(`${wanted}:`)));
     },
     inspectContainer: async () => null,
+    listContainers: async () => [],
+    diskUsage: async () => ({ LayersSize: summaries().reduce((total, image) => total + image.Size, 0), Images: summaries().map((image) => ({ ...image, SharedSize: 0, Containers: 0 })) }),
     readImageFile: async () => ({ found: false, reason: 'no-image' }),
     readContainerFile: async () => ({ found: false, reason: 'no-container' }),
     saveImage: async () => null,

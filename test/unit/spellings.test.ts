@@ -27,6 +27,13 @@ const HEX = 'a3f1c2d4e5b6'.padEnd(64, '0123456789abcdef');
 const CREATED = '2024-01-15T12:34:56.123456789Z';
 
 const TABLES: Record<string, Table[]> = {
+  // ex6's questions (from the ex6-scripts branch merged here), minimal tables so the coverage test holds.
+  'ex6/dangling-count': [{ value: 3, accepted: ['3', ' 3 '], wrong: ['4', '0'] }],
+  'ex6/unused-images': [
+    { value: ['tp7-ex6-batch:1.0', 'tp7-ex6-tools:1.0'], accepted: ['tp7-ex6-batch:1.0 tp7-ex6-tools:1.0', 'tp7-ex6-tools:1.0, tp7-ex6-batch:1.0', 'docker.io/library/tp7-ex6-batch:1.0;tp7-ex6-tools:1.0'], wrong: ['tp7-ex6-batch:1.0', 'tp7-ex6-web:1.0 tp7-ex6-batch:1.0 tp7-ex6-tools:1.0'] },
+    { value: [], accepted: ['none', 'aucune'], wrong: ['tp7-ex6-web:1.0'] },
+  ],
+  'ex6/reclaimable-space': [{ value: 43_421_337, accepted: ['43.4MB', '43.4MB (100%)', '43,4 Mo'], wrong: ['4.3MB'] }],
   'ex9/webapp-registry': [
     { value: 'registry.company.com', accepted: ['registry.company.com', 'Registry.Company.com', 'registry.company.com/', 'https://registry.company.com', '"registry.company.com"'], wrong: ['registry', 'company.com', 'docker.io', 'registry.company.com/team'] },
   ],

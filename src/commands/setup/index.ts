@@ -1,0 +1,29 @@
+import type { CommandContext } from '../../cli/context.js';
+import { openDocker } from '../../engine/dockerode-client.js';
+import { UsageError } from '../../errors.js';
+import { pick } from '../../lab/text.js';
+import { writeLedger } from '../../setup/ledger.js';
+import { applySetup, SETUP_LABEL } from '../../setup/resources.js';
+import { labAndExercise, printJson } from '../shared.js';
+
+/** Makes what an exercise needs to work on (labelled images and containers); running it again changes nothing. */
+export async function run(context: CommandContext): Promise<number> {
+  const { loaded } = await labAndExercise(context);
+  const { id, setup } = loaded.exercise;
+  if (!setup) throw new UsageError(`${id} needs no setup`);
+  const fr = context.lang === 'fr';
+  const { docker } = await openDocker();
+  const made: string[] = [];
+  const ledger = await applySetup(docker, id, setup, (line) => made.push(pick(line, context.lang)));
+  writeLedger(context.workdir, ledger);
+  if (context.json) {
+    printJson(context, { exercise: id, label: `${SETUP_LABEL}=${id}`, made, dangling: ledger.dangling.map((image) => image.id) });
+    return 0;
+  }
+  context.out(fr ? `${id} : préparé (tout porte le label ${SETUP_LABEL}=${id}) :` : `${id}: set up (everything carries the label ${SETUP_LABEL}=${id}):`);
+  for (const line of made) context.out(`  ${line}`);
+  context.out(fr
+    ? `  ${ledger.dangling.length} image(s) dangling laissée(s) par les reconstructions.\nPour tout retirer : tp7 reset ${id} --resources`
+    : `  ${ledger.dangling.length} dangling image(s) left by the rebuilds.\nTo remove it all: tp7 reset ${id} --resources`);
+  return 0;
+}

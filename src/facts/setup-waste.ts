@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { reclaimableImageBytes } from '../engine/disk-usage.js';
+import type { EngineClient } from '../engine/types.js';
+import { ExerciseId, ImageRef } from '../lab/ids.js';
+import { readLedger } from '../setup/ledger.js';
+import type { Ledger } from '../setup/resources.js';
+import type { Fact, FactKind } from './types.js';
+
+const schema = z
+  .strictObject({
+    kind: z.literal('setup-waste'),
+    exercise: ExerciseId.describe('The exercise whose `tp7 setup` made the waste'),
+    answer: z.enum(['dangling-count', 'unused-images', 'reclaimable']).describe(
+      'dangling-count: dangling images on the engine; unused-images: which of `refs` no container (stopped ones included) uses; reclaimable: the RECLAIMABLE bytes of the Images row of `docker system df`',
+    ),
+    refs: z.array(ImageRef).default([]).describe('For unused-images: the images asked about'),
+  })
+  .describe("The waste on the student's engine as it stood after `tp7 setup`: what the student cleaned since still counts");
+type Spec = z.infer<typeof schema>;
+
+/** The dangling images setup left that are gone now: the student cleaned them, the question stays answerable. */
+async function cleanedSinceSetup(engine: EngineClient, ledger: Ledger): Promise<Ledger['dangling']> {
+  const present = await Promise.all(ledger.dangling.map(({ id }) => engine.inspectImage(id)));
+  return ledger.dangling.filter((_, index) => !present[index]);
+}
+
+/** An image is in use when a container, running or not, has it as its image or an ancestor (`--filter ancestor`). */
+async function unusedImages(engine: EngineClient, refs: string[]): Promise<Fact> {
+  const images = await Promise.all(refs.map((ref) => engine.inspectImage(ref)));
+  const missing = refs.filter((_, index) => !images[index]);
+  if (missing.length) return { value: null, missing: `${missing.join(', ')} not on the engine (run tp7 setup first)` };
+  const users = await Promise.all(images.map((image) => engine.listContainers({ ancestor: [image!.Id] })));
+  return { value: refs.filter((_, index) => users[index]!.length === 0).sort() };
+}
+
+export const setupWasteFact: FactKind<Spec> = {
+  kind: 'setup-waste',
+  schema,
+  async read(spec, { engine, files }) {
+    if (spec.answer === 'unused-images') return unusedImages(engine, spec.refs);
+    // Before setup the engine may hold no waste at all: "0" would then be right without doing anything.
+    const ledger = await readLedger(files, spec.exercise);
+    if (!ledger) return { value: null, missing: `tp7 setup ${spec.exercise} has not been run in this working directory` };
+    const cleaned = await cleanedSinceSetup(engine, ledger);
+    if (spec.answer === 'dangling-count') {
+      return { value: (await engine.listImages({ dangling: ['true'] })).length + cleaned.length };
+    }
+    return { value: reclaimableImageBytes(await engine.diskUsage()) + cleaned.reduce((total, image) => total + image.size, 0) };
+  },
+};
