@@ -31,9 +31,13 @@ import { backupFolder } from './backup-folder.js';
 import { recordedScript } from './recorded-script.js';
 import { unusedImagesScript } from './unused-images-script.js';
 import { setupCleaned } from './setup-cleaned.js';
+import { versionScript } from './version-script.js';
+import { releaseVersion } from './release-version.js';
+import { releaseTagsProbe } from './release-tags.js';
+import { releaseGitTag } from './release-git-tag.js';
 import type { ProbeKind } from './types.js';
 
-export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig, recordedScript, unusedImagesScript, setupCleaned] as const;
+export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, imageEfficiency, imageArchive, exportArchive, backupFolder, diveCiConfig, recordedScript, unusedImagesScript, setupCleaned, versionScript, releaseVersion, releaseTagsProbe, releaseGitTag] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 
