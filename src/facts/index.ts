@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { kindRegistry } from '../lab/kinds.js';
 import { imageAttributeFact } from './image-attribute.js';
 import { imageHistoryFact } from './image-history.js';
+import { referencePartFact } from './reference-part.js';
 import { registryDigestFact } from './registry-digest.js';
 import { sharedImageIdFact } from './shared-image-id.js';
 import { sharedImageSizeFact } from './shared-image-size.js';
@@ -11,7 +12,7 @@ import { setupWasteFact } from './setup-waste.js';
 import { upstreamListFact } from './upstream-list.js';
 import type { FactKind } from './types.js';
 
-export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact, upstreamListFact, setupWasteFact] as const;
+export const FACT_KINDS = [imageAttributeFact, sharedImageIdFact, sharedImageSizeFact, imageHistoryFact, registryDigestFact, smallestFileFact, upstreamListFact, referencePartFact, setupWasteFact] as const;
 
 export type FactSpec = z.infer<(typeof FACT_KINDS)[number]['schema']>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RepositoryPath } from '../lab/ids.js';
 import { manifestDigest } from '../registry/api.js';
 import { RegistryError } from '../registry/errors.js';
 import type { FactKind } from './types.js';
@@ -7,7 +8,7 @@ import { both } from '../lab/text.js';
 const schema = z
   .strictObject({
     kind: z.literal('registry-digest'),
-    repository: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/).describe("Repository in the lab's registry, without its address"),
+    repository: RepositoryPath.describe("Repository in the lab's registry, without its address"),
     tag: z.string().min(1).describe('The tag whose manifest digest is the answer'),
   })
   .describe(

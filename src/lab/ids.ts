@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isReference, isRepositoryPath } from '../reference.js';
 
 export const Id = z
   .string()
@@ -13,8 +14,16 @@ export const ExerciseId = z
 /** An image reference as a student types it: name[:tag] or name@digest. */
 export const ImageRef = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[a-f0-9]{64})?$/, { error: 'an image reference such as nginx:alpine or localhost:5000/app:1.0' })
+  .refine(isReference, { error: 'an image reference such as nginx:alpine or localhost:5000/app:1.0' })
   .describe('Image reference, e.g. nginx:alpine');
+
+/** A repository inside a registry, without the registry's address: `myapp`, `team/webapp`. */
+export const RepositoryPath = z
+  .string()
+  .refine(isRepositoryPath, { error: 'a repository name such as myapp or team/webapp (lowercase, no registry address, no tag)' });
+
+/** One repository component under a user's namespace: `mon-nginx`. */
+export const RepositoryComponent = RepositoryPath.refine((path) => !path.includes('/'), { error: 'one repository name without a slash, e.g. mon-nginx' });
 
 /** A regular expression written in a lab file: checked when the lab loads, not when a student trips on it. */
 export const Pattern = z

@@ -7,7 +7,7 @@ import { readCalls } from '../scripts/command-rules.js';
 import { showCommand, type DockerCommand } from '../scripts/docker-command.js';
 import { recordedRun } from '../scripts/recorded-run.js';
 import { replayRemovals, type EngineSnapshot } from '../scripts/removals.js';
-import { repositoryOf } from './refs.js';
+import { familiarRepository as repositoryOf } from '../reference.js';
 import { scriptMissing } from './script-outcome.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 

@@ -4,7 +4,7 @@ import { both } from '../lab/text.js';
 import { manifestDigest } from '../registry/api.js';
 import { containerOrOutcome, isOutcome } from './containers.js';
 import { pushedDigests } from './pushed-digests.js';
-import { repositoryOf } from './refs.js';
+import { familiarRepository as repositoryOf } from '../reference.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 

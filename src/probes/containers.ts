@@ -1,5 +1,4 @@
 import type { ContainerInspect, EngineClient } from '../engine/types.js';
-import { familiarName, parseReference, repositoryOf } from './refs.js';
 import { both } from '../lab/text.js';
 import { outcome, type Outcome } from './types.js';
 
@@ -17,8 +16,5 @@ export function isOutcome(value: ContainerInspect | Outcome): value is Outcome {
   return 'status' in value && 'message' in value;
 }
 
-/** `registry:2`, `docker.io/library/registry:2.8`, `registry@sha256:…` → `registry`. */
-export function repositoryName(ref: string): string {
-  const parsed = parseReference(ref);
-  return parsed ? familiarName(parsed) : repositoryOf(ref);
-}
+/** `registry:2`, `docker.io/library/registry:2.8`, `registry@sha256:…` → `registry` (the reference module's reading). */
+export { familiarRepository as repositoryName } from '../reference.js';

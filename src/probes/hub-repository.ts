@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RepositoryComponent } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { listTags, manifestDigest, reachability } from '../registry/api.js';
 import { guardRegistry } from './registry-guard.js';
@@ -8,7 +9,7 @@ import { userRepositories } from './user-repository.js';
 const schema = z
   .strictObject({
     kind: z.literal('hub-repository'),
-    repository: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).describe('The repository under the student\'s Docker Hub user, e.g. mon-nginx'),
+    repository: RepositoryComponent.describe('The repository under the student\'s Docker Hub user, e.g. mon-nginx'),
     tags: z.array(z.string().min(1)).min(1).describe('Tags Docker Hub must serve for <user>/<repository>'),
   })
   .describe(

@@ -5,6 +5,7 @@ import type { EngineClient, ImageInspect } from '../engine/types.js';
 import type { FileAccess } from '../files/types.js';
 import { DATE_PLACEHOLDER, newestDatedFile } from './dated.js';
 import { ImageRef } from '../lab/ids.js';
+import { sameReference } from '../reference.js';
 import { both } from '../lab/text.js';
 import { contentName, missingMessage, readWorkdirArchive, verdictMessage } from './archive-file.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
@@ -121,7 +122,7 @@ async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, 
   const images = read.description.images;
   const image = images.find((candidate) => knownAs(candidate).includes(engineImage.Id) && sameLayers(candidate, engineLayers));
   if (!image) return mismatch(spec, expected, images, engineImage, engineLayers);
-  if (!image.repoTags.includes(spec.image) && !image.repoTags.includes(`docker.io/library/${spec.image}`)) {
+  if (!image.repoTags.some((tag) => sameReference(tag, spec.image))) {
     // `docker save <ID>` keeps the image but not its name: docker load would restore an untagged image.
     return outcome('fail', expected, describeImage(image), both(
       `${spec.path} contient bien l'image, mais sans le nom ${spec.image} : docker load la restaurerait sans tag. Sauvegardez-la par son nom.`,

@@ -42,11 +42,16 @@ import { registrySameDigest } from './registry-same-digest.js';
 import { containerFromRegistry } from './container-from-registry.js';
 import { localTagsRemoved } from './local-tags-removed.js';
 import { cleanupScript } from './cleanup-script.js';
+import { versionScript } from './version-script.js';
+import { releaseVersion } from './release-version.js';
+import { releaseTagsProbe } from './release-tags.js';
+import { releaseGitTag } from './release-git-tag.js';
 import type { ProbeKind } from './types.js';
 
 export const PROBE_KINDS = [imageExists, sameImage, imageAttribute, imageFileContent, imageMadeBy, imagePulled, compareScript, userRepositoryTags, hubLogin, hubRepository, containerRunning, containerRestartPolicy, containerMount, containerEnv, registryHeader, registryConfigFile, registryDeleteEnabled, registryTags, registryDeletedTag, registryGarbageCollected, registryListingScript, registryRunning, imageEfficiency, imageFiles, imageArchive, exportArchive, backupFolder, diveCiConfig,
   platformPulled, registryList, registryListConfigs, registryListRuns, recordedScript, unusedImagesScript, setupCleaned,
-  http, registrySameDigest, containerFromRegistry, localTagsRemoved, cleanupScript] as const;
+  http, registrySameDigest, containerFromRegistry, localTagsRemoved, cleanupScript,
+  versionScript, releaseVersion, releaseTagsProbe, releaseGitTag] as const;
 
 export type ProbeSpec = z.infer<(typeof PROBE_KINDS)[number]['schema']>;
 

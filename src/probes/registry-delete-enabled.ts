@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { deletionEnabled } from '../registry/api.js';
 import { guardRegistry } from './registry-guard.js';
@@ -7,7 +8,7 @@ import { outcome, type ProbeKind } from './types.js';
 const schema = z
   .strictObject({
     kind: z.literal('registry-delete-enabled'),
-    repository: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/).default('tp7-probe').describe('Repository used for the test deletion (nothing is deleted)'),
+    repository: RepositoryPath.default('tp7-probe').describe('Repository used for the test deletion (nothing is deleted)'),
     enabled: z.boolean().default(true).describe('Whether deletion must be enabled'),
   })
   .describe(

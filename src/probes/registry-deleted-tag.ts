@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImageRef } from '../lab/ids.js';
+import { ImageRef, RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { listTags, manifestDigest } from '../registry/api.js';
 import { pushedDigests } from './pushed-digests.js';
@@ -10,7 +10,7 @@ const schema = z
   .strictObject({
     kind: z.literal('registry-deleted-tag'),
     image: ImageRef.describe('The local image that was pushed under the tag to delete (its RepoDigests prove the push)'),
-    repository: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/).describe('Repository in the lab registry'),
+    repository: RepositoryPath.describe('Repository in the lab registry'),
     tag: z.string().min(1).describe('The tag whose manifest must have been deleted'),
     keep: z.array(z.string().min(1)).default([]).describe('Tags of the same repository that must still be there'),
   })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { readSaveArchive } from '../archive/index.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
-import { ImageRef } from '../lab/ids.js';
+import { ImageRef, RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { blobExists, manifestDigest } from '../registry/api.js';
 import { pushedDigests } from './pushed-digests.js';
@@ -12,7 +12,7 @@ const schema = z
   .strictObject({
     kind: z.literal('registry-garbage-collected'),
     image: ImageRef.describe('The local image that was pushed, then deleted from the registry'),
-    repository: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/).describe('Repository in the lab registry'),
+    repository: RepositoryPath.describe('Repository in the lab registry'),
   })
   .describe(
     "The blobs of an image deleted from the lab registry were garbage-collected: its config blob (digest read from the engine's save of the image) is no longer served. The registry's blob cache keeps answering until it is restarted",

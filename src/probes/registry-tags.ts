@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import type { EngineClient } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
@@ -11,7 +12,7 @@ import { outcome, type ProbeKind } from './types.js';
 const schema = z
   .strictObject({
     kind: z.literal('registry-tags'),
-    repository: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/).describe('Repository name in the registry, without the registry address'),
+    repository: RepositoryPath.describe('Repository name in the registry, without the registry address'),
     tags: z.array(z.string().min(1)).min(1).describe('Tags the repository must have'),
     image: ImageRef.optional().describe('The local image every tag must have been pushed from (docker push records the digest in its RepoDigests)'),
   })

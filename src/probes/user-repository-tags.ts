@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { shortId } from '../engine/attributes.js';
-import { ImageRef } from '../lab/ids.js';
+import { ImageRef, RepositoryComponent } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { outcome, type ProbeKind } from './types.js';
 import { PLACEHOLDER_USERS, userRepositories } from './user-repository.js';
@@ -8,7 +8,7 @@ import { PLACEHOLDER_USERS, userRepositories } from './user-repository.js';
 const schema = z
   .strictObject({
     kind: z.literal('user-repository-tags'),
-    repository: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).describe('The repository under the student\'s Docker Hub user, e.g. mon-nginx'),
+    repository: RepositoryComponent.describe('The repository under the student\'s Docker Hub user, e.g. mon-nginx'),
     tags: z.array(z.string().min(1)).min(1).describe('Tags <user>/<repository> must have on the engine'),
     sameAs: ImageRef.describe('The image every one of these tags must point to'),
   })

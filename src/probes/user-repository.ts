@@ -1,4 +1,5 @@
 import type { EngineClient } from '../engine/types.js';
+import { DEFAULT_REGISTRY, referenceOf } from '../reference.js';
 
 // Exercise 4.1 has the student name images <their Docker Hub user>/mon-nginx:<tag>. The lab never asks for
 // the user name (it cannot be read from ~/.docker/config.json without decoding a secret): it finds it in the
@@ -29,11 +30,12 @@ export async function userRepositories(engine: EngineClient, repository: string,
   const found = new Map<string, UserRepository>();
   for (const image of await engine.listImages()) {
     for (const ref of image.RepoTags ?? []) {
-      const colon = ref.lastIndexOf(':');
-      const [user, name, extra] = ref.slice(0, colon).split('/');
-      if (extra !== undefined || name !== repository || !user || user === 'localhost' || user === 'library' || !NAMESPACE.test(user)) continue;
+      const parsed = referenceOf(ref);
+      if (!parsed?.tag || parsed.registry !== DEFAULT_REGISTRY) continue;
+      const [user, name, extra] = parsed.path.split('/');
+      if (extra !== undefined || name !== repository || !user || user === 'library' || !NAMESPACE.test(user)) continue;
       const entry = found.get(user) ?? { user, name: `${user}/${repository}`, tags: new Map<string, string>() };
-      entry.tags.set(ref.slice(colon + 1), image.Id);
+      entry.tags.set(parsed.tag, image.Id);
       found.set(user, entry);
     }
   }

@@ -1,7 +1,7 @@
 import { instructionOf } from '../analysis/history.js';
 import type { Fact } from '../facts/types.js';
-import { canonicalReference, parseReference } from '../probes/refs.js';
 import { both, type Localized } from '../lab/text.js';
+import { normalisedReference } from '../reference.js';
 import {
   digestHex,
   isBareNumber,
@@ -17,7 +17,7 @@ import {
 } from './normalise.js';
 
 /** How a student's answer is compared with a value read from the engine. */
-export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'platforms', 'version', 'instruction', 'image-list'] as const;
+export const MATCHERS = ['text', 'yes-no', 'number', 'size', 'date', 'ports', 'image-id', 'digest', 'architecture', 'platforms', 'version', 'instruction', 'reference-part', 'image-list'] as const;
 import { architectureMatches, architectureProblem, platformsMatch, platformsProblem } from './platforms.js';
 export type Matcher = (typeof MATCHERS)[number];
 
@@ -70,7 +70,23 @@ const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
   },
   // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
   instruction: (answer, value) => (instructionOf(answer.trim()) ?? answer.trim().split(/\s+/)[0]!).toUpperCase() === asText(value).toUpperCase(),
+  'reference-part': (answer, value) => {
+    const expected = asText(value);
+    if (expected === '') return isEmptyAnswer(answer);
+    return referencePart(answer) === referencePart(expected);
+  },
 };
+
+/**
+ * A part of a reference as students write it: with the separator they copied (`team/`, `:2.1.0`, `-production`),
+ * a scheme before a registry, quotes, a `v` before a version (v2.1.0 and 2.1.0 are spellings of one version).
+ */
+function referencePart(answer: string): string {
+  return normaliseText(withoutVariableName(answer))
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/^[/:@-]+|[/:-]+$/g, '')
+    .replace(/^v(?=\d+(\.\d+)*$)/, '');
+}
 
 export function matchesFact(matcher: Matcher, answer: string, value: Value): boolean {
   return MATCH[matcher](answer, value);
@@ -78,9 +94,7 @@ export function matchesFact(matcher: Matcher, answer: string, value: Value): boo
 
 /** An image reference as docker reads it (`app` is `app:latest`); an answer that is no reference stays as written. */
 function imageName(ref: string): string {
-  const name = ref.trim().replace(/^["']|["']$/g, '');
-  const parsed = parseReference(name.toLowerCase());
-  return parsed ? canonicalReference(parsed) : name.toLowerCase();
+  return normalisedReference(ref.trim().toLowerCase().replace(/^["']|["']$/g, ''));
 }
 
 /** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */

@@ -63,6 +63,8 @@ export function parseSize(text: string): number[] {
     // `docker system df` prints "12.5MB (45%)": the share after the size is not part of it.
     .replace(/\s*\(\s*[0-9]+(?:[.,][0-9]+)?\s*%\s*\)$/, '')
     .replace(/[.!]$/, '')
+    // `docker system df` prints "12.5MB (45%)": the share after the size is not part of it.
+    .replace(/\s*\(\s*[0-9]+(?:[.,][0-9]+)?\s*%\s*\)$/, '')
     .replace(/^[a-z ]*[:=]?\s*(?=[\d~≈])/, '')
     .replace(/^[~≈]\s*/, '');
   const match = /^([0-9][0-9 \u00a0\u202f.,]*?)\s*([a-z]*)$/.exec(plain);

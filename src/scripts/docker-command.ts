@@ -59,6 +59,13 @@ const COMMANDS: Record<string, CommandSpec> = {
   'network inspect': { spellings: [['network', 'inspect']], flags: [FORMAT, flag('verbose', 'v')], readOnly: true },
   'system info': { spellings: [['info'], ['system', 'info']], flags: [FORMAT], readOnly: true },
   'version': { spellings: [['version']], flags: [FORMAT], readOnly: true },
+  // A release (exercise 9): build, tag and push change state, so a recorded run pretends them.
+  'image build': {
+    spellings: [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build']],
+    flags: [valued('tag', 't'), valued('file', 'f'), valued('build-arg'), valued('platform'), valued('target'), valued('label'), valued('progress'), flag('no-cache'), flag('pull'), flag('quiet', 'q'), flag('load'), flag('push')],
+  },
+  'image tag': { spellings: [['tag'], ['image', 'tag']], flags: [] },
+  'image push': { spellings: [['push'], ['image', 'push']], flags: [flag('all-tags', 'a'), flag('quiet', 'q'), valued('platform'), flag('disable-content-trust')] },
 };
 
 /** Options of the docker binary itself, before the command: skipped when reading the command. */
@@ -83,6 +90,8 @@ export interface DockerCommand {
   filters: Filter[];
   /** Positional arguments (image IDs, names...). */
   args: string[];
+  /** Every value of a flag given more than once (`build -t a -t b`), in order; `flags` keeps the last. */
+  values: Array<[string, string]>;
   readOnly: boolean;
 }
 
@@ -185,7 +194,7 @@ export function parseDockerCommand(argv: string[]): DockerCommand {
   const read = readFlags(rest, found?.spec.flags ?? [], false);
   const command = found?.name ?? words.filter((word) => !word.startsWith('-')).slice(0, 2).join(' ');
   const filters = read.values.filter(([key]) => key === 'filter').map(([, value]) => readFilter(value));
-  return { argv, command, flags: read.flags, filters, args: read.words, readOnly: found?.spec.readOnly === true };
+  return { argv, command, flags: read.flags, filters, args: read.words, values: read.values, readOnly: found?.spec.readOnly === true };
 }
 
 /** The subcommands a recorded run forwards to the real engine: they only read. */

@@ -21,6 +21,15 @@ export interface RecordedRunOptions {
   timeoutMs: number;
   /** The engine the read-only commands are answered from (the checker's own, e.g. unix:///var/run/docker.sock). */
   engineHost: string;
+  /** More environment for the script (e.g. a git identity). */
+  env?: Record<string, string>;
+  /** Prepares the scratch work folder once the files are copied (e.g. a VERSION file, a git repository). */
+  setup?: (work: string) => Promise<void>;
+}
+
+export interface RecordedRunWith<T> extends RecordedRun {
+  /** What `inspect` read in the work folder after the run, before it was removed. */
+  inspected: T;
 }
 
 export interface RecordedRun extends ProcessResult {
@@ -107,12 +116,17 @@ function readRecord(file: string): RecordedCall[] {
  * DOCKER_HOST points at a socket that does not exist, so a script calling docker by its full path (around the
  * shim) reaches no engine; only the shim knows the real one.
  */
-export async function recordedRun(runner: ProcessRunner, options: RecordedRunOptions): Promise<RecordedRun> {
+export async function recordedRun(runner: ProcessRunner, options: RecordedRunOptions): Promise<RecordedRun>;
+/** The same, with `inspect` reading the work folder after the run (what the script wrote, its git tags...). */
+export async function recordedRun<T>(runner: ProcessRunner, options: RecordedRunOptions, inspect: (work: string) => Promise<T>): Promise<RecordedRunWith<T>>;
+export async function recordedRun<T>(runner: ProcessRunner, options: RecordedRunOptions, inspect?: (work: string) => Promise<T>): Promise<RecordedRun | RecordedRunWith<T>> {
   sweepStale();
   const scratch = mkdtempSync(join(tmpdir(), SCRATCH_PREFIX));
   try {
     const { bin, work, record } = prepare(scratch, options);
+    await options.setup?.(work);
     const env: Record<string, string> = {
+      ...options.env,
       PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
       DOCKER_HOST: `unix://${join(scratch, 'no-engine.sock')}`,
       TP7_RECORD_FILE: record,
@@ -120,7 +134,8 @@ export async function recordedRun(runner: ProcessRunner, options: RecordedRunOpt
       TP7_REAL_DOCKER_HOST: options.engineHost,
     };
     const result = await runner.run('bash', [options.script, ...options.args], { cwd: work, timeoutMs: options.timeoutMs, env });
-    return { ...result, calls: readRecord(record) };
+    const run = { ...result, calls: readRecord(record) };
+    return inspect ? { ...run, inspected: await inspect(work) } : run;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

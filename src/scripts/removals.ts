@@ -1,6 +1,7 @@
 // What a recorded run would have removed, had it run for real: its `rm`, `rmi` and `volume rm` replayed on a
 // snapshot of the engine, with the refusals the daemon makes (an image ID tagged in several repositories, or
 // used by a container, is not removed without -f). Pure: the snapshot is read by the caller.
+import { familiarRepository } from '../reference.js';
 import type { DockerCommand } from './docker-command.js';
 
 export interface EngineSnapshot {
@@ -25,7 +26,7 @@ const isIdPrefix = (arg: string) => /^(sha256:)?[0-9a-f]{12,64}$/.test(arg);
 const idMatches = (id: string, arg: string) => id.replace(/^sha256:/, '').startsWith(arg.replace(/^sha256:/, ''));
 /** `myapp` → `myapp:latest`; `localhost:5000/myapp:1` as is. */
 const withTag = (ref: string) => (/:[^/]*$/.test(ref) ? ref : `${ref}:latest`);
-const repositoryOfTag = (tag: string) => tag.slice(0, tag.lastIndexOf(':'));
+const repositoryOfTag = familiarRepository;
 
 export function replayRemovals(commands: DockerCommand[], snapshot: EngineSnapshot): Removals {
   const tags = new Map(snapshot.images.map((image) => [image.id, new Set(image.tags)]));

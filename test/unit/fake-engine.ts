@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from '../../src/engine/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
-import { canonicalReference, familiarName, parseReference, type ParsedReference } from '../../src/probes/refs.js';
+import { canonicalReference, familiarName, referenceOf as parseReference, type ImageReference as ParsedReference } from '../../src/reference.js';
 import type { RegistryClient } from '../../src/registry/types.js';
 import { legacySave, sha256 as archiveSha256, type Image as ArchiveImage } from '../fixtures/archives/build.js';
 import type { FakeRegistry } from './fake-registry.js';
@@ -200,7 +200,7 @@ export class FakeEngine implements EngineClient {
   async push(ref: string, registry: FakeRegistry): Promise<string> {
     const parsed = parsedOrThrow(ref);
     const id = this.resolve(ref);
-    if (!id || parsed.domain !== registry.address) throw new Error(`fake engine: cannot push ${ref} to ${registry.address}`);
+    if (!id || parsed.registry !== registry.address) throw new Error(`fake engine: cannot push ${ref} to ${registry.address}`);
     const image = this.images.get(id)!;
     const layers = image.layers ?? (image.inspect.RootFS?.Layers ?? []).map((layer) => Buffer.from(`layer ${layer}`));
     const digest = registry.pushImage(parsed.path, parsed.tag ?? 'latest', image.config, layers, image.inspect.Id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalReference, familiarName, parseReference } from '../../src/probes/refs.js';
+import { canonicalReference, familiarName, referenceOf as parseReference } from '../../src/reference.js';
 
 describe('image references, read as the engine reads them', () => {
   const digest = `sha256:${'ab'.repeat(32)}`;

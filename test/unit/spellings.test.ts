@@ -27,6 +27,34 @@ const HEX = 'a3f1c2d4e5b6'.padEnd(64, '0123456789abcdef');
 const CREATED = '2024-01-15T12:34:56.123456789Z';
 
 const TABLES: Record<string, Table[]> = {
+  // ex6's questions (from the ex6-scripts branch merged here), minimal tables so the coverage test holds.
+  'ex6/dangling-count': [{ value: 3, accepted: ['3', ' 3 '], wrong: ['4', '0'] }],
+  'ex6/unused-images': [
+    { value: ['tp7-ex6-batch:1.0', 'tp7-ex6-tools:1.0'], accepted: ['tp7-ex6-batch:1.0 tp7-ex6-tools:1.0', 'tp7-ex6-tools:1.0, tp7-ex6-batch:1.0', 'docker.io/library/tp7-ex6-batch:1.0;tp7-ex6-tools:1.0'], wrong: ['tp7-ex6-batch:1.0', 'tp7-ex6-web:1.0 tp7-ex6-batch:1.0 tp7-ex6-tools:1.0'] },
+    { value: [], accepted: ['none', 'aucune'], wrong: ['tp7-ex6-web:1.0'] },
+  ],
+  'ex6/reclaimable-space': [{ value: 43_421_337, accepted: ['43.4MB', '43.4MB (100%)', '43,4 Mo'], wrong: ['4.3MB'] }],
+  'ex9/webapp-registry': [
+    { value: 'registry.company.com', accepted: ['registry.company.com', 'Registry.Company.com', 'registry.company.com/', 'https://registry.company.com', '"registry.company.com"'], wrong: ['registry', 'company.com', 'docker.io', 'registry.company.com/team'] },
+  ],
+  'ex9/webapp-namespace': [
+    { value: 'team', accepted: ['team', 'team/', '/team/', 'TEAM', '`team`'], wrong: ['registry.company.com/team', 'webapp', 'library'] },
+    // A reference without a namespace (localhost:5000/myapp): "none" in its usual words.
+    { value: '', accepted: ['aucun', 'none', '-', '(vide)', 'rien'], wrong: ['myapp', 'localhost:5000'] },
+  ],
+  'ex9/webapp-name': [{ value: 'webapp', accepted: ['webapp', 'WebApp', 'webapp:', '/webapp'], wrong: ['team/webapp', 'webapp:2.1.0', 'app'] }],
+  'ex9/webapp-version': [
+    { value: '2.1.0', accepted: ['2.1.0', 'v2.1.0', ':2.1.0', '2.1.0-', ' 2.1.0. '], wrong: ['2.1', '2.1.0-production', '2', '1.2.0'] },
+    { value: 'v1.0.0', accepted: ['v1.0.0', '1.0.0', 'V1.0.0'], wrong: ['1.0', 'v1.0.0-debug'] },
+  ],
+  'ex9/webapp-variant': [
+    { value: 'production', accepted: ['production', '-production', 'Production', '"production"'], wrong: ['prod', '2.1.0-production', 'aucune'] },
+    { value: '', accepted: ['aucune', 'none', '-'], wrong: ['production'] },
+  ],
+  'ex9/official-registry': [
+    { value: 'docker.io', synonyms: ['index.docker.io', 'registry-1.docker.io', 'hub.docker.com', 'docker hub'], accepted: ['docker.io', 'Docker Hub', 'index.docker.io', 'registry-1.docker.io', 'docker.io/', 'https://index.docker.io', 'hub.docker.com'], wrong: ['localhost:5000', 'nginx', 'library', 'docker'] },
+  ],
+  'ex9/official-namespace': [{ value: 'library', accepted: ['library', 'library/', 'Library'], wrong: ['nginx', 'docker.io', 'aucun', 'official'] }],
   'ex1/shared-id': [
     { value: true, accepted: ['oui', 'Oui.', 'OUI', 'o', 'yes', 'Y', 'Yes!', 'yep', 'ouais', 'vrai', 'true', 'oui, 1.25 et latest', 'Oui (1.25 et latest)'], wrong: ['non', 'no'], malformed: [['peut-être', /answer yes or no/]] },
     { value: false, accepted: ['non', 'No', 'n', 'faux', 'non, aucun'], wrong: ['oui'] },

@@ -131,7 +131,7 @@ describe('a check with side effects', () => {
   });
 
   it('is marked on the kinds that run a student script', () => {
-    expect(PROBE_KINDS.filter((kind) => (kind as { sideEffects?: boolean }).sideEffects).map((kind) => kind.kind).sort()).toEqual(['cleanup-script', 'compare-script', 'recorded-script', 'registry-list-runs', 'registry-listing-script', 'unused-images-script']);
+    expect(PROBE_KINDS.filter((kind) => (kind as { sideEffects?: boolean }).sideEffects).map((kind) => kind.kind).sort()).toEqual(['cleanup-script', 'compare-script', 'recorded-script', 'registry-list-runs', 'registry-listing-script', 'unused-images-script', 'version-script']);
   });
 });
 
