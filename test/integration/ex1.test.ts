@@ -98,6 +98,10 @@ describe('ex1: understanding tags', () => {
   it('near miss: nginx:1.25 built locally to declare the right version, and nginx:alpine saved then loaded', async () => {
     await cleanupExercise('ex1');
     expect((await docker('pull', 'nginx:alpine')).exitCode).toBe(0);
+    // Another test file may have pushed this very image elsewhere (localhost:5000/myapp): its repo digest would
+    // outlive the load below. Only nginx's own digest belongs to this scenario.
+    const digests = (await docker('image', 'inspect', '--format', '{{join .RepoDigests "\\n"}}', 'nginx:alpine')).stdout.split('\n');
+    for (const digest of digests.filter((ref) => ref && !ref.startsWith('nginx@'))) await docker('rmi', digest);
     await buildImage('nginx:1.25', 'FROM nginx:alpine\nENV NGINX_VERSION=1.25.5 PKG_RELEASE=1~bookworm\n');
     const archive = join(newWorkdir(), 'alpine.tar');
     await ok(docker('save', '-o', archive, 'nginx:alpine'));
