@@ -36,6 +36,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   'image rm': { spellings: [['rmi'], ['image', 'rm'], ['image', 'remove']], flags: [flag('force', 'f'), flag('no-prune'), valued('platform')] },
   'container rm': { spellings: [['rm'], ['container', 'rm'], ['container', 'remove']], flags: [flag('force', 'f'), flag('volumes', 'v'), flag('link', 'l')] },
   'volume rm': { spellings: [['volume', 'rm'], ['volume', 'remove']], flags: [flag('force', 'f')] },
+  'image save': { spellings: [['save'], ['image', 'save']], flags: [valued('output', 'o'), valued('platform')] },
   'image ls': {
     spellings: [['images'], ['image', 'ls'], ['image', 'list']],
     flags: [flag('all', 'a'), flag('quiet', 'q'), valued('filter', 'f'), FORMAT, flag('digests'), flag('no-trunc'), flag('tree')],
