@@ -4,7 +4,8 @@
 // without doing it (a save writes a short stand-in naming its images: see save-stand-in.ts). Run as
 // `node docker-shim.js ARGS...` by the wrapper that recorded-run.ts writes.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { isReadOnly, parseDockerCommand } from './docker-command.js';
 import { saveStandIn } from './save-stand-in.js';
 
@@ -31,6 +32,13 @@ function forward(argv: string[]): number {
   return result.status ?? 1;
 }
 
+/** Whether `path` lies in the run's scratch folder (where the record is): the only place the shim writes to. */
+function insideScratch(path: string): boolean {
+  // Real paths: a folder the script linked to somewhere else is somewhere else.
+  const real = (target: string) => (existsSync(target) ? realpathSync(target) : target);
+  return resolve(real(dirname(resolve(path))), basename(path)).startsWith(`${real(dirname(resolve(process.env.TP7_RECORD_FILE!)))}/`);
+}
+
 /** What docker prints when it has done the thing: enough for a script that reads its output to carry on. */
 function pretend(argv: string[]): number {
   record(argv);
@@ -51,7 +59,9 @@ function pretend(argv: string[]): number {
     // A stand-in archive naming the images, where docker would write the real one (-o, or standard output).
     const output = command.flags.output;
     if (typeof output !== 'string' || output === '-') process.stdout.write(saveStandIn(command.args));
-    else {
+    else if (!insideScratch(output)) {
+      // Never a file outside the run's scratch folder (a real backup folder given by its full path): not written.
+    } else {
       try {
         writeFileSync(output, saveStandIn(command.args));
       } catch (error) {
