@@ -4,7 +4,8 @@ import { Pattern } from '../lab/ids.js';
 import { both, Localized } from '../lab/text.js';
 import { CommandPattern, describePattern, matches, readCalls, whyUnmatched } from '../scripts/command-rules.js';
 import { showCommand } from '../scripts/docker-command.js';
-import { recordedRun } from '../scripts/recorded-run.js';
+import { recordedRun, type RecordedRun } from '../scripts/recorded-run.js';
+import { Saves, savesProblem, withUnforeseenImage } from './recorded-saves.js';
 import { lastErrorLine, scriptMissing } from './script-outcome.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
@@ -28,6 +29,7 @@ const schema = z
       .enum(['read-only', 'any'])
       .default('read-only')
       .describe('read-only: every other command must only read (a prune, rm or rmi not required is a fault)'),
+    saves: Saves.optional(),
   })
   .describe("A script judged by a recorded run: the docker commands it makes are recorded, never run against the engine's state, and judged by meaning");
 type Spec = z.infer<typeof schema>;
@@ -40,13 +42,14 @@ function expectedOf(spec: Spec, command: string): string {
   const parts = spec.require.map((pattern) => describePattern(pattern).en);
   if (spec.exit === 'non-zero') parts.push('a non-zero exit code');
   parts.push(...spec.output.map((entry) => entry.what.en));
+  if (spec.saves) parts.push(`every image it finds saved gzip-compressed into ${spec.saves.dir}/, one made at check time included`);
   if (spec.others === 'read-only') parts.push('nothing else that changes state');
   return `${command} runs ${parts.join('; ')}`;
 }
 
 /** When nothing ran but the output shows docker commands, they were most likely printed with echo. */
 function echoedHint(stdout: string): Localized | undefined {
-  if (!/\bdocker\s+(image|system|builder|rmi|container|volume)\b/.test(stdout)) return undefined;
+  if (!/\bdocker\s+(image|system|builder|rmi|container|volume|save)\b/.test(stdout)) return undefined;
   return both(
     ' (la sortie montre des commandes docker : sont-elles seulement affichées avec echo ?)',
     ' (the output shows docker commands: are they only printed with echo?)',
@@ -63,43 +66,53 @@ export const recordedScript: ProbeKind<Spec> = {
     const command = [spec.script, ...args].join(' ');
     const script = await files.stat(spec.script);
     if (!script?.isFile) return scriptMissing(spec.script, expectedOf(spec, command));
-    const run = await recordedRun(processes, { workdir, script: spec.script, args, files: spec.files, timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host });
-    const recorded = readCalls(run.calls);
-    const actual = recorded.length ? recorded.map((call) => showCommand(call.argv)).join('; ') : 'no docker command';
-    const exitText = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`;
-    if (run.timedOut) return fault(spec, command, `timed out after ${spec.timeoutSeconds} s`, both(`pas fini en ${spec.timeoutSeconds} s`, `did not finish within ${spec.timeoutSeconds} s`));
-    for (const pattern of spec.require) {
-      if (recorded.some((call) => matches(call, pattern))) continue;
-      const why = whyUnmatched(recorded, pattern);
-      const echoed = recorded.some((call) => call.command === pattern.command) ? undefined : echoedHint(run.stdout);
-      if (!recorded.length && !echoed) {
-        return fault(spec, command, actual, both(
-          `aucune commande docker n'a été lancée (le script traite-t-il ce mode ?) ; attendu : ${describePattern(pattern).fr}`,
-          `no docker command was run (does the script handle this mode?); expected: ${describePattern(pattern).en}`,
-        ));
-      }
-      return fault(spec, command, actual, both(`${why.fr}${echoed?.fr ?? ''}`, `${why.en}${echoed?.en ?? ''}`));
-    }
-    if (spec.others === 'read-only') {
-      const extra = recorded.find((call) => !call.readOnly && !spec.require.some((pattern) => matches(call, pattern)));
-      if (extra) {
-        const shown = showCommand(extra.argv);
-        return fault(spec, command, actual, both(`${shown} ne fait pas partie de ce que ce mode doit faire`, `${shown} is not part of what this mode must do`));
-      }
-    }
-    if (spec.exit === 'zero' && run.exitCode !== 0) {
-      const line = lastErrorLine(run.stderr);
-      return fault(spec, command, exitText, both(`a échoué (${exitText})${line ? ` : ${line}` : ''}`, `failed (${exitText})${line ? `: ${line}` : ''}`));
-    }
-    if (spec.exit === 'non-zero' && run.exitCode === 0) {
-      return fault(spec, command, exitText, both('se termine avec le code 0 : un appel erroné doit finir par un code non nul (exit 1)', 'ends with code 0: a wrong call must end with a non-zero code (exit 1)'));
-    }
-    const printed = `${run.stdout}\n${run.stderr}`;
-    const missing = spec.output.find((entry) => !new RegExp(entry.pattern, 'i').test(printed));
-    if (missing) return fault(spec, command, exitText, both(`la sortie ne montre pas ${missing.what.fr}`, `the output does not show ${missing.what.en}`));
-    return outcome('pass', expectedOf(spec, command), actual, both(
-      `${command} fait ce qu'il faut (exécution enregistrée, rien n'a été supprimé).`,
-      `${command} does the right thing (recorded run, nothing was removed).`,
-    ));
+    const record = () => recordedRun(processes, {
+      workdir, script: spec.script, args, files: spec.files, timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host, collect: spec.saves?.dir,
+    });
+    if (!spec.saves) return judge(spec, command, await record());
+    return withUnforeseenImage(engine, spec.saves, async (unforeseen) => judge(spec, command, await record(), unforeseen));
   },
 };
+
+/** The verdict on a recorded run; `unforeseen` is the image made at check time that its saves must include. */
+function judge(spec: Spec, command: string, run: RecordedRun, unforeseen?: string): Outcome {
+  const recorded = readCalls(run.calls);
+  const actual = recorded.length ? recorded.map((call) => showCommand(call.argv)).join('; ') : 'no docker command';
+  const exitText = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`;
+  if (run.timedOut) return fault(spec, command, `timed out after ${spec.timeoutSeconds} s`, both(`pas fini en ${spec.timeoutSeconds} s`, `did not finish within ${spec.timeoutSeconds} s`));
+  for (const pattern of spec.require) {
+    if (recorded.some((call) => matches(call, pattern))) continue;
+    const why = whyUnmatched(recorded, pattern);
+    const echoed = recorded.some((call) => call.command === pattern.command) ? undefined : echoedHint(run.stdout);
+    if (!recorded.length && !echoed) {
+      return fault(spec, command, actual, both(
+        `aucune commande docker n'a été lancée (${spec.args.length ? 'le script traite-t-il ce mode ?' : 'le script est-il écrit ?'}) ; attendu : ${describePattern(pattern).fr}`,
+        `no docker command was run (${spec.args.length ? 'does the script handle this mode?' : 'is the script written yet?'}); expected: ${describePattern(pattern).en}`,
+      ));
+    }
+    return fault(spec, command, actual, both(`${why.fr}${echoed?.fr ?? ''}`, `${why.en}${echoed?.en ?? ''}`));
+  }
+  const saves = spec.saves && unforeseen ? savesProblem(spec.saves, unforeseen, recorded, run.written) : undefined;
+  if (saves) return fault(spec, command, actual, saves);
+  if (spec.others === 'read-only') {
+    const extra = recorded.find((call) => !call.readOnly && !spec.require.some((pattern) => matches(call, pattern)));
+    if (extra) {
+      const shown = showCommand(extra.argv);
+      return fault(spec, command, actual, both(`${shown} ne fait pas partie de ce que ce mode doit faire`, `${shown} is not part of what this mode must do`));
+    }
+  }
+  if (spec.exit === 'zero' && run.exitCode !== 0) {
+    const line = lastErrorLine(run.stderr);
+    return fault(spec, command, exitText, both(`a échoué (${exitText})${line ? ` : ${line}` : ''}`, `failed (${exitText})${line ? `: ${line}` : ''}`));
+  }
+  if (spec.exit === 'non-zero' && run.exitCode === 0) {
+    return fault(spec, command, exitText, both('se termine avec le code 0 : un appel erroné doit finir par un code non nul (exit 1)', 'ends with code 0: a wrong call must end with a non-zero code (exit 1)'));
+  }
+  const printed = `${run.stdout}\n${run.stderr}`;
+  const missing = spec.output.find((entry) => !new RegExp(entry.pattern, 'i').test(printed));
+  if (missing) return fault(spec, command, exitText, both(`la sortie ne montre pas ${missing.what.fr}`, `the output does not show ${missing.what.en}`));
+  return outcome('pass', expectedOf(spec, command), actual, both(
+    `${command} fait ce qu'il faut (exécution enregistrée, rien n'a été supprimé).`,
+    `${command} does the right thing (recorded run, nothing was removed).`,
+  ));
+}

@@ -1,3 +1,6 @@
+import { CheckError } from '../errors.js';
+import { both } from '../lab/lang.js';
+
 /** Runs tasks with at most `limit` in flight, keeping results in input order. */
 export async function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -12,11 +15,22 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, ta
   return results;
 }
 
-/** Rejects with a TimeoutError-named error when `promise` takes longer than `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** The time limit of one check, in the run's language: the error its result shows (name TimeoutError). */
+export function checkTimeLimitError(checkId: string, ms: number): CheckError {
+  const seconds = ms / 1000;
+  const error = new CheckError(both(
+    `la vérification ${checkId} a pris plus de ${String(seconds).replace('.', ',')} s`,
+    `check ${checkId} took longer than ${seconds} s`,
+  ));
+  error.name = 'TimeoutError';
+  return error;
+}
+
+/** Rejects with `error()` when `promise` takes longer than `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`${what} took longer than ${ms / 1000} s`), { name: 'TimeoutError' })), ms);
+    timer = setTimeout(() => reject(error()), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -8,7 +8,7 @@ import type { Progress } from '../progress/store.js';
 import { withSignal } from '../processes/types.js';
 import { inputsOf, type Item } from './inputs.js';
 import { runOncePerState } from './reuse.js';
-import { mapConcurrent, withTimeout } from './pool.js';
+import { checkTimeLimitError, mapConcurrent, withTimeout } from './pool.js';
 import type { CheckResult, ExerciseResult } from './types.js';
 import { settings } from '../settings.js';
 
@@ -49,11 +49,12 @@ async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, pr
  * Runs one item within the check time limit. At the limit its signal is aborted, so that its work stops too
  * (a student's script is killed with its whole process group), not only the wait for it.
  */
-async function limited(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions, what: string): Promise<Outcome> {
+async function limited(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions, id: string): Promise<Outcome> {
   const controller = new AbortController();
   const own = { ...clients, signal: controller.signal, processes: withSignal(clients.processes, controller.signal) };
   try {
-    return await withTimeout(runItem(item, exercise, own, progress, options.reuseStored ?? false), settings().TP7_CHECK_TIMEOUT_MS, what);
+    const ms = settings().TP7_CHECK_TIMEOUT_MS;
+    return await withTimeout(runItem(item, exercise, own, progress, options.reuseStored ?? false), ms, () => checkTimeLimitError(id, ms));
   } finally {
     controller.abort();
   }
@@ -74,7 +75,7 @@ async function timed(item: Item, exercise: Exercise, clients: ProbeClients, prog
   const base = item.kind === 'check' ? item.check : item.question;
   let result: Outcome;
   try {
-    result = await limited(item, exercise, clients, progress, options, `check ${base.id}`);
+    result = await limited(item, exercise, clients, progress, options, base.id);
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     const line = oneLineText(error);

@@ -38,6 +38,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   'volume rm': { spellings: [['volume', 'rm'], ['volume', 'remove']], flags: [flag('force', 'f')] },
   'container stop': { spellings: [['stop'], ['container', 'stop']], flags: [valued('time', 't'), valued('signal', 's')] },
   'container kill': { spellings: [['kill'], ['container', 'kill']], flags: [valued('signal', 's')] },
+  'image save': { spellings: [['save'], ['image', 'save']], flags: [valued('output', 'o'), valued('platform')] },
   'image ls': {
     spellings: [['images'], ['image', 'ls'], ['image', 'list']],
     flags: [flag('all', 'a'), flag('quiet', 'q'), valued('filter', 'f'), FORMAT, flag('digests'), flag('no-trunc'), flag('tree')],

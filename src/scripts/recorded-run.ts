@@ -2,9 +2,11 @@
 // PATH that records every command line and performs nothing that changes the engine (see docker-shim.ts).
 // The script's destructive modes are judged by what they would do, never by doing it. Reused by every probe
 // that judges a script with side effects (exercise 6's cleanup modes, and later exercises' scripts).
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync, closeSync, constants, cpSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isStale, ownerId } from '../engine/probe-owner.js';
 import type { ProcessResult, ProcessRunner } from '../processes/types.js';
@@ -25,6 +27,8 @@ export interface RecordedRunOptions {
   env?: Record<string, string>;
   /** Prepares the scratch work folder once the files are copied (e.g. a VERSION file, a git repository). */
   setup?: (work: string) => Promise<void>;
+  /** A folder of the run (relative to its working directory) whose files are returned: what the script wrote there. */
+  collect?: string;
 }
 
 export interface RecordedRunWith<T> extends RecordedRun {
@@ -32,9 +36,22 @@ export interface RecordedRunWith<T> extends RecordedRun {
   inspected: T;
 }
 
+/** A file the script left in the collected folder; `content` holds at most its first MAX_COLLECTED_BYTES. */
+export interface WrittenFile {
+  /** Relative to the run's working directory. */
+  path: string;
+  content: Buffer;
+}
+
+/** Enough of a file to read the stand-ins of save-stand-in.ts, compressed or not; and a bound on how many. */
+const MAX_COLLECTED_BYTES = 1024 * 1024;
+const MAX_COLLECTED_FILES = 200;
+
 export interface RecordedRun extends ProcessResult {
   /** Every docker command line the script made, in order. */
   calls: RecordedCall[];
+  /** The files left in the `collect` folder (none without one). */
+  written: WrittenFile[];
 }
 
 /** The scratch folders are named so: owned by this tool, removed after each run. */
@@ -104,6 +121,34 @@ function sweepStale(): void {
   }
 }
 
+function readHead(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(fstatSync(fd).size, MAX_COLLECTED_BYTES));
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The regular files under `folder` of the work copy (symbolic links are not followed out of it). */
+function collectFiles(work: string, folder: string | undefined): WrittenFile[] {
+  if (!folder) return [];
+  const root = resolve(work, folder);
+  if (!root.startsWith(`${work}/`) || !existsSync(root)) return [];
+  const found: WrittenFile[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (found.length >= MAX_COLLECTED_FILES) return;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.isFile()) found.push({ path: relative(work, path), content: readHead(path) });
+    }
+  };
+  visit(root);
+  return found;
+}
+
 function readRecord(file: string): RecordedCall[] {
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -134,7 +179,7 @@ export async function recordedRun<T>(runner: ProcessRunner, options: RecordedRun
       TP7_REAL_DOCKER_HOST: options.engineHost,
     };
     const result = await runner.run('bash', [options.script, ...options.args], { cwd: work, timeoutMs: options.timeoutMs, env });
-    const run = { ...result, calls: readRecord(record) };
+    const run = { ...result, calls: readRecord(record), written: collectFiles(work, options.collect) };
     return inspect ? { ...run, inspected: await inspect(work) } : run;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -17,7 +17,7 @@ describe('ex2: creating and managing your own tags', () => {
   // Each case starts from an engine without the exercise's images and container, whatever the last one left.
   beforeEach(() => cleanupExercise('ex2'));
   afterAll(async () => {
-    await docker('rmi', 'nginx:latest'); // pulled by one near miss below, not by the exercise
+    await docker('rmi', 'nginx:latest', 'alpine:3.19'); // pulled by near misses below, not by the exercise
     await cleanupExercise('ex2');
   });
 
@@ -55,6 +55,14 @@ describe('ex2: creating and managing your own tags', () => {
     expect(checks['commit-page']!.status).toBe('pass');
     expect(checks['commit-is-a-commit']!.status).toBe('fail');
     expect(checks['commit-is-a-commit']!.message).toContain('does not continue that of nginx:alpine (a commit of a container of nginx:latest)');
+  });
+
+  it('near miss: nginx:alpine named with docker tag on another image instead of pulled', async () => {
+    await ok(docker('pull', 'alpine:3.19'));
+    await ok(docker('tag', 'alpine:3.19', 'nginx:alpine'));
+    const checks = await checkEx2();
+    expect(checks['alpine-pulled']!.status).toBe('fail');
+    expect(checks['alpine-pulled']!.message).toContain('nginx:alpine exists but did not come from the nginx repository of a registry: its only digests belong to alpine');
   });
 
   it('near miss: the container is changed but not committed, then committed unchanged', async () => {

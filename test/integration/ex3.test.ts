@@ -1,4 +1,4 @@
-import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { execa } from 'execa';
@@ -118,6 +118,54 @@ describe('ex3: saving and loading images', () => {
     await sh(workdir, 'docker save localhost/mon-site:2.0 | gzip > docker-backups/localhost_mon-site_2.0_20240102-000000.tar.gz');
     checks = await checkEx3(workdir);
     expect(checks['backup-script']!.message).toContain('localhost_mon-site_1.0_20240102-000000.tar.gz does not hold localhost/mon-site:1.0 (it holds: localhost/mon-site:2.0)');
+  });
+
+  it('near misses of the backup script, judged by a recorded run on an image made at check time', async () => {
+    await ok(docker('pull', 'nginx:alpine'));
+    for (const tag of ['1.0', '2.0']) await ok(docker('tag', 'nginx:alpine', `localhost/mon-site:${tag}`));
+    const workdir = newWorkdir();
+    const script = (body: string) => writeFileSync(join(workdir, 'backup-images.sh'), `#!/bin/bash\n${body}\n`);
+    // The cheapest fake: an empty script beside a backup folder made by hand.
+    await sh(workdir, [
+      'mkdir -p docker-backups',
+      'printf "localhost/mon-site:1.0\\nlocalhost/mon-site:2.0\\n" > docker-backups/images_20240101-000000.txt',
+      'for tag in 1.0 2.0; do docker save localhost/mon-site:$tag | gzip > docker-backups/localhost_mon-site_${tag}_20240101-000000.tar.gz; done',
+    ].join('; '));
+    const before = readdirSync(join(workdir, 'docker-backups')).sort();
+    script('');
+    let checks = await checkEx3(workdir);
+    expect(checks['backup-script']!.status).toBe('pass');
+    expect(checks['backup-script-saves']!.status).toBe('fail');
+    expect(checks['backup-script-saves']!.message).toContain('backup-images.sh: no docker command was run (is the script written yet?); expected: docker image save');
+
+    script('echo "docker save localhost/mon-site:1.0 | gzip > docker-backups/a.tar.gz"');
+    checks = await checkEx3(workdir);
+    expect(checks['backup-script-saves']!.message).toContain('(the output shows docker commands: are they only printed with echo?)');
+
+    // The course's two images named in advance: the image made at check time is left out.
+    script('mkdir -p docker-backups\nfor img in localhost/mon-site:1.0 localhost/mon-site:2.0; do docker save "$img" | gzip > "docker-backups/$(echo "$img" | tr /: __).tar.gz"; done');
+    checks = await checkEx3(workdir);
+    expect(checks['backup-script-saves']!.message).toMatch(/localhost\/tp7-check-[0-9a-f]{6}:[0-9a-f]{4}, an image made at check time under localhost\/, was not saved \(saved: localhost\/mon-site:1.0, localhost\/mon-site:2.0\): the script must find the images to save/);
+
+    const loop = (save: string) => script(`mkdir -p docker-backups\nfor img in $(docker images --filter "reference=localhost/*" --format "{{.Repository}}:{{.Tag}}"); do\n  f=$(echo "$img" | tr /: __)\n  ${save}\ndone`);
+    loop('docker save "$img" -o "docker-backups/$f.tar"');
+    checks = await checkEx3(workdir);
+    expect(checks['backup-script-saves']!.message).toMatch(/the save of localhost\/\S+ reached docker-backups\/localhost_\S+\.tar uncompressed: compress it with gzip/);
+
+    loop('docker save "$img" | gzip > "$f.tar.gz"');
+    checks = await checkEx3(workdir);
+    expect(checks['backup-script-saves']!.message).toMatch(/the save of localhost\/\S+ did not reach docker-backups\/ as a gzip-compressed file/);
+
+    loop('docker save "$img" | bzip2 > "docker-backups/$f.tar.bz2"');
+    checks = await checkEx3(workdir);
+    expect(checks['backup-script-saves']!.message).toMatch(/did not reach docker-backups\/ as a gzip-compressed file \(docker-backups\/\S+\.tar\.bz2 is bzip2-compressed: the backup folder expects gzip\)/);
+
+    loop('docker save "$img" | gzip > "docker-backups/$f.tar.gz"');
+    checks = await checkEx3(workdir);
+    expect(checks['backup-script-saves']!.status).toBe('pass');
+    // Recorded, not run: the student's folder is as it was, and the image made at check time is gone.
+    expect(readdirSync(join(workdir, 'docker-backups')).sort()).toEqual(before);
+    expect((await ok(docker('images', '-q', '--filter', 'label=org.tp7-lab.probe'))).stdout).toBe('');
   });
 
   it('passes every check after the reference solution, and leaves no container behind', async () => {

@@ -58,6 +58,23 @@ describe('ex5: inspecting and analysing images', () => {
     expect(json.score.earned).toBe(0);
   });
 
+  it('near miss: nginx:alpine and nginx:latest named with docker tag instead of pulled', async () => {
+    await ok(docker('pull', 'alpine:3.19'));
+    await ok(docker('tag', 'alpine:3.19', 'nginx:alpine'));
+    await ok(docker('tag', 'alpine:3.19', 'nginx:latest'));
+    let { checks } = await checkEx5();
+    expect(checks['nginx-alpine-pulled']!.status).toBe('fail');
+    expect(checks['nginx-alpine-pulled']!.message).toContain('nginx:alpine exists but did not come from the nginx repository of a registry: its only digests belong to alpine');
+    expect(checks['nginx-latest-pulled']!.message).toContain('nginx:latest exists but did not come from the nginx repository of a registry');
+    // The right repository, the wrong variant: latest is a second name of the Alpine image.
+    await docker('rmi', 'nginx:alpine', 'nginx:latest');
+    await ok(docker('pull', 'nginx:alpine'));
+    await ok(docker('tag', 'nginx:alpine', 'nginx:latest'));
+    ({ checks } = await checkEx5());
+    expect(checks['nginx-alpine-pulled']!.status).toBe('pass');
+    expect(checks['nginx-latest-pulled']!.message).toContain('nginx:latest is the same image as nginx:alpine');
+  });
+
   it('near miss: a comparison script that prints wrong figures, each named', async () => {
     await ok(docker('pull', 'nginx:alpine'));
     await ok(docker('pull', 'nginx:latest'));

@@ -48,11 +48,12 @@ describe('concurrent and interrupted checks', () => {
   });
 
   it.each([
-    ['check', 'SIGTERM', 143],
-    ['check', 'SIGINT', 130],
-    ['watch', 'SIGTERM', 143],
+    ['check ex2', 'SIGTERM', 143],
+    ['check ex2', 'SIGINT', 130],
+    ['watch ex2', 'SIGTERM', 143],
+    ['doctor', 'SIGTERM', 143], // its container on the default network
   ] as const)('tp7 %s stopped by %s mid-read leaves no probe container behind', async (command, signal, code) => {
-    const { exitCode, stopped } = await stopMidRead([command, 'ex2'], signal);
+    const { exitCode, stopped } = await stopMidRead(command.split(' '), signal);
     expect(stopped).toBe(true);
     expect(exitCode).toBe(code);
     expect(await probeContainers()).toEqual([]);

@@ -1,10 +1,11 @@
 import { execSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execaRunner } from '../../src/processes/execa-runner.js';
 import { recordedRun, SCRATCH_PREFIX } from '../../src/scripts/recorded-run.js';
+import { packingOf, savedIn } from '../../src/scripts/save-stand-in.js';
 import { buildImage, docker, newWorkdir, ok } from './harness.js';
 
 const IMAGE = 'tp7-recorded-run-test:1.0';
@@ -50,6 +51,29 @@ describe('recorded runs of student scripts', () => {
     const id = (await ok(docker('images', '-q', IMAGE))).stdout.trim();
     expect(run.stdout).toBe(`${IMAGE}\n${id}`);
     expect(run.calls[1]).toEqual({ argv: ['--log-level', 'error', 'image', 'ls', '-q', IMAGE], stdout: `${id}\n` });
+  });
+
+  it('answers docker save with a stand-in where the script puts it, never outside the scratch folder', async () => {
+    const outside = join(tmpdir(), `tp7-recorded-outside-${process.pid}.tar`);
+    const outsideDir = mkdtempSync(join(tmpdir(), 'tp7-recorded-outside-'));
+    const workdir = newWorkdir();
+    writeFileSync(join(workdir, 'script.sh'), [
+      'mkdir -p out/sub',
+      `docker save ${IMAGE} -o out/by-flag.tar`,
+      `docker image save ${IMAGE} | gzip > out/sub/piped.tar.gz`,
+      `docker save -o ${outside} ${IMAGE}`,
+      `ln -s ${outsideDir} linked && docker save -o linked/x.tar ${IMAGE}`,
+      'echo kept > elsewhere.txt',
+    ].join('\n'));
+    const run = await recordedRun(execaRunner(workdir), { workdir, script: 'script.sh', args: [], timeoutMs: 20_000, engineHost: process.env.DOCKER_HOST!, collect: 'out' });
+    expect(run.exitCode).toBe(0);
+    const written = Object.fromEntries(run.written.map((file) => [file.path, file]));
+    expect(Object.keys(written).sort()).toEqual(['out/by-flag.tar', 'out/sub/piped.tar.gz']);
+    expect(savedIn(written['out/by-flag.tar']!.content)).toEqual([IMAGE]);
+    expect([packingOf(written['out/sub/piped.tar.gz']!.content), savedIn(written['out/sub/piped.tar.gz']!.content)]).toEqual(['gzip', [IMAGE]]);
+    expect(existsSync(outside)).toBe(false);
+    expect(readdirSync(outsideDir)).toEqual([]);
+    rmSync(outsideDir, { recursive: true });
   });
 
   it('stops the whole process group at the time limit and leaves no scratch folder', async () => {

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_REPAIR, networkFinding } from '../../src/commands/doctor/network.js';
-import { PROBE_LABEL } from '../../src/engine/image-file.js';
+import { OWNER_LABEL, ownerId, PROBE_LABEL } from '../../src/engine/probe-owner.js';
 
 // A dockerode stand-in answering like the Engine API does for the calls doctor makes: images, one container's
 // create/start/inspect/remove, the bridge network's inspect. Start failures carry the engine's own words.
@@ -39,13 +39,14 @@ function fakeDocker(options: FakeOptions) {
 }
 
 describe('doctor: a container on the default network', () => {
-  it('passes when a labelled container starts and publishes a port, and removes it', async () => {
+  it('passes when a container owned by this process starts and publishes a port, and removes it', async () => {
     const fake = fakeDocker({ images: [{ tag: 'big:1', size: 900 }, { tag: 'small:1', size: 10 }] });
     const finding = await networkFinding(fake.docker, true);
     expect(finding.status).toBe('pass');
     expect(finding.detail.en).toContain('small:1');
     expect(finding.detail.en).toContain('127.0.0.1:49153');
-    expect(fake.created[0]).toMatchObject({ Image: 'small:1', Labels: { [PROBE_LABEL]: 'true' }, HostConfig: { NetworkMode: 'bridge' } });
+    // The owner label: a concurrent tp7 never sweeps it (only a dead owner's containers are stale).
+    expect(fake.created[0]).toMatchObject({ Image: 'small:1', Labels: { [PROBE_LABEL]: 'true', [OWNER_LABEL]: ownerId() }, HostConfig: { NetworkMode: 'bridge' } });
     expect(fake.removed).toEqual(['c0']);
   });
   it('fails on a missing bridge with the engine\'s words and the repair, and still removes the container', async () => {

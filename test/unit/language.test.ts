@@ -9,14 +9,16 @@ import { imageAttribute } from '../../src/probes/image-attribute.js';
 import { networkFinding } from '../../src/commands/doctor/network.js';
 import { helpText, main } from '../../src/cli/main.js';
 import { COMMANDS } from '../../src/cli/commands.js';
-import { EngineUnreachableError, LabDefinitionError } from '../../src/errors.js';
+import { EngineUnreachableError, LabDefinitionError, oneLineText } from '../../src/errors.js';
 import { buildAnalysisReport, renderAnalysis } from '../../src/commands/analyze/report.js';
 import { defaultRules, evaluateRules, parseCiRules, rulesPass } from '../../src/analysis/rules.js';
 import type { ImageAnalysis } from '../../src/analysis/image.js';
 import { buildReport } from '../../src/report/json.js';
 import { renderText } from '../../src/report/text.js';
 import { scoreSkills } from '../../src/runner/score.js';
-import { LANGS, type Lang } from '../../src/lab/lang.js';
+import { LANGS, pick, type Lang } from '../../src/lab/lang.js';
+import { checkTimeLimitError, withTimeout } from '../../src/runner/pool.js';
+import { roundFailure } from '../../src/commands/watch/round-error.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import { fakeEngine } from './fake-engine.js';
 import { tempDir } from '../tmp.js';
@@ -26,7 +28,7 @@ import { tempDir } from '../tmp.js';
 // of the other language. Names, commands, code and quotations are left out first: they are no one's language.
 
 /** Words that only English sentences use (French text keeps `docker`, `tp7 check`, `--yes`... as code). */
-const ENGLISH = ['the', 'is', 'are', 'was', 'not', 'found', 'missing', 'cannot', 'expected', 'with', 'and', 'of', 'to', 'for', 'from', 'your', 'you', 'this', 'that', 'which', 'has', 'have', 'no', 'unknown', 'invalid', 'must', 'should', 'only', 'none', 'its', 'it', 'an', 'in', 'file', 'files', 'layer', 'layers', 'registry', 'error', 'warning', 'answer', 'empty', 'damaged', 'reset', 'run', 'could', 'too', 'outside', 'without'];
+const ENGLISH = ['the', 'is', 'are', 'was', 'not', 'found', 'missing', 'cannot', 'expected', 'with', 'and', 'of', 'to', 'for', 'from', 'your', 'you', 'this', 'that', 'which', 'has', 'have', 'no', 'unknown', 'invalid', 'must', 'should', 'only', 'none', 'its', 'it', 'an', 'in', 'file', 'files', 'layer', 'layers', 'registry', 'error', 'warning', 'answer', 'empty', 'damaged', 'reset', 'run', 'could', 'too', 'outside', 'without', 'took', 'longer', 'than', 'failed', 'still'];
 /** Words that only French sentences use. */
 const FRENCH = ['le', 'la', 'les', 'des', 'du', 'est', 'sont', 'une', 'un', 'pas', 'dans', 'pour', 'avec', 'sans', 'vous', 'votre', 'vos', 'fichier', 'attendu', 'trouvé', 'introuvable', 'aucun', 'aucune', 'sur', 'aux', 'au', 'ne', 'et', 'ce', 'cette', 'qui', 'que', 'par', 'ni', 'doit', 'moteur', 'registre', 'couche', 'couches', 'réponse', 'indice', 'données', 'taille', 'erreur', 'vide', 'oui', 'non'];
 const WORDS: Record<Lang, RegExp> = {
@@ -203,6 +205,16 @@ describe('every message kind in both languages', () => {
   it('errors of the one error module', () => {
     expectOneLanguage(render(() => new EngineUnreachableError('unix:///x.sock', 'ECONNREFUSED'), (error, lang) => error.text[lang]), 'engine unreachable');
     expectOneLanguage(render(() => new LabDefinitionError(['a', 'b']), (error, lang) => error.text[lang]), 'invalid labs');
+  });
+
+  it("a check's time limit, and the line tp7 watch prints when a round fails", async () => {
+    const limit = await withTimeout(new Promise(() => undefined), 5, () => checkTimeLimitError('slow-check', 500)).catch((error: unknown) => error);
+    expect(limit).toMatchObject({ name: 'TimeoutError' });
+    expectOneLanguage(render(() => oneLineText(limit), (text, lang) => pick(text, lang)), 'check time limit');
+    expect(pick(oneLineText(limit), 'fr')).toBe('la vérification slow-check a pris plus de 0,5 s');
+    for (const error of [new Error('connect ECONNREFUSED /var/run/docker.sock'), new EngineUnreachableError('unix:///x.sock', 'ECONNREFUSED'), limit]) {
+      expectOneLanguage(render(() => roundFailure(error), (text, lang) => pick(text, lang)), `tp7 watch round error: ${String(error)}`);
+    }
   });
 
   it('archive diagnostics, each verdict', () => {

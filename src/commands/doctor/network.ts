@@ -1,10 +1,11 @@
 // Can the engine run a container on its default network and publish a port? A dockerd started elsewhere with
 // `--bridge none` deletes the host's docker0: the engine still answers, images still pull, and every
 // `docker run` then fails with "could not find bridge docker0". Doctor tries it for real, with a throwaway
-// container labelled as a probe resource and always removed, and says how to repair the bridge.
+// container owned by this process (probe and owner labels: another tp7 never sweeps it, and a doctor stopped by
+// Ctrl+C or SIGTERM removes it), always removed, and says how to repair the bridge.
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { PROBE_LABEL } from '../../engine/image-file.js';
+import { createOwnedContainer } from '../../engine/image-file.js';
 import { both, type LocalizedText } from '../../lab/lang.js';
 
 export interface NetworkFinding {
@@ -56,12 +57,11 @@ type Attempt = { published: string } | { noShell: true } | { unpublished: true }
 
 /** Creates, starts and inspects one waiting container; removes it whatever happens. */
 async function tryImage(docker: Docker, image: string): Promise<Attempt> {
-  const container = await docker.createContainer({
+  const { container, release } = await createOwnedContainer(docker, {
     Image: image,
     Entrypoint: WAIT,
     Cmd: [],
     OpenStdin: true,
-    Labels: { [PROBE_LABEL]: 'true' },
     ExposedPorts: { [PORT]: {} },
     HostConfig: { NetworkMode: 'bridge', PortBindings: { [PORT]: [{ HostIp: '127.0.0.1', HostPort: '' }] } },
   });
@@ -79,6 +79,7 @@ async function tryImage(docker: Docker, image: string): Promise<Attempt> {
     return port ? { published: port } : { unpublished: true };
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
+    release();
   }
 }
 

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { connectEngine } from '../../engine/dockerode-client.js';
 import { changeOf } from '../../engine/events.js';
-import { oneLine } from '../../errors.js';
+import { pick } from '../../lab/lang.js';
 import { buildReport } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
 import { affects, ANY_CHANGE, inputsOf, mergeChanges, type Change, type Item } from '../../runner/inputs.js';
@@ -13,6 +13,7 @@ import { settings } from '../../settings.js';
 import { untilStopped } from '../../stop.js';
 import { style } from '../../ui/style.js';
 import { connectClients, labAndExercise, readProgress } from '../shared.js';
+import { roundFailure } from './round-error.js';
 
 /** Events closer than this make one round: a `docker pull` or a loop of `docker tag` emits a burst. */
 const COALESCE_MS = 30;
@@ -73,7 +74,7 @@ export async function run(context: CommandContext): Promise<number> {
       await round(change);
     } catch (error) {
       // The engine may be restarting: say so and keep watching; the next event or poll tries again.
-      context.err(`tp7: ${oneLine(error)}`);
+      context.err(`tp7: ${pick(roundFailure(error), context.lang)}`);
       last = undefined;
     } finally {
       running = false;
