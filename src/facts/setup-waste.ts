@@ -48,9 +48,13 @@ export const setupWasteFact: FactKind<Spec> = {
     const ledger = await readLedger(files, spec.exercise);
     if (!ledger) return { value: null, missing: both(`tp7 setup ${spec.exercise} n'a pas été lancé dans ce dossier de travail`, `tp7 setup ${spec.exercise} has not been run in this working directory`) };
     const cleaned = await cleanedSinceSetup(engine, ledger);
+    // The figure as it stood when setup ended is right too: a student answers after setup, then cleans up, and the
+    // engine may have changed meanwhile in ways the ledger cannot replay (shared layers, other images).
     if (spec.answer === 'dangling-count') {
-      return { value: (await engine.listImages({ dangling: ['true'] })).length + cleaned.length };
+      const atSetup = ledger.danglingAtSetup ? [String(ledger.danglingAtSetup.length)] : [];
+      return { value: (await engine.listImages({ dangling: ['true'] })).length + cleaned.length, synonyms: atSetup };
     }
-    return { value: reclaimableImageBytes(await engine.diskUsage()) + cleaned.reduce((total, image) => total + image.size, 0) };
+    const atSetup = ledger.reclaimableAtSetup !== undefined ? [String(ledger.reclaimableAtSetup)] : [];
+    return { value: reclaimableImageBytes(await engine.diskUsage()) + cleaned.reduce((total, image) => total + image.size, 0), synonyms: atSetup };
   },
 };

@@ -6,6 +6,8 @@ import type Docker from 'dockerode';
 import { Tp7Error, ExitCode } from '../errors.js';
 import { both, type Localized } from '../lab/text.js';
 import type { Setup, SetupImage } from './schema.js';
+import { reclaimableImageBytes } from '../engine/disk-usage.js';
+import type { DiskUsage } from '../engine/types.js';
 
 export const SETUP_LABEL = 'org.tp7-lab.setup';
 
@@ -22,6 +24,12 @@ export interface Ledger {
    * and answers about, still counted once a cleanup removed them. Absent in ledgers of older versions.
    */
   danglingAtSetup?: Array<{ id: string; size: number }>;
+  /**
+   * The RECLAIMABLE bytes of `docker system df`'s Images row when setup ended: what a student reading it right after
+   * setup answers. Later, removing an image that shares layers frees less than its size, so the fact also
+   * accepts this figure as it was.
+   */
+  reclaimableAtSetup?: number;
 }
 
 /** Deterministic bytes that do not compress: the same build twice is the same image (the builder's cache). */
@@ -86,7 +94,8 @@ export async function applySetup(docker: Docker, exerciseId: string, setup: Setu
   const every = await docker.listImages({ filters: { dangling: ['true'] } });
   const own = every.filter((image) => image.Labels?.[SETUP_LABEL] === exerciseId);
   const entry = (image: Docker.ImageInfo) => ({ id: image.Id, size: image.Size });
-  return { exercise: exerciseId, at: new Date().toISOString(), dangling: own.map(entry), danglingAtSetup: every.map(entry) };
+  const reclaimableAtSetup = reclaimableImageBytes((await docker.df()) as DiskUsage);
+  return { exercise: exerciseId, at: new Date().toISOString(), dangling: own.map(entry), danglingAtSetup: every.map(entry), reclaimableAtSetup };
 }
 
 /** Removes the setup's containers and images (found by label), and says what had to stay and why. */

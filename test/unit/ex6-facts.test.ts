@@ -57,6 +57,15 @@ describe('exercise 6 facts and matchers', () => {
     expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'reclaimable', refs: [] }, withLedger)).value).toBe(55);
   });
 
+  it('also accepts the figures as they stood when setup ended', async () => {
+    const engine: EngineClient = { ...fakeEngine({}), listImages: async () => [], diskUsage: async () => ({ LayersSize: 0, Images: [] }) };
+    const ledger = { exercise: 'ex6', at: '', dangling: [], danglingAtSetup: [{ id: ID_A, size: 40 }], reclaimableAtSetup: 90 };
+    const files = { readText: async () => JSON.stringify(ledger) } as unknown as FileAccess;
+    const withLedger = { ...clients(engine), files };
+    expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'dangling-count', refs: [] }, withLedger)).synonyms).toEqual(['1']);
+    expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'reclaimable', refs: [] }, withLedger)).synonyms).toEqual(['90']);
+  });
+
   it('calls an image used by a stopped container used, as --filter ancestor does', async () => {
     const stopped: ContainerSummary = { Id: 'c1', Names: ['/web'], Image: 'web:1', ImageID: ID_A, State: 'exited', Labels: null };
     const engine: EngineClient = {
