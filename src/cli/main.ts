@@ -8,6 +8,7 @@ import { setColor } from '../ui/style.js';
 import { arity, COMMANDS, findCommand, type CommandSpec } from './commands.js';
 import type { CommandContext } from './context.js';
 import { GLOBAL_OPTIONS, type OptionSpec } from './options.js';
+import { findWorkdir } from './workdir.js';
 import { endQuietlyOnClosedOutput, writeErr, writeOut } from './output.js';
 
 function packageVersion(): string {
@@ -163,7 +164,7 @@ async function dispatch(argv: string[], lang: Lang): Promise<number> {
     args: parsed.positionals.slice(explicit ? 1 : 0),
     options: values,
     lang,
-    workdir: resolve(String(values.workdir ?? process.cwd())),
+    workdir: values.workdir !== undefined ? resolve(String(values.workdir)) : findWorkdir(process.cwd()),
     registry: String(values.registry ?? process.env.TP7_REGISTRY ?? 'localhost:5000'),
     json: Boolean(values.json),
     interactive: stdinTty,

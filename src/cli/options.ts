@@ -5,7 +5,7 @@ type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { descriptio
 
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  workdir: { type: 'string', value: 'DIR', description: both("où sont les fichiers de l'étudiant et sa progression (.tp7/) ; par défaut : le dossier courant", "where the student's files and progress (.tp7/) live; default: the current directory") },
+  workdir: { type: 'string', value: 'DIR', description: both("où sont les fichiers de l'étudiant et sa progression (.tp7/) ; par défaut : le plus proche dossier contenant .tp7/ (le courant ou un parent), sinon le dossier courant", "where the student's files and progress (.tp7/) live; default: the nearest folder holding .tp7/ (this one or a parent), else the current directory") },
   registry: { type: 'string', value: 'HOST:PORT', description: both('le registre privé du lab ; par défaut : localhost:5000', 'the private registry of the lab; default: localhost:5000') },
   lang: { type: 'string', value: 'fr|en', description: both('langue des textes ; par défaut : selon TP7_LANG ou LANG, sinon fr', 'language of texts; default: from TP7_LANG or LANG, else fr') },
   json: { type: 'boolean', description: both('écrire un document JSON sur la sortie standard au lieu du texte', 'print one JSON document on stdout instead of text') },

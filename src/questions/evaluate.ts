@@ -13,14 +13,23 @@ export function parseAnswer(question: Question, raw: string): { answer: string }
     return raw.trim() ? { answer: raw.trim() } : { problem: both('la réponse est vide', 'the answer is empty') };
   }
   const ids = question.choices.map((choice) => choice.id);
+  // A choice may also be named by its text, as the student reads it in either language ("light" for choice a).
+  const byText = new Map(question.choices.flatMap((choice) => [choice.text.fr, choice.text.en].map((text) => [normaliseChoice(text), choice.id] as const)));
+  const whole = byText.get(normaliseChoice(raw));
+  if (whole) return { answer: whole };
   const picked = raw
     .split(/[\s,]+/)
     .filter(Boolean)
-    .map((token) => (/^[0-9]+$/.test(token) && !ids.includes(token) ? ids[Number(token) - 1] ?? token : token.toLowerCase()));
+    .map((token) => (/^[0-9]+$/.test(token) && !ids.includes(token) ? ids[Number(token) - 1] ?? token : byText.get(normaliseChoice(token)) ?? token.toLowerCase()));
   const unknown = picked.filter((token) => !ids.includes(token));
   if (unknown.length || !picked.length) return { problem: both(`choisissez parmi : ${ids.join(', ')}`, `choose among: ${ids.join(', ')}`) };
   if (question.kind === 'single-choice' && picked.length > 1) return { problem: both('choisissez-en exactement une', 'choose exactly one') };
   return { answer: [...new Set(picked)].sort().join(',') };
+}
+
+/** A choice's text compared without case, surrounding quotes or final punctuation. */
+function normaliseChoice(text: string): string {
+  return text.trim().replace(/^["'«\s]+|["'»\s.!]+$/g, '').replace(/\s+/g, ' ').toLowerCase();
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -68,6 +68,13 @@ describe('matchers', () => {
 describe('parsing answers', () => {
   const choice = q({ kind: 'single-choice', choices: [{ id: 'a', text: text('A') }, { id: 'b', text: text('B') }], answer: 'b' });
   const multiple = q({ kind: 'multiple-choice', choices: [{ id: 'a', text: text('A') }, { id: 'b', text: text('B') }, { id: 'c', text: text('C') }], answers: ['a', 'b'] });
+  it('takes a choice named by its text, in either language', () => {
+    const modes = q({ kind: 'single-choice', choices: [{ id: 'a', text: { fr: 'léger', en: 'light' } }, { id: 'b', text: { fr: 'moyen', en: 'medium' } }], answer: 'a' });
+    expect(parseAnswer(modes, 'light')).toEqual({ answer: 'a' });
+    expect(parseAnswer(modes, ' Léger. ')).toEqual({ answer: 'a' });
+    expect(parseAnswer(modes, '"medium"')).toEqual({ answer: 'b' });
+    expect(parseAnswer(modes, 'heavy')).toEqual({ problem: { fr: 'choisissez parmi : a, b', en: 'choose among: a, b' } });
+  });
   it('takes choice ids or 1-based numbers', () => {
     expect(parseAnswer(choice, 'B')).toEqual({ answer: 'b' });
     expect(parseAnswer(choice, '2')).toEqual({ answer: 'b' });
