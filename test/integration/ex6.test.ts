@@ -197,9 +197,21 @@ done; true`;
     script(workdir, 'unused-images.sh', 'echo "Unused: tp7-ex6-batch:1.0"; echo "Unused: tp7-ex6-tools:1.0"');
     ({ checks } = await checkEx6(workdir));
     expect(checks['unused-images-script']!.message).toContain('never asks about containers (no docker ps)');
+    // The same list, with a docker ps -a whose answer is thrown away: the images made at check time give it away.
+    script(workdir, 'unused-images.sh', 'docker ps -a >/dev/null; echo "Non utilisée: tp7-ex6-batch:1.0"; echo "Non utilisée: tp7-ex6-tools:1.0"');
+    ({ checks } = await checkEx6(workdir));
+    expect(checks['unused-images-script']!.status).toBe('fail');
+    expect(checks['unused-images-script']!.message).toMatch(/does not list tp7-check-[0-9a-f]+:[0-9a-f]+, which no container uses \(an image made at check time/);
     script(workdir, 'unused-images.sh', loop('docker ps -a'));
     ({ checks } = await checkEx6(workdir));
     expect(checks['unused-images-script']!.status, checks['unused-images-script']!.message).toBe('pass');
+    // A right list passes even when the last `[ ... ] && echo` leaves the script with code 1.
+    script(workdir, 'unused-images.sh', loop('docker ps -a').replace(/; true$/, ''));
+    ({ checks } = await checkEx6(workdir));
+    expect(checks['unused-images-script']!.status, checks['unused-images-script']!.message).toBe('pass');
+    // The check-time images and their stopped container are gone afterwards.
+    expect(await docker('ps', '-a', '-q', '--filter', 'name=tp7-check-')).toMatchObject({ stdout: '' });
+    expect(await docker('images', '-q', '--filter', 'reference=tp7-check-*')).toMatchObject({ stdout: '' });
   });
 
   it('judges the light run by state: the setup waste gone, the images with a name kept', async () => {
