@@ -183,6 +183,25 @@ describe('ex6: optimisation and cleanup', () => {
     expect(await sentinelState()).toBe(before);
   });
 
+  it('says how many dangling images the engine holds in all, the student\'s own included', async () => {
+    const workdir = newWorkdir();
+    // A dangling image of the student's: the same tag built twice.
+    await buildImage('tp7-walk-own:1', 'FROM scratch\nCOPY a /a\n', { a: 'first' });
+    const own = (await ok(docker('image', 'inspect', '-f', '{{.Id}}', 'tp7-walk-own:1'))).stdout.trim();
+    await buildImage('tp7-walk-own:1', 'FROM scratch\nCOPY a /a\n', { a: 'second' });
+    try {
+      const en = (await ok(tp7(['setup', 'ex6'], { workdir }))).stdout;
+      const total = (await ok(docker('images', '-f', 'dangling=true', '-q'))).stdout.split('\n').filter(Boolean).length;
+      const left = Number(/(\d+) dangling image\(s\) left by the rebuilds/.exec(en)?.[1]);
+      expect(total).toBeGreaterThan(left);
+      expect(en).toContain(`${left} dangling image(s) left by the rebuilds; ${total} in all on the engine (docker images -f dangling=true)`);
+      const fr = (await ok(tp7(['setup', 'ex6', '--lang', 'fr'], { workdir }))).stdout;
+      expect(fr).toContain(`${left} image(s) dangling laissée(s) par les reconstructions ; ${total} en tout sur le moteur (docker images -f dangling=true)`);
+    } finally {
+      await docker('rmi', 'tp7-walk-own:1', own);
+    }
+  });
+
   it('judges the unused-images script against the engine, stopped containers counting as users', async () => {
     const workdir = newWorkdir();
     await ok(tp7(['setup', 'ex6'], { workdir }));
