@@ -6,7 +6,7 @@ import { subscribeEvents, type EngineEvent } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
 import { pullImage, runProbe } from './probe-run.js';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
-import { buildProbeImage, removeProbeImage } from './probe-image.js';
+import { buildProbeImage, createProbeContainer, removeProbeContainer, removeProbeImage } from './probe-image.js';
 import { memo } from '../memo.js';
 import { settings } from '../settings.js';
 
@@ -180,6 +180,14 @@ class DockerodeEngine implements EngineClient {
 
   removeProbeImage(tag: string): Promise<void> {
     return this.guard(() => removeProbeImage(this.docker, tag));
+  }
+
+  createProbeContainer(image: string): Promise<string> {
+    return this.guard(() => createProbeContainer(this.docker, image));
+  }
+
+  removeProbeContainer(name: string): Promise<void> {
+    return this.guard(() => removeProbeContainer(this.docker, name));
   }
 
   async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {

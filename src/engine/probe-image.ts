@@ -3,7 +3,7 @@
 // caller removes it when done, and only an image with that label is ever removed here.
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import { PROBE_LABEL } from './image-file.js';
+import { createOwnedContainer, PROBE_LABEL } from './image-file.js';
 
 /** A build context holding a Dockerfile and one file of each given size (random bytes: layers never coincide). */
 async function scratchContext(fileSizes: readonly number[]): Promise<Readable> {
@@ -37,4 +37,26 @@ export async function removeProbeImage(docker: Docker, tag: string): Promise<voi
   const info = await image.inspect().catch(() => undefined);
   if (info?.Config?.Labels?.[PROBE_LABEL] !== 'true') return;
   await image.remove({ force: true, noprune: false }).catch(() => undefined);
+}
+
+/** The probe containers this process made and has not removed yet, by name: each stays tracked till then. */
+const releases = new Map<string, () => void>();
+
+/** A labelled container of `image`, created and never started (a stopped user of it); returns its name. */
+export async function createProbeContainer(docker: Docker, image: string): Promise<string> {
+  const { randomBytes } = await import('node:crypto');
+  const name = `tp7-check-${randomBytes(4).toString('hex')}`;
+  // Never started: Entrypoint only needs to be valid for the create call.
+  const { release } = await createOwnedContainer(docker, { name, Image: image, Entrypoint: ['/tp7-never-started'], Cmd: [], NetworkDisabled: true });
+  releases.set(name, release);
+  return name;
+}
+
+/** Removes the container `name` if, and only if, it is one of tp7's probe containers. */
+export async function removeProbeContainer(docker: Docker, name: string): Promise<void> {
+  const container = docker.getContainer(name);
+  const info = await container.inspect().catch(() => undefined);
+  if (info?.Config?.Labels?.[PROBE_LABEL] === 'true') await container.remove({ force: true, v: true }).catch(() => undefined);
+  releases.get(name)?.();
+  releases.delete(name);
 }

@@ -136,6 +136,13 @@ export interface EngineClient {
   createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void>;
   /** Removes an image tp7 created for a probe; an image without the probe label is left alone. */
   removeProbeImage(tag: string): Promise<void>;
+  /**
+   * Creates a labelled container of `image` that is never started (a stopped user of the image, for judging a
+   * script on inputs it could not foresee); returns its name. The caller removes it with removeProbeContainer.
+   */
+  createProbeContainer(image: string): Promise<string>;
+  /** Removes a container tp7 created for a probe; a container without the probe label is left alone. */
+  removeProbeContainer(name: string): Promise<void>;
   /** The image as `docker save` writes it (GET /images/{name}/get), as a stream; null when it does not exist. */
   saveImage(ref: string): Promise<NodeJS.ReadableStream | null>;
   /**

@@ -47,14 +47,16 @@ export const setupWasteFact: FactKind<Spec> = {
     // Before setup the engine may hold no waste at all: "0" would then be right without doing anything.
     const ledger = await readLedger(files, spec.exercise);
     if (!ledger) return { value: null, missing: both(`tp7 setup ${spec.exercise} n'a pas été lancé dans ce dossier de travail`, `tp7 setup ${spec.exercise} has not been run in this working directory`) };
-    const cleaned = await cleanedSinceSetup(engine, ledger);
-    // The figure as it stood when setup ended is right too: a student answers after setup, then cleans up, and the
-    // engine may have changed meanwhile in ways the ledger cannot replay (shared layers, other images).
+    // The figure as it stood when setup ended is the answer: a student answers after setup, then cleans up, and
+    // adding back what was cleaned counts each removed image's full size (shared layers again). Ledgers written
+    // before the figures were recorded fall back on "what is there now plus what was cleaned".
     if (spec.answer === 'dangling-count') {
-      const atSetup = ledger.danglingAtSetup ? [String(ledger.danglingAtSetup.length)] : [];
-      return { value: (await engine.listImages({ dangling: ['true'] })).length + cleaned.length, synonyms: atSetup };
+      if (ledger.danglingAtSetup) return { value: ledger.danglingAtSetup.length };
+      const cleaned = await cleanedSinceSetup(engine, ledger);
+      return { value: (await engine.listImages({ dangling: ['true'] })).length + cleaned.length };
     }
-    const atSetup = ledger.reclaimableAtSetup !== undefined ? [String(ledger.reclaimableAtSetup)] : [];
-    return { value: reclaimableImageBytes(await engine.diskUsage()) + cleaned.reduce((total, image) => total + image.size, 0), synonyms: atSetup };
+    if (ledger.reclaimableAtSetup !== undefined) return { value: ledger.reclaimableAtSetup };
+    const cleaned = await cleanedSinceSetup(engine, ledger);
+    return { value: reclaimableImageBytes(await engine.diskUsage()) + cleaned.reduce((total, image) => total + image.size, 0) };
   },
 };

@@ -183,6 +183,25 @@ describe('ex6: optimisation and cleanup', () => {
     expect(await sentinelState()).toBe(before);
   });
 
+  it('says how many dangling images the engine holds in all, the student\'s own included', async () => {
+    const workdir = newWorkdir();
+    // A dangling image of the student's: the same tag built twice.
+    await buildImage('tp7-walk-own:1', 'FROM scratch\nCOPY a /a\n', { a: 'first' });
+    const own = (await ok(docker('image', 'inspect', '-f', '{{.Id}}', 'tp7-walk-own:1'))).stdout.trim();
+    await buildImage('tp7-walk-own:1', 'FROM scratch\nCOPY a /a\n', { a: 'second' });
+    try {
+      const en = (await ok(tp7(['setup', 'ex6'], { workdir }))).stdout;
+      const total = (await ok(docker('images', '-f', 'dangling=true', '-q'))).stdout.split('\n').filter(Boolean).length;
+      const left = Number(/(\d+) dangling image\(s\) left by the rebuilds/.exec(en)?.[1]);
+      expect(total).toBeGreaterThan(left);
+      expect(en).toContain(`${left} dangling image(s) left by the rebuilds; ${total} in all on the engine (docker images -f dangling=true)`);
+      const fr = (await ok(tp7(['setup', 'ex6', '--lang', 'fr'], { workdir }))).stdout;
+      expect(fr).toContain(`${left} image(s) dangling laissée(s) par les reconstructions ; ${total} en tout sur le moteur (docker images -f dangling=true)`);
+    } finally {
+      await docker('rmi', 'tp7-walk-own:1', own);
+    }
+  });
+
   it('judges the unused-images script against the engine, stopped containers counting as users', async () => {
     const workdir = newWorkdir();
     await ok(tp7(['setup', 'ex6'], { workdir }));
@@ -197,9 +216,21 @@ done; true`;
     script(workdir, 'unused-images.sh', 'echo "Unused: tp7-ex6-batch:1.0"; echo "Unused: tp7-ex6-tools:1.0"');
     ({ checks } = await checkEx6(workdir));
     expect(checks['unused-images-script']!.message).toContain('never asks about containers (no docker ps)');
+    // The same list, with a docker ps -a whose answer is thrown away: the images made at check time give it away.
+    script(workdir, 'unused-images.sh', 'docker ps -a >/dev/null; echo "Non utilisée: tp7-ex6-batch:1.0"; echo "Non utilisée: tp7-ex6-tools:1.0"');
+    ({ checks } = await checkEx6(workdir));
+    expect(checks['unused-images-script']!.status).toBe('fail');
+    expect(checks['unused-images-script']!.message).toMatch(/does not list tp7-check-[0-9a-f]+:[0-9a-f]+, which no container uses \(an image made at check time/);
     script(workdir, 'unused-images.sh', loop('docker ps -a'));
     ({ checks } = await checkEx6(workdir));
     expect(checks['unused-images-script']!.status, checks['unused-images-script']!.message).toBe('pass');
+    // A right list passes even when the last `[ ... ] && echo` leaves the script with code 1.
+    script(workdir, 'unused-images.sh', loop('docker ps -a').replace(/; true$/, ''));
+    ({ checks } = await checkEx6(workdir));
+    expect(checks['unused-images-script']!.status, checks['unused-images-script']!.message).toBe('pass');
+    // The check-time images and their stopped container are gone afterwards.
+    expect(await docker('ps', '-a', '-q', '--filter', 'name=tp7-check-')).toMatchObject({ stdout: '' });
+    expect(await docker('images', '-q', '--filter', 'reference=tp7-check-*')).toMatchObject({ stdout: '' });
   });
 
   it('judges the light run by state: the setup waste gone, the images with a name kept', async () => {

@@ -47,7 +47,7 @@ describe('exercise 6 facts and matchers', () => {
     expect(waiting).toEqual({ value: null, missing: { fr: "tp7 setup ex6 n'a pas été lancé dans ce dossier de travail", en: 'tp7 setup ex6 has not been run in this working directory' } });
   });
 
-  it('counts the dangling images that were there before setup too, once a cleanup removed them', async () => {
+  it('counts the dangling images that were there before setup too, once a cleanup removed them (older ledger)', async () => {
     const engine: EngineClient = { ...fakeEngine({}), listImages: async () => [], diskUsage: async () => ({ LayersSize: 0, Images: [] }) };
     // The student had one dangling image of their own; setup left two; `light` removed all three.
     const ledger = { exercise: 'ex6', at: '', dangling: [{ id: ID_A, size: 40 }, { id: ID_B, size: 10 }], danglingAtSetup: [{ id: ID_A, size: 40 }, { id: ID_B, size: 10 }, { id: ID_C, size: 5 }] };
@@ -57,13 +57,22 @@ describe('exercise 6 facts and matchers', () => {
     expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'reclaimable', refs: [] }, withLedger)).value).toBe(55);
   });
 
-  it('also accepts the figures as they stood when setup ended', async () => {
-    const engine: EngineClient = { ...fakeEngine({}), listImages: async () => [], diskUsage: async () => ({ LayersSize: 0, Images: [] }) };
-    const ledger = { exercise: 'ex6', at: '', dangling: [], danglingAtSetup: [{ id: ID_A, size: 40 }], reclaimableAtSetup: 90 };
+  it('answers with the figures as they stood when setup ended, whatever the engine holds now', async () => {
+    // After setup: one more dangling image of the student's, and a cleanup whose removed images shared layers
+    // (their full sizes added back would give 40 + 35 + 100 = 175, the SIZE column rather than RECLAIMABLE).
+    const engine: EngineClient = {
+      ...fakeEngine({}),
+      listImages: async () => [{ Id: ID_C, RepoTags: [], RepoDigests: [], Created: 0, Size: 10, Labels: null }],
+      diskUsage: async () => ({ LayersSize: 100, Images: [] }),
+    };
+    const ledger = { exercise: 'ex6', at: '', dangling: [{ id: ID_A, size: 40 }, { id: ID_B, size: 35 }], danglingAtSetup: [{ id: ID_A, size: 40 }, { id: ID_B, size: 35 }], reclaimableAtSetup: 90 };
     const files = { readText: async () => JSON.stringify(ledger) } as unknown as FileAccess;
     const withLedger = { ...clients(engine), files };
-    expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'dangling-count', refs: [] }, withLedger)).synonyms).toEqual(['1']);
-    expect((await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'reclaimable', refs: [] }, withLedger)).synonyms).toEqual(['90']);
+    const count = await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'dangling-count', refs: [] }, withLedger);
+    expect(count).toEqual({ value: 2 });
+    const reclaimable = await setupWasteFact.read({ kind: 'setup-waste', exercise: 'ex6', answer: 'reclaimable', refs: [] }, withLedger);
+    expect(reclaimable).toEqual({ value: 90 });
+    expect(matchesFact('size', '175B', reclaimable.value)).toBe(false);
   });
 
   it('calls an image used by a stopped container used, as --filter ancestor does', async () => {

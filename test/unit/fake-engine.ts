@@ -368,6 +368,20 @@ export class FakeEngine implements EngineClient {
     if (this.resolve(tag)) this.untag(tag);
   }
 
+  /** A labelled container of `image`, created and never started, named tp7-check-<n>. */
+  async createProbeContainer(image: string): Promise<string> {
+    this.calls.push(`createProbeContainer ${image}`);
+    if (!this.resolve(image)) throw new Error(`fake engine: no such image: ${image}`);
+    const name = `tp7-check-${this.containers.size}`;
+    this.addContainer(name, { image, running: false, labels: { 'org.tp7-lab.probe': 'true' } });
+    return name;
+  }
+
+  async removeProbeContainer(name: string): Promise<void> {
+    this.calls.push(`removeProbeContainer ${name}`);
+    if (this.containers.get(name)?.spec.labels?.['org.tp7-lab.probe'] === 'true') this.containers.delete(name);
+  }
+
   async readImageFile(ref: string, path: string, maxBytes = 1 << 20): Promise<ImageFile> {
     this.calls.push(`readImageFile ${ref} ${path}`);
     const id = this.resolve(ref);
