@@ -22,14 +22,13 @@ export async function pullImage(docker: Docker, ref: string, platform?: string):
   });
 }
 
-/** Runs `entrypoint` in `ref` under `platform` and returns its exit code and output (stdout and stderr). */
+/** Runs `entrypoint` (or the image's own command) in `ref` under `platform` and returns its exit code and output (stdout and stderr). */
 export async function runProbe(docker: Docker, ref: string, options: ProbeRunOptions): Promise<ProbeRun> {
   const { container, release } = await createOwnedContainer(
     docker,
     {
       Image: ref,
-      Entrypoint: options.entrypoint,
-      Cmd: options.cmd ?? [],
+      ...(options.entrypoint ? { Entrypoint: options.entrypoint, Cmd: options.cmd ?? [] } : options.cmd ? { Cmd: options.cmd } : {}),
       NetworkDisabled: true,
       // A terminal keeps stdout and stderr in one plain stream (no multiplexing headers to strip).
       Tty: true,
