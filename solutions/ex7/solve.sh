@@ -60,11 +60,13 @@ for platform in linux/amd64 linux/arm64 linux/arm/v7; do
   docker push "$REGISTRY/myapp:$tag"
   images+=("$REGISTRY/myapp:$tag")
 done
-docker manifest create --insecure --amend "$REGISTRY/myapp:multiarch" "${images[@]}"
+# A list left by an earlier run would be reused as it was: start from none.
+docker manifest rm "$REGISTRY/myapp:multiarch" 2>/dev/null || true
+docker manifest create --insecure "$REGISTRY/myapp:multiarch" "${images[@]}"
 docker manifest annotate --variant v8 "$REGISTRY/myapp:multiarch" "$REGISTRY/myapp:arm64"
 docker manifest inspect --insecure "$REGISTRY/myapp:multiarch"
 docker manifest push --insecure --purge "$REGISTRY/myapp:multiarch"
-docker run --rm --platform linux/arm/v7 "$REGISTRY/myapp:multiarch"
+docker run --rm --platform linux/arm/v7 "$REGISTRY/myapp:multiarch" # Hello from armv7l
 
 answer exec-form a,b
 answer pull-without-platform a

@@ -22,17 +22,19 @@ export async function pullImage(docker: Docker, ref: string, platform?: string):
   });
 }
 
-/** Runs `entrypoint` in `ref` under `platform` and returns its exit code and output (stdout and stderr). */
+/** Runs `entrypoint` (or the image's own command) in `ref` under `platform` and returns its exit code and output (stdout and stderr). */
 export async function runProbe(docker: Docker, ref: string, options: ProbeRunOptions): Promise<ProbeRun> {
+  const ownCommand = !options.entrypoint;
   const { container, release } = await createOwnedContainer(
     docker,
     {
       Image: ref,
-      Entrypoint: options.entrypoint,
-      Cmd: options.cmd ?? [],
+      ...(options.entrypoint ? { Entrypoint: options.entrypoint, Cmd: options.cmd ?? [] } : options.cmd ? { Cmd: options.cmd } : {}),
       NetworkDisabled: true,
-      // A terminal keeps stdout and stderr in one plain stream (no multiplexing headers to strip).
-      Tty: true,
+      // A terminal keeps stdout and stderr in one plain stream (no multiplexing headers to strip). The image's
+      // own command runs without one, as a plain `docker run` does: a shell given a terminal would wait for
+      // input instead of ending (alpine's CMD ["/bin/sh"]).
+      Tty: ownCommand ? false : true,
       HostConfig: { AutoRemove: false },
     },
     options.platform ? { platform: options.platform } : undefined,
@@ -46,10 +48,22 @@ export async function runProbe(docker: Docker, ref: string, options: ProbeRunOpt
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, options.timeoutMs ?? DEFAULT_RUN_MS, 'timeout').unref());
     const ended = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, timeout]);
     const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    const output = Buffer.isBuffer(logs) ? logs.toString('utf8') : String(logs);
+    const output = Buffer.isBuffer(logs) ? (ownCommand ? demultiplexed(logs) : logs).toString('utf8') : String(logs);
     return ended === 'timeout' ? { exitCode: null, output, timedOut: true } : { exitCode: ended.StatusCode, output };
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
     release();
   }
+}
+
+/** The logs of a container without a terminal come in frames: 8-byte header (stream, 0, 0, 0, size BE). */
+function demultiplexed(logs: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= logs.length) {
+    const size = logs.readUInt32BE(at + 4);
+    parts.push(logs.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(parts);
 }

@@ -94,7 +94,8 @@ export type ContainerFile = { found: true; content: Buffer; size: number } | { f
 export interface ProbeRunOptions {
   /** os/architecture[/variant], as `docker run --platform` takes it. */
   platform?: string;
-  entrypoint: string[];
+  /** Left out (with cmd): the image's own ENTRYPOINT and CMD run, as a plain `docker run` would. */
+  entrypoint?: string[];
   cmd?: string[];
   timeoutMs?: number;
 }

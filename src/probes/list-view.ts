@@ -1,9 +1,9 @@
 // What the three checks of a multi-platform list (registry-list, registry-list-configs, registry-list-runs)
 // share: reading the list from the lab's registry, with one wording for "absent" and "not a list".
-import { both } from '../lab/text.js';
+import { both, type Localized } from '../lab/text.js';
 import { RegistryUnreachableError } from '../registry/errors.js';
-import { describeImage, isAttestation, type ListChild, type ManifestList } from '../registry/manifests.js';
-import { formatPlatform } from '../registry/platform.js';
+import { describeImage, isAttestation, readManifest, type ListChild, type ManifestList } from '../registry/manifests.js';
+import { canonicalPlatform, formatPlatform } from '../registry/platform.js';
 import type { RegistryClient } from '../registry/types.js';
 import { outcome, type Outcome } from './types.js';
 
@@ -46,4 +46,32 @@ export async function readListView(registry: RegistryClient, repository: string,
 /** "linux/arm64/v8" for a child's entry, "(no platform)" when the list gives none. */
 export function entryPlatform(child: ListChild): string {
   return child.entry.platform ? formatPlatform(child.entry.platform) : '(no platform)';
+}
+
+/** The tag a student gives one platform's image: amd64, arm64, armv7 (the platform without os and slashes). */
+function platformTag(child: ListChild): string | undefined {
+  if (!child.entry.platform) return undefined;
+  return canonicalPlatform(child.entry.platform).split('/').slice(1).join('');
+}
+
+/**
+ * When `repository:<arch tag>` (amd64, arm64, armv7) names another image than the list's entry for that
+ * platform: the student rebuilt and pushed the images, but the list still points at the older ones (docker
+ * manifest create keeps its local copy; push without --purge leaves it). Null when every such tag agrees
+ * or none exists.
+ */
+export async function staleEntries(registry: RegistryClient, repository: string, tag: string, children: ListChild[]): Promise<Localized | null> {
+  const stale: string[] = [];
+  for (const child of children) {
+    const archTag = platformTag(child);
+    if (!archTag || archTag === tag) continue;
+    const current = await readManifest(registry, repository, archTag);
+    if (current && current.digest !== child.entry.digest) stale.push(`${entryPlatform(child)} (${repository}:${archTag})`);
+  }
+  if (!stale.length) return null;
+  const list = `${registry.address}/${repository}:${tag}`;
+  return both(
+    `La liste pointe encore vers des images plus anciennes que vos tags ${stale.join(', ')} : docker manifest create réutilise sa copie locale. Reconstruisez-la : docker manifest rm ${list}, puis docker manifest create, puis docker manifest push --purge.`,
+    `The list still points at older images than your tags ${stale.join(', ')}: docker manifest create reuses its local copy. Rebuild it: docker manifest rm ${list}, then docker manifest create, then docker manifest push --purge.`,
+  );
 }

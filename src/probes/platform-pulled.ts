@@ -50,9 +50,19 @@ export const platformPulled: ProbeKind<Spec> = {
         ));
       }
       const local = await engine.inspectImage(spec.image);
-      // The containerd image store names an image by its list's digest, not its config's: the tag tells then.
+      // The containerd image store names an image by its list's digest, not its config's: the tag's platform
+      // tells then, provided the image came from that list (its ID or a repo digest is the list or the entry),
+      // not another image of the same platform tagged with this name.
       if (local && samePlatform(imagePlatform(local), wanted)) {
-        return outcome('pass', expected, `${spec.image} is ${formatPlatform(wanted)}`, both(`Votre ${spec.image} est l'image ${formatPlatform(wanted)}.`, `Your ${spec.image} is the ${formatPlatform(wanted)} image.`));
+        const fromList = [list.digest, entry!.digest];
+        const names = [local.Id, ...(local.RepoDigests ?? []).map((ref) => ref.slice(ref.lastIndexOf('@') + 1))];
+        if (names.some((name) => fromList.includes(name))) {
+          return outcome('pass', expected, `${spec.image} is ${formatPlatform(wanted)}`, both(`Votre ${spec.image} est l'image ${formatPlatform(wanted)}.`, `Your ${spec.image} is the ${formatPlatform(wanted)} image.`));
+        }
+        return outcome('fail', expected, `${spec.image} is a ${formatPlatform(wanted)} image from elsewhere (${shortId(local.Id)})`, both(
+          `Votre ${spec.image} est bien ${formatPlatform(wanted)}, mais ce n'est pas l'image ${formatPlatform(wanted)} de ${spec.image} : ni son ID ni ses digests ne sont ceux de la liste (une autre image retaguée ?). Tirez-la avec --platform.`,
+          `Your ${spec.image} is ${formatPlatform(wanted)}, but this is not the ${formatPlatform(wanted)} image of ${spec.image}: neither its ID nor its digests are the list's (another image retagged?). Pull it with --platform.`,
+        ));
       }
       const here = local ? `${spec.image} is ${formatPlatform(imagePlatform(local))} here` : `no ${spec.image} here`;
       const hereFr = local ? `votre ${spec.image} est ${formatPlatform(imagePlatform(local))}` : `aucune ${spec.image} sur votre moteur`;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RepositoryName } from './platform-schema.js';
 import { both } from '../lab/text.js';
 import { formatPlatform, samePlatform } from '../registry/platform.js';
-import { entryPlatform, readListView, shortDigest } from './list-view.js';
+import { entryPlatform, readListView, shortDigest, staleEntries } from './list-view.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type ProbeKind } from './types.js';
 
@@ -41,9 +41,10 @@ export const registryListConfigs: ProbeKind<Spec> = {
       const summary = view.children.map((child) => `${entryPlatform(child)} → ${child.config ? formatPlatform(child.config) : 'missing'}`).join(', ');
       if (!view.children.length) return outcome('fail', expected, 'an empty list', both('La liste ne contient aucune image.', 'The list holds no image.'));
       if (problems.length) {
+        const stale = await staleEntries(registry, spec.repository, spec.tag, view.children);
         return outcome('fail', expected, summary, both(
-          `${problems.map((problem) => problem.fr).join(' ; ')}. Une annotation ne change pas le contenu : construisez l'image de chaque plateforme (--platform, --pull).`,
-          `${problems.map((problem) => problem.en).join('; ')}. An annotation does not change the contents: build each platform's image (--platform, --pull).`,
+          `${problems.map((problem) => problem.fr).join(' ; ')}. ${stale?.fr ?? "Une annotation ne change pas le contenu : construisez l'image de chaque plateforme (--platform, --pull)."}`,
+          `${problems.map((problem) => problem.en).join('; ')}. ${stale?.en ?? "An annotation does not change the contents: build each platform's image (--platform, --pull)."}`,
         ));
       }
       return outcome('pass', expected, summary, both(`Chaque image de la liste est bien celle de sa plateforme (${summary}).`, `Each image of the list is the one of its platform (${summary}).`));

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { RepositoryName } from './platform-schema.js';
 import type { EngineClient, ProbeRun } from '../engine/types.js';
-import { both, type Localized } from '../lab/text.js';
+import { CheckError } from '../errors.js';
+import { both, clipAtWord, type Localized } from '../lab/text.js';
 import type { ListChild } from '../registry/manifests.js';
-import { formatPlatform, normaliseArchitecture, unameMatches, type Platform } from '../registry/platform.js';
-import { entryPlatform, readListView, shortDigest } from './list-view.js';
+import { formatPlatform, normaliseArchitecture, printsMachine, unameMatches, type Platform } from '../registry/platform.js';
+import { entryPlatform, readListView, shortDigest, staleEntries } from './list-view.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
@@ -16,7 +17,7 @@ const schema = z
     timeoutSeconds: z.number().positive().max(120).default(20).describe('How long one child may take to run uname -m'),
   })
   .describe(
-    'Each image of a list really runs as its platform: pulled by digest, `uname -m` run under --platform in a labelled throwaway container, the pulled image removed unless it was already there. Skipped, never failed, for a platform the engine cannot emulate',
+    'Each image of a list really runs as its platform: pulled by digest, `uname -m` then its own command (which must print that machine) run under --platform in labelled throwaway containers, the pulled image removed unless it was already there. Skipped, never failed, for a platform the engine cannot emulate',
   );
 type Spec = z.infer<typeof schema>;
 
@@ -28,7 +29,40 @@ const EMULATION_FIX = both(
 );
 
 function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).find(Boolean)?.slice(0, 160) ?? '';
+  return clipAtWord(text.split('\n').map((line) => line.trim()).find(Boolean) ?? '', 160);
+}
+
+/** Why the engine would not run a child, in the student's language: its own words only when not known. */
+function engineRefusal(error: unknown, name: string): Localized {
+  const said = error instanceof CheckError ? error.text : both(String((error as Error)?.message ?? error), String((error as Error)?.message ?? error));
+  if (/does not match the specified platform/i.test(said.en)) {
+    return both(`le moteur la trouve, mais ce n'est pas une image ${name} : sa configuration annonce une autre plateforme`, `the engine finds it, but it is not a ${name} image: its config names another platform`);
+  }
+  return both(`le moteur ne peut pas la lancer comme ${name} (${firstLine(said.fr)})`, `the engine cannot run it as ${name} (${firstLine(said.en)})`);
+}
+
+/**
+ * The child's own command (its ENTRYPOINT/CMD, as a plain `docker run` starts it) must print the machine.
+ * The course's trap: CMD ["echo", "Hello from $(uname -m)"] is in exec form, so no shell expands $(uname -m).
+ */
+function judgeOwnCommand(platform: Platform, run: ProbeRun, timeoutSeconds: number): Verdict {
+  const name = formatPlatform(platform);
+  const said = firstLine(run.output);
+  if (!run.timedOut && printsMachine(run.output, platform)) return { platform: name, result: 'ok' };
+  const pitfall = both(
+    "en forme exec (tableau JSON), aucun shell n'évalue $(uname -m) : c'est le piège de l'exercice",
+    'in exec form (a JSON array) no shell expands $(uname -m): that is the trap of the exercise',
+  );
+  if (run.timedOut) {
+    return { platform: name, result: 'wrong', why: both(`sa propre commande (CMD) ne finit pas en ${timeoutSeconds} s ; elle doit afficher son architecture et s'arrêter`, `its own command (CMD) does not finish within ${timeoutSeconds} s; it should print its architecture and stop`) };
+  }
+  if (/\$\(\s*uname/.test(run.output)) {
+    return { platform: name, result: 'wrong', why: both(`sa propre commande affiche « ${said} » tel quel : ${pitfall.fr}`, `its own command prints "${said}" as it is: ${pitfall.en}`) };
+  }
+  return { platform: name, result: 'wrong', why: both(
+    `sa propre commande (docker run sans argument) affiche ${said ? `« ${said} »` : 'rien'}, pas l'architecture que donne uname -m (${pitfall.fr})`,
+    `its own command (docker run with no arguments) prints ${said ? `"${said}"` : 'nothing'}, not the machine uname -m gives (${pitfall.en})`,
+  ) };
 }
 
 function judge(platform: Platform, run: ProbeRun, foreign: boolean): Verdict {
@@ -46,7 +80,10 @@ function judge(platform: Platform, run: ProbeRun, foreign: boolean): Verdict {
   return { platform: name, result: 'wrong', why: both(`uname -m n'y tourne pas (${said || `code ${run.exitCode}`})`, `uname -m does not run in it (${said || `exit code ${run.exitCode}`})`) };
 }
 
-/** Pulls one child by digest, runs `uname -m` in it as its platform, and removes what the pull added. */
+/**
+ * Pulls one child by digest, runs `uname -m` in it as its platform, then its own command, and removes what
+ * the pull added.
+ */
 async function runChild(engine: Required<Pick<EngineClient, 'pullImage' | 'runProbe' | 'removeImage'>> & EngineClient, ref: string, child: ListChild, platform: Platform, foreign: boolean, timeoutMs: number): Promise<Verdict> {
   const name = formatPlatform(platform);
   const configDigest = child.manifest?.config.digest;
@@ -54,10 +91,11 @@ async function runChild(engine: Required<Pick<EngineClient, 'pullImage' | 'runPr
   const existed = Boolean((await engine.inspectImage(ref)) ?? (configDigest ? await engine.inspectImage(configDigest) : null));
   try {
     await engine.pullImage(ref);
-    return judge(platform, await engine.runProbe(ref, { platform: name, entrypoint: ['uname'], cmd: ['-m'], timeoutMs }), foreign);
+    const machine = judge(platform, await engine.runProbe(ref, { platform: name, entrypoint: ['uname'], cmd: ['-m'], timeoutMs }), foreign);
+    if (machine.result !== 'ok') return machine;
+    return judgeOwnCommand(platform, await engine.runProbe(ref, { platform: name, timeoutMs }), timeoutMs / 1000);
   } catch (error) {
-    const message = firstLine((error as Error).message ?? String(error));
-    return { platform: name, result: 'wrong', why: both(`le moteur ne peut pas la lancer comme ${name} (${message})`, `the engine cannot run it as ${name} (${message})`) };
+    return { platform: name, result: 'wrong', why: engineRefusal(error, name) };
   } finally {
     if (!existed) await engine.removeImage(ref).catch(() => undefined);
   }
@@ -81,7 +119,7 @@ export const registryListRuns: ProbeKind<Spec> = {
   inputs: { registry: true },
   sideEffects: true,
   async run(spec, { registry, engine }): Promise<Outcome> {
-    const expected = 'each child prints its own machine with uname -m, run under its platform';
+    const expected = 'each child prints its own machine with uname -m and with its own command, run under its platform';
     if (!engine.pullImage || !engine.runProbe || !engine.removeImage) {
       return outcome('skip', expected, 'this engine client cannot run containers', both('Ce moteur ne permet pas de lancer des conteneurs de test.', 'This engine client cannot run probe containers.'));
     }
@@ -107,9 +145,10 @@ export const registryListRuns: ProbeKind<Spec> = {
       const wrong = verdicts.filter((verdict): verdict is Extract<Verdict, { result: 'wrong' }> => verdict.result === 'wrong');
       if (!verdicts.length) return outcome('fail', expected, actual, both('La liste ne contient aucune image.', 'The list holds no image.'));
       if (wrong.length) {
+        const stale = await staleEntries(registry, spec.repository, spec.tag, view.children);
         return remember(key, outcome('fail', expected, actual, both(
-          wrong.map((verdict) => `${verdict.platform} → ${verdict.why.fr}`).join(' ; ') + '.',
-          wrong.map((verdict) => `${verdict.platform} → ${verdict.why.en}`).join('; ') + '.',
+          wrong.map((verdict) => `${verdict.platform} → ${verdict.why.fr}`).join(' ; ') + '.' + (stale ? ` ${stale.fr}` : ''),
+          wrong.map((verdict) => `${verdict.platform} → ${verdict.why.en}`).join('; ') + '.' + (stale ? ` ${stale.en}` : ''),
         )));
       }
       const unrunnable = verdicts.filter((verdict) => verdict.result === 'no-emulation').map((verdict) => verdict.platform);

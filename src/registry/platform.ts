@@ -88,3 +88,11 @@ export function unameMatches(machine: string, platform: Platform): boolean {
   const wanted = normaliseArchitecture([platform.architecture, platform.variant].filter(Boolean).join('/'));
   return seen.architecture === wanted?.architecture && (seen.variant === undefined || seen.variant === wanted.variant);
 }
+
+/** Words `uname -m` prints (not Docker's spellings: a program printing "arm64" did not ask the kernel). */
+const UNAME_WORDS = /^(x86_64|i[3-6]86|aarch64|armv[5-8]l|ppc64le|s390x|riscv64)$/i;
+
+/** Whether some word of a program's output is the machine `uname -m` gives for `platform`. */
+export function printsMachine(output: string, platform: Platform): boolean {
+  return output.split(/[^A-Za-z0-9_]+/).some((word) => UNAME_WORDS.test(word) && unameMatches(word, platform));
+}

@@ -156,7 +156,8 @@ describe('exercise 7 on the real engine', () => {
     const checks = await checkEx7();
     expect(checks['myapp-list']!.status).toBe('pass');
     expect(checks['myapp-configs']!.message).toMatch(/the list says linux\/arm64\/v8 for sha256:[0-9a-f]{12}, but that image's config says linux\/amd64/);
-    expect(checks['myapp-runs']!.message).toMatch(/linux\/arm64\/v8 → sha256:[0-9a-f]{12}: the engine cannot run it as linux\/arm64\/v8/);
+    // The engine's "was found but does not match the specified platform", in the student's words.
+    expect(checks['myapp-runs']!.message).toMatch(/linux\/arm64\/v8 → sha256:[0-9a-f]{12}: the engine finds it, but it is not a linux\/arm64\/v8 image/);
   }, 180_000);
 
   it("7.2 near miss: a config that says arm64 around amd64 programs", async () => {
@@ -173,6 +174,36 @@ describe('exercise 7 on the real engine', () => {
     expect(checks['myapp-configs']!.status).toBe('pass');
     expect(checks['myapp-runs']!.message).toMatch(/linux\/arm64\/v8 → sha256:[0-9a-f]{12}: uname -m prints x86_64 in it: its programs are for another machine/);
   }, 180_000);
+
+  it("7.2 near miss: the course's exec-form CMD prints $(uname -m) as it is", async () => {
+    const exec = 'FROM alpine:latest\nCMD ["echo", "Hello from $(uname -m)"]\n';
+    await build(`${REGISTRY}/myapp:amd64`, 'linux/amd64', exec, { pull: true });
+    await build(`${REGISTRY}/myapp:arm64`, 'linux/arm64', exec, { pull: true });
+    await pushList([{ tag: 'amd64' }, { tag: 'arm64', annotate: ['--variant', 'v8'] }]);
+    const checks = await checkEx7();
+    expect(checks['myapp-configs']!.status).toBe('pass');
+    expect(checks['myapp-runs']!.status).toBe('fail');
+    expect(checks['myapp-runs']!.message).toMatch(/linux\/amd64 → sha256:[0-9a-f]{12}: its own command prints "Hello from \$\(uname -m\)" as it is: in exec form/);
+  }, 180_000);
+
+  it('7.2 near miss: upstream alpine images retagged (their own command prints nothing); then a stale list', async () => {
+    for (const [platform, tag] of [['linux/amd64', 'amd64'], ['linux/arm64', 'arm64'], ['linux/arm/v7', 'armv7']] as const) {
+      await ok(docker('pull', '-q', '--platform', platform, 'alpine:latest'));
+      await ok(docker('tag', 'alpine:latest', `${REGISTRY}/myapp:${tag}`));
+    }
+    await pushList([{ tag: 'amd64' }, { tag: 'arm64', annotate: ['--variant', 'v8'] }, { tag: 'armv7' }]);
+    let checks = await checkEx7();
+    expect(checks['myapp-configs']!.status).toBe('pass');
+    expect(checks['myapp-runs']!.status).toBe('fail');
+    expect(checks['myapp-runs']!.message).toContain('its own command (docker run with no arguments) prints nothing, not the machine uname -m gives');
+    // The arm64 image rebuilt and pushed, the list not made again: it still names the retagged alpine.
+    await build(`${REGISTRY}/myapp:arm64`, 'linux/arm64', APP, { pull: true });
+    await ok(docker('push', '-q', `${REGISTRY}/myapp:arm64`));
+    checks = await checkEx7();
+    expect(checks['myapp-runs']!.message).toContain('The list still points at older images than your tags linux/arm64/v8 (myapp:arm64)');
+    expect(checks['myapp-runs']!.message).toContain('docker manifest rm localhost:5000/myapp:multiarch');
+    await ok(docker('pull', '-q', 'alpine:latest'));
+  }, 240_000);
 
   it('passes every check after the reference solution, without removing what the lab did not create', async () => {
     await docker('rmi', '-f', `${REGISTRY}/myapp:amd64`, `${REGISTRY}/myapp:arm64`, `${REGISTRY}/myapp:armv7`);

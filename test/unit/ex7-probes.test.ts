@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineClient, ProbeRun, ProbeRunOptions } from '../../src/engine/types.js';
+import { CheckError } from '../../src/errors.js';
+import { both, clipAtWord } from '../../src/lab/text.js';
 import { upstreamListFact } from '../../src/facts/upstream-list.js';
 import { platformPulled } from '../../src/probes/platform-pulled.js';
 import { registryList } from '../../src/probes/registry-list.js';
@@ -19,7 +21,9 @@ let engines = 0;
  * kernel can run them (natively, or through a registered emulator), "exec format error" otherwise. `programs`
  * maps an image digest to the machine its files are for; `emulated` lists what qemu is registered for.
  */
-function runningEngine(programs: Record<string, string>, emulated: string[], log: string[] = []): EngineClient {
+type OwnCommand = 'shell' | 'exec' | 'none';
+
+function runningEngine(programs: Record<string, string>, emulated: string[], log: string[] = [], commands: Record<string, OwnCommand> = {}): EngineClient {
   const pulled = new Set<string>();
   const engine = fakeEngine({});
   return {
@@ -34,10 +38,16 @@ function runningEngine(programs: Record<string, string>, emulated: string[], log
       log.push(`rmi ${ref}`);
     },
     runProbe: async (ref: string, options: ProbeRunOptions): Promise<ProbeRun> => {
-      log.push(`run ${ref} ${options.platform}`);
+      log.push(`run ${ref} ${options.platform}${options.entrypoint ? '' : ' (own command)'}`);
       if (!pulled.has(ref)) throw new Error(`No such image: ${ref}`);
-      const machine = programs[ref.split('@')[1]!]!;
-      if (machine === 'x86_64' || emulated.includes(machine)) return { exitCode: 0, output: `${machine}\r\n` };
+      const digest = ref.split('@')[1]!;
+      const machine = programs[digest]!;
+      if (machine === 'x86_64' || emulated.includes(machine)) {
+        if (options.entrypoint) return { exitCode: 0, output: `${machine}\r\n` };
+        // The image's own CMD: shell form expands $(uname -m); exec form prints it as it is; alpine's sh prints nothing.
+        const own = commands[digest] ?? 'shell';
+        return { exitCode: 0, output: own === 'shell' ? `Hello from ${machine}\r\n` : own === 'exec' ? 'Hello from $(uname -m)\r\n' : '' };
+      }
       return { exitCode: 1, output: 'standard_init_linux.go:228: exec user process caused: exec format error\r\n' };
     },
   };
@@ -109,6 +119,7 @@ describe('registry-list-runs', () => {
     expect(result.status).toBe('pass');
     expect(log.filter((line) => line.startsWith('rmi'))).toEqual([`rmi localhost:5000/myapp@${arm64.digest}`, `rmi localhost:5000/myapp@${armv7.digest}`]);
     expect(log).toContain(`run localhost:5000/myapp@${armv7.digest} linux/arm/v7`);
+    expect(log).toContain(`run localhost:5000/myapp@${armv7.digest} linux/arm/v7 (own command)`);
     // Asked again (a watch round) about the same list: nothing is pulled or run again.
     const before = log.length;
     expect((await registryListRuns.run({ kind: 'registry-list-runs', ...LIST, timeoutSeconds: 5 }, withRegistry(held, registry.client))).status).toBe('pass');
@@ -141,12 +152,82 @@ describe('registry-list-runs', () => {
   });
 });
 
+describe("registry-list-runs: the image's own command", () => {
+  const machines = (three: ReturnType<typeof dockerListOfThree>) => ({ [three.amd64.digest]: 'x86_64', [three.arm64.digest]: 'aarch64', [three.armv7.digest]: 'armv7l' });
+
+  it("fails the course's exec-form CMD, which prints $(uname -m) as it is, naming the pitfall", async () => {
+    const three = dockerListOfThree();
+    const engine = runningEngine(machines(three), ['aarch64', 'armv7l'], [], { [three.arm64.digest]: 'exec' });
+    const result = await registryListRuns.run({ kind: 'registry-list-runs', ...LIST, timeoutSeconds: 5 }, withRegistry(engine, three.registry.client));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toMatch(/linux\/arm64\/v8 → sha256:[0-9a-f]{12}: its own command prints "Hello from \$\(uname -m\)" as it is: in exec form/);
+    expect(result.message.fr).toContain('tel quel : en forme exec (tableau JSON)');
+    expect(result.message.en).not.toContain('linux/amd64 →');
+  });
+
+  it('fails retagged upstream alpine images, whose own command (sh) prints nothing', async () => {
+    const three = dockerListOfThree();
+    const none: Record<string, OwnCommand> = { [three.amd64.digest]: 'none', [three.arm64.digest]: 'none', [three.armv7.digest]: 'none' };
+    const engine = runningEngine(machines(three), ['aarch64', 'armv7l'], [], none);
+    const result = await registryListRuns.run({ kind: 'registry-list-runs', ...LIST, timeoutSeconds: 5 }, withRegistry(engine, three.registry.client));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toContain('linux/amd64 → ');
+    expect(result.message.en).toContain('its own command (docker run with no arguments) prints nothing, not the machine uname -m gives');
+    expect(result.message.fr).toContain("affiche rien, pas l'architecture que donne uname -m");
+  });
+
+  it('says when the list still points at older images than the arch tags, and how to rebuild it', async () => {
+    const three = dockerListOfThree();
+    // The arm64 image was rebuilt and pushed again under :arm64, but the list was not rebuilt.
+    three.registry.pushImage('myapp', { architecture: 'arm64', variant: 'v8', created: '2026-11-21T10:00:00Z' }, 'arm64');
+    const engine = runningEngine(machines(three), ['aarch64', 'armv7l'], [], { [three.arm64.digest]: 'exec' });
+    const result = await registryListRuns.run({ kind: 'registry-list-runs', ...LIST, timeoutSeconds: 5 }, withRegistry(engine, three.registry.client));
+    expect(result.message.en).toContain('The list still points at older images than your tags linux/arm64/v8 (myapp:arm64)');
+    expect(result.message.en).toContain('docker manifest rm localhost:5000/myapp:multiarch, then docker manifest create, then docker manifest push --purge');
+    expect(result.message.fr).toContain('La liste pointe encore vers des images plus anciennes');
+  });
+
+  it('says in the student\'s language, cut between words, why the engine refuses a child', async () => {
+    const three = dockerListOfThree();
+    const engine = runningEngine(machines(three), ['aarch64', 'armv7l']);
+    const refusing = { ...engine, runProbe: async (ref: string) => {
+      throw new CheckError(both(`le moteur a répondu « image with reference ${ref} was found but does not match the specified platform: wanted linux/arm64 »`, `engine: image with reference ${ref} was found but does not match the specified platform: wanted linux/arm64`));
+    } };
+    const result = await registryListRuns.run({ kind: 'registry-list-runs', ...LIST, timeoutSeconds: 5 }, withRegistry(refusing, three.registry.client));
+    expect(result.message.fr).toContain("le moteur la trouve, mais ce n'est pas une image linux/arm64/v8");
+    expect(result.message.fr).not.toContain('was found');
+    expect(result.message.en).toContain('the engine finds it, but it is not a linux/amd64 image');
+  });
+
+  it('clips long text between words', () => {
+    expect(clipAtWord('was found but does not match the specified platform', 35)).toBe('was found but does not match the…');
+    expect(clipAtWord('short', 35)).toBe('short');
+    expect(clipAtWord('x'.repeat(40), 10)).toBe(`${'x'.repeat(9)}…`);
+  });
+});
+
+describe('registry-list-configs: a stale list', () => {
+  it('says the list points at older images when an arch tag names another image than its entry', async () => {
+    const registry = manifestRegistry();
+    const amd64 = registry.pushImage('myapp', { architecture: 'amd64' }, 'amd64');
+    registry.pushList('myapp', 'multiarch', [
+      { image: amd64, platform: { os: 'linux', architecture: 'amd64' } },
+      { image: amd64, platform: { os: 'linux', architecture: 'arm64' } },
+    ]);
+    registry.pushImage('myapp', { architecture: 'arm64' }, 'arm64');
+    const result = await registryListConfigs.run({ kind: 'registry-list-configs', ...LIST }, withRegistry(fakeEngine({}), registry.client));
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toContain('The list still points at older images than your tags linux/arm64 (myapp:arm64)');
+    expect(result.message.en).not.toContain('linux/amd64 (myapp:amd64)');
+  });
+});
+
 describe('7.1: the list as the engine pulls it', () => {
-  function mirrored(local: Record<string, { Id: string; Architecture: string }>) {
-    const { registry, arm64 } = dockerListOfThree(manifestRegistry('127.0.0.1:5001'), 'library/nginx', 'alpine');
+  function mirrored(local: Record<string, { Id: string; Architecture: string; RepoDigests?: string[] }>) {
+    const { registry, arm64, list } = dockerListOfThree(manifestRegistry('127.0.0.1:5001'), 'library/nginx', 'alpine');
     const engine = { ...fakeEngine(local), registryMirrors: async () => ['http://127.0.0.1:5001/'] };
     const lab: RegistryClient = { address: 'localhost:5000', request: async () => { throw new Error('the lab registry is not asked'); }, at: (address) => (address === 'http://127.0.0.1:5001' ? registry.client : (undefined as never)) };
-    return { clients: withRegistry(engine, lab), arm64 };
+    return { clients: withRegistry(engine, lab), arm64, list };
   }
 
   it('without a mirror, reads the list from Docker Hub (official images under library/)', async () => {
@@ -166,9 +247,15 @@ describe('7.1: the list as the engine pulls it', () => {
     result = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, setup.clients);
     expect(result.status).toBe('pass');
     // The containerd image store names the image by the list's digest: the tag's platform tells.
-    setup = mirrored({ 'nginx:alpine': { Id: 'sha256:index', Architecture: 'arm64' } });
+    const listDigest = mirrored({}).list.digest;
+    setup = mirrored({ 'nginx:alpine': { Id: listDigest, Architecture: 'arm64', RepoDigests: [`nginx@${listDigest}`] } });
     result = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, setup.clients);
     expect(result.status).toBe('pass');
+    // Near miss: docker pull --platform linux/arm64 alpine && docker tag alpine nginx:alpine.
+    const alpine = mirrored({ 'nginx:alpine': { Id: `sha256:${'e'.repeat(64)}`, Architecture: 'arm64', RepoDigests: [`alpine@sha256:${'f'.repeat(64)}`] } });
+    const retagged = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, alpine.clients);
+    expect(retagged.status).toBe('fail');
+    expect(retagged.message.en).toContain('but this is not the linux/arm64 image of nginx:alpine');
     const fact = await upstreamListFact.read({ kind: 'upstream-list', image: 'nginx:alpine', read: 'local-architecture', platform: 'linux/arm64' }, setup.clients);
     expect(fact.value).toBe('arm64');
   });
