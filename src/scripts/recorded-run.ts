@@ -170,7 +170,12 @@ export async function recordedRun<T>(runner: ProcessRunner, options: RecordedRun
   try {
     const { bin, work, record } = prepare(scratch, options);
     await options.setup?.(work);
+    // HOME inside the scratch folder: a script writing to $HOME/docker-backups or ~/... (a backup script, a
+    // release log) must not overwrite the student's real files with the stand-ins of a recorded run.
+    const home = join(scratch, 'home');
+    mkdirSync(home, { recursive: true });
     const env: Record<string, string> = {
+      HOME: home,
       ...options.env,
       PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
       DOCKER_HOST: `unix://${join(scratch, 'no-engine.sock')}`,
