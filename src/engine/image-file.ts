@@ -80,10 +80,10 @@ export async function createOwnedContainer(docker: Docker, body: Record<string, 
   }
 }
 
-/** A created, never started, labelled container of `image`, tracked until `release`. */
-function createProbe(docker: Docker, image: string): Promise<{ container: Docker.Container; release: () => void }> {
+/** A created, never started, labelled container of `image` (named when `name` is given), tracked until `release`. */
+export function createProbe(docker: Docker, image: string, name?: string): Promise<{ container: Docker.Container; release: () => void }> {
   // Never started: Entrypoint/Cmd only need to be valid for the create call.
-  return createOwnedContainer(docker, { Image: image, Entrypoint: ['/tp7-never-started'], Cmd: [], NetworkDisabled: true });
+  return createOwnedContainer(docker, { ...(name ? { name } : {}), Image: image, Entrypoint: ['/tp7-never-started'], Cmd: [], NetworkDisabled: true });
 }
 
 export async function readImageFile(docker: Docker, image: string, path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<ImageFile> {

@@ -3,7 +3,7 @@
 // caller removes it when done, and only an image with that label is ever removed here.
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import { createOwnedContainer, PROBE_LABEL } from './image-file.js';
+import { createProbe, PROBE_LABEL } from './image-file.js';
 
 /** A build context holding a Dockerfile and one file of each given size (random bytes: layers never coincide). */
 async function scratchContext(fileSizes: readonly number[]): Promise<Readable> {
@@ -46,8 +46,7 @@ const releases = new Map<string, () => void>();
 export async function createProbeContainer(docker: Docker, image: string): Promise<string> {
   const { randomBytes } = await import('node:crypto');
   const name = `tp7-check-${randomBytes(4).toString('hex')}`;
-  // Never started: Entrypoint only needs to be valid for the create call.
-  const { release } = await createOwnedContainer(docker, { name, Image: image, Entrypoint: ['/tp7-never-started'], Cmd: [], NetworkDisabled: true });
+  const { release } = await createProbe(docker, image, name);
   releases.set(name, release);
   return name;
 }

@@ -3,6 +3,7 @@ import { shortId } from '../engine/attributes.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import { ImageRef, Pattern } from '../lab/ids.js';
 import { both, Localized } from '../lab/text.js';
+import { referenceOf } from '../reference.js';
 import { repositoryName } from './containers.js';
 import { missingImage } from './refs.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
@@ -53,8 +54,14 @@ export const imagePulled: ProbeKind<Spec> = {
 function notFromRepository(spec: Spec, image: ImageInspect, expected: string, actual: string): Outcome | undefined {
   const repository = repositoryName(spec.ref);
   const digests = image.RepoDigests ?? [];
-  // A mirror of Docker Hub's official images (mirror.gcr.io/library/nginx) holds the same repository.
-  const sameRepository = (digest: string) => [repositoryName(digest), repositoryName(digest).replace(/^[^/]+[.:][^/]*\/library\//, '')].includes(repository);
+  const wanted = referenceOf(spec.ref);
+  const sameRepository = (digest: string) => {
+    const got = referenceOf(digest);
+    if (!got || !wanted) return repositoryName(digest) === repository;
+    if (got.registry === wanted.registry) return got.path === wanted.path;
+    // A mirror of Docker Hub's official images (mirror.gcr.io/library/nginx) holds the same repository.
+    return wanted.registry === 'docker.io' && got.path === wanted.path && got.path.startsWith('library/');
+  };
   if (digests.some(sameRepository)) return undefined;
   const from = digests.map(repositoryName);
   return outcome('fail', expected, `${actual}, digests of: ${from.join(', ') || 'none'}`, both(

@@ -1,6 +1,7 @@
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import type { Platform } from '../registry/platform.js';
 import type { RegistryClient } from '../registry/types.js';
+import { referenceOf } from '../reference.js';
 
 // Where the engine pulls a Docker Hub image from: its first registry mirror when it has one (an offline
 // classroom, the test engine), else Docker Hub itself. `docker manifest inspect nginx:alpine` always asks
@@ -17,8 +18,9 @@ export interface Upstream {
 
 /** `nginx:alpine` → library/nginx and alpine; `user/app` → user/app and latest. */
 export function hubName(image: string): { repository: string; tag: string } {
-  const [name, tag = 'latest'] = image.split(':') as [string, string?];
-  return { repository: name.includes('/') ? name : `library/${name}`, tag };
+  const parsed = referenceOf(image);
+  if (!parsed) return { repository: image, tag: 'latest' };
+  return { repository: parsed.path, tag: parsed.digest ?? parsed.tag ?? 'latest' };
 }
 
 /** The registry a plain `docker pull IMAGE` reads, or undefined when the clients cannot reach it. */

@@ -5,6 +5,7 @@ import { factKind } from '../facts/index.js';
 import type { Check } from '../lab/schema.js';
 import { probeKind } from '../probes/index.js';
 import { repositoryName } from '../probes/containers.js';
+import { referenceOf } from '../reference.js';
 import type { ProbeInputs } from '../probes/types.js';
 import type { Question } from '../questions/schema.js';
 
@@ -69,9 +70,7 @@ function sameImageName(a: string, b: string): boolean {
 }
 
 function tagOf(ref: string): string {
-  const lastSlash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > lastSlash ? ref.slice(colon + 1) : 'latest';
+  return referenceOf(ref)?.tag ?? 'latest';
 }
 
 /** A path of the workdir, a file under a folder, or a folder holding a file: either contains the other. */
