@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { CheckError, EngineUnreachableError, oneLine } from '../errors.js';
 import { both } from '../lab/lang.js';
-import { engineHost } from './host.js';
+import { dockerodeOptions, engineAddressFromEnv, type EngineAddress } from './address.js';
 import { subscribeEvents, type EngineEvent } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
 import { pullImage, runProbe } from './probe-run.js';
@@ -68,23 +68,30 @@ export interface DockerConnection {
   host: string;
   docker: Docker;
   version: EngineVersion;
+  /** How dockerode reaches this engine, for another client of the same engine (no timeout in it). */
+  options: Docker.DockerOptions;
 }
 
-/** Connects and negotiates the API version (the engine's own, read from GET /version). */
-export async function openDocker(): Promise<DockerConnection> {
-  const host = engineHost();
-  // dockerode reads DOCKER_HOST itself; a host found through a docker context is handed over the same way.
-  process.env.DOCKER_HOST = host;
+/**
+ * Connects and negotiates the API version (the engine's own, read from GET /version). Without `address`, the
+ * engine the docker CLI would use (DOCKER_HOST, the docker context), also put in DOCKER_HOST for the tools tp7
+ * starts; with one, that engine alone, the environment untouched (several engines in one process).
+ */
+export async function openDocker(address?: EngineAddress): Promise<DockerConnection> {
+  const target = address ?? engineAddressFromEnv();
+  if (!address) process.env.DOCKER_HOST = target.host;
+  const host = target.host;
   const { default: DockerCtor } = await import('dockerode');
   const started = Date.now();
   try {
-    const probe = new DockerCtor({ timeout: REQUEST_TIMEOUT_MS() });
+    const options = dockerodeOptions(target);
+    const probe = new DockerCtor({ ...options, timeout: REQUEST_TIMEOUT_MS() });
     const raw = (await probe.version()) as unknown as Record<string, unknown>;
     if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {
       throw new EngineUnreachableError(host, both("il a répondu, mais pas comme un moteur Docker", 'it answered, but not like a Docker engine'));
     }
     const version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
-    return { host, docker: new DockerCtor({ timeout: REQUEST_TIMEOUT_MS(), version: `v${version.apiVersion}` }), version };
+    return { host, docker: new DockerCtor({ ...options, timeout: REQUEST_TIMEOUT_MS(), version: `v${version.apiVersion}` }), version, options };
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     throw explainConnectionError(host, error, Date.now() - started) ?? new EngineUnreachableError(host, oneLine(error));
@@ -95,11 +102,11 @@ export async function openDocker(): Promise<DockerConnection> {
  * Connects to the engine and returns a client whose image and container lookups are cached for the life of
  * the run: checks run concurrently and several of them ask about the same image.
  */
-export async function connectEngine(): Promise<EngineClient> {
-  const { host, docker, version } = await openDocker();
+export async function connectEngine(address?: EngineAddress): Promise<EngineClient> {
+  const { host, docker, version, options } = await openDocker(address);
   const { default: DockerCtor } = await import('dockerode');
   // The event stream is quiet for as long as the student is: no idle timeout on it.
-  const events = new DockerCtor({ version: `v${version.apiVersion}` });
+  const events = new DockerCtor({ ...options, version: `v${version.apiVersion}` });
   return new DockerodeEngine(host, docker, events, version);
 }
 

@@ -1,0 +1,43 @@
+// Where an engine is, as DOCKER_HOST and its companions say it, and how dockerode reaches it. One address is one
+// engine: `tp7 grade` holds several at once in one process, so nothing here reads or writes process.env except
+// `engineAddressFromEnv`, the one place the environment (and the docker context) is read.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { engineHost } from './host.js';
+
+export interface EngineAddress {
+  /** As DOCKER_HOST takes it: unix:///path, tcp://host:port, ssh://user@host:port. */
+  host: string;
+  /** DOCKER_TLS_VERIFY=1: tcp over TLS, checking the engine's certificate. */
+  tlsVerify?: boolean;
+  /** DOCKER_CERT_PATH: a folder with ca.pem, cert.pem and key.pem. */
+  certPath?: string;
+}
+
+/** The engine the docker CLI would use here: DOCKER_HOST (or the docker context) and the TLS variables. */
+export function engineAddressFromEnv(env: NodeJS.ProcessEnv = process.env): EngineAddress {
+  return {
+    host: engineHost(env),
+    ...(env.DOCKER_TLS_VERIFY === '1' ? { tlsVerify: true } : {}),
+    ...(env.DOCKER_CERT_PATH ? { certPath: env.DOCKER_CERT_PATH } : {}),
+  };
+}
+
+/**
+ * dockerode's options for `address`, every connection field set: docker-modem fills the ones left out from
+ * process.env.DOCKER_HOST, which would send a request meant for one engine to another.
+ */
+export function dockerodeOptions(address: EngineAddress): Docker.DockerOptions {
+  const none = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, username: undefined, ca: undefined, cert: undefined, key: undefined };
+  if (address.host.startsWith('unix://')) return { ...none, socketPath: address.host.slice('unix://'.length) || '/var/run/docker.sock' };
+  const url = new URL(address.host.includes('//') ? address.host : `tcp://${address.host}`);
+  if (url.protocol === 'ssh:') {
+    return { ...none, protocol: 'ssh', host: url.hostname, port: url.port || 22, username: decodeURIComponent(url.username) || undefined };
+  }
+  const tls = address.tlsVerify || url.port === '2376' || Boolean(address.certPath);
+  const files = address.certPath
+    ? { ca: readFileSync(join(address.certPath, 'ca.pem')), cert: readFileSync(join(address.certPath, 'cert.pem')), key: readFileSync(join(address.certPath, 'key.pem')) }
+    : {};
+  return { ...none, protocol: tls ? 'https' : 'http', host: url.hostname, port: url.port || (tls ? 2376 : 2375), ...files };
+}

@@ -1,0 +1,33 @@
+// The clients of one target. A local engine (unix://, or tcp:// reached from here) has its files, scripts and
+// services on this machine; an ssh:// engine has them on the remote, reached through src/ssh/.
+import { connectEngine } from '../engine/dockerode-client.js';
+import { workdirFiles } from '../files/workdir.js';
+import { createHttpClient } from '../http/client.js';
+import { execaRunner } from '../processes/execa-runner.js';
+import { createRegistryClient } from '../registry/http-client.js';
+import { UsageError } from '../errors.js';
+import { both } from '../lab/lang.js';
+import type { Target, TargetSession } from './types.js';
+
+/** The lab's registry, where the course runs it (exercise 4). */
+export const DEFAULT_LAB_REGISTRY = 'localhost:5000';
+
+export async function openTarget(target: Target): Promise<TargetSession> {
+  if (target.engine.host.startsWith('ssh://')) {
+    // Filled in by src/ssh/ (issue 12): engine, files (SFTP), scripts and localhost services on the remote.
+    throw new UsageError(both(`${target.engine.host} : les moteurs ssh:// ne sont pas encore pris en charge ici`, `${target.engine.host}: ssh:// engines are not supported here yet`));
+  }
+  const engine = await connectEngine(target.engine);
+  return {
+    clients: {
+      engine,
+      registry: createRegistryClient(target.registry ?? DEFAULT_LAB_REGISTRY),
+      workdir: target.workdir,
+      files: workdirFiles(target.workdir),
+      processes: execaRunner(target.workdir),
+      http: createHttpClient(),
+    },
+    // dockerode opens a connection per request (no keep-alive): nothing stays open to let go of.
+    close: async () => undefined,
+  };
+}
