@@ -11,7 +11,7 @@ import type { ProbeClients } from '../../src/probes/types.js';
 import { matchesFact } from '../../src/questions/match.js';
 import type { RegistryClient } from '../../src/registry/types.js';
 import { clients, fakeEngine } from './fake-engine.js';
-import { dockerListOfThree, manifestRegistry } from './fake-manifests.js';
+import { dockerListOfThree, manifestRegistry, ociIndexWithAttestations } from './fake-manifests.js';
 
 const LIST = { repository: 'myapp', tag: 'multiarch' };
 let engines = 0;
@@ -78,14 +78,7 @@ describe('registry-list', () => {
   });
 
   it('reads an OCI index from buildx, attestations left out', async () => {
-    const registry = manifestRegistry();
-    const amd64 = registry.pushImage('myapp', { architecture: 'amd64', oci: true });
-    const arm64 = registry.pushImage('myapp', { architecture: 'arm64', oci: true });
-    registry.pushList('myapp', 'multiarch', [
-      { image: amd64, platform: { os: 'linux', architecture: 'amd64' } },
-      { image: arm64, platform: { os: 'linux', architecture: 'arm64' } },
-      registry.attestationFor('myapp', amd64),
-    ], { oci: true });
+    const { registry } = ociIndexWithAttestations();
     const spec = { kind: 'registry-list' as const, ...LIST, platforms: ['linux/arm/v7'] };
     const result = await registryList.run(spec, withRegistry(fakeEngine({}), registry.client));
     expect(result.message.en).toContain('is a list of linux/amd64, linux/arm64: linux/arm/v7 is missing');

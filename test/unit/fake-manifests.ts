@@ -165,3 +165,16 @@ export function dockerListOfThree(registry = manifestRegistry(), repository = 'm
   ]);
   return { registry, amd64, arm64, armv7, list };
 }
+
+/** The registry as `buildx --push` leaves it: an OCI index of amd64 and arm64 images with their attestations. */
+export function ociIndexWithAttestations(registry = manifestRegistry(), repository = 'myapp', tag = 'multiarch') {
+  const amd64 = registry.pushImage(repository, { architecture: 'amd64', oci: true });
+  const arm64 = registry.pushImage(repository, { architecture: 'arm64', oci: true });
+  const index = registry.pushList(repository, tag, [
+    { image: amd64, platform: { os: 'linux', architecture: 'amd64' } },
+    { image: arm64, platform: { os: 'linux', architecture: 'arm64' } },
+    registry.attestationFor(repository, amd64),
+    registry.attestationFor(repository, arm64),
+  ], { oci: true });
+  return { registry, amd64, arm64, index };
+}

@@ -4,7 +4,7 @@ import { RegistryError } from '../../src/registry/errors.js';
 import { describeImage, listPlatforms, readManifest } from '../../src/registry/manifests.js';
 import { MEDIA_TYPES } from '../../src/registry/media-types.js';
 import { canonicalPlatform, normaliseArchitecture, parsePlatform, unameMatches } from '../../src/registry/platform.js';
-import { dockerListOfThree, manifestRegistry } from './fake-manifests.js';
+import { dockerListOfThree, manifestRegistry, ociIndexWithAttestations } from './fake-manifests.js';
 
 describe('registry manifests as data', () => {
   it('reads a Docker manifest list: media type, digest, platforms, and each child with its config', async () => {
@@ -21,15 +21,7 @@ describe('registry manifests as data', () => {
   });
 
   it('reads an OCI index as buildx pushes it, attestations apart', async () => {
-    const registry = manifestRegistry();
-    const amd64 = registry.pushImage('myapp', { architecture: 'amd64', oci: true });
-    const arm64 = registry.pushImage('myapp', { architecture: 'arm64', oci: true });
-    registry.pushList('myapp', 'multiarch', [
-      { image: amd64, platform: { os: 'linux', architecture: 'amd64' } },
-      { image: arm64, platform: { os: 'linux', architecture: 'arm64' } },
-      registry.attestationFor('myapp', amd64),
-      registry.attestationFor('myapp', arm64),
-    ], { oci: true });
+    const { registry } = ociIndexWithAttestations();
     const manifest = await readManifest(registry.client, 'myapp', 'multiarch');
     expect(manifest).toMatchObject({ kind: 'list', mediaType: MEDIA_TYPES.ociIndex });
     if (manifest?.kind !== 'list') return;
