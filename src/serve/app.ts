@@ -87,7 +87,8 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   const hub = new EventHub(options.pingMs);
   const engines = new EngineIndex();
   for (const record of store.students.values()) engines.set(record.key, record.report?.integrity?.engine);
-  const app = Fastify({ logger: false, bodyLimit: REPORT_LIMIT, trustProxy: false, return503OnClosing: true });
+  // A body that trickles in (a slow-loris student) is cut after 30 s; the event stream is a response, not a request.
+  const app = Fastify({ logger: false, bodyLimit: REPORT_LIMIT, trustProxy: false, return503OnClosing: true, requestTimeout: 30_000 });
 
   const nameOf = (key: string) => store.students.get(key)?.name ?? key;
   const rowOf = (record: StudentRecord): StudentRow & { released: boolean } => ({

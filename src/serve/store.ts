@@ -103,7 +103,8 @@ export class ClassStore {
     try {
       mkdirSync(join(dir, 'reports'), { recursive: true, mode: 0o700 });
     } catch (error) {
-      throw unreadable(dir, (error as NodeJS.ErrnoException).code ?? 'mkdir');
+      const code = (error as NodeJS.ErrnoException).code ?? 'mkdir';
+      throw new Tp7Error(both(`impossible de créer le dossier de la classe ${dir} (${code}) : choisissez-en un autre avec --data`, `cannot make the class folder ${dir} (${code}): choose another with --data`), ExitCode.usage);
     }
     const store = new ClassStore(dir, classSecrets(dir));
     store.loadTokens();

@@ -184,6 +184,10 @@ describe('tp7 serve: submitting', () => {
     ]));
     expect((await submit(h, token, { schema: 'tp7-report/2' })).json().problems).toContain('schema: Invalid input: expected "tp7-report/1"');
     expect((await submit(h, token, [])).statusCode).toBe(400);
+    const poisoned = await h.app.inject({ method: 'POST', url: '/api/submit', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{"__proto__": {"admin": true}}' });
+    expect([poisoned.statusCode, poisoned.json().error]).toEqual([400, 'invalid']);
+    const text = await h.app.inject({ method: 'POST', url: '/api/submit', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, payload: 'hello' });
+    expect([text.statusCode, text.json().error, text.json().problems[0]]).toEqual([400, 'invalid', expect.stringMatching(/^\(top level\): /)]);
   });
 
   it('refuses a body over 1 MiB (413 too-large), and reads no body at all without a valid token', async () => {
@@ -274,6 +278,7 @@ describe('tp7 serve: storage', () => {
     writeFileSync(join(dir, 'class.json'), '{"code":');
     await expect(ClassStore.open(dir)).rejects.toThrow(Tp7Error);
     expect(readFileSync(join(dir, 'class.json'), 'utf8')).toBe('{"code":');
+    await expect(ClassStore.open(join(dir, 'class.json'))).rejects.toThrow(/cannot make the class folder .*class\.json \(ENOTDIR\): choose another with --data/);
   });
 });
 
