@@ -62,21 +62,21 @@ function usage(pid) {
   return { cpuSeconds: ticks / 100, rss };
 }
 
-/** Starts `tp7 serve` on a free port; resolves with its port, key and process. */
+/** Starts `tp7 serve --json` on a free port; resolves with its port, key, class code and process. */
 async function startServer(data) {
-  const server = spawn('node', [join(ROOT, 'bin/tp7.js'), 'serve', '--host', HOST, '--port', '0', '--data', data, '--lang', 'en'], {
+  const server = spawn('node', [join(ROOT, 'bin/tp7.js'), 'serve', '--host', HOST, '--port', '0', '--data', data, '--json'], {
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   let out = '';
   server.stdout.on('data', (chunk) => (out += chunk));
-  for (let waited = 0; !/board\?key=/.test(out); waited += 50) {
+  for (let waited = 0; !out.includes('\n'); waited += 50) {
     if (waited > 20_000 || server.exitCode !== null) throw new Error(`tp7 serve did not start: ${out}`);
     await sleep(50);
   }
-  const [, port, key] = /http:\/\/127\.0\.0\.1:(\d+)\/board\?key=([\w-]+)/.exec(out);
-  const code = /Class code\s*: (\S+)/.exec(out)[1];
-  return { server, port: Number(port), key, code };
+  const started = JSON.parse(out.split('\n')[0]);
+  const url = new URL(started.board);
+  return { server, port: Number(url.port), key: url.searchParams.get('key'), code: started.code };
 }
 
 /** The board's event stream: calls `onStudent(row, at)` for each `event: student`. */

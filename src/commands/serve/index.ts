@@ -2,7 +2,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, Tp7Error } from '../../errors.js';
 import { both, pick } from '../../lab/lang.js';
 import { loadLab } from '../../lab/loader.js';
-import { serveSettings } from '../../serve/settings.js';
+import { serveSettings, type ServeSettings } from '../../serve/settings.js';
 import { boardAddresses } from '../../serve/addresses.js';
 import { untilStopped } from '../../stop.js';
 import { style } from '../../ui/style.js';
@@ -24,15 +24,31 @@ export async function run(context: CommandContext): Promise<number> {
   try {
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
+    await app.close();
     await store.close();
     throw listenError(settings.host, settings.port, error);
   }
   const port = (app.server.address() as { port: number }).port;
   const addresses = boardAddresses(settings.host, port);
+  const board = `${addresses[0]}/board?key=${store.secrets.key}`;
+  if (context.json) {
+    // One line a script reads (the browser test, the load bench); the log goes on stderr as usual.
+    context.out(JSON.stringify({ schema: 'tp7-serve/1', urls: addresses, code: store.secrets.code, board, data: settings.dataDir }));
+  } else {
+    printAddresses(context, addresses, board, store.secrets.code, settings);
+  }
+  const signal = await untilStopped();
+  await app.close();
+  await store.close();
+  return signal === 'SIGINT' ? ExitCode.ok : 128 + 15;
+}
+
+function printAddresses(context: CommandContext, addresses: string[], board: string, code: string, settings: ServeSettings): void {
+  const say = (text: { fr: string; en: string }) => pick(text, context.lang);
   const lines: Array<[{ fr: string; en: string }, string]> = [
     [both('Adresse des étudiants', "Students' address"), addresses.map((url) => style.bold(url)).join('  ')],
-    [both('Code de la classe', 'Class code'), style.bold(store.secrets.code)],
-    [both('Tableau (enseignant)', 'Board (instructor)'), `${addresses[0]}/board?key=${store.secrets.key}`],
+    [both('Code de la classe', 'Class code'), style.bold(code)],
+    [both('Tableau (enseignant)', 'Board (instructor)'), board],
     [both('Données', 'Data'), `${settings.dataDir}  (\`tp7 class ${settings.dataDir}/reports\`)`],
   ];
   const width = Math.max(...lines.map(([label]) => say(label).length));
@@ -42,10 +58,6 @@ export async function run(context: CommandContext): Promise<number> {
     context.out(style.dim(say(both('  Seule cette machine peut joindre ce tableau : --host 0.0.0.0 pour le réseau de la salle.', '  Only this machine can reach this board: --host 0.0.0.0 for the classroom network.'))));
   }
   context.out(style.dim(say(both('  Les étudiants : `tp7 join ADRESSE`, puis `tp7 check --submit`. Ctrl+C pour arrêter.', '  Students: `tp7 join ADDRESS`, then `tp7 check --submit`. Ctrl+C to stop.'))));
-  const signal = await untilStopped();
-  await app.close();
-  await store.close();
-  return signal === 'SIGINT' ? ExitCode.ok : 128 + 15;
 }
 
 function listenError(host: string, port: number, error: unknown): Tp7Error {
