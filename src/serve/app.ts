@@ -6,7 +6,6 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { both, type LocalizedText } from '../lab/lang.js';
-import { formatPath } from '../lab/format-path.js';
 import { gradebook, renderCsv } from '../report/gradebook.js';
 import type { Report } from '../report/json.js';
 import { renderClassJunit } from '../report/junit.js';
@@ -14,7 +13,8 @@ import { ReportSchema, StudentName } from '../report/schema.js';
 import { showControlsInline as shown } from '../ui/escape.js';
 import { EventHub } from './events.js';
 import { EngineIndex, flagsOf } from './integrity.js';
-import { refusal, REFUSALS, type RefusalCode } from './messages.js';
+import { bearer, cookie, fromFastify, problemsOf, Refused, SECURITY_HEADERS } from './http.js';
+import { refusal, REFUSALS } from './messages.js';
 import { nameKey, sha256 } from './names.js';
 import { stuckChecks, studentRow, type CourseOutline, type StudentRow } from './rows.js';
 import { sameCode, secretEquals } from './secrets.js';
@@ -44,42 +44,7 @@ export interface ServeOptions {
   pingMs?: number;
 }
 
-/** Headers of every answer: no sniffing, no framing, no script but our own files, no referrer (the key is in a URL). */
-export const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
-
 const JoinBody = z.strictObject({ name: StudentName, code: z.string().max(64) });
-
-/** zod's issues as `path: message` lines (a report can be wrong in many places: the first 50 are enough). */
-function problemsOf(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.slice(0, 50).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-}
-
-class Refused {
-  constructor(readonly code: RefusalCode, readonly problems?: string[], readonly retryAfter?: number) {}
-}
-
-function bearer(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
-}
-
-function cookie(request: FastifyRequest, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (typeof header !== 'string') return undefined;
-  for (const part of header.split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
-  }
-  return undefined;
-}
 
 export async function buildServer(options: ServeOptions): Promise<FastifyInstance> {
   const { store, outline } = options;
@@ -95,7 +60,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
     ...studentRow(record, outline, flagsOf(record, outline, engines, nameOf)),
     released: record.released,
   });
-  const shownRecords = () => [...store.students.values()].filter((record) => record.report || (record.token && !record.released)).sort((a, b) => a.name.localeCompare(b.name));
+  const shownRecords = () => [...store.students.values()].filter((record) => record.report || (record.tokenSha256 && !record.released)).sort((a, b) => a.name.localeCompare(b.name));
   const publish = (keys: string[]) => {
     for (const key of keys) {
       const record = store.students.get(key);
@@ -206,7 +171,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
 
   const named = (request: FastifyRequest): StudentRecord => {
     const record = store.find((request.params as { name: string }).name);
-    if (!record || !(record.report || record.token)) throw new Refused('not-found');
+    if (!record || !(record.report || record.tokenSha256)) throw new Refused('not-found');
     return record;
   };
 
@@ -255,14 +220,4 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   }
 
   return app;
-}
-
-/** Fastify's own refusals (body too large, not JSON...) in the contract's words. */
-function fromFastify(error: unknown): Refused {
-  const { statusCode, code, message } = (error ?? {}) as { statusCode?: number; code?: string; message?: string };
-  if (statusCode === 413) return new Refused('too-large');
-  if (statusCode === 415) return new Refused('unsupported-media-type');
-  if (statusCode === 404) return new Refused('not-found');
-  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return new Refused('invalid', [`(body): ${code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'empty body' : (message ?? 'invalid').split('\n')[0]}`]);
-  return new Refused('internal');
 }

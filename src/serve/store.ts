@@ -20,7 +20,7 @@ export type ClassSecrets = z.infer<typeof ClassFile>;
 
 const TokenEntry = z.looseObject({
   name: z.string(),
-  token: z.string().regex(/^[0-9a-f]{64}$/),
+  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
   joinedAt: z.string(),
   released: z.boolean().default(false),
   /** The last report refused as older than the one accepted before it (the board flags it). */
@@ -35,7 +35,8 @@ export interface StudentRecord {
   key: string;
   /** The name as the student joined (or as their last report spells it). */
   name: string;
-  token?: string;
+  /** sha256 of the student's token (the token itself is never kept). */
+  tokenSha256?: string;
   joinedAt?: string;
   released: boolean;
   stale?: { generatedAt: string; refusedAt: string; previous: string };
@@ -132,8 +133,8 @@ export class ClassStore {
     const tokens = readJson(this.file.tokens, TokensFile);
     for (const entry of Object.values(tokens?.students ?? {})) {
       const record = this.record(entry.name);
-      Object.assign(record, { name: entry.name, token: entry.token, joinedAt: entry.joinedAt, released: entry.released, stale: entry.stale });
-      if (!entry.released) this.byToken.set(entry.token, record.key);
+      Object.assign(record, { name: entry.name, tokenSha256: entry.tokenSha256, joinedAt: entry.joinedAt, released: entry.released, stale: entry.stale });
+      if (!entry.released) this.byToken.set(entry.tokenSha256, record.key);
     }
   }
 
@@ -191,21 +192,21 @@ export class ClassStore {
   /** Joins `name` and returns its new token, or undefined when the name is held (joined and not released). */
   async join(name: string): Promise<string | undefined> {
     const existing = this.find(name);
-    if (existing?.token && !existing.released) return undefined;
+    if (existing?.tokenSha256 && !existing.released) return undefined;
     const record = this.record(name);
     const token = newSecret();
-    if (record.token) this.byToken.delete(record.token);
-    Object.assign(record, { name: name.trim(), token: sha256(token), joinedAt: new Date().toISOString(), released: false });
-    this.byToken.set(record.token!, record.key);
+    if (record.tokenSha256) this.byToken.delete(record.tokenSha256);
+    Object.assign(record, { name: name.trim(), tokenSha256: sha256(token), joinedAt: new Date().toISOString(), released: false });
+    this.byToken.set(record.tokenSha256!, record.key);
     await this.saveTokens();
     return token;
   }
 
   /** Frees a name: its token stops working, its data stays. False when no one holds it. */
   async release(record: StudentRecord): Promise<boolean> {
-    if (!record.token || record.released) return false;
+    if (!record.tokenSha256 || record.released) return false;
     record.released = true;
-    this.byToken.delete(record.token);
+    this.byToken.delete(record.tokenSha256);
     await this.saveTokens();
     return true;
   }
@@ -247,8 +248,8 @@ export class ClassStore {
     const write = this.tokensQueue.then(() => {
       const students = Object.fromEntries(
         [...this.students.values()]
-          .filter((record) => record.token)
-          .map((record) => [record.key, { name: record.name, token: record.token, joinedAt: record.joinedAt, released: record.released, ...(record.stale ? { stale: record.stale } : {}) }]),
+          .filter((record) => record.tokenSha256)
+          .map((record) => [record.key, { name: record.name, tokenSha256: record.tokenSha256, joinedAt: record.joinedAt, released: record.released, ...(record.stale ? { stale: record.stale } : {}) }]),
       );
       return writeAtomicallyAsync(this.file.tokens, `${JSON.stringify({ students }, null, 1)}\n`, 0o600);
     });
