@@ -136,7 +136,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
     if (nameKey(report.student) !== record.key) throw new Refused('wrong-student');
     const accepted = await store.serial(record, async () => {
       const previous = record.report?.generatedAt;
-      if (previous && Date.parse(report.generatedAt) < Date.parse(previous)) {
+      if (previous && Date.parse(report.generatedAt) < staleBefore(previous, record.receivedAt)) {
         await store.markStale(record, report.generatedAt);
         log(both(`« ${shown(record.name)} » : rapport plus ancien que le dernier, refusé`, `"${shown(record.name)}": report older than the last one, refused`));
         publish([record.key]);
@@ -220,4 +220,15 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   }
 
   return app;
+}
+
+/**
+ * A report is stale when made before the last one accepted. Its own clock says when it was made: a student
+ * machine whose clock ran ahead (then was set right) would have every later report refused, so the time the
+ * last one was received bounds that date.
+ */
+function staleBefore(previousGeneratedAt: string, previousReceivedAt: string | undefined): number {
+  const generated = Date.parse(previousGeneratedAt);
+  const received = previousReceivedAt === undefined ? Number.NaN : Date.parse(previousReceivedAt);
+  return Number.isNaN(received) ? generated : Math.min(generated, received);
 }

@@ -216,13 +216,22 @@ describe('tp7 serve: submitting', () => {
   it('refuses a report older than the last accepted one (409 stale) and flags it on the board', async () => {
     const h = await serve();
     const token = await joined(h, 'Alice');
-    expect((await submit(h, token, reportOf('Alice', { at: '2026-12-06T10:00:00.000Z' }))).statusCode).toBe(202);
-    const stale = await submit(h, token, reportOf('Alice', { at: '2026-12-06T09:59:00.000+00:00' }));
+    expect((await submit(h, token, reportOf('Alice', { at: '2020-01-01T10:00:00.000Z' }))).statusCode).toBe(202);
+    const stale = await submit(h, token, reportOf('Alice', { at: '2020-01-01T10:59:00.000+01:00' }));
     expect([stale.statusCode, stale.json().error]).toEqual([409, 'stale']);
     const row = (await asInstructor(h, '/api/students/alice')).json().row;
     expect(row.flags).toEqual([{ kind: 'stale', detail: expect.objectContaining({ en: expect.stringContaining('older than') }) }]);
     expect(row.submissions).toBe(1);
-    expect((await submit(h, token, reportOf('Alice', { at: '2026-12-06T10:00:00.000Z' }))).statusCode).toBe(202);
+    expect((await submit(h, token, reportOf('Alice', { at: '2020-01-01T10:00:00.000Z' }))).statusCode).toBe(202);
+  });
+
+  it('does not lock out a student whose clock ran ahead and was then set right', async () => {
+    const h = await serve();
+    const token = await joined(h, 'Alice');
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await submit(h, token, reportOf('Alice', { at: inAnHour }))).statusCode).toBe(202);
+    expect((await submit(h, token, reportOf('Alice', { at: new Date().toISOString() }))).statusCode).toBe(202);
+    expect((await submit(h, token, reportOf('Alice', { at: '2026-01-01T00:00:00.000Z' }))).json().error).toBe('stale');
   });
 });
 
@@ -405,6 +414,9 @@ describe('tp7 serve: exports', () => {
     const context = { args: [join(h.dir, 'reports')], options: { csv: true }, lang: 'en', workdir: h.dir, registry: 'x', json: false, interactive: false, out: (t: string) => out.push(t), err: (t: string) => out.push(t) } as CommandContext;
     const { run } = await import('../../src/commands/class/index.js');
     expect(await run(context)).toBe(0);
+    expect(csv.body).toBe(`${out.join('\n')}\n`);
+    out.length = 0;
+    expect(await run({ ...context, args: [h.dir] })).toBe(0);
     expect(csv.body).toBe(`${out.join('\n')}\n`);
     expect(csv.body).toContain("\n'=cmd|' /C calc'!A0,");
     const junit = (await asInstructor(h, '/api/export.junit.xml')).body;

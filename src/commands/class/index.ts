@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, Tp7Error, UsageError } from '../../errors.js';
@@ -16,6 +16,8 @@ function reportFiles(paths: string[]): { files: string[]; empty: string[] } {
   const empty: string[] = [];
   const files = paths.flatMap((path) => {
     if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return [path];
+    // `tp7 serve --data DIR` keeps its reports in DIR/reports: DIR itself is read as that folder.
+    if (existsSync(join(path, 'class.json')) && statSync(join(path, 'reports'), { throwIfNoEntry: false })?.isDirectory()) path = join(path, 'reports');
     const inside = readdirSync(path).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name));
     if (!inside.length) empty.push(path);
     return inside;
