@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLab } from '../dist/lab/loader.js';
 import { buildReport } from '../dist/report/json.js';
@@ -146,6 +146,7 @@ try {
     student.inFlight.done = true;
   }
 
+  const loadBefore = loadavg()[0];
   const before = usage(server.pid);
   const started = performance.now();
   let peakRss = before.rss;
@@ -194,6 +195,8 @@ try {
       rssPeakMiB: Math.max(peakRss, after.rss) / 2 ** 20,
       rssEndMiB: after.rss / 2 ** 20,
     },
+    // The machine is shared: a load average far above the cores slows every figure, the baseline included.
+    machine: { cores: availableParallelism(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg()[0] },
     reportBytes: Buffer.byteLength(JSON.stringify(courseReport(lab, 'x', 0.5))),
   };
   results.eventOverHealthP95 = results.submitToEvent.p95Ms / results.healthBaseline.p95Ms;
@@ -203,6 +206,7 @@ try {
   console.log(`submit → board event   p50 ${ms(results.submitToEvent.p50Ms)}  p95 ${ms(results.submitToEvent.p95Ms)}  max ${ms(results.submitToEvent.maxMs)}  (target p95 < 500 ms)`);
   console.log(`submit round trip      p50 ${ms(results.submitRoundTrip.p50Ms)}  p95 ${ms(results.submitRoundTrip.p95Ms)}`);
   console.log(`health (baseline)      p50 ${ms(results.healthBaseline.p50Ms)}  p95 ${ms(results.healthBaseline.p95Ms)}`);
+  console.log(`machine: ${results.machine.cores} cores, load average ${results.machine.loadAverageBefore.toFixed(1)} → ${results.machine.loadAverageAfter.toFixed(1)}`);
   console.log(`server CPU ${results.server.cpuPercentOfOneCore.toFixed(1)} % of one core, RSS ${results.server.rssStartMiB.toFixed(0)} → peak ${results.server.rssPeakMiB.toFixed(0)} MiB`);
   writeFileSync(join(ROOT, 'bench/board-load.json'), `${JSON.stringify(results, null, 2)}\n`);
   // Said, not failed: a busy machine slows every figure alike (compare with the baseline above).
