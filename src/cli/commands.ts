@@ -55,6 +55,20 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('../commands/class/index.js'),
   },
   {
+    name: 'serve',
+    usage: 'tp7 serve',
+    summary: both(
+      "le tableau de classe en direct : les étudiants envoient leurs rapports (`tp7 join`, `--submit`), l'enseignant suit la salle dans son navigateur",
+      'the live classroom board: students send their reports (`tp7 join`, `--submit`), the instructor follows the room in a browser',
+    ),
+    options: {
+      host: { type: 'string', value: 'ADDRESS', description: both("l'adresse d'écoute ; par défaut : 127.0.0.1 (cette machine seule) ; 0.0.0.0 pour le réseau de la salle", 'the address to listen on; default: 127.0.0.1 (this machine only); 0.0.0.0 for the classroom network') },
+      port: { type: 'string', value: 'PORT', description: both("le port d'écoute ; par défaut : 7070", 'the port to listen on; default: 7070') },
+      data: { type: 'string', value: 'DIR', description: both('où garder la classe (code, jetons, rapports, historique) ; par défaut : ./tp7-class ; `tp7 class DIR/reports` le lit', 'where the class is kept (code, tokens, reports, history); default: ./tp7-class; `tp7 class DIR/reports` reads it') },
+    },
+    load: () => import('../commands/serve/index.js'),
+  },
+  {
     name: 'analyze',
     usage: 'tp7 analyze <image>',
     summary: both("analyser les couches d'une image comme dive : efficacité, octets gaspillés, verdict selon .dive-ci.yml", "analyse an image's layers the way dive does: efficiency, wasted bytes, pass/fail against .dive-ci.yml"),

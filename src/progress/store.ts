@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { writeAtomically } from '../files/atomic.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Tp7Error, ExitCode } from '../errors.js';
@@ -72,18 +73,7 @@ export function loadProgress(workdir: string): LoadResult {
   }
 }
 
-/** Writes `text` to a temporary file then renames it over `file`: a reader sees the old or the new, never half. */
-export function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
-}
+export { writeAtomically };
 
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

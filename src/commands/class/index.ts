@@ -1,34 +1,34 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { z } from 'zod';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode, Tp7Error, UsageError } from '../../errors.js';
 import { both, pick, type Lang, type Localized } from '../../lab/text.js';
 import { gradebook, renderCsv, type GradebookRow } from '../../report/gradebook.js';
 import type { Report } from '../../report/json.js';
+import { GradebookReportShape } from '../../report/schema.js';
 import { showControlsInline as shown } from '../../ui/escape.js';
 import { MARKS, style } from '../../ui/style.js';
 import { formatPath } from '../../lab/format-path.js';
 import { printJson } from '../shared.js';
 
-/** Report files named on the command line, or every *.json inside a named folder. */
-function reportFiles(paths: string[]): string[] {
-  return paths.flatMap((path) =>
-    statSync(path, { throwIfNoEntry: false })?.isDirectory()
-      ? readdirSync(path).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name))
-      : [path],
-  );
+/** Report files named on the command line, or every *.json inside a named folder; `empty` lists the folders with none. */
+function reportFiles(paths: string[]): { files: string[]; empty: string[] } {
+  const empty: string[] = [];
+  const files = paths.flatMap((path) => {
+    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return [path];
+    // `tp7 serve --data DIR` keeps its reports in DIR/reports: DIR itself is read as that folder.
+    if (existsSync(join(path, 'class.json')) && statSync(join(path, 'reports'), { throwIfNoEntry: false })?.isDirectory()) path = join(path, 'reports');
+    const inside = readdirSync(path).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name));
+    if (!inside.length) empty.push(path);
+    return inside;
+  });
+  return { files, empty };
 }
 
-/** The parts of a tp7-report/1 document the gradebook reads; loose, so later additions pass. */
-const ReportShape = z.looseObject({
-  schema: z.literal('tp7-report/1'),
-  student: z.string().optional(),
-  generatedAt: z.string(),
-  exercises: z.array(z.looseObject({ id: z.string(), earned: z.number(), possible: z.number() })),
-  checklist: z.array(z.looseObject({ id: z.string(), status: z.string() })),
-  score: z.looseObject({ earned: z.number(), possible: z.number(), percent: z.number() }),
-});
+const NO_REPORT = (folder: string) => both(
+  `${folder} : aucun rapport dans ce dossier (fichiers de \`tp7 check --json\`, ou le dossier reports/ de \`tp7 serve\`)`,
+  `${folder}: no report in this folder (files from \`tp7 check --json\`, or the reports/ folder of \`tp7 serve\`)`,
+);
 
 function readReport(file: string): { student: string; report: Report } | Localized {
   let data: unknown;
@@ -41,7 +41,7 @@ function readReport(file: string): { student: string; report: Report } | Localiz
     const detail = (error as Error).message.split('\n')[0];
     return both(`${file} : JSON illisible (« ${detail} »)`, `${file}: not readable JSON ("${detail}")`);
   }
-  const parsed = ReportShape.safeParse(data);
+  const parsed = GradebookReportShape.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = formatPath(issue.path);
@@ -77,8 +77,10 @@ export async function run(context: CommandContext): Promise<number> {
       'name the report files or a folder of them (from `tp7 check --json --student NAME`)',
     ));
   }
-  const problems: Localized[] = [];
-  const entries = reportFiles(context.args).flatMap((file) => {
+  const { files, empty } = reportFiles(context.args);
+  if (!files.length) throw new Tp7Error(NO_REPORT(empty.join(', ')), ExitCode.checkFailed);
+  const problems: Localized[] = empty.map(NO_REPORT);
+  const entries = files.flatMap((file) => {
     const read = readReport(file);
     if ('fr' in read) problems.push(read);
     return 'fr' in read ? [] : [read];

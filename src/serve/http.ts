@@ -1,0 +1,51 @@
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { formatPath } from '../lab/format-path.js';
+import type { RefusalCode } from './messages.js';
+
+// The HTTP details of `tp7 serve` that are no route: headers, credentials read from a request, refusals.
+
+/** Headers of every answer: no sniffing, no framing, no script but our own files, no referrer (the key is in a URL). */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** zod's issues as `path: message` lines (a report can be wrong in many places: the first 50 are enough). */
+export function problemsOf(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.slice(0, 50).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+export class Refused {
+  constructor(readonly code: RefusalCode, readonly problems?: string[], readonly retryAfter?: number) {}
+}
+
+export function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+export function cookie(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (typeof header !== 'string') return undefined;
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/** Fastify's own refusals (body too large, not JSON...) in the contract's words. */
+export function fromFastify(error: unknown): Refused {
+  const { statusCode, code, message } = (error ?? {}) as { statusCode?: number; code?: string; message?: string };
+  if (statusCode === 413) return new Refused('too-large');
+  if (statusCode === 415) return new Refused('unsupported-media-type');
+  if (statusCode === 404) return new Refused('not-found');
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return new Refused('invalid', [`(body): ${code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'empty body' : (message ?? 'invalid').split('\n')[0]}`]);
+  return new Refused('internal');
+}
