@@ -31,6 +31,15 @@ export function parseReference(ref: string): ImageReference | { error: string } 
   }
 }
 
+/** The tag as the reference writes it, or undefined when it leaves it out (`app` means app:latest to docker). */
+export function writtenTag(ref: string): string | undefined {
+  try {
+    return parseFamiliarName(ref).tag ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function isReference(ref: string): boolean {
   return !('error' in parseReference(ref));
 }

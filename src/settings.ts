@@ -46,3 +46,18 @@ export function settings(): Settings {
   current ??= parseSettings(process.env);
   return current;
 }
+
+/**
+ * TP7_TEST_ENGINE=1 says the engine is a dedicated, throwaway one (scripts/test-engine.sh sets it): what
+ * `tp7 dev check --solutions` needs before it creates and removes real resources. Any other value than 1, 0 or
+ * nothing is a usage error, not a silent no.
+ */
+export function isTestEngine(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.TP7_TEST_ENGINE?.trim();
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new UsageError(both(
+    `TP7_TEST_ENGINE vaut 1 (moteur de test dédié) ou 0, pas « ${raw.slice(0, 40)} »`,
+    `TP7_TEST_ENGINE takes 1 (a dedicated test engine) or 0, not "${raw.slice(0, 40)}"`,
+  ));
+}

@@ -96,4 +96,7 @@ chmod +x version-manager.sh
 [ -d .git ] || git init -q
 git add Dockerfile index.html version-manager.sh
 git commit -q -m "myapp and its release script"
-./version-manager.sh minor
+# myapp's history so far: 1.0.0, released by exercise 8's pipeline. The releases continue it: one numbered
+# below would move latest (a floating tag) back to an older version.
+[ -f VERSION ] || echo 1.0.0 > VERSION
+./version-manager.sh patch

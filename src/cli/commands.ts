@@ -76,7 +76,16 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('../commands/analyze/index.js'),
   },
   { name: 'doctor', usage: 'tp7 doctor', summary: both('vérifier le moteur, le réseau par défaut, le registre, la place disque et les outils du TP', 'check the engine, the default network, the registry, disk space and the tools the TP uses'), load: () => import('../commands/doctor/index.js') },
-  { name: 'dev', usage: 'tp7 dev check | tp7 dev schema', summary: both('pour les auteurs du cours : valider les fichiers du lab ; régénérer les schémas JSON', 'for course authors: lint every lab file; regenerate the JSON Schemas'), load: () => import('../commands/dev/index.js') },
+  {
+    name: 'dev',
+    usage: 'tp7 dev check [--solutions] | tp7 dev schema',
+    summary: both('pour les auteurs du cours : valider les fichiers du lab ; régénérer les schémas JSON', 'for course authors: lint every lab file; regenerate the JSON Schemas'),
+    options: {
+      solutions: { type: 'boolean', description: both('lancer aussi les neuf solutions de référence dans l’ordre, puis exiger que toutes les vérifications passent (moteur dédié seulement)', 'also run the nine reference solutions in course order, then require every check to pass (dedicated engine only)') },
+      'yes-this-engine': { type: 'boolean', description: both('avec --solutions : accepter de créer et supprimer des ressources sur ce moteur sans TP7_TEST_ENGINE=1', 'with --solutions: agree to create and remove resources on this engine without TP7_TEST_ENGINE=1') },
+    },
+    load: () => import('../commands/dev/index.js'),
+  },
   { name: 'menu', usage: 'tp7 menu', summary: both('le menu interactif (ce que `tp7` seul ouvre dans un terminal)', 'the interactive menu (what `tp7` alone opens in a terminal)'), load: () => import('../commands/menu/index.js') },
 ];
 

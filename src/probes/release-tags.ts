@@ -5,7 +5,7 @@ import { listTags, manifestDigest } from '../registry/api.js';
 import { releasedVersion } from './release-version.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type ProbeKind } from './types.js';
-import { releaseTags } from './version-script.js';
+import { releaseTags } from '../versions.js';
 
 const schema = z
   .strictObject({

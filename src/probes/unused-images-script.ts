@@ -5,6 +5,7 @@ import type { EngineClient } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { readCalls } from '../scripts/command-rules.js';
+import type { DockerCommand } from '../scripts/docker-command.js';
 import { recordedRun, type RecordedRun } from '../scripts/recorded-run.js';
 import { scriptMissing, scriptRunProblem } from './script-outcome.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
@@ -81,12 +82,20 @@ export const unusedImagesScript: ProbeKind<Spec> = {
   },
 };
 
+/**
+ * A command that tells which containers use which image: `docker ps` (with -a, stopped users count: the output
+ * judges that), or `docker system df -v`, whose image table counts each image's containers, stopped ones too.
+ */
+function asksWhatUsesImages(call: DockerCommand): boolean {
+  return call.command === 'container ls' || (call.command === 'system df' && call.flags.verbose === true);
+}
+
 /** Whether the run's output lists exactly the unused images, among the setup's and the check-time ones. */
 async function judgeListing(spec: Spec, engine: EngineClient, run: RecordedRun, made: CheckTimeImages, expected: string): Promise<Outcome> {
-  if (!readCalls(run.calls).some((call) => call.command === 'container ls')) {
+  if (!readCalls(run.calls).some(asksWhatUsesImages)) {
     return outcome('fail', expected, 'no docker ps', both(
-      `${spec.script} n'interroge jamais les conteneurs (aucun docker ps) : sa liste ne vient pas du moteur.`,
-      `${spec.script} never asks about containers (no docker ps): its list does not come from the engine.`,
+      `${spec.script} n'interroge jamais les conteneurs (ni docker ps -a, ni docker system df -v) : sa liste ne vient pas du moteur.`,
+      `${spec.script} never asks about containers (neither docker ps -a nor docker system df -v): its list does not come from the engine.`,
     ));
   }
   const refs = [...spec.refs, made.unused, made.used];

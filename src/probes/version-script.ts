@@ -7,6 +7,7 @@ import { both, type Localized } from '../lab/text.js';
 import { normalisedReference } from '../reference.js';
 import { readCalls } from '../scripts/command-rules.js';
 import { showCommand } from '../scripts/docker-command.js';
+import { releaseTags } from '../versions.js';
 import { GIT_ENV, gitTagKind, initScratchRepository, type GitTagKind } from '../scripts/git-repo.js';
 import { recordedRun } from '../scripts/recorded-run.js';
 import { releaseModel, type ReleaseModel } from '../scripts/release-model.js';
@@ -44,11 +45,6 @@ interface Inspected {
 
 const say = (fr: string, en: string) => both(fr, en);
 
-/** The four tags of a release: NEW, MAJOR.MINOR, MAJOR, latest. */
-export function releaseTags(version: string): string[] {
-  const parsed = semver.parse(version)!;
-  return [version, `${parsed.major}.${parsed.minor}`, `${parsed.major}`, 'latest'];
-}
 
 /**
  * A version chosen at check time, in another MAJOR series than the lab's (so no answer written for the lab's

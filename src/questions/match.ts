@@ -1,7 +1,7 @@
 import { instructionOf } from '../analysis/history.js';
 import type { Fact } from '../facts/types.js';
 import { both, type Localized } from '../lab/text.js';
-import { normalisedReference } from '../reference.js';
+import { normalisedReference, writtenTag } from '../reference.js';
 import {
   digestHex,
   isBareNumber,
@@ -65,7 +65,7 @@ const MATCH: Record<Matcher, (answer: string, value: Value) => boolean> = {
   // Any order, any separator; "app" means "app:latest" as docker reads it; "none" for an empty list.
   'image-list': (answer, value) => {
     const expected = (Array.isArray(value) ? value : [String(value)]).map(imageName).sort();
-    const given = isEmptyAnswer(answer) ? [] : [...new Set(answer.split(/[\s,;]+/).filter(Boolean).map(imageName))].sort();
+    const given = isEmptyAnswer(answer) ? [] : [...new Set(answerItems(answer).map(imageName))].sort();
     return given.join(' ') === expected.join(' ');
   },
   // "RUN", "run", or the whole step as `docker history` shows it ("/bin/sh -c #(nop) COPY …", "RUN apk add …").
@@ -95,6 +95,21 @@ export function matchesFact(matcher: Matcher, answer: string, value: Value): boo
 /** An image reference as docker reads it (`app` is `app:latest`); an answer that is no reference stays as written. */
 function imageName(ref: string): string {
   return normalisedReference(ref.trim().toLowerCase().replace(/^["']|["']$/g, ''));
+}
+
+/** A list where no image has its tag: `app` means app:latest, which is rarely what the student meant. */
+function imageListProblem(answer: string): Localized | undefined {
+  if (isEmptyAnswer(answer)) return undefined;
+  const items = answerItems(answer);
+  if (!items.length || items.some((item) => writtenTag(item) !== undefined)) return undefined;
+  return both(
+    "écrivez chaque image avec son tag, NOM:TAG comme dans `docker images` (nginx:1.25) : un nom seul se lit NOM:latest",
+    'write each image with its tag, NAME:TAG as `docker images` shows it (nginx:1.25): a name alone reads as NAME:latest',
+  );
+}
+
+function answerItems(answer: string): string[] {
+  return [...new Set(answer.split(/[\s,;]+/).filter(Boolean).map((item) => item.trim().toLowerCase().replace(/^["']|["']$/g, '')))];
 }
 
 /** "(empty)", "aucun", "none", "-" all mean "nothing": the answer when an attribute is unset. */
@@ -129,6 +144,8 @@ export function answerFormatProblem(matcher: Matcher, answer: string): Localized
       return platformsProblem(answer);
     case 'version':
       return parseVersion(answer) ? undefined : both('donnez un numéro de version comme 1.2.3', 'answer with a version number such as 1.2.3');
+    case 'image-list':
+      return imageListProblem(answer);
     case 'instruction':
       return /^[a-z]+$/i.test(answer.trim()) || instructionOf(answer.trim()) ? undefined : both('répondez par un mot-clé du Dockerfile, comme COPY', 'answer with a Dockerfile keyword, such as COPY');
     default:

@@ -1,18 +1,26 @@
 import { CheckError } from '../errors.js';
 import { both } from '../lab/lang.js';
 
-/** Runs tasks with at most `limit` in flight, keeping results in input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
+/**
+ * A limit shared by every caller in this process: `run(task)` waits for one of `limit` slots. All the exercises
+ * of a full-course check draw on the same slots, so nine exercises never put 70 scripts on two cores at once
+ * (their time limits would run out while they wait for the CPU).
+ */
+export function sharedLimit(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active += 1;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter (active unchanged), or is freed.
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
     }
-  });
-  await Promise.all(workers);
-  return results;
+  };
 }
 
 /** The time limit of one check, in the run's language: the error its result shows (name TimeoutError). */

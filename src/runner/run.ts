@@ -8,12 +8,16 @@ import type { Progress } from '../progress/store.js';
 import { withSignal } from '../processes/types.js';
 import { inputsOf, type Item } from './inputs.js';
 import { runOncePerState } from './reuse.js';
-import { checkTimeLimitError, mapConcurrent, withTimeout } from './pool.js';
+import { checkTimeLimitError, sharedLimit, withTimeout } from './pool.js';
 import type { CheckResult, ExerciseResult } from './types.js';
 import { settings } from '../settings.js';
 
-/** Checks in flight at once: enough to overlap engine round trips, few enough not to flood a small engine. */
+/**
+ * Checks in flight at once in this process, every exercise together: enough to overlap engine round trips, few
+ * enough not to flood a small engine or a 2-core machine (a check's time limit starts when it gets its slot).
+ */
 const CONCURRENCY = 8;
+const slot = sharedLimit(CONCURRENCY);
 
 export interface RunOptions {
   lang: Lang;
@@ -106,14 +110,14 @@ export async function runExercise(exercise: Exercise, clients: ProbeClients, pro
     ...exercise.questions.map((question): Item => ({ kind: 'question', question })),
   ];
   const kept = new Map((options.previous?.checks ?? []).map((check) => [check.id, check]));
-  const checks = await mapConcurrent(items, CONCURRENCY, async (item) => {
+  const checks = await Promise.all(items.map(async (item) => {
     const id = item.kind === 'check' ? item.check.id : item.question.id;
     const previous = kept.get(id);
     if (previous && options.rerun && !options.rerun(item)) return previous;
-    const result = await timed(item, exercise, clients, progress, options);
+    const result = await slot(() => timed(item, exercise, clients, progress, options));
     options.onCheckDone?.();
     return result;
-  });
+  }));
   const counted = checks.filter((check) => check.status !== 'skip');
   return {
     id: exercise.id,

@@ -77,25 +77,45 @@ function refuse(what: string): never {
   throw new Tp7Error(both(`${what} existe et n'a pas été créé par tp7 setup : renommez-le ou supprimez-le d'abord (tp7 n'y touche jamais)`, `${what} exists and was not made by tp7 setup: rename or remove it first (tp7 never touches it)`), ExitCode.usage);
 }
 
+/** What one run of setup made that was not there before it (nothing, when run again on an intact setup). */
+export interface SetupMade {
+  images: string[];
+  containers: string[];
+  /** Dangling images (left by the rebuilds) that were not on the engine before. */
+  dangling: number;
+}
+
+async function ownDangling(docker: Docker, exerciseId: string): Promise<Docker.ImageInfo[]> {
+  const every = await docker.listImages({ filters: { dangling: ['true'] } });
+  return every.filter((image) => image.Labels?.[SETUP_LABEL] === exerciseId);
+}
+
 /** Creates (or completes) the setup; running it again changes nothing that is already there. */
-export async function applySetup(docker: Docker, exerciseId: string, setup: Setup, say: (line: Localized) => void): Promise<Ledger> {
+export async function applySetup(docker: Docker, exerciseId: string, setup: Setup, say: (line: Localized) => void): Promise<{ ledger: Ledger; made: SetupMade }> {
+  const made: SetupMade = { images: [], containers: [], dangling: 0 };
   for (const image of setup.images) {
-    if ((await labelOf(docker, 'image', image.ref)) === null) refuse(`the image ${image.ref}`);
+    const label = await labelOf(docker, 'image', image.ref);
+    if (label === null) refuse(`the image ${image.ref}`);
+    if (label === undefined) made.images.push(image.ref);
     if (image.container && (await labelOf(docker, 'container', image.container)) === null) refuse(`the container ${image.container}`);
   }
+  const danglingBefore = new Set((await ownDangling(docker, exerciseId)).map((image) => image.Id));
   for (const image of setup.images) {
     for (let generation = 1; generation <= image.builds; generation++) await build(docker, exerciseId, image, generation);
     say(image.builds > 1 ? both(`${image.ref} (construite ${image.builds} fois)`, `${image.ref} (built ${image.builds} times)`) : both(image.ref, image.ref));
     if (image.container && (await labelOf(docker, 'container', image.container)) === undefined) {
       await docker.createContainer({ name: image.container, Image: image.ref, Labels: { [SETUP_LABEL]: exerciseId } });
+      made.containers.push(image.container);
       say(both(`conteneur ${image.container} (créé, jamais démarré)`, `container ${image.container} (created, never started)`));
     }
   }
   const every = await docker.listImages({ filters: { dangling: ['true'] } });
   const own = every.filter((image) => image.Labels?.[SETUP_LABEL] === exerciseId);
+  made.dangling = own.filter((image) => !danglingBefore.has(image.Id)).length;
   const entry = (image: Docker.ImageInfo) => ({ id: image.Id, size: image.Size });
   const reclaimableAtSetup = reclaimableImageBytes((await docker.df()) as DiskUsage);
-  return { exercise: exerciseId, at: new Date().toISOString(), dangling: own.map(entry), danglingAtSetup: every.map(entry), reclaimableAtSetup };
+  const ledger = { exercise: exerciseId, at: new Date().toISOString(), dangling: own.map(entry), danglingAtSetup: every.map(entry), reclaimableAtSetup };
+  return { ledger, made };
 }
 
 /** Removes the setup's containers and images (found by label), and says what had to stay and why. */

@@ -103,9 +103,16 @@ describe('ex6: optimisation and cleanup', () => {
     expect(images.length).toBeGreaterThan(5);
     expect(containers.length).toBe(1);
     expect((await ok(docker('inspect', '-f', '{{.State.Status}}', 'tp7-ex6-web'))).stdout.trim()).toBe('created');
-    await ok(tp7(['setup', 'ex6'], { workdir }));
+    const again = await ok(tp7(['setup', 'ex6'], { workdir }));
+    expect(again.stdout).not.toContain('Recreated');
     expect(await labelled('images')).toEqual(images);
     expect(await labelled('containers')).toEqual(containers);
+    // The student cleaned up, then ran setup again: it says what it made again.
+    await ok(docker('rm', 'tp7-ex6-web'));
+    await ok(docker('rmi', 'tp7-ex6-batch:1.0'));
+    const remade = await ok(tp7(['setup', 'ex6'], { workdir }));
+    expect(remade.stdout).toMatch(/Recreated \d+ image\(s\)\/container\(s\) you had removed \(tp7-ex6-batch:1\.0, container tp7-ex6-web.*\); your cleanup checks will need a new run/);
+    expect(await labelled('containers')).toHaveLength(1);
 
     // A name the student uses for something of their own is never taken over.
     await ok(docker('tag', SENTINELS.unusedImage, 'tp7-ex6-tools:1.0'));

@@ -65,8 +65,8 @@ describe('ex9: versioning and naming good practice', { timeout: 180_000 }, () =>
     // The runs from 1.9.9 built, tagged and pushed nothing for real.
     const after = (await ok(docker('images', '--format', '{{.Repository}}:{{.Tag}}'))).stdout.split('\n').sort();
     expect(after).toEqual(before);
-    expect(await registryTags('myapp')).toEqual(['0', '0.1', '0.1.0', 'latest']);
-    expect((await git(solved, 'tag', '-l')).stdout.trim()).toBe('v0.1.0');
+    expect(await registryTags('myapp')).toEqual(['1', '1.0', '1.0.1', 'latest']);
+    expect((await git(solved, 'tag', '-l')).stdout.trim()).toBe('v1.0.1');
   });
 
   it('near miss: a MINOR bump that keeps PATCH', async () => {
@@ -81,18 +81,18 @@ describe('ex9: versioning and naming good practice', { timeout: 180_000 }, () =>
 
   it('near miss: a lightweight git tag for the release', async () => {
     const workdir = copyOf(solved);
-    await git(workdir, 'tag', '-d', 'v0.1.0');
-    await git(workdir, 'tag', 'v0.1.0');
+    await git(workdir, 'tag', '-d', 'v1.0.1');
+    await git(workdir, 'tag', 'v1.0.1');
     const { checks } = await checkEx9(workdir);
     expect(checks['release-git-tag']!.status).toBe('fail');
-    expect(checks['release-git-tag']!.message).toContain('v0.1.0 is a lightweight git tag');
+    expect(checks['release-git-tag']!.message).toContain('v1.0.1 is a lightweight git tag');
   });
 
   it('near miss: VERSION written with its v', async () => {
     const workdir = copyOf(solved);
-    writeFileSync(join(workdir, 'VERSION'), 'v0.1.0\n');
+    writeFileSync(join(workdir, 'VERSION'), 'v1.0.1\n');
     const { checks } = await checkEx9(workdir);
-    expect(checks['version-file']!.message).toContain('write the bare version, 0.1.0');
+    expect(checks['version-file']!.message).toContain('write the bare version, 1.0.1');
   });
 
   it('near miss: latest left on the old version in the registry', async () => {
@@ -103,7 +103,7 @@ describe('ex9: versioning and naming good practice', { timeout: 180_000 }, () =>
     await ok(docker('push', `${REGISTRY}/myapp:latest`));
     const { checks } = await checkEx9(solved);
     expect(checks['release-tags']!.status).toBe('fail');
-    expect(checks['release-tags']!.message).toMatch(/myapp:latest is on [0-9a-f]{12} \(the one of 0\.0\.9\), not on version 0\.1\.0 .*latest was left on the old version/);
+    expect(checks['release-tags']!.message).toMatch(/myapp:latest is on [0-9a-f]{12} \(the one of 0\.0\.9\), not on version 1\.0\.1 .*latest was left on the old version/);
     await docker('rmi', `${REGISTRY}/myapp:0.0.9`);
   });
 });

@@ -75,4 +75,18 @@ describe('unused-images-script', () => {
     expect(wrong.status).toBe('fail');
     expect(wrong.message.en).toContain('unused-images.sh failed (exit code 2)');
   });
+
+  it('accepts docker system df -v where docker ps -a would do (both tell which containers use each image)', async () => {
+    const engine = setupEngine();
+    const result = await run(engine, script(engine, [['system', 'df', '-v'], ['images']], (e) => honest(e)));
+    expect(result.status, result.message.en).toBe('pass');
+  });
+
+  it('refuses a script that asks about no container at all, naming both ways', async () => {
+    const engine = setupEngine();
+    for (const argvs of [[['images']], [['system', 'df']]]) {
+      const result = await run(engine, script(engine, argvs, (e) => honest(e)));
+      expect(result.message.en).toContain('never asks about containers (neither docker ps -a nor docker system df -v)');
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { workdirFiles } from '../../src/files/workdir.js';
 import { releaseVersion } from '../../src/probes/release-version.js';
 import type { ProbeClients } from '../../src/probes/types.js';
-import { releaseTags } from '../../src/probes/version-script.js';
+import { releaseTags } from '../../src/versions.js';
 import { parseDockerCommand } from '../../src/scripts/docker-command.js';
 import { releaseModel } from '../../src/scripts/release-model.js';
 import { tempDir } from '../tmp.js';

@@ -150,7 +150,9 @@ const TABLES: Record<string, Table[]> = {
     {
       value: ['tp7-ex6-batch:1.0', 'tp7-ex6-tools:1.0'],
       accepted: ['tp7-ex6-batch:1.0, tp7-ex6-tools:1.0', 'tp7-ex6-tools:1.0 tp7-ex6-batch:1.0', 'TP7-EX6-BATCH:1.0;tp7-ex6-tools:1.0', 'docker.io/library/tp7-ex6-batch:1.0, tp7-ex6-tools:1.0'],
-      wrong: ['tp7-ex6-batch:1.0', 'tp7-ex6-batch:1.0, tp7-ex6-tools:1.0, tp7-ex6-web:1.0', 'tp7-ex6-batch, tp7-ex6-tools'],
+      wrong: ['tp7-ex6-batch:1.0', 'tp7-ex6-batch:1.0, tp7-ex6-tools:1.0, tp7-ex6-web:1.0'],
+      // Names without their tags read as :latest: the message names the form NAME:TAG.
+      malformed: [['tp7-ex6-batch, tp7-ex6-tools', /write each image with its tag, NAME:TAG/], ['"tp7-ex6-batch" tp7-ex6-tools', /NAME:TAG/]],
     },
   ],
   'ex6/reclaimable-space': [{ value: 12_500_000, accepted: ['12.5MB', '12,5 Mo', '12.5MB (45%)', '12500000', '11.9MiB', '12.5 MB'], wrong: ['25MB', '1.25MB'], malformed: [['beaucoup', /.+/]] }],

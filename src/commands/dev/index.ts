@@ -17,8 +17,9 @@ export async function run(context: CommandContext): Promise<number> {
     context.out(pick(both(`écrits : ${files}`, `wrote ${files}`), context.lang));
     return ExitCode.ok;
   }
-  if (sub !== 'check') throw new UsageError(both('usage : tp7 dev check | tp7 dev schema', 'usage: tp7 dev check | tp7 dev schema'));
+  if (sub !== 'check') throw new UsageError(both('usage : tp7 dev check [--solutions] | tp7 dev schema', 'usage: tp7 dev check [--solutions] | tp7 dev schema'));
   const lint = await lintLab();
+  if (context.options.solutions && !lint.errors.length) return (await import('./solutions.js')).checkSolutions(context);
   const { lab } = lint;
   const errors = lint.errors.map((line) => pick(line, context.lang));
   const warnings = lint.warnings.map((line) => pick(line, context.lang));
