@@ -2,7 +2,7 @@
 // SSH (src/ssh/). A recorded run and the `setup`/`inspect` steps of the probes that use one go through this
 // interface only, so the same safe run (scratch folder, shell shim, HOME inside it, no engine on DOCKER_HOST)
 // happens wherever the student's files are. Every path here is absolute on that machine, in POSIX form.
-import type { ProcessRunner } from '../processes/types.js';
+import { withSignal, type ProcessRunner } from '../processes/types.js';
 
 /** One entry of a folder, as `lstat` sees it: a symbolic link is a link, never what it points to. */
 export interface HostEntry {
@@ -19,6 +19,11 @@ export interface ScriptHost extends ProcessRunner {
   /** Where the host is, for messages: "local", or the ssh:// address. */
   readonly label: string;
   /**
+   * The engine as commands run on this host reach it (DOCKER_HOST of the reads a recorded run forwards), when
+   * it differs from the probe's engine address: the student's own socket when the grader reaches it by ssh://.
+   */
+  readonly engineHost?: string;
+  /**
    * Makes a new, empty folder in the host's temporary folder, named `prefix` and something unique, owned by the
    * running user only (mode 0700), with a file `OWNER` holding `owner`. Returns its absolute path.
    */
@@ -29,7 +34,8 @@ export interface ScriptHost extends ProcessRunner {
   writeFile(path: string, content: string | Uint8Array, mode?: number): Promise<void>;
   /**
    * Copies `path` (relative) from the folder `from` to the same relative path under `to`, folders recursively,
-   * symbolic links as links, modes kept. Nothing when `from/path` does not exist.
+   * modes kept, symbolic links as links to where the originals point (a relative target made absolute).
+   * Nothing when `from/path` does not exist.
    */
   copyInto(from: string, to: string, path: string): Promise<void>;
   /** The first `maxBytes` bytes of a regular file; null when there is no such file (or it is not one). */
@@ -45,4 +51,17 @@ export interface ScriptHost extends ProcessRunner {
    * `stale` judges abandoned; a folder without a readable OWNER is left alone.
    */
   sweepScratch(prefix: string, stale: (owner: string, mtimeMs: number) => boolean): Promise<void>;
+}
+
+/** The same host, with `signal` given to every run that does not bring its own (as withSignal for a runner). */
+export function hostWithSignal(host: ScriptHost, signal: AbortSignal): ScriptHost {
+  const run = withSignal(host, signal).run;
+  // A proxy rather than a copy: an implementation written as a class keeps its methods and private fields.
+  return new Proxy(host, {
+    get(target, key) {
+      if (key === 'run') return run;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
