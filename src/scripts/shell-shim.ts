@@ -119,7 +119,9 @@ tp7_command() {
   shift "$GLOBALS"
   tp7_find "$@"
   START=$((GLOBALS + USED))
+  tp7_spec
   if [ -z "$CMD" ]; then
+    # Not one docker-command.ts knows: no flag of it is known either (even if its words spell a known name).
     words=0
     for word; do
       case $word in -*) continue ;; esac
@@ -127,7 +129,6 @@ tp7_command() {
       words=1
     done
   fi
-  tp7_spec
 }
 
 tp7_truth() {
@@ -254,10 +255,11 @@ tp7_save() {
     1) return ;; # never a file outside the scratch folder (a real backup folder): not written, as if done
     2) printf 'failed to save image: invalid output path: directory "%s" does not exist\\n' "$DIR" >&2; exit 1 ;;
   esac
-  if ! { tp7_standin "$@"; } 2>/dev/null >"$TARGET"; then
+  # Not "if ! { ...; } >file": bash takes a failed redirection there for a success.
+  { tp7_standin "$@"; } 2>/dev/null >"$TARGET" || {
     printf 'failed to save image: cannot write %s\\n' "$OUTPUT" >&2
     exit 1
-  fi
+  }
 }
 
 # What docker prints when it has done the thing: enough for a script that reads its output to carry on.
