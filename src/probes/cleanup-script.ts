@@ -5,6 +5,7 @@ import type { EngineClient } from '../engine/types.js';
 import { both, type Localized } from '../lab/text.js';
 import { readCalls } from '../scripts/command-rules.js';
 import { showCommand, type DockerCommand } from '../scripts/docker-command.js';
+import { scriptHostOf } from '../scripts/local-host.js';
 import { recordedRun } from '../scripts/recorded-run.js';
 import { replayRemovals, type EngineSnapshot } from '../scripts/removals.js';
 import { familiarRepository as repositoryOf } from '../reference.js';
@@ -81,14 +82,15 @@ export const cleanupScript: ProbeKind<Spec> = {
   schema,
   inputs: { files: ['script'], images: 'any', containers: 'any' },
   sideEffects: true,
-  async run(spec, { engine, files, processes, workdir, registry }) {
+  async run(spec, clients) {
+    const { engine, files, workdir, registry } = clients;
     const what = [...spec.containers.map((name) => `container ${name}`), ...spec.volumes.map((name) => `volume ${name}`), ...spec.images.map((repo) => `images of ${repo.replace(REGISTRY, registry.address)}`)];
     const expected = `${spec.script} removes ${what.join(', ')}, and nothing else`;
     const script = await files.stat(spec.script);
     if (!script?.isFile) return scriptMissing(spec.script, expected);
     // The snapshot comes first: the run forwards reads (docker images myapp -q) to this same state.
     const engineNow = await snapshot(engine);
-    const run = await recordedRun(processes, { workdir, script: spec.script, args: [], timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host });
+    const run = await recordedRun(scriptHostOf(clients), { workdir, script: spec.script, args: [], timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host });
     if (run.timedOut) return outcome('fail', expected, `timed out after ${spec.timeoutSeconds} s`, both(`${spec.script} n'a pas fini en ${spec.timeoutSeconds} s.`, `${spec.script} did not finish within ${spec.timeoutSeconds} s.`));
     return judge(spec, expected, readCalls(run.calls), engineNow, registry.address);
   },

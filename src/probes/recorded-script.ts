@@ -4,6 +4,7 @@ import { Pattern } from '../lab/ids.js';
 import { both, Localized } from '../lab/text.js';
 import { CommandPattern, describePattern, matches, readCalls, whyUnmatched } from '../scripts/command-rules.js';
 import { showCommand } from '../scripts/docker-command.js';
+import { scriptHostOf } from '../scripts/local-host.js';
 import { recordedRun, type RecordedRun } from '../scripts/recorded-run.js';
 import { Saves, savesProblem, withUnforeseenImage } from './recorded-saves.js';
 import { lastErrorLine, scriptMissing } from './script-outcome.js';
@@ -61,12 +62,13 @@ export const recordedScript: ProbeKind<Spec> = {
   schema,
   inputs: { files: ['script', 'files'], images: 'any', containers: 'any' },
   sideEffects: true,
-  async run(spec, { engine, files, processes, workdir }) {
+  async run(spec, clients) {
+    const { engine, files, workdir } = clients;
     const args = spec.args.map((arg) => (arg === UNKNOWN_WORD ? `mode-${randomBytes(3).toString('hex')}` : arg));
     const command = [spec.script, ...args].join(' ');
     const script = await files.stat(spec.script);
     if (!script?.isFile) return scriptMissing(spec.script, expectedOf(spec, command));
-    const record = () => recordedRun(processes, {
+    const record = () => recordedRun(scriptHostOf(clients), {
       workdir, script: spec.script, args, files: spec.files, timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host, collect: spec.saves?.dir,
     });
     if (!spec.saves) return judge(spec, command, await record());

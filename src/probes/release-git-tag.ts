@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { both } from '../lab/text.js';
 import { gitTagKind } from '../scripts/git-repo.js';
+import { scriptHostOf } from '../scripts/local-host.js';
 import { releasedVersion } from './release-version.js';
 import { outcome, type ProbeKind } from './types.js';
 
@@ -17,12 +18,13 @@ export const releaseGitTag: ProbeKind<Spec> = {
   kind: 'release-git-tag',
   schema,
   inputs: { files: 'any' },
-  async run(spec, { files, processes, workdir }) {
+  async run(spec, clients) {
+    const { files, workdir } = clients;
     const expected = `annotated git tag ${spec.prefix}<${spec.versionFile}>`;
     const version = await releasedVersion(files, spec.versionFile, expected);
     if (typeof version !== 'string') return version;
     const tag = `${spec.prefix}${version}`;
-    const kind = await gitTagKind(processes, workdir, tag);
+    const kind = await gitTagKind(scriptHostOf(clients), workdir, tag);
     switch (kind) {
       case 'annotated':
         return outcome('pass', expected, `${tag}: annotated`, both(`Le tag git annoté ${tag} existe.`, `The annotated git tag ${tag} exists.`));

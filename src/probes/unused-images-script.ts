@@ -6,6 +6,7 @@ import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { readCalls } from '../scripts/command-rules.js';
 import type { DockerCommand } from '../scripts/docker-command.js';
+import { scriptHostOf } from '../scripts/local-host.js';
 import { recordedRun, type RecordedRun } from '../scripts/recorded-run.js';
 import { scriptMissing, scriptRunProblem } from './script-outcome.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
@@ -59,7 +60,8 @@ export const unusedImagesScript: ProbeKind<Spec> = {
   schema,
   inputs: { files: ['script'], images: 'any', containers: 'any' },
   sideEffects: true,
-  async run(spec, { engine, files, processes, workdir }) {
+  async run(spec, clients) {
+    const { engine, files, workdir } = clients;
     const expected = `${spec.script} lists, among ${spec.refs.join(', ')} and two images made at check time, exactly the images no container uses (stopped ones count)`;
     const script = await files.stat(spec.script);
     if (!script?.isFile) return scriptMissing(spec.script, expected);
@@ -71,7 +73,7 @@ export const unusedImagesScript: ProbeKind<Spec> = {
       ));
     }
     return withCheckTimeImages(engine, async (made) => {
-      const run = await recordedRun(processes, { workdir, script: spec.script, args: [], timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host });
+      const run = await recordedRun(scriptHostOf(clients), { workdir, script: spec.script, args: [], timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host });
       if (run.timedOut) return scriptRunProblem(spec.script, run, spec.timeoutSeconds, expected)!;
       const verdict = await judgeListing(spec, engine, run, made, expected);
       // A right list passes whatever the exit code (a script ending on `[ ... ] && echo` returns 1 after a

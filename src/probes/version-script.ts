@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { rm, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { posix } from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
 import { both, type Localized } from '../lab/text.js';
@@ -9,6 +8,7 @@ import { readCalls } from '../scripts/command-rules.js';
 import { showCommand } from '../scripts/docker-command.js';
 import { releaseTags } from '../versions.js';
 import { GIT_ENV, gitTagKind, initScratchRepository, type GitTagKind } from '../scripts/git-repo.js';
+import { scriptHostOf } from '../scripts/local-host.js';
 import { recordedRun } from '../scripts/recorded-run.js';
 import { releaseModel, type ReleaseModel } from '../scripts/release-model.js';
 import { lastErrorLine, scriptMissing } from './script-outcome.js';
@@ -45,6 +45,8 @@ interface Inspected {
 
 const say = (fr: string, en: string) => both(fr, en);
 
+/** More than any version; what a script wrote there beyond it is not read. */
+const MAX_VERSION_BYTES = 4096;
 
 /**
  * A version chosen at check time, in another MAJOR series than the lab's (so no answer written for the lab's
@@ -108,8 +110,9 @@ function wrongGitTag(kind: GitTagKind, tag: string): Localized | undefined {
 
 async function runScenario(spec: Spec, scenario: Scenario, clients: Parameters<ProbeKind<Spec>['run']>[1]): Promise<{ outcome?: Localized; actual: string }> {
   const expected = semver.inc(scenario.from ?? '0.0.0', scenario.bump)!;
+  const host = scriptHostOf(clients);
   const run = await recordedRun(
-    clients.processes,
+    host,
     {
       workdir: clients.workdir,
       script: spec.script,
@@ -119,14 +122,14 @@ async function runScenario(spec: Spec, scenario: Scenario, clients: Parameters<P
       engineHost: clients.engine.host,
       env: GIT_ENV,
       setup: async (work) => {
-        await rm(join(work, 'VERSION'), { force: true });
-        if (scenario.from !== null) await writeFile(join(work, 'VERSION'), `${scenario.from}\n`);
-        await initScratchRepository(clients.processes, work, scenario.releases.map((version) => `v${version}`));
+        await host.remove(posix.join(work, 'VERSION'));
+        if (scenario.from !== null) await host.writeFile(posix.join(work, 'VERSION'), `${scenario.from}\n`);
+        await initScratchRepository(host, work, scenario.releases.map((version) => `v${version}`));
       },
     },
     async (work): Promise<Inspected> => ({
-      version: await readFile(join(work, 'VERSION'), 'utf8').then((text) => text.trim(), () => null),
-      tag: await gitTagKind(clients.processes, work, `v${expected}`),
+      version: (await host.readHead(posix.join(work, 'VERSION'), MAX_VERSION_BYTES))?.toString('utf8').trim() ?? null,
+      tag: await gitTagKind(host, work, `v${expected}`),
     }),
   );
   const calls = readCalls(run.calls);

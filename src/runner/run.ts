@@ -6,6 +6,7 @@ import type { Outcome, ProbeClients } from '../probes/types.js';
 import { evaluateQuestion } from '../questions/evaluate.js';
 import type { Progress } from '../progress/store.js';
 import { withSignal } from '../processes/types.js';
+import { hostWithSignal } from '../scripts/script-host.js';
 import { inputsOf, type Item } from './inputs.js';
 import { runOncePerState } from './reuse.js';
 import { checkTimeLimitError, sharedLimit, withTimeout } from './pool.js';
@@ -55,7 +56,12 @@ async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, pr
  */
 async function limited(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions, id: string): Promise<Outcome> {
   const controller = new AbortController();
-  const own = { ...clients, signal: controller.signal, processes: withSignal(clients.processes, controller.signal) };
+  const own: ProbeClients = {
+    ...clients,
+    signal: controller.signal,
+    processes: withSignal(clients.processes, controller.signal),
+    scripts: clients.scripts && hostWithSignal(clients.scripts, controller.signal),
+  };
   try {
     const ms = settings().TP7_CHECK_TIMEOUT_MS;
     return await withTimeout(runItem(item, exercise, own, progress, options.reuseStored ?? false), ms, () => checkTimeLimitError(id, ms));

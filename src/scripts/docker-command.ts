@@ -3,13 +3,13 @@
 // `--filter "until=1440m"`); recorded runs are judged on this reading, never on the raw text.
 
 /** One flag of a command: its long name (the canonical key), its one-letter form, whether it takes a value. */
-interface FlagSpec {
+export interface FlagSpec {
   long: string;
   short?: string;
   value?: boolean;
 }
 
-interface CommandSpec {
+export interface CommandSpec {
   /** The spellings of the command, e.g. ["rmi"], ["image", "rm"]. */
   spellings: string[][];
   flags: FlagSpec[];
@@ -74,6 +74,14 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   valued('host', 'H'), valued('context', 'c'), valued('config'), valued('log-level', 'l'), flag('debug', 'D'),
   flag('tls'), flag('tlsverify'), valued('tlscacert'), valued('tlscert'), valued('tlskey'),
 ];
+
+/**
+ * The table itself, for the one other reader of command lines: the shell shim of recorded runs
+ * (shell-shim.ts), whose parser is generated from it so the two can never disagree on what only reads.
+ */
+export function commandTable(): { commands: Readonly<Record<string, CommandSpec>>; globals: readonly FlagSpec[] } {
+  return { commands: COMMANDS, globals: GLOBAL_FLAGS };
+}
 
 /** Filters are `key=value`; values that mean the same are written one way (see canonicalFilterValue). */
 export interface Filter {

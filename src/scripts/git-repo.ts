@@ -1,6 +1,7 @@
 // Real git in the scratch folders of recorded runs (exercise 9's release script makes a git tag) and reads of the
 // student's own repository. The user's git configuration is left out (signing, hooks, aliases), and a fixed
-// identity lets `git commit` and `git tag -a` work on a machine where none is configured.
+// identity lets `git commit` and `git tag -a` work on a machine where none is configured. The runner is the
+// recorded run's ScriptHost (a ProcessRunner too), so git runs on the machine of the student's files.
 import type { ProcessRunner } from '../processes/types.js';
 
 export const GIT_ENV: Record<string, string> = {

@@ -1,16 +1,17 @@
 // A recorded run: a student's script runs in a scratch copy of what it needs, with a `docker` first on its
-// PATH that records every command line and performs nothing that changes the engine (see docker-shim.ts).
+// PATH that records every command line and performs nothing that changes the engine (see shell-shim.ts).
 // The script's destructive modes are judged by what they would do, never by doing it. Reused by every probe
-// that judges a script with side effects (exercise 6's cleanup modes, and later exercises' scripts).
-import {
-  accessSync, closeSync, constants, cpSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// that judges a script with side effects (exercise 6's cleanup modes, and later exercises' scripts). Everything
+// goes through a ScriptHost: the same run happens on this machine or on a student's over SSH.
+import { posix } from 'node:path';
 import { isStale, ownerId } from '../engine/probe-owner.js';
-import type { ProcessResult, ProcessRunner } from '../processes/types.js';
+import type { ProcessResult } from '../processes/types.js';
 import type { RecordedCall } from './command-rules.js';
+import { readRecord } from './record.js';
+import type { ScriptHost } from './script-host.js';
+import { dockerShim, shellQuote, SUDO_SHIM } from './shell-shim.js';
+
+const { join, relative, resolve } = posix;
 
 export interface RecordedRunOptions {
   /** The student's workdir (absolute): the script and `files` are copied from there. */
@@ -26,7 +27,7 @@ export interface RecordedRunOptions {
   /** More environment for the script (e.g. a git identity). */
   env?: Record<string, string>;
   /** Prepares the scratch work folder once the files are copied (e.g. a VERSION file, a git repository). */
-  setup?: (work: string) => Promise<void>;
+  setup?: (work: string, host: ScriptHost) => Promise<void>;
   /** A folder of the run (relative to its working directory) whose files are returned: what the script wrote there. */
   collect?: string;
 }
@@ -57,136 +58,87 @@ export interface RecordedRun extends ProcessResult {
 /** The scratch folders are named so: owned by this tool, removed after each run. */
 export const SCRATCH_PREFIX = 'tp7-recorded-';
 
-/** The compiled shim; run from the sources (unit tests), the built copy of the project is used. */
-function shimPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, 'docker-shim.js');
-  return existsSync(beside) ? beside : resolve(here, '../../dist/scripts/docker-shim.js');
+/** Bounds the record read back: a script calling docker in a loop must not fill the memory of the checker. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+const OWNER_LINE = /^tp7 recorded run, owner (\S+)$/m;
+
+interface Scratch {
+  bin: string;
+  work: string;
+  home: string;
+  record: string;
 }
 
-/** The real docker CLI on PATH, if any: what the shim forwards reads to. */
-export function findDockerCli(path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'docker');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-
-function copyInto(from: string, to: string, path: string): void {
-  const source = resolve(from, path);
-  if (!existsSync(source)) return;
-  const target = resolve(to, path);
-  mkdirSync(dirname(target), { recursive: true });
-  rmSync(target, { recursive: true, force: true });
-  cpSync(source, target, { recursive: true });
-}
-
-/** Writes the scratch folder: bin/docker (and bin/sudo, so `sudo docker` is recorded too) and work/. */
-function prepare(scratch: string, options: RecordedRunOptions): { bin: string; work: string; record: string } {
-  const bin = join(scratch, 'bin');
-  const work = join(scratch, 'work');
-  mkdirSync(bin);
-  mkdirSync(work);
-  writeFileSync(join(scratch, 'OWNER'), `tp7 recorded run, owner ${ownerId()}\n`);
-  writeFileSync(join(bin, 'docker'), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(shimPath())} "$@"\n`, { mode: 0o755 });
-  writeFileSync(join(bin, 'sudo'), '#!/bin/sh\nwhile [ "${1#-}" != "$1" ]; do shift; done\nexec "$@"\n', { mode: 0o755 });
-  for (const path of [options.script, ...(options.files ?? [])]) copyInto(options.workdir, work, path);
-  const record = join(scratch, 'record.jsonl');
-  writeFileSync(record, '');
-  return { bin, work, record };
-}
-
-/**
- * Scratch folders of runs whose tp7 was killed before it could clean up: ours (OWNER says so), owner gone, as
- * probe containers are judged (src/engine/probe-owner.ts: a reused pid is not mistaken for the owner).
- */
-function sweepStale(): void {
-  for (const name of readdirSync(tmpdir()).filter((entry) => entry.startsWith(SCRATCH_PREFIX))) {
-    const folder = join(tmpdir(), name);
-    try {
-      const file = join(folder, 'OWNER');
-      const owner = /^tp7 recorded run, owner (\S+)$/m.exec(readFileSync(file, 'utf8'))?.[1];
-      if (owner && isStale(owner, statSync(file).mtimeMs)) rmSync(folder, { recursive: true, force: true });
-    } catch {
-      // not one of ours, or another process is removing it
-    }
-  }
-}
-
-function readHead(file: string): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(Math.min(fstatSync(fd).size, MAX_COLLECTED_BYTES));
-    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
-  } finally {
-    closeSync(fd);
-  }
+/** Writes the scratch folder: bin/docker (and bin/sudo, so `sudo docker` is recorded too), work/, home/. */
+async function prepare(host: ScriptHost, scratch: string, options: RecordedRunOptions): Promise<Scratch> {
+  const [bin, work, home, calls] = ['bin', 'work', 'home', 'calls'].map((name) => join(scratch, name)) as [string, string, string, string];
+  const record = join(scratch, 'record');
+  const [docker] = await Promise.all([host.findDocker(), ...[bin, work, home, calls].map((dir) => host.makeDirectory(dir))]);
+  const engineHost = host.engineHost ?? options.engineHost;
+  await Promise.all([
+    host.writeFile(join(bin, 'docker'), dockerShim({ scratch, record, calls, docker, engineHost }), 0o755),
+    host.writeFile(join(bin, 'sudo'), SUDO_SHIM, 0o755),
+    host.writeFile(record, ''),
+  ]);
+  for (const path of [options.script, ...(options.files ?? [])]) await host.copyInto(options.workdir, work, path);
+  return { bin, work, home, record };
 }
 
 /** The regular files under `folder` of the work copy (symbolic links are not followed out of it). */
-function collectFiles(work: string, folder: string | undefined): WrittenFile[] {
+async function collectFiles(host: ScriptHost, work: string, folder: string | undefined): Promise<WrittenFile[]> {
   if (!folder) return [];
   const root = resolve(work, folder);
-  if (!root.startsWith(`${work}/`) || !existsSync(root)) return [];
+  if (!root.startsWith(`${work}/`)) return [];
   const found: WrittenFile[] = [];
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  const visit = async (dir: string) => {
+    for (const entry of await host.list(dir)) {
       if (found.length >= MAX_COLLECTED_FILES) return;
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) visit(path);
-      else if (entry.isFile()) found.push({ path: relative(work, path), content: readHead(path) });
+      if (entry.type === 'directory') await visit(path);
+      else if (entry.type === 'file') {
+        const content = await host.readHead(path, MAX_COLLECTED_BYTES);
+        if (content) found.push({ path: relative(work, path), content });
+      }
     }
   };
-  visit(root);
+  await visit(root);
   return found;
 }
 
-function readRecord(file: string): RecordedCall[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as RecordedCall);
-}
-
 /**
- * Runs `bash SCRIPT ARGS...` in a scratch folder and returns its result with the docker calls it made.
- * DOCKER_HOST points at a socket that does not exist, so a script calling docker by its full path (around the
- * shim) reaches no engine; only the shim knows the real one.
+ * Runs `bash SCRIPT ARGS...` in a scratch folder of `host` and returns its result with the docker calls it
+ * made. DOCKER_HOST points at a socket that does not exist, so a script calling docker by its full path (around
+ * the shim) reaches no engine; only the shim knows the real one.
  */
-export async function recordedRun(runner: ProcessRunner, options: RecordedRunOptions): Promise<RecordedRun>;
+export async function recordedRun(host: ScriptHost, options: RecordedRunOptions): Promise<RecordedRun>;
 /** The same, with `inspect` reading the work folder after the run (what the script wrote, its git tags...). */
-export async function recordedRun<T>(runner: ProcessRunner, options: RecordedRunOptions, inspect: (work: string) => Promise<T>): Promise<RecordedRunWith<T>>;
-export async function recordedRun<T>(runner: ProcessRunner, options: RecordedRunOptions, inspect?: (work: string) => Promise<T>): Promise<RecordedRun | RecordedRunWith<T>> {
-  sweepStale();
-  const scratch = mkdtempSync(join(tmpdir(), SCRATCH_PREFIX));
+export async function recordedRun<T>(host: ScriptHost, options: RecordedRunOptions, inspect: (work: string, host: ScriptHost) => Promise<T>): Promise<RecordedRunWith<T>>;
+export async function recordedRun<T>(host: ScriptHost, options: RecordedRunOptions, inspect?: (work: string, host: ScriptHost) => Promise<T>): Promise<RecordedRun | RecordedRunWith<T>> {
+  // Scratch folders of runs whose tp7 was killed before it could clean up: ours (OWNER says so), owner gone, as
+  // probe containers are judged (src/engine/probe-owner.ts: a reused pid is not mistaken for the owner).
+  await host.sweepScratch(SCRATCH_PREFIX, (text, mtimeMs) => {
+    const owner = OWNER_LINE.exec(text)?.[1];
+    return owner !== undefined && isStale(owner, mtimeMs);
+  });
+  const scratch = await host.makeScratch(SCRATCH_PREFIX, `tp7 recorded run, owner ${ownerId()}\n`);
   try {
-    const { bin, work, record } = prepare(scratch, options);
-    await options.setup?.(work);
+    const { bin, work, home, record } = await prepare(host, scratch, options);
+    await options.setup?.(work, host);
     // HOME inside the scratch folder: a script writing to $HOME/docker-backups or ~/... (a backup script, a
     // release log) must not overwrite the student's real files with the stand-ins of a recorded run.
-    const home = join(scratch, 'home');
-    mkdirSync(home, { recursive: true });
     const env: Record<string, string> = {
       HOME: home,
       ...options.env,
-      PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
       DOCKER_HOST: `unix://${join(scratch, 'no-engine.sock')}`,
-      TP7_RECORD_FILE: record,
-      TP7_REAL_DOCKER: findDockerCli() ?? '',
-      TP7_REAL_DOCKER_HOST: options.engineHost,
     };
-    const result = await runner.run('bash', [options.script, ...options.args], { cwd: work, timeoutMs: options.timeoutMs, env });
-    const run = { ...result, calls: readRecord(record), written: collectFiles(work, options.collect) };
-    return inspect ? { ...run, inspected: await inspect(work) } : run;
+    // The shim goes first on the host's own PATH, whatever that PATH is there.
+    const launch = `PATH=${shellQuote(bin)}:"$PATH"; export PATH; exec bash "$@"`;
+    const result = await host.run('bash', ['-c', launch, 'bash', options.script, ...options.args], { cwd: work, timeoutMs: options.timeoutMs, env });
+    const calls = readRecord((await host.readHead(record, MAX_RECORD_BYTES)) ?? Buffer.alloc(0));
+    const run = { ...result, calls, written: await collectFiles(host, work, options.collect) };
+    return inspect ? { ...run, inspected: await inspect(work, host) } : run;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    await host.remove(scratch);
   }
 }

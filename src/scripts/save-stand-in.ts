@@ -3,7 +3,9 @@
 // run (which file, compressed or not) tells where the script put each save.
 import { gunzipSync } from 'node:zlib';
 
-const HEADER = 'tp7 recorded docker save:';
+/** The first words of a stand-in (the shell shim writes the same text: shell-shim.ts). */
+export const STAND_IN_HEADER = 'tp7 recorded docker save:';
+const HEADER = STAND_IN_HEADER;
 
 /** The stand-in archive of `docker save REFS...`. */
 export function saveStandIn(refs: readonly string[]): string {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execaRunner } from '../../src/processes/execa-runner.js';
+import { localScriptHost } from '../../src/scripts/local-host.js';
 import { recordedRun, SCRATCH_PREFIX } from '../../src/scripts/recorded-run.js';
 import { packingOf, savedIn } from '../../src/scripts/save-stand-in.js';
 import { buildImage, docker, newWorkdir, ok } from './harness.js';
@@ -13,7 +14,7 @@ const IMAGE = 'tp7-recorded-run-test:1.0';
 async function runScript(body: string, args: string[] = [], timeoutMs = 20_000) {
   const workdir = newWorkdir();
   writeFileSync(join(workdir, 'script.sh'), `${body}\n`);
-  return recordedRun(execaRunner(workdir), { workdir, script: 'script.sh', args, timeoutMs, engineHost: process.env.DOCKER_HOST! });
+  return recordedRun(localScriptHost(execaRunner(workdir)), { workdir, script: 'script.sh', args, timeoutMs, engineHost: process.env.DOCKER_HOST! });
 }
 
 // The recorded run on the real test engine: commands recorded exactly, reads answered by the engine, nothing
@@ -65,7 +66,7 @@ describe('recorded runs of student scripts', () => {
       `ln -s ${outsideDir} linked && docker save -o linked/x.tar ${IMAGE}`,
       'echo kept > elsewhere.txt',
     ].join('\n'));
-    const run = await recordedRun(execaRunner(workdir), { workdir, script: 'script.sh', args: [], timeoutMs: 20_000, engineHost: process.env.DOCKER_HOST!, collect: 'out' });
+    const run = await recordedRun(localScriptHost(execaRunner(workdir)), { workdir, script: 'script.sh', args: [], timeoutMs: 20_000, engineHost: process.env.DOCKER_HOST!, collect: 'out' });
     expect(run.exitCode).toBe(0);
     const written = Object.fromEntries(run.written.map((file) => [file.path, file]));
     expect(Object.keys(written).sort()).toEqual(['out/by-flag.tar', 'out/sub/piped.tar.gz']);

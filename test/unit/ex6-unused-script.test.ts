@@ -1,9 +1,10 @@
-import { appendFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EngineClient } from '../../src/engine/types.js';
 import type { FileAccess } from '../../src/files/types.js';
 import { unusedImagesScript } from '../../src/probes/unused-images-script.js';
+import { execaRunner } from '../../src/processes/execa-runner.js';
 import type { ProcessResult, ProcessRunner } from '../../src/processes/types.js';
+import { shellQuote } from '../../src/scripts/shell-shim.js';
 import { fakeEngine, noRegistry, type FakeEngine } from './fake-engine.js';
 
 // The unused-images script is judged on images made at check time: a hand-written list of the setup's images
@@ -18,11 +19,15 @@ function setupEngine(): FakeEngine {
   return engine;
 }
 
-/** A script that makes the given docker calls (recorded as the shim would) and prints `stdout(engine)`. */
+/**
+ * A script that makes the given docker calls (through the run's real shim: its launcher runs them instead of the
+ * script, which is not on disk here) and prints `stdout(engine)`, as an answer from the fake engine.
+ */
 function script(engine: EngineClient, argvs: string[][], stdout: (engine: EngineClient) => Promise<string> | string, exitCode = 0): ProcessRunner {
   return {
-    run: async (_command, _args, options): Promise<ProcessResult> => {
-      for (const argv of argvs) appendFileSync(options.env!.TP7_RECORD_FILE!, `${JSON.stringify({ argv })}\n`);
+    run: async (command, args, options): Promise<ProcessResult> => {
+      const calls = argvs.map((argv) => `docker ${argv.map(shellQuote).join(' ')} >/dev/null 2>&1`).join('; ');
+      await execaRunner('/').run(command, [...args.slice(0, 3), '-c', calls], options);
       return { exitCode, stdout: await stdout(engine), stderr: '', timedOut: false };
     },
   };
