@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { xmlText } from '../ui/escape.js';
+import type { ExerciseResult } from '../runner/types.js';
 import type { Report } from './json.js';
 
 /**
@@ -8,28 +9,42 @@ import type { Report } from './json.js';
  * Every value goes through xmlText: a message may quote an image, a registry or a student's script.
  */
 export function renderJunit(report: Report): string {
-  const suites = report.exercises.map((exercise) => {
-    const failures = exercise.checks.filter((check) => check.status === 'fail').length;
-    const errors = exercise.checks.filter((check) => check.status === 'error').length;
-    const skipped = exercise.checks.filter((check) => check.status === 'skip').length;
-    const cases = exercise.checks.map((check) => {
-      const attributes = `name="${xmlText(check.id)}" classname="${xmlText(`tp7.${exercise.id}`)}" time="${(check.durationMs / 1000).toFixed(3)}"`;
-      const detail = xmlText(`expected: ${check.expected}\nactual: ${check.actual}`);
-      if (check.status === 'pass') return `    <testcase ${attributes}/>`;
-      if (check.status === 'skip') return `    <testcase ${attributes}><skipped message="${xmlText(check.message)}"/></testcase>`;
-      const tag = check.status === 'error' ? 'error' : 'failure';
-      return `    <testcase ${attributes}><${tag} message="${xmlText(check.message)}">${detail}</${tag}></testcase>`;
-    });
-    return [
-      `  <testsuite name="${xmlText(`${exercise.id} ${exercise.title}`)}" tests="${exercise.checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
-      ...cases,
-      '  </testsuite>',
-    ].join('\n');
+  return junitDocument(report.generatedAt, report.exercises.map((exercise) => junitSuite(exercise)));
+}
+
+/** One testsuite: an exercise's checks, one testcase each; `prefix` names whose they are (tp7 grade: a student). */
+export function junitSuite(exercise: ExerciseResult, prefix = ''): string {
+  const failures = exercise.checks.filter((check) => check.status === 'fail').length;
+  const errors = exercise.checks.filter((check) => check.status === 'error').length;
+  const skipped = exercise.checks.filter((check) => check.status === 'skip').length;
+  const classname = `tp7.${prefix ? `${prefix}.` : ''}${exercise.id}`;
+  const cases = exercise.checks.map((check) => {
+    const attributes = `name="${xmlText(check.id)}" classname="${xmlText(classname)}" time="${(check.durationMs / 1000).toFixed(3)}"`;
+    const detail = xmlText(`expected: ${check.expected}\nactual: ${check.actual}`);
+    if (check.status === 'pass') return `    <testcase ${attributes}/>`;
+    if (check.status === 'skip') return `    <testcase ${attributes}><skipped message="${xmlText(check.message)}"/></testcase>`;
+    const tag = check.status === 'error' ? 'error' : 'failure';
+    return `    <testcase ${attributes}><${tag} message="${xmlText(check.message)}">${detail}</${tag}></testcase>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tp7" timestamp="${xmlText(report.generatedAt)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const name = `${prefix ? `${prefix} · ` : ''}${exercise.id} ${exercise.title}`;
+  return [
+    `  <testsuite name="${xmlText(name)}" tests="${exercise.checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    ...cases,
+    '  </testsuite>',
+  ].join('\n');
+}
+
+/** The whole XML document around its testsuites. */
+export function junitDocument(timestamp: string, suites: string[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tp7" timestamp="${xmlText(timestamp)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** Writes `text` to `file`, making its folder. */
+export function writeReportFile(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
 }
 
 export function writeJunit(file: string, report: Report): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, renderJunit(report));
+  writeReportFile(file, renderJunit(report));
 }

@@ -12,7 +12,7 @@ import { formatPath } from '../../lab/format-path.js';
 import { printJson } from '../shared.js';
 
 /** Report files named on the command line, or every *.json inside a named folder. */
-function reportFiles(paths: string[]): string[] {
+export function reportFiles(paths: string[]): string[] {
   return paths.flatMap((path) =>
     statSync(path, { throwIfNoEntry: false })?.isDirectory()
       ? readdirSync(path).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name))
@@ -30,7 +30,7 @@ const ReportShape = z.looseObject({
   score: z.looseObject({ earned: z.number(), possible: z.number(), percent: z.number() }),
 });
 
-function readReport(file: string): { student: string; report: Report } | Localized {
+export function readReport(file: string): { student: string; report: Report } | Localized {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
