@@ -1,6 +1,7 @@
 // Grading a roster: each student's machine checked by the grader's own tp7, the same checks as `tp7 check`, with
 // nothing taken on trust from the student's side (no stored verdicts) and nothing written there. Students are
 // graded a few at a time; one that cannot be reached, or takes too long, is that student's row, never the end.
+import { setMaxListeners } from 'node:events';
 import { CheckError, EngineUnreachableError, oneLineText } from '../errors.js';
 import { both, type Lang, type LocalizedText } from '../lab/lang.js';
 import type { Exercise, Skill } from '../lab/schema.js';
@@ -91,6 +92,8 @@ export async function gradeStudent(entry: RosterEntry, options: GradeOptions): P
   const started = performance.now();
   const base = { student: entry.student, engine: entry.engine.host, workdir: entry.workdir };
   const controller = new AbortController();
+  // Every check in flight listens to it (each removes its listener when done): dozens at once is no leak.
+  setMaxListeners(0, controller.signal);
   try {
     const report = await withTimeout(gradeOn(entry, options, controller.signal), options.timeoutMs, () => studentTimeLimit(options.timeoutMs));
     return { ...base, status: 'graded', report, durationMs: Math.round(performance.now() - started) };

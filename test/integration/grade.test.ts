@@ -91,7 +91,9 @@ describe('tp7 grade on four engines', () => {
     expect(ex1('ann')[0]).toBe(ex1('ann')[1]);
     expect(ex1('bob')[0]).toBe(ex1('bob')[1]);
     expect(cell('ann', 'ex2')!.split('/')[0]).toBe(cell('ann', 'ex2')!.split('/')[1]);
-    expect(cell('bob', 'ex2')!.startsWith('0/')).toBe(true);
+    // bob did not do ex2 (ex1 left nginx:alpine pulled, which ex2 also asks for: some points, not all).
+    const [bobEx2, ex2Possible] = cell('bob', 'ex2')!.split('/').map(Number);
+    expect(bobEx2).toBeLessThan(ex2Possible!);
     expect(ex1('cid')[0]).toBe(0);
     expect(ex1('dan')[0]! > 0 && ex1('dan')[0]! < ex1('dan')[1]!).toBe(true);
     for (const student of students) expect(cell(student, 'status')).toBe('graded');

@@ -84,8 +84,11 @@ export async function run(context: CommandContext): Promise<number> {
   const disagreements: Disagreement[] | undefined = compare ? compareWithSubmitted(rows, compare) : undefined;
 
   if (context.json) printJson(context, gradeDocument(rows, context.lang, generatedAt, disagreements));
-  else if (context.options.csv) context.out(renderGradeCsv(rows, context.lang, generatedAt).trimEnd());
-  else {
+  else if (context.options.csv) {
+    context.out(renderGradeCsv(rows, context.lang, generatedAt).trimEnd());
+    // The CSV stays a gradebook; what --compare found goes beside it, on stderr.
+    if (disagreements) context.err(renderDisagreements(disagreements, context.lang));
+  } else {
     context.out(renderTable(rows, context.lang));
     if (disagreements) context.out(`\n${renderDisagreements(disagreements, context.lang)}`);
   }
