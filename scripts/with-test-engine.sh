@@ -29,7 +29,9 @@ npm run build
 # One test engine per machine (two dockerds on one bridge break each other): runs queue on this lock.
 exec 9>/tmp/tp7-test-engine.lock
 flock 9
-trap 'scripts/test-engine.sh down' EXIT
+# The extra engines a grading test may have started (scripts/test-engines.sh) go too, even if it crashed:
+# the next run's dockerd refuses to start beside a leftover one.
+trap 'scripts/test-engines.sh down; scripts/test-engine.sh down' EXIT
 scripts/test-engine.sh up
 eval "$(scripts/test-engine.sh env)"
 

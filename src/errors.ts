@@ -9,6 +9,8 @@ export const ExitCode = {
   usage: 2,
   invalidLab: 2,
   engineUnreachable: 3,
+  /** tp7 grade: some students could not be graded (their rows say why); the others were. */
+  gradeIncomplete: 4,
   internal: 70,
   /** EX_IOERR: the output could not be written (a full disk behind `> file`). */
   outputFailed: 74,
@@ -58,6 +60,9 @@ export class LabDefinitionError extends Tp7Error {
 }
 
 export class EngineUnreachableError extends Tp7Error {
+  /** Why, without the advice around it (tp7 grade shows it on a student's row). */
+  readonly reason: LocalizedText;
+
   constructor(host: string, reason: LocalizedText | string) {
     const why = localized(reason);
     super(
@@ -67,6 +72,7 @@ export class EngineUnreachableError extends Tp7Error {
       ),
       ExitCode.engineUnreachable,
     );
+    this.reason = why;
   }
 }
 

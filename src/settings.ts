@@ -10,6 +10,8 @@ const NUMERIC = {
   TP7_DOCKER_HUB_TIMEOUT_MS: { default: 5_000, unit: 'milliseconds' },
   TP7_CHECK_TIMEOUT_MS: { default: 30_000, unit: 'milliseconds' },
   TP7_WATCH_POLL_MS: { default: 10_000, unit: 'milliseconds' },
+  /** tp7 grade: one student's whole grading (connection, every exercise); beyond it, that row is an error. */
+  TP7_GRADE_TIMEOUT_MS: { default: 300_000, unit: 'milliseconds' },
 } as const;
 
 export type NumericSetting = keyof typeof NUMERIC;

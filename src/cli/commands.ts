@@ -69,6 +69,23 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('../commands/serve/index.js'),
   },
   {
+    name: 'grade',
+    usage: 'tp7 grade <roster> [<ex>...]',
+    summary: both(
+      'noter les machines des étudiants d’une liste (CSV ou YAML), avec les vérifications de `tp7 check`, en un carnet de notes',
+      "grade the students' own machines named in a roster (CSV or YAML) with the checks of `tp7 check`, into one gradebook",
+    ),
+    options: {
+      jobs: { type: 'string', short: 'j', value: 'N', description: both('étudiants notés en même temps (par défaut 4) ; durée maximale par étudiant : TP7_GRADE_TIMEOUT_MS', 'students graded at once (default 4); time limit per student: TP7_GRADE_TIMEOUT_MS') },
+      strict: { type: 'boolean', description: both('compter comme échouée une vérification qui n’a pas pu être faite (sautée)', 'count a check that could not be run (skipped) as failed') },
+      csv: { type: 'boolean', description: both('afficher le carnet de notes CSV, avec les colonnes « status » et « error »', 'print the gradebook CSV, with status and error columns') },
+      junit: { type: 'string', value: 'FILE', description: both('écrire aussi un rapport JUnit XML dans FILE (une suite par étudiant et exercice)', 'also write a JUnit XML report to FILE (a suite per student and exercise)') },
+      markdown: { type: 'string', value: 'FILE', description: both('écrire aussi un résumé Markdown pour l’enseignant dans FILE', 'also write a Markdown summary for the instructor to FILE') },
+      compare: { type: 'string', value: 'DIR', description: both('comparer au rapport rendu par chaque étudiant (dossier de rapports tp7-report/1) et lister chaque désaccord', 'compare with the report each student handed in (a folder of tp7-report/1 reports) and list every disagreement') },
+    },
+    load: () => import('../commands/grade/index.js'),
+  },
+  {
     name: 'analyze',
     usage: 'tp7 analyze <image>',
     summary: both("analyser les couches d'une image comme dive : efficacité, octets gaspillés, verdict selon .dive-ci.yml", "analyse an image's layers the way dive does: efficiency, wasted bytes, pass/fail against .dive-ci.yml"),

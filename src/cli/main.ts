@@ -35,8 +35,8 @@ const HELP = {
     'Usage: tp7 [command] [options]      (no command in a terminal: the interactive menu)',
   ),
   exits: both(
-    'Codes de sortie : 0 tout est vert · 1 une vérification a échoué · 2 usage incorrect ou fichiers du lab invalides · 3 moteur Docker injoignable · 141 sortie fermée (| head)',
-    'Exit codes: 0 all checks passed · 1 a check failed · 2 usage error or invalid lab files · 3 Docker engine unreachable · 141 output closed (| head)',
+    'Codes de sortie : 0 tout est vert · 1 une vérification a échoué · 2 usage incorrect ou fichiers du lab invalides · 3 moteur Docker injoignable · 4 `tp7 grade` : des étudiants n’ont pas pu être notés · 141 sortie fermée (| head)',
+    'Exit codes: 0 all checks passed · 1 a check failed · 2 usage error or invalid lab files · 3 Docker engine unreachable · 4 `tp7 grade`: some students could not be graded · 141 output closed (| head)',
   ),
   environment: both('Environnement : DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG.', 'Environment: DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG.'),
 };

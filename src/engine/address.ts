@@ -41,3 +41,12 @@ export function dockerodeOptions(address: EngineAddress): Docker.DockerOptions {
     : {};
   return { ...none, protocol: tls ? 'https' : 'http', host: url.hostname, port: url.port || (tls ? 2376 : 2375), ...files };
 }
+
+/**
+ * The environment a docker CLI (a student's script, a recorded run's shim) needs to reach `address` and no other:
+ * each variable set, empty when unused, so that the grader's own DOCKER_TLS_VERIFY or DOCKER_CERT_PATH never
+ * applies to a student's engine.
+ */
+export function engineEnv(address: EngineAddress): Record<string, string> {
+  return { DOCKER_HOST: address.host, DOCKER_TLS_VERIFY: address.tlsVerify ? '1' : '', DOCKER_CERT_PATH: address.certPath ?? '', DOCKER_CONTEXT: '' };
+}

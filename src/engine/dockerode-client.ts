@@ -118,12 +118,13 @@ function bareName(nameOrId: string): string {
   return nameOrId.replace(/^\/+/, '');
 }
 
-let sweptOnce: Promise<void> | undefined;
 /** Files read out of images, by image ID: enough for every file of every exercise across a few image versions. */
 const filesOfImages = memo<ImageFile>(256);
 
 class DockerodeEngine implements EngineClient {
   private readonly cache = new Map<string, Promise<unknown>>();
+  /** Leftover probe containers of ended tp7 processes, swept once per engine (tp7 grade holds several). */
+  private sweptOnce: Promise<void> | undefined;
 
   constructor(
     readonly host: string,
@@ -165,13 +166,13 @@ class DockerodeEngine implements EngineClient {
 
   async readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {
     // Leftovers of a tp7 cut short (killed mid-read) are cleared once per process before making more.
-    sweptOnce ??= sweepProbeContainers(this.docker).catch(() => undefined);
+    this.sweptOnce ??= sweepProbeContainers(this.docker).catch(() => undefined);
     const image = await this.inspectImage(ref);
     if (!image) return { found: false, reason: 'no-image' };
     // An image ID names content that never changes: a file read from it is read once per process, and a tag
     // moved meanwhile cannot make the probe read another image than the one inspected.
     return this.guard(() => filesOfImages(`${image.Id}\u0000${path}\u0000${maxBytes ?? ''}`, async () => {
-      await sweptOnce;
+      await this.sweptOnce;
       return readImageFile(this.docker, image.Id, path, maxBytes);
     }));
   }
@@ -220,9 +221,9 @@ class DockerodeEngine implements EngineClient {
   }
 
   runProbe(ref: string, options: ProbeRunOptions): Promise<ProbeRun> {
-    sweptOnce ??= sweepProbeContainers(this.docker).catch(() => undefined);
+    this.sweptOnce ??= sweepProbeContainers(this.docker).catch(() => undefined);
     return this.guard(async () => {
-      await sweptOnce;
+      await this.sweptOnce;
       return runProbe(this.docker, ref, options);
     });
   }

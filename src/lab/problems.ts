@@ -23,7 +23,8 @@ function inFrench(issue: z.core.$ZodIssue): string {
   return (typeof said === 'string' ? said : said?.message) ?? issue.message;
 }
 
-function explain(issue: z.core.$ZodIssue): LocalizedText {
+/** One zod issue in both languages, without its path (callers say where it is). */
+export function explain(issue: z.core.$ZodIssue): LocalizedText {
   const last = issue.path.at(-1);
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => `"${key}"`).join(', ');

@@ -25,8 +25,9 @@ let stopHook: (() => void) | undefined;
 /**
  * Runs a student's script in a process group of its own, so that a time limit stops all of it: killing only
  * `bash` would leave its `curl` or `sleep` running, holding the output open until they end by themselves.
+ * `baseEnv` is set for every script (a graded student's DOCKER_HOST: one process grades several engines).
  */
-export function execaRunner(workdir: string): ProcessRunner {
+export function execaRunner(workdir: string, baseEnv: Record<string, string> = {}): ProcessRunner {
   return {
     async run(command, args, options) {
       const { execa } = await import('execa');
@@ -35,7 +36,7 @@ export function execaRunner(workdir: string): ProcessRunner {
         reject: false,
         stdin: 'ignore',
         maxBuffer: MAX_OUTPUT_BYTES,
-        env: options.env,
+        env: { ...baseEnv, ...options.env },
         detached: true,
         cleanup: true,
       });

@@ -64,7 +64,11 @@ function readText(file: string): string | undefined {
 /** Reads progress without changing anything on disk (a read-only command never moves the student's file). */
 export function loadProgress(workdir: string): LoadResult {
   const file = progressFile(workdir);
-  const text = readText(file);
+  return parseProgress(readText(file), file);
+}
+
+/** Progress from the text of its file (undefined: no file yet), wherever it was read (a grader reads it remotely). */
+export function parseProgress(text: string | undefined, file: string): LoadResult {
   if (text === undefined) return { progress: emptyProgress() };
   try {
     return { progress: ProgressSchema.parse(JSON.parse(text)) };

@@ -15,6 +15,19 @@ export interface GradebookRow {
   exercises: Record<string, string>;
   /** skill id → status */
   skills: Record<string, string>;
+  /** No score at all (tp7 grade could not reach this student): its score cells stay empty, never a 0. */
+  unscored?: true;
+}
+
+/** A column added after the gradebook's own (tp7 grade's status and error). */
+export interface GradebookColumn {
+  name: string;
+  cell(row: GradebookRow): string | number;
+}
+
+/** The row of a student who has no score: listed, so that nobody goes missing from the gradebook. */
+export function unscoredRow(student: string, at: string): GradebookRow {
+  return { student, generatedAt: at, percent: 0, earned: 0, possible: 0, skipped: 0, strict: false, exercises: {}, skills: {}, unscored: true };
 }
 
 /** One row per student: the latest report wins when a student handed in several. */
@@ -45,20 +58,17 @@ function skippedChecks(report: Report): number {
 }
 
 /** A CSV a spreadsheet or an LMS gradebook imports: one line per student, one column per exercise and skill. */
-export function renderCsv(rows: GradebookRow[]): string {
+export function renderCsv(rows: GradebookRow[], extra: readonly GradebookColumn[] = []): string {
   const exerciseIds = [...new Set(rows.flatMap((row) => Object.keys(row.exercises)))].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
   const skillIds = [...new Set(rows.flatMap((row) => Object.keys(row.skills)))];
-  const header = ['student', 'percent', 'earned', 'possible', 'skipped', 'strict', ...exerciseIds, ...skillIds.map((id) => `skill:${id}`), 'checked_at'];
+  const header = ['student', 'percent', 'earned', 'possible', 'skipped', 'strict', ...exerciseIds, ...skillIds.map((id) => `skill:${id}`), 'checked_at', ...extra.map((column) => column.name)];
   const lines = rows.map((row) => [
     row.student,
-    row.percent,
-    row.earned,
-    row.possible,
-    row.skipped,
-    row.strict ? 'yes' : 'no',
+    ...(row.unscored ? ['', '', '', '', ''] : [row.percent, row.earned, row.possible, row.skipped, row.strict ? 'yes' : 'no']),
     ...exerciseIds.map((id) => row.exercises[id] ?? ''),
     ...skillIds.map((id) => row.skills[id] ?? ''),
     row.generatedAt,
+    ...extra.map((column) => column.cell(row)),
   ]);
   return [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\n') + '\n';
 }

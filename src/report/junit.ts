@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { xmlText } from '../ui/escape.js';
+import type { ExerciseResult } from '../runner/types.js';
 import type { Report } from './json.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Report } from './json.js';
  * Every value goes through xmlText: a message may quote an image, a registry or a student's script.
  */
 export function renderJunit(report: Report): string {
-  return junitDocument(report.generatedAt, exerciseSuites(report));
+  return junitDocument(report.generatedAt, report.exercises.map((exercise) => junitSuite(exercise)));
 }
 
 /**
@@ -16,38 +17,42 @@ export function renderJunit(report: Report): string {
  * student, so a CI dashboard lists who failed what. The names come from the network: escaped like the rest.
  */
 export function renderClassJunit(entries: Array<{ student: string; report: Report }>, timestamp: string): string {
-  return junitDocument(timestamp, entries.flatMap(({ student, report }) => exerciseSuites(report, student)));
+  return junitDocument(timestamp, entries.flatMap(({ student, report }) => report.exercises.map((exercise) => junitSuite(exercise, student))));
 }
 
-function junitDocument(timestamp: string, suites: string[]): string {
+/** One testsuite: an exercise's checks, one testcase each; `prefix` names whose they are (tp7 grade: a student). */
+export function junitSuite(exercise: ExerciseResult, prefix = ''): string {
+  const failures = exercise.checks.filter((check) => check.status === 'fail').length;
+  const errors = exercise.checks.filter((check) => check.status === 'error').length;
+  const skipped = exercise.checks.filter((check) => check.status === 'skip').length;
+  const classname = `tp7.${prefix ? `${prefix}.` : ''}${exercise.id}`;
+  const cases = exercise.checks.map((check) => {
+    const attributes = `name="${xmlText(check.id)}" classname="${xmlText(classname)}" time="${(check.durationMs / 1000).toFixed(3)}"`;
+    const detail = xmlText(`expected: ${check.expected}\nactual: ${check.actual}`);
+    if (check.status === 'pass') return `    <testcase ${attributes}/>`;
+    if (check.status === 'skip') return `    <testcase ${attributes}><skipped message="${xmlText(check.message)}"/></testcase>`;
+    const tag = check.status === 'error' ? 'error' : 'failure';
+    return `    <testcase ${attributes}><${tag} message="${xmlText(check.message)}">${detail}</${tag}></testcase>`;
+  });
+  const name = `${prefix ? `${prefix} · ` : ''}${exercise.id} ${exercise.title}`;
+  return [
+    `  <testsuite name="${xmlText(name)}" tests="${exercise.checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    ...cases,
+    '  </testsuite>',
+  ].join('\n');
+}
+
+/** The whole XML document around its testsuites. */
+export function junitDocument(timestamp: string, suites: string[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tp7" timestamp="${xmlText(timestamp)}">\n${suites.join('\n')}${suites.length ? '\n' : ''}</testsuites>\n`;
 }
 
-/** The suites of one report; with `student`, each suite and class name starts with it. */
-function exerciseSuites(report: Report, student?: string): string[] {
-  const prefix = student === undefined ? '' : `${student} · `;
-  return report.exercises.map((exercise) => {
-    const failures = exercise.checks.filter((check) => check.status === 'fail').length;
-    const errors = exercise.checks.filter((check) => check.status === 'error').length;
-    const skipped = exercise.checks.filter((check) => check.status === 'skip').length;
-    const classname = student === undefined ? `tp7.${exercise.id}` : `tp7.${student}.${exercise.id}`;
-    const cases = exercise.checks.map((check) => {
-      const attributes = `name="${xmlText(check.id)}" classname="${xmlText(classname)}" time="${(check.durationMs / 1000).toFixed(3)}"`;
-      const detail = xmlText(`expected: ${check.expected}\nactual: ${check.actual}`);
-      if (check.status === 'pass') return `    <testcase ${attributes}/>`;
-      if (check.status === 'skip') return `    <testcase ${attributes}><skipped message="${xmlText(check.message)}"/></testcase>`;
-      const tag = check.status === 'error' ? 'error' : 'failure';
-      return `    <testcase ${attributes}><${tag} message="${xmlText(check.message)}">${detail}</${tag}></testcase>`;
-    });
-    return [
-      `  <testsuite name="${xmlText(`${prefix}${exercise.id} ${exercise.title}`)}" tests="${exercise.checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
-      ...cases,
-      '  </testsuite>',
-    ].join('\n');
-  });
+/** Writes `text` to `file`, making its folder. */
+export function writeReportFile(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
 }
 
 export function writeJunit(file: string, report: Report): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, renderJunit(report));
+  writeReportFile(file, renderJunit(report));
 }

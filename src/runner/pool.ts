@@ -23,6 +23,12 @@ export function sharedLimit(limit: number): <R>(task: () => Promise<R>) => Promi
   };
 }
 
+/** Runs `task` on every item with at most `limit` in flight, results in the items' order. */
+export function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const run = sharedLimit(limit);
+  return Promise.all(items.map((item) => run(() => task(item))));
+}
+
 /** The time limit of one check, in the run's language: the error its result shows (name TimeoutError). */
 export function checkTimeLimitError(checkId: string, ms: number): CheckError {
   const seconds = ms / 1000;

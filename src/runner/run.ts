@@ -37,17 +37,25 @@ export interface RunOptions {
    * outcome (kept in the workdir, which the student can write: for watch and hint, never for grading).
    */
   reuseStored?: boolean;
+  /**
+   * Grading: every check with side effects runs now and its outcome is kept nowhere, neither in this process
+   * (another student graded alongside may have the same inputs) nor in the student's workdir (left unchanged).
+   */
+  fresh?: boolean;
+  /** Aborting it stops every check in flight as its own time limit would (a student's whole grading time). */
+  signal?: AbortSignal;
 }
 
 
-async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, reuseStored: boolean): Promise<Outcome> {
+async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions): Promise<Outcome> {
   if (item.kind === 'question') {
     const stored = progress.answers[exercise.id]?.[item.question.id]?.answer;
     return evaluateQuestion(item.question, stored, clients, exercise.id);
   }
   const kind = probeKind(item.check.probe.kind);
   const run = () => kind.run(item.check.probe, clients);
-  return kind.sideEffects ? runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run, reuseStored) : run();
+  if (!kind.sideEffects || options.fresh) return run();
+  return runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run, options.reuseStored ?? false);
 }
 
 /**
@@ -56,6 +64,9 @@ async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, pr
  */
 async function limited(item: Item, exercise: Exercise, clients: ProbeClients, progress: Progress, options: RunOptions, id: string): Promise<Outcome> {
   const controller = new AbortController();
+  const stop = () => controller.abort();
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   const own: ProbeClients = {
     ...clients,
     signal: controller.signal,
@@ -64,8 +75,9 @@ async function limited(item: Item, exercise: Exercise, clients: ProbeClients, pr
   };
   try {
     const ms = settings().TP7_CHECK_TIMEOUT_MS;
-    return await withTimeout(runItem(item, exercise, own, progress, options.reuseStored ?? false), ms, () => checkTimeLimitError(id, ms));
+    return await withTimeout(runItem(item, exercise, own, progress, options), ms, () => checkTimeLimitError(id, ms));
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     controller.abort();
   }
 }

@@ -1,5 +1,6 @@
 // The clients of one target. A local engine (unix://, or tcp:// reached from here) has its files, scripts and
 // services on this machine; an ssh:// engine has them on the remote, reached through src/ssh/.
+import { engineEnv } from '../engine/address.js';
 import { connectEngine } from '../engine/dockerode-client.js';
 import { workdirFiles } from '../files/workdir.js';
 import { createHttpClient } from '../http/client.js';
@@ -24,7 +25,8 @@ export async function openTarget(target: Target): Promise<TargetSession> {
       registry: createRegistryClient(target.registry ?? DEFAULT_LAB_REGISTRY),
       workdir: target.workdir,
       files: workdirFiles(target.workdir),
-      processes: execaRunner(target.workdir),
+      // A script that calls docker reaches this target's engine, whatever the grader's own DOCKER_HOST says.
+      processes: execaRunner(target.workdir, engineEnv(target.engine)),
       http: createHttpClient(),
     },
     // dockerode opens a connection per request (no keep-alive): nothing stays open to let go of.

@@ -62,3 +62,11 @@ export function csvCell(value: string | number): string {
   const text = showControlsInline(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
   return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+/**
+ * Untrusted text inside Markdown (a table cell, a list item): on one line, with every character that would start
+ * markup, a link, an HTML tag or an entity, or end a table cell, escaped by a backslash. It renders as written.
+ */
+export function markdownText(text: string): string {
+  return showControlsInline(text).replace(/[\\`*_[\]<>|~&]/g, (char) => `\\${char}`);
+}

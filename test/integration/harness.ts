@@ -62,12 +62,13 @@ export async function buildImage(tag: string, dockerfile: string, files: Record<
   await ok(docker('build', '-q', '-t', tag, dir));
 }
 
-/** Runs solutions/<ex>/solve.sh in `workdir`, the way `tp7 dev` runs a reference solution. */
-export async function runSolution(exercise: string, workdir: string): Promise<Run> {
+/** Runs solutions/<ex>/solve.sh in `workdir`, the way `tp7 dev` runs a reference solution (on `env`'s engine). */
+export async function runSolution(exercise: string, workdir: string, env: Record<string, string> = {}): Promise<Run> {
   const result = await execa(join(ROOT, 'solutions', exercise, 'solve.sh'), [], {
     reject: false,
     cwd: workdir,
-    env: { TP7: TP7_COMMAND, TP7_WORKDIR: workdir, TP7_LANG: 'en', NO_COLOR: '1' },
+    // `env` may name another engine (DOCKER_HOST): tp7 grade's tests solve exercises on several.
+    env: { TP7: TP7_COMMAND, TP7_WORKDIR: workdir, TP7_LANG: 'en', NO_COLOR: '1', ...env },
   });
   const run = { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
   if (run.exitCode !== 0) throw new Error(`solutions/${exercise}/solve.sh failed (${run.exitCode}):\n${run.stdout}\n${run.stderr}`);

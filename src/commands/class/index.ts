@@ -12,7 +12,7 @@ import { formatPath } from '../../lab/format-path.js';
 import { printJson } from '../shared.js';
 
 /** Report files named on the command line, or every *.json inside a named folder; `empty` lists the folders with none. */
-function reportFiles(paths: string[]): { files: string[]; empty: string[] } {
+export function reportFiles(paths: string[]): { files: string[]; empty: string[] } {
   const empty: string[] = [];
   const files = paths.flatMap((path) => {
     if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return [path];
@@ -30,7 +30,7 @@ const NO_REPORT = (folder: string) => both(
   `${folder}: no report in this folder (files from \`tp7 check --json\`, or the reports/ folder of \`tp7 serve\`)`,
 );
 
-function readReport(file: string): { student: string; report: Report } | Localized {
+export function readReport(file: string): { student: string; report: Report } | Localized {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
