@@ -9,6 +9,8 @@ export const ExitCode = {
   usage: 2,
   invalidLab: 2,
   engineUnreachable: 3,
+  /** EX_UNAVAILABLE: the classroom board cannot be reached (`tp7 join`). */
+  unavailable: 69,
   internal: 70,
   /** EX_IOERR: the output could not be written (a full disk behind `> file`). */
   outputFailed: 74,

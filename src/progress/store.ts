@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Tp7Error, ExitCode } from '../errors.js';
@@ -72,11 +72,16 @@ export function loadProgress(workdir: string): LoadResult {
   }
 }
 
-/** Writes `text` to a temporary file then renames it over `file`: a reader sees the old or the new, never half. */
-export function writeAtomically(file: string, text: string): void {
+/**
+ * Writes `text` to a temporary file then renames it over `file`: a reader sees the old or the new, never half.
+ * `mode` 0o600 for a file holding a secret (the board token): the temporary file is private from its first byte.
+ */
+export function writeAtomically(file: string, text: string, mode = 0o644): void {
   const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
+  const fd = openSync(temp, 'w', mode);
   try {
+    // A private file stays private even when a temporary file left by a crash (with its old mode) is reopened.
+    if ((mode & 0o077) === 0) fchmodSync(fd, mode);
     writeSync(fd, text);
     fsyncSync(fd);
   } finally {
