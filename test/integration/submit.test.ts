@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -80,15 +80,16 @@ describe('tp7 check --submit and tp7 watch --submit', () => {
     expect(submitted.stdout).toBe(plain.stdout);
     expect(submitted.stderr.trim().split('\n')).toEqual([`tp7: report queued for the board at ${board.url}, sent in the background (\`tp7 submit --status\`)`]);
     expect(queued(workdir)).toHaveLength(1);
-    await until('the sender to find the board down', () => readFileSync(join(workdir, '.tp7', 'submit-status.json'), 'utf8').includes('connection refused'));
+    const status = join(workdir, '.tp7', 'submit-status.json');
+    await until('the sender to find the board down', () => existsSync(status) && readFileSync(status, 'utf8').includes('connection refused'));
     await board.start();
     await until('the report to reach the board', () => board.accepted.length === 1);
     const { report } = board.accepted[0]!;
     expect(report).toMatchObject({ schema: 'tp7-report/1', student: 'Ana', exercises: [expect.objectContaining({ id: 'ex1' })] });
     expect(report.integrity).toEqual({ engine: createHash('sha256').update(`${board.code}:${engineId}`).digest('hex') });
     await until('the outbox to empty and the sender to end', () => queued(workdir).length === 0 && senderPid(workdir) === undefined);
-    const status = JSON.parse((await ok(tp7(['submit', '--status', '--json'], { workdir }))).stdout);
-    expect(status).toMatchObject({ queued: [], lastSent: { url: board.url, student: 'Ana', sequence: 1 }, lastError: null, sender: { running: false } });
+    const shown = JSON.parse((await ok(tp7(['submit', '--status', '--json'], { workdir }))).stdout);
+    expect(shown).toMatchObject({ queued: [], lastSent: { url: board.url, student: 'Ana', sequence: 1 }, lastError: null, sender: { running: false } });
   });
 
   it('a board that never answers never holds the check; a sender killed mid-send leaves the report queued', async () => {
@@ -148,5 +149,47 @@ describe('tp7 check --submit and tp7 watch --submit', () => {
       watch.kill('SIGINT');
       await watch;
     }
+  });
+});
+
+// In a real terminal (tmux), `--submit` before joining offers to join, asks name and code, then checks and sends.
+describe('tp7 check --submit in a terminal, not joined yet', () => {
+  const SESSION = `tp7-submit-${process.pid}`;
+  const tmux = (...args: string[]) => execa('tmux', args).then((run) => run.stdout);
+  const screen = () => tmux('capture-pane', '-p', '-S', '-100', '-t', SESSION);
+  async function waitFor(text: string): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!(await screen()).includes(text)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}; screen:\n${await screen()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  let board: StandInBoard;
+  afterAll(async () => {
+    await tmux('kill-session', '-t', SESSION).catch(() => undefined);
+    await board?.stop();
+  });
+
+  it('offers to join, asks again for a refused code, then queues the report', async () => {
+    board = await new StandInBoard().start();
+    const workdir = newWorkdir();
+    workdirs.push(workdir);
+    const env = `TP7_LANG=en NO_COLOR=1 DOCKER_HOST=${process.env.DOCKER_HOST} TP7_SUBMIT_BACKOFF_MS=200`;
+    await tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', `cd ${workdir} && ${env} node ${TP7_BIN} check ex1 --submit ${board.url}; echo "EXITED $?"; sleep 30`);
+    await waitFor('Join the board at');
+    await tmux('send-keys', '-t', SESSION, 'y', 'Enter');
+    await waitFor('Your name');
+    await tmux('send-keys', '-t', SESSION, '-l', 'Eve');
+    await tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitFor('The class code');
+    await tmux('send-keys', '-t', SESSION, '-l', 'WRO-NG1');
+    await tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitFor('the board refused the class code');
+    await tmux('send-keys', '-t', SESSION, '-l', 'k7pq2m');
+    await tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitFor('EXITED 1');
+    expect(await screen()).toContain(`report queued for the board at ${board.url}`);
+    await until('the report to reach the board', () => board.accepted.length === 1);
+    expect(board.accepted[0]!.student).toBe('Eve');
   });
 });
