@@ -148,9 +148,10 @@ export function fillOptionalValues(argv: string[], options: Record<string, Optio
 }
 
 async function dispatch(given: string[], lang: Lang): Promise<number> {
-  const argv = fillOptionalValues(given, allOptions());
-  const firstPositional = commandWord(argv);
+  const firstPositional = commandWord(given);
   const explicit = firstPositional ? findCommand(firstPositional) : undefined;
+  // Only the command's own options: a `--submit` inside an answer's free text stays text.
+  const argv = fillOptionalValues(given, explicit?.options ?? {});
   if (firstPositional && !explicit) {
     throw new UsageError(both(`commande inconnue « ${firstPositional} » ; la liste : \`tp7 --help\``, `unknown command "${firstPositional}"; run \`tp7 --help\` for the list`));
   }
