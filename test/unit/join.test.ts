@@ -25,7 +25,7 @@ async function tp7(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: out.join(''), err: err.join('') };
 }
 
-describe('tp7 join', () => {
+describe('tp7 join', { timeout: 20_000 }, () => {
   let board: StandInBoard;
   afterEach(() => board?.stop());
 
@@ -83,7 +83,7 @@ describe('tp7 join', () => {
   });
 });
 
-describe('--submit before joining', () => {
+describe('--submit before joining', { timeout: 20_000 }, () => {
   it('is a one-line usage error naming tp7 join, before any check runs', async () => {
     const workdir = tempDir();
     const plain = await tp7(['check', 'ex1', '--submit', '--workdir', workdir]);

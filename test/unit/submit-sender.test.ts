@@ -58,7 +58,7 @@ describe('retry policy (pure)', () => {
 
 // The sender's loop in this process against a real HTTP board on 127.0.0.1 (the stand-in answers as BOARD-API.md
 // says); only the waits are recorded instead of slept, so a Retry-After of minutes costs the test nothing.
-describe('the background sender against a board', () => {
+describe('the background sender against a board', { timeout: 20_000 }, () => {
   let board: StandInBoard;
   afterEach(() => board?.stop());
 
