@@ -42,7 +42,7 @@ export class StandInBoard {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Requests held open by a `hang` trouble, right now. */
+  /** Requests held open by a `hang` trouble whose client is still connected, right now. */
   get hangingCount(): number {
     return this.hanging.size;
   }
@@ -133,7 +133,11 @@ export class StandInBoard {
     }
     if (fold(body.student) !== fold(owner.name)) return this.refuse(response, 403, 'wrong-student');
     const trouble = this.troubles.shift();
-    if (trouble?.kind === 'hang') return void this.hanging.add(response);
+    if (trouble?.kind === 'hang') {
+      this.hanging.add(response);
+      response.on('close', () => this.hanging.delete(response)); // the client gave up or died
+      return;
+    }
     if (trouble?.kind === 'error-500') return this.refuse(response, 500, 'internal');
     if (trouble?.kind === 'rate-limit') return this.refuse(response, 429, 'rate-limited', { 'retry-after': String(trouble.retryAfterS) });
     const last = this.lastAccepted.get(fold(owner.name));

@@ -96,9 +96,10 @@ describe('tp7 check --submit and tp7 watch --submit', () => {
     board = await new StandInBoard().start();
     const workdir = await joinedWorkdir(board, 'Bea');
     board.troubles.push({ kind: 'hang' });
-    const submitted = await tp7(['check', 'ex1', '--submit'], { workdir, env: ENV });
+    // Requests may wait two minutes for an answer: a check that waited for the board would not end before then.
+    const submitted = await tp7(['check', 'ex1', '--submit'], { workdir, env: { ...ENV, TP7_BOARD_TIMEOUT_MS: '120000' } });
     expect(submitted.exitCode).toBe(1);
-    // The check is over while the board still holds the request carrying its report: it never waited for it.
+    // The check is over while the board still holds the request carrying its report open: it never waited for it.
     await until('the sender to send', () => board.hangingCount === 1);
     expect(board.accepted).toEqual([]);
     const pid = senderPid(workdir);
@@ -113,6 +114,7 @@ describe('tp7 check --submit and tp7 watch --submit', () => {
       }
     });
     expect(queued(workdir)).toHaveLength(1);
+    await until('the killed sender’s connection to close with it', () => board.hangingCount === 0);
     // `tp7 submit` starts a sender again (the dead one's lock is taken over) and the report goes.
     const again = await ok(tp7(['submit'], { workdir, env: ENV }));
     expect(again.stdout).toContain('Sending again in the background.');
