@@ -11,6 +11,8 @@ export const ExitCode = {
   engineUnreachable: 3,
   /** tp7 grade: some students could not be graded (their rows say why); the others were. */
   gradeIncomplete: 4,
+  /** EX_UNAVAILABLE: the classroom board cannot be reached (`tp7 join`). */
+  unavailable: 69,
   internal: 70,
   /** EX_IOERR: the output could not be written (a full disk behind `> file`). */
   outputFailed: 74,

@@ -12,6 +12,12 @@ const NUMERIC = {
   TP7_WATCH_POLL_MS: { default: 10_000, unit: 'milliseconds' },
   /** tp7 grade: one student's whole grading (connection, every exercise); beyond it, that row is an error. */
   TP7_GRADE_TIMEOUT_MS: { default: 300_000, unit: 'milliseconds' },
+  /** One request to the classroom board (tp7 join, each try of the background sender). */
+  TP7_BOARD_TIMEOUT_MS: { default: 10_000, unit: 'milliseconds' },
+  /** How long the background sender keeps retrying a board that is down before leaving the rest queued. */
+  TP7_SUBMIT_RETRY_FOR_MS: { default: 600_000, unit: 'milliseconds' },
+  /** The sender's first wait after a failure (doubled at each further one, up to a minute). */
+  TP7_SUBMIT_BACKOFF_MS: { default: 1_000, unit: 'milliseconds' },
 } as const;
 
 export type NumericSetting = keyof typeof NUMERIC;

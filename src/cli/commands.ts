@@ -16,6 +16,17 @@ export interface CommandSpec {
   load: () => Promise<CommandModule>;
 }
 
+/** `--submit [URL]`: a URL or HOST:PORT after it is its value; anything else (an exercise) is not. */
+const SUBMIT: OptionSpec = {
+  type: 'string',
+  value: '[URL]',
+  optionalValue: /^(https?:\/\/|[\w.-]+:\d+(\/|$))/i,
+  description: both(
+    'envoyer aussi le rapport au tableau de la classe rejoint (`tp7 join`), en arrière-plan : un tableau injoignable ne ralentit rien',
+    'also send the report to the class board this folder joined (`tp7 join`), in the background: a board that is down slows nothing',
+  ),
+};
+
 export const COMMANDS: CommandSpec[] = [
   { name: 'list', usage: 'tp7 list', summary: both('les exercices et où vous en êtes', 'list the exercises and where you stand'), load: () => import('../commands/list/index.js') },
   { name: 'show', usage: 'tp7 show <ex>', summary: both("les consignes, tâches et questions d'un exercice", "read an exercise's instructions, tasks and questions"), load: () => import('../commands/show/index.js') },
@@ -30,10 +41,17 @@ export const COMMANDS: CommandSpec[] = [
       strict: { type: 'boolean', description: both('compter comme échouée une vérification qui n’a pas pu être faite (sautée), dans le score et le code de sortie (correcteurs)', 'count a check that could not be run (skipped) as failed, in the score and the exit code (for graders)') },
       junit: { type: 'string', value: 'FILE', description: both('écrire aussi un rapport JUnit XML dans FILE (CI, carnets de notes)', 'also write a JUnit XML report to FILE (CI and gradebooks)') },
       student: { type: 'string', value: 'NAME', description: both("le nom de l'étudiant dans le rapport (par défaut : TP7_STUDENT, sinon le login)", 'name the student in the report (default: TP7_STUDENT, else the login)') },
+      submit: SUBMIT,
     },
     load: () => import('../commands/check/index.js'),
   },
-  { name: 'watch', usage: 'tp7 watch <ex>', summary: both("garder à l'écran la checklist d'un exercice, revérifiée pendant que vous travaillez", 'keep the checklist of an exercise on screen, re-checked as you work'), load: () => import('../commands/watch/index.js') },
+  {
+    name: 'watch',
+    usage: 'tp7 watch <ex>',
+    summary: both("garder à l'écran la checklist d'un exercice, revérifiée pendant que vous travaillez", 'keep the checklist of an exercise on screen, re-checked as you work'),
+    options: { submit: { ...SUBMIT, description: both('envoyer au tableau de la classe chaque résultat qui change, en arrière-plan', 'send each result that changes to the class board, in the background') } },
+    load: () => import('../commands/watch/index.js'),
+  },
   { name: 'hint', usage: 'tp7 hint <ex> [<check-id>]', summary: both('l’indice suivant pour la première vérification pas encore réussie', 'the next hint for the first check not yet passed'), load: () => import('../commands/hint/index.js') },
   { name: 'solution', usage: 'tp7 solution <ex>', summary: both('afficher la solution rédigée (après confirmation)', 'show the written solution (asks first)'), options: { yes: { type: 'boolean', short: 'y', description: both('ne pas demander de confirmation', 'do not ask for confirmation') } }, load: () => import('../commands/solution/index.js') },
   {
@@ -102,6 +120,23 @@ export const COMMANDS: CommandSpec[] = [
       'yes-this-engine': { type: 'boolean', description: both('avec --solutions : accepter de créer et supprimer des ressources sur ce moteur sans TP7_TEST_ENGINE=1', 'with --solutions: agree to create and remove resources on this engine without TP7_TEST_ENGINE=1') },
     },
     load: () => import('../commands/dev/index.js'),
+  },
+  {
+    name: 'join',
+    usage: 'tp7 join [<url>]',
+    summary: both('rejoindre le tableau de la classe (nom et code de classe demandés) pour y envoyer vos vérifications', 'join the class board (asks your name and the class code) to send your checks to it'),
+    options: {
+      name: { type: 'string', value: 'NAME', description: both("votre nom sur le tableau (sinon demandé ; sans terminal : TP7_STUDENT, sinon le login)", 'your name on the board (else asked; without a terminal: TP7_STUDENT, else the login)') },
+      code: { type: 'string', value: 'CODE', description: both("le code de la classe, donné par l'enseignant (sinon demandé)", 'the class code from your instructor (else asked)') },
+    },
+    load: () => import('../commands/join/index.js'),
+  },
+  {
+    name: 'submit',
+    usage: 'tp7 submit',
+    summary: both("où en sont les envois au tableau : en attente, dernier envoi, dernière erreur ; relance l'envoi de ce qui attend", 'where sending to the board stands: queued, last sent, last error; sends again what is waiting'),
+    options: { status: { type: 'boolean', description: both("seulement l'état, sans rien relancer", 'only the status, start nothing') } },
+    load: () => import('../commands/submit/index.js'),
   },
   { name: 'menu', usage: 'tp7 menu', summary: both('le menu interactif (ce que `tp7` seul ouvre dans un terminal)', 'the interactive menu (what `tp7` alone opens in a terminal)'), load: () => import('../commands/menu/index.js') },
 ];

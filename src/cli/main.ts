@@ -35,10 +35,10 @@ const HELP = {
     'Usage: tp7 [command] [options]      (no command in a terminal: the interactive menu)',
   ),
   exits: both(
-    'Codes de sortie : 0 tout est vert · 1 une vérification a échoué · 2 usage incorrect ou fichiers du lab invalides · 3 moteur Docker injoignable · 4 `tp7 grade` : des étudiants n’ont pas pu être notés · 141 sortie fermée (| head)',
-    'Exit codes: 0 all checks passed · 1 a check failed · 2 usage error or invalid lab files · 3 Docker engine unreachable · 4 `tp7 grade`: some students could not be graded · 141 output closed (| head)',
+    'Codes de sortie : 0 tout est vert · 1 une vérification a échoué · 2 usage incorrect ou fichiers du lab invalides · 3 moteur Docker injoignable · 4 `tp7 grade` : des étudiants n’ont pas pu être notés · 69 tableau de la classe injoignable (`tp7 join`) · 141 sortie fermée (| head)',
+    'Exit codes: 0 all checks passed · 1 a check failed · 2 usage error or invalid lab files · 3 Docker engine unreachable · 4 `tp7 grade`: some students could not be graded · 69 class board unreachable (`tp7 join`) · 141 output closed (| head)',
   ),
-  environment: both('Environnement : DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG.', 'Environment: DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG.'),
+  environment: both('Environnement : DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG, TP7_BOARD_TIMEOUT_MS, TP7_SUBMIT_RETRY_FOR_MS, TP7_SUBMIT_BACKOFF_MS.', 'Environment: DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG, TP7_BOARD_TIMEOUT_MS, TP7_SUBMIT_RETRY_FOR_MS, TP7_SUBMIT_BACKOFF_MS.'),
 };
 
 export function helpText(command: CommandSpec | undefined, lang: Lang): string {
@@ -82,9 +82,8 @@ function argumentError(error: unknown, command: string, dashesUsage?: string): U
 
 /** The command word, wherever it stands: options that take a value (--workdir DIR) may come before it. */
 function commandWord(argv: string[]): string | undefined {
-  const every = Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {}));
   try {
-    return parseArgs({ args: argv, options: every, allowPositionals: true, strict: false }).positionals[0];
+    return parseArgs({ args: argv, options: allOptions(), allowPositionals: true, strict: false }).positionals[0];
   } catch {
     return argv.find((arg) => !arg.startsWith('-'));
   }
@@ -126,9 +125,33 @@ export function protectFreeText(argv: string[], options: Record<string, OptionSp
   return text.length ? [...rest, '--', ...text] : rest;
 }
 
-async function dispatch(argv: string[], lang: Lang): Promise<number> {
-  const firstPositional = commandWord(argv);
+/** Every option of every command: an option word means the same wherever it is declared. */
+function allOptions(): Record<string, OptionSpec> {
+  return Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {}));
+}
+
+/**
+ * Options whose value may be left out (`optionalValue`) written out in full: `--submit URL` as `--submit=URL` when
+ * the next word reads as a value, else `--submit=`. Done before parsing, which knows only required values.
+ */
+export function fillOptionalValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const pattern = arg.startsWith('--') ? options[arg.slice(2)]?.optionalValue : undefined;
+    if (!pattern) out.push(arg);
+    else if (i + 1 < argv.length && pattern.test(argv[i + 1]!)) out.push(`${arg}=${argv[++i]!}`);
+    else out.push(`${arg}=`);
+  }
+  return out;
+}
+
+async function dispatch(given: string[], lang: Lang): Promise<number> {
+  const firstPositional = commandWord(given);
   const explicit = firstPositional ? findCommand(firstPositional) : undefined;
+  // Only the command's own options: a `--submit` inside an answer's free text stays text.
+  const argv = fillOptionalValues(given, explicit?.options ?? {});
   if (firstPositional && !explicit) {
     throw new UsageError(both(`commande inconnue « ${firstPositional} » ; la liste : \`tp7 --help\``, `unknown command "${firstPositional}"; run \`tp7 --help\` for the list`));
   }

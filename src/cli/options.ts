@@ -1,7 +1,15 @@
 import type { ParseArgsConfig } from 'node:util';
 import { both, type LocalizedText } from '../lab/lang.js';
 
-type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: LocalizedText | string; value?: string };
+type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
+  description: LocalizedText | string;
+  value?: string;
+  /**
+   * A string option whose value may be left out (`--submit`, `--submit URL`): it takes the next word only when
+   * that word matches, so `tp7 check --submit ex1` keeps ex1 an exercise. Left out, the value is ''.
+   */
+  optionalValue?: RegExp;
+};
 
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {

@@ -118,6 +118,12 @@ function bareName(nameOrId: string): string {
   return nameOrId.replace(/^\/+/, '');
 }
 
+/** The part of GET /info tp7 reads. */
+interface EngineInfo {
+  ID?: string;
+  RegistryConfig?: { Mirrors?: string[] | null };
+}
+
 /** Files read out of images, by image ID: enough for every file of every exercise across a few image versions. */
 const filesOfImages = memo<ImageFile>(256);
 
@@ -208,11 +214,19 @@ class DockerodeEngine implements EngineClient {
     return this.guard(() => subscribeEvents(this.events, listener));
   }
 
-  registryMirrors(): Promise<string[]> {
-    return this.cached('mirrors', async () => {
-      const info = (await this.docker.info()) as { RegistryConfig?: { Mirrors?: string[] | null } };
-      return info.RegistryConfig?.Mirrors ?? [];
-    }).then((mirrors) => mirrors ?? []);
+  async engineId(): Promise<string> {
+    const id = (await this.info())?.ID;
+    if (typeof id !== 'string' || !id) throw engineFailure('GET /info gave no engine ID');
+    return id;
+  }
+
+  async registryMirrors(): Promise<string[]> {
+    return (await this.info())?.RegistryConfig?.Mirrors ?? [];
+  }
+
+  /** GET /info, once per run: the engine's ID and its registry mirrors. */
+  private info(): Promise<EngineInfo | null> {
+    return this.cached('info', () => this.docker.info() as Promise<EngineInfo>);
   }
 
   // Not cached: each call changes the engine or reads it after a change.

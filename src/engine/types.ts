@@ -111,6 +111,11 @@ export interface EngineClient {
   /** Where the engine was reached, e.g. unix:///var/run/docker.sock. */
   readonly host: string;
   version(): Promise<EngineVersion>;
+  /**
+   * The engine's own ID (`ID` of GET /info, what `docker info` shows): the same for as long as its data lives,
+   * different on another engine. A report sent to a classroom board carries a salted hash of it.
+   */
+  engineId(): Promise<string>;
   /** Image metadata, or null when no such image exists. */
   inspectImage(ref: string): Promise<ImageInspect | null>;
   imageHistory(ref: string): Promise<HistoryEntry[] | null>;

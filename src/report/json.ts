@@ -27,6 +27,11 @@ export interface Report {
   strict: boolean;
   /** The environment variables that change what was checked, or where (TP7_*, DOCKER_*), as they were set. */
   environment: Record<string, string>;
+  /**
+   * Added to a report sent to a classroom board: `engine` is the hex sha256 of `CODE:ENGINE-ID` (the class code and
+   * the engine's `docker info` ID), so the board can tell two students on one engine without learning its ID.
+   */
+  integrity?: { engine: string };
 }
 
 /** Variables that steer a run: which engine, which registry and Hub, which time limits, which lab files. */

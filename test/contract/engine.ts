@@ -94,6 +94,13 @@ export function engineContract(label: string, world: () => EngineWorld): void {
       expect((await present(engine, BUILT)).RepoDigests ?? []).toEqual([]);
     });
 
+    it('names itself with one ID, the same from every client, in the form engines write it', async () => {
+      // 20.10 writes its key's fingerprint (12 groups of 4 base32 characters); engines from 23.0 on, a UUID.
+      const id = await engine.engineId();
+      expect(id).toMatch(/^([A-Z2-7]{4}(:[A-Z2-7]{4}){11}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/);
+      expect(await (await w.engine()).engineId()).toBe(id);
+    });
+
     it('answers null for what is not there, and refuses a reference it cannot read', async () => {
       expect(await engine.inspectImage('tp7-contract/absent:1')).toBeNull();
       expect(await engine.imageHistory('tp7-contract/absent:1')).toBeNull();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from '../../src/engine/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
@@ -118,7 +118,11 @@ export class FakeEngine implements EngineClient {
   private readonly containers = new Map<string, StoredContainer>();
   private readonly listeners = new Set<() => void>();
 
-  constructor() {
+  /** The engine's ID, as a 20.10 engine writes it (12 groups of 4 base32 characters); another fake, another ID. */
+  readonly id: string;
+
+  constructor(options: { id?: string } = {}) {
+    this.id = options.id ?? Array.from({ length: 12 }, () => Array.from(randomBytes(4), (byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('')).join(':');
     // Methods bound to the instance: a test may spread the engine to override one method ({ ...engine, version }).
     for (const name of Object.getOwnPropertyNames(FakeEngine.prototype)) {
       const member = (this as unknown as Record<string, unknown>)[name];
@@ -250,6 +254,11 @@ export class FakeEngine implements EngineClient {
   async version(): Promise<EngineVersion> {
     this.calls.push('version');
     return { version: '20.10.24', apiVersion: '1.41', os: 'linux', arch: 'amd64' };
+  }
+
+  async engineId(): Promise<string> {
+    this.calls.push('engineId');
+    return this.id;
   }
 
   async inspectImage(ref: string): Promise<ImageInspect | null> {

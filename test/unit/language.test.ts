@@ -195,7 +195,7 @@ describe('every message kind in both languages', () => {
       vi.restoreAllMocks();
       return written.join('');
     };
-    for (const argv of [['frob'], ['check', '--bogus'], ['check', '--junit'], ['list', '--json=1'], ['list', 'extra'], ['show', 'ex99'], ['show'], ['answer', 'ex1', 'q']]) {
+    for (const argv of [['frob'], ['check', '--bogus'], ['check', '--junit'], ['list', '--json=1'], ['list', 'extra'], ['show', 'ex99'], ['show'], ['answer', 'ex1', 'q'], ['join'], ['join', 'ftp://x']]) {
       const texts = { fr: await errors('fr', argv), en: await errors('en', argv) };
       expect(texts.en, argv.join(' ')).toMatch(/^tp7: /);
       expectOneLanguage(texts, `tp7 ${argv.join(' ')}`);

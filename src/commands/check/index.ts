@@ -6,12 +6,15 @@ import { buildReport } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
 import { runExercise } from '../../runner/run.js';
 import { allPassed, scoreSkills, strictResults } from '../../runner/score.js';
+import { boardToSubmitTo, submitToBoard } from '../submitting.js';
 import { connectClients, printJson, readProgress, requireExercise, writeProgress } from '../shared.js';
 
 export async function run(context: CommandContext): Promise<number> {
   const lab = await loadLab();
   const chosen = context.args.length ? context.args.map((id) => requireExercise(lab, id)) : lab.exercises;
   const progress = readProgress(context);
+  // Which board, settled before any check runs: a student not joined yet is asked (or told) now, not after.
+  const board = await boardToSubmitTo(context);
   const clients = await connectClients(context);
   const showProgress = !context.json && Boolean(process.stderr.isTTY);
   const total = chosen.reduce((sum, { exercise }) => sum + exercise.checks.length + exercise.questions.length, 0);
@@ -28,7 +31,7 @@ export async function run(context: CommandContext): Promise<number> {
   const run = await Promise.all(chosen.map(({ exercise }) => runExercise(exercise, clients, progress, options)));
   const results = strict ? strictResults(run, context.lang) : run;
   if (showProgress) process.stderr.write('\u001b[2K\r');
-  const student = typeof context.options.student === 'string' ? context.options.student : undefined;
+  const student = board?.name ?? (typeof context.options.student === 'string' ? context.options.student : undefined);
   const report = buildReport(clients.engine.host, await clients.engine.version(), results, scoreSkills(lab.skills, results, context.lang), student, { strict });
   if (context.json) printJson(context, report);
   else context.out(renderText(report, context.lang, { reveal: options.reveal }));
@@ -41,6 +44,7 @@ export async function run(context: CommandContext): Promise<number> {
     const why = oneLine(error);
     context.err(`tp7: ${pick(both(`l'historique des vérifications n'a pas été enregistré : ${why}`, `the check history was not saved: ${why}`), context.lang)}`);
   }
+  if (board) await submitToBoard(context, board, report, lab, clients.engine);
   if (typeof context.options.junit === 'string') {
     const { writeJunit } = await import('../../report/junit.js');
     try {

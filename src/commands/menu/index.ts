@@ -8,10 +8,12 @@ import { renderMarkdown } from '../../ui/markdown.js';
 import { select } from '../../ui/prompt.js';
 import { style } from '../../ui/style.js';
 import { readProgress } from '../shared.js';
+import { readJoinedBoard } from '../../submit/board-file.js';
+import { showControlsInline } from '../../ui/escape.js';
 
 const LABELS = {
-  fr: { pick: 'Choisissez un exercice', quit: 'Quitter', read: 'Lire les consignes', quiz: 'Répondre aux questions', check: 'Lancer les vérifications', hint: 'Un indice', back: 'Retour' },
-  en: { pick: 'Pick an exercise', quit: 'Quit', read: 'Read the instructions', quiz: 'Answer the questions', check: 'Run the checks', hint: 'Get a hint', back: 'Back' },
+  fr: { join: 'Rejoindre le tableau de la classe', submit: 'Tout vérifier et envoyer au tableau', pick: 'Choisissez un exercice', quit: 'Quitter', read: 'Lire les consignes', quiz: 'Répondre aux questions', check: 'Lancer les vérifications', hint: 'Un indice', back: 'Retour' },
+  en: { join: 'Join the class board', submit: 'Check everything and send it to the board', pick: 'Pick an exercise', quit: 'Quit', read: 'Read the instructions', quiz: 'Answer the questions', check: 'Run the checks', hint: 'Get a hint', back: 'Back' },
 };
 
 /** Ctrl+C inside a prompt rejects with an empty value: inside the menu it means "back", not "quit". */
@@ -20,10 +22,10 @@ function isCancel(error: unknown): boolean {
 }
 
 /** Runs another command's module inside the menu, with the same options; its exit code is not the menu's. */
-async function runCommand(context: CommandContext, name: string, args: string[]): Promise<void> {
+async function runCommand(context: CommandContext, name: string, args: string[], options: CommandContext['options'] = {}): Promise<void> {
   const module = await import(`../${name}/index.js`);
   try {
-    await module.run({ ...context, args });
+    await module.run({ ...context, args, options: { ...context.options, ...options } });
   } catch (error) {
     if (isCancel(error)) return;
     // An engine that is down, a bad answer format...: say it in one line and stay in the menu.
@@ -45,7 +47,8 @@ async function exerciseMenu(context: CommandContext, loaded: LoadedExercise): Pr
     ]);
     if (action === 'back') return;
     if (action === 'read') context.out(await renderMarkdown(readFileSync(join(loaded.dir, `instructions.${context.lang}.md`), 'utf8')));
-    else await runCommand(context, action, [id]);
+    // Once the folder joined a class board, the menu's checks go to it too (queued, never waiting for it).
+    else await runCommand(context, action, [id], action === 'check' && readJoinedBoard(context.workdir) ? { submit: '' } : {});
   }
 }
 
@@ -61,11 +64,15 @@ export async function run(context: CommandContext): Promise<number> {
       if (!last) return '';
       return style.dim(`  ${last.earned}/${last.possible}${last.earned === last.possible ? ' ✔' : ''}`);
     };
+    const board = readJoinedBoard(context.workdir);
     const choice = await select(words.pick, [
       ...lab.exercises.map(({ exercise }) => ({ name: exercise.id, message: `${exercise.id.padEnd(4)} ${pick(exercise.title, context.lang)}${status(exercise.id)}` })),
+      board ? { name: 'submit', message: `${words.submit}${style.dim(`  ${showControlsInline(board.url)}`)}` } : { name: 'join', message: words.join },
       { name: 'quit', message: words.quit },
     ]);
     if (choice === 'quit') return 0;
-    await exerciseMenu(context, lab.exercises.find(({ exercise }) => exercise.id === choice)!);
+    if (choice === 'join') await runCommand(context, 'join', []);
+    else if (choice === 'submit') await runCommand(context, 'check', [], { submit: '' });
+    else await exerciseMenu(context, lab.exercises.find(({ exercise }) => exercise.id === choice)!);
   }
 }

@@ -13,6 +13,7 @@ import { settings } from '../../settings.js';
 import { untilStopped } from '../../stop.js';
 import { style } from '../../ui/style.js';
 import { connectClients, labAndExercise, readProgress } from '../shared.js';
+import { boardToSubmitTo, submitToBoard } from '../submitting.js';
 import { roundFailure } from './round-error.js';
 
 /** Events closer than this make one round: a `docker pull` or a loop of `docker tag` emits a burst. */
@@ -35,6 +36,7 @@ function changeOfFile(file: string | null): Change | null {
 export async function run(context: CommandContext): Promise<number> {
   const { lab, loaded } = await labAndExercise(context);
   const { exercise } = loaded;
+  const board = await boardToSubmitTo(context);
   const clients = await connectClients(context);
   const fr = context.lang === 'fr';
   let timer: NodeJS.Timeout | undefined;
@@ -60,10 +62,13 @@ export async function run(context: CommandContext): Promise<number> {
     const fresh = { ...clients, engine: await connectEngine() };
     const result = await runExercise(exercise, fresh, readProgress(context), { lang: context.lang, reveal: false, previous: last, rerun: last ? rerun : undefined, reuseStored: true });
     last = result;
-    const report = renderText(buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang)), context.lang);
+    const built = buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang), board?.name);
+    const report = renderText(built, context.lang);
     if (report === shown) return;
     shown = report;
     draw(result, report);
+    // Queued, not sent: the next round never waits for the board.
+    if (board) void submitToBoard(context, board, built, lab, fresh.engine);
   };
   const check = async (): Promise<void> => {
     if (running || !pending) return;
