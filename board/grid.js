@@ -113,8 +113,20 @@ export function createGrid(table, { onOpen }) {
     );
   }
 
-  function studentRow(model, row) {
-    const { t, lang, now } = model;
+  // Rows drawn before, reused while the student's row object and everything shown in it are unchanged: a busy room
+  // sends many events a second, and each changes one row.
+  const drawn = new Map();
+
+  function cachedRow(model, row, signature) {
+    const seen = relativeTime(row.lastSeen, model.now, model.lang, { justNow: model.t('justNow'), never: model.t('never') });
+    const key = `${signature}|${seen}`;
+    const known = drawn.get(row.name);
+    if (known && known.row === row && known.key === key) return known;
+    return { row, key, element: studentRow(model, row, seen) };
+  }
+
+  function studentRow(model, row, seen) {
+    const { t, lang } = model;
     const after = model.columns.length + 1;
     return h(
       'tr',
@@ -125,7 +137,7 @@ export function createGrid(table, { onOpen }) {
       h(
         'td',
         { class: 'col-seen', 'data-column': after + 1, tabindex: -1, title: row.lastSeen ?? null },
-        h('time', { datetime: row.lastSeen ?? null }, relativeTime(row.lastSeen, now, lang, { justNow: t('justNow'), never: t('never') })),
+        h('time', { datetime: row.lastSeen ?? null }, seen),
       ),
       h(
         'td',
@@ -144,7 +156,10 @@ export function createGrid(table, { onOpen }) {
       fill(body, h('tr', {}, h('td', { class: 'empty', colspan: model.columns.length + 4 }, empty)));
       return;
     }
-    fill(body, model.rows.map((row) => studentRow(model, row)));
+    const signature = [model.lang, model.view, ...model.columns.map((column) => column.id)].join('|');
+    const rows = model.rows.map((row) => cachedRow(model, row, signature));
+    for (const entry of rows) drawn.set(entry.row.name, entry); // kept across filters: clearing one redraws nothing
+    fill(body, rows.map((entry) => entry.element));
     const grid = cells();
     const y = Math.max(0, model.rows.findIndex((row) => row.name === active.name));
     const x = Math.min(active.column, grid[0].length - 1);

@@ -33,6 +33,14 @@ export function stuckWeight(row) {
   return weight;
 }
 
+// Intl objects are costly to make and a render formats hundreds of cells: one of each per language.
+const formatters = new Map();
+function formatter(kind, lang, make) {
+  const key = `${kind}:${lang}`;
+  if (!formatters.has(key)) formatters.set(key, make());
+  return formatters.get(key);
+}
+
 function time(iso) {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? 0 : ms;
@@ -43,7 +51,8 @@ function time(iso) {
  * most recent first, most stuck first; `reverse` flips it. Ties fall back on the name, so the order is stable.
  */
 export function sortRows(rows, key, reverse, lang) {
-  const byName = (a, b) => a.name.localeCompare(b.name, lang, { sensitivity: 'base' }) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const collator = formatter('collator', lang, () => new Intl.Collator(lang, { sensitivity: 'base' }));
+  const byName = (a, b) => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const primary = {
     name: () => 0,
     score: (a, b) => b.percent - a.percent,
@@ -90,7 +99,7 @@ export function relativeTime(iso, nowMs, lang, words) {
   if (!iso || Number.isNaN(then)) return words.never;
   const seconds = Math.round((nowMs - then) / 1000);
   if (seconds < 10) return words.justNow;
-  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const format = formatter('relative', lang, () => new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }));
   for (const [unit, size] of UNITS) {
     if (seconds >= size) return format.format(-Math.floor(seconds / size), unit);
   }
@@ -99,7 +108,7 @@ export function relativeTime(iso, nowMs, lang, words) {
 
 /** Percentages as the course writes them: one decimal at most, with the language's decimal mark. */
 export function formatPercent(value, lang) {
-  return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(Number(value) || 0);
+  return formatter('percent', lang, () => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 })).format(Number(value) || 0);
 }
 
 /** The exercises of a report grouped for the detail view, in the board's course order when it knows it. */
