@@ -10,6 +10,8 @@ import { tempDir } from '../tmp.js';
 // The board page in a real browser: Debian's chromium driven by playwright-core (no browser download).
 // Real reports from `tp7 check --json` on the test engine are handed in over HTTP as the student side does;
 // the page must show them live, open a student's detail from the keyboard, and show a hostile name as text.
+// When `tp7 serve` lands, two places change: beforeAll starts the real server instead of the stand-in, and
+// handIn() becomes `tp7 join` + `tp7 check --submit` in the student's workdir; every assertion stays.
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -55,8 +57,13 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () =>
   let page: Page;
   const dialogs: string[] = [];
   const pageProblems: string[] = [];
-  let alice: { student: string; exercises: Array<{ id: string; checks: Array<{ title: string; message: string }> }> };
-  let hostile: { student: string };
+  interface Report {
+    student: string;
+    score: { percent: number };
+    exercises: Array<{ id: string; checks: Array<{ title: string; message: string }> }>;
+  }
+  let alice: Report;
+  let hostile: Report;
 
   beforeAll(async () => {
     await cleanupExercise('ex1');
@@ -165,6 +172,15 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () =>
     await page.locator('#search').fill('alice');
     await expect.poll(() => page.locator('#grid tbody tr').count()).toBe(1);
     await page.locator('#search').fill('');
+    // The scores come from real checks: the expectations are derived from the two reports.
+    const [low, high] = [alice, hostile].sort((a, b) => a.score.percent - b.score.percent);
+    await page.locator('#below').fill(String(high!.score.percent));
+    await expect.poll(() => page.locator('#grid tbody tr').count()).toBe(low!.score.percent < high!.score.percent ? 1 : 2);
+    await page.locator('#below').fill('');
+    await page.locator('#sort').selectOption('score');
+    if (low!.score.percent < high!.score.percent) expect(await page.locator('#grid tbody th.col-name').first().textContent()).toBe(high!.student);
+    await page.locator('#sort').selectOption('name');
+    for (const kind of ['csv', 'json', 'junit.xml']) expect(await page.locator(`a[href="/api/export.${kind}"]`).count()).toBe(1);
     await page.locator('#lang').click();
     expect(await page.locator('h1').textContent()).toBe('Tableau de la classe — TP7');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
