@@ -35,6 +35,8 @@ tp7_missing_packages() {
   command -v xz >/dev/null || missing+=(xz-utils)
   command -v bzip2 >/dev/null || missing+=(bzip2)
   command -v zstd >/dev/null || missing+=(zstd)
+  # The board page's browser test (test/integration/board-browser.test.ts) drives Debian's Chromium.
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   ((${#missing[@]})) && printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' '
   return 0
 }
