@@ -29,7 +29,7 @@ export interface RunOptions {
   rerun?: (item: Item) => boolean;
   /**
    * A check with side effects whose inputs are as they were when another tp7 process ran it keeps that
-   * outcome (kept in the workdir, which the student can write: for watch and hint, never for grading).
+   * outcome (the user's verdict cache, see verdict-cache.ts: watch, hint and plain check, never --strict).
    */
   reuseStored?: boolean;
 }
@@ -42,7 +42,7 @@ async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, pr
   }
   const kind = probeKind(item.check.probe.kind);
   const run = () => kind.run(item.check.probe, clients);
-  return kind.sideEffects ? runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run, reuseStored) : run();
+  return kind.sideEffects ? runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run, reuseStored, item.check.probe) : run();
 }
 
 /**
