@@ -8,12 +8,20 @@ import type { Progress } from '../progress/store.js';
 import { withSignal } from '../processes/types.js';
 import { inputsOf, type Item } from './inputs.js';
 import { runOncePerState } from './reuse.js';
-import { checkTimeLimitError, mapConcurrent, withTimeout } from './pool.js';
+import { availableParallelism } from 'node:os';
+import { checkTimeLimitError, gate, mapConcurrent, withTimeout } from './pool.js';
 import type { CheckResult, ExerciseResult } from './types.js';
 import { settings } from '../settings.js';
 
 /** Checks in flight at once: enough to overlap engine round trips, few enough not to flood a small engine. */
 const CONCURRENCY = 8;
+
+/**
+ * Student scripts running at once across every exercise of the run: a full-course check holds some twenty, each
+ * spawning a process per docker call. All at once on a small machine they took turns so finely that several
+ * reached the check time limit; a check's time limit starts when its turn comes.
+ */
+const scriptTurns = gate(2 * availableParallelism());
 
 export interface RunOptions {
   lang: Lang;
@@ -54,7 +62,9 @@ async function limited(item: Item, exercise: Exercise, clients: ProbeClients, pr
   const own = { ...clients, signal: controller.signal, processes: withSignal(clients.processes, controller.signal) };
   try {
     const ms = settings().TP7_CHECK_TIMEOUT_MS;
-    return await withTimeout(runItem(item, exercise, own, progress, options.reuseStored ?? false), ms, () => checkTimeLimitError(id, ms));
+    const limitedRun = () => withTimeout(runItem(item, exercise, own, progress, options.reuseStored ?? false), ms, () => checkTimeLimitError(id, ms));
+    const runsScript = item.kind === 'check' && probeKind(item.check.probe.kind).sideEffects;
+    return await (runsScript ? scriptTurns(limitedRun) : limitedRun());
   } finally {
     controller.abort();
   }
