@@ -38,11 +38,11 @@ page_has() { local page base; page=$(image_file "$1" "$2") && base=$(image_file 
 # Made by commit: the history's top row was not written by a Dockerfile instruction, over the base's layers.
 committed() {
   local top; top=$(docker history --no-trunc --format '{{.CreatedBy}}' "$1" 2>/dev/null | head -1) || return 1
-  [[ -n $(id "$1") && $top != *'/bin/sh -c #(nop)'* && $top != *'buildkit'* && $top != RUN* && $top != COPY* ]] && layers_over "$1" "$2"
+  [[ -n $(id "$1") && $top != *'#(nop)'* && $top != *'buildkit'* && $top != RUN* && $top != COPY* ]] && layers_over "$1" "$2"
 }
 built() {
   local top; top=$(docker history --no-trunc --format '{{.CreatedBy}}' "$1" 2>/dev/null | head -1) || return 1
-  [[ $top == *'buildkit'* || $top == *'#(nop)'* || $top == COPY* || $top == RUN* || $top == CMD* ]] && layers_over "$1" "$2"
+  [[ $top == *'buildkit'* || $top == *'#(nop)'* || $top == '/bin/sh -c '* || $top == COPY* || $top == RUN* || $top == CMD* ]] && layers_over "$1" "$2"
 }
 layers_over() { local mine base; mine=$(inspect "$1" '{{join .RootFS.Layers " "}}') && base=$(inspect "$2" '{{join .RootFS.Layers " "}}') && [[ $mine == "$base "* ]]; }
 # The registry's manifest of repo:tag, its config digest (the image ID of what was pushed) and its digest.
@@ -55,7 +55,7 @@ saved() {
   local config; config=$($1 "$work/$2" 2>/dev/null | tar -xO manifest.json 2>/dev/null | jq -r '.[0].Config' 2>/dev/null) || return 1
   local want; want=$(id "$3"); [[ -n $want && $config == *"${want#sha256:}"* ]]
 }
-mount_of() { container "$1" "{{range .Mounts}}{{if eq .Destination \"$2\"}}{{.Type}} {{.Name}}{{.Source}} {{.RW}}{{end}}{{end}}"; }
+mount_of() { container "$1" "{{range .Mounts}}{{if eq .Destination \"$2\"}}{{.Type}} {{if eq .Type \"volume\"}}{{.Name}}{{else}}{{.Source}}{{end}} {{.RW}}{{end}}{{end}}"; }
 running() { [[ $(container "$1" '{{.State.Running}} {{.Config.Image}}') == "true $2" ]] && container "$1" '{{json .NetworkSettings.Ports}}' | grep -q "\"HostPort\":\"$3\""; }
 
 ex1() {
@@ -149,7 +149,7 @@ ex6() {
 
 ex7() {
   local list; list=$(curl -fsS -H "Accept: $LISTS" "http://$REG/v2/myapp/manifests/multiarch" 2>/dev/null)
-  local platforms; platforms=$(jq -r '.manifests[]?.platform | "\(.os)/\(.architecture)\(if .variant then "/" + .variant else "" end)"' <<<"$list" 2>/dev/null)
+  local platforms; platforms=$(jq -r '.manifests[]?.platform | "\(.os)/\(.architecture)\(if .variant and .variant != "v8" then "/" + .variant else "" end)"' <<<"$list" 2>/dev/null)
   say myapp-list bash -c 'grep -qx linux/amd64 <<<"$0" && grep -qx linux/arm64 <<<"$0"' "$platforms"
   say myapp-armv7 grep -qx linux/arm/v7 <<<"$platforms"
   local ok=true

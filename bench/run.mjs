@@ -32,10 +32,10 @@ const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length 
  * warm-up each, so a busy moment of the machine weighs on every command alike. `env` may be a function,
  * called before each run (a fresh cache folder per cold run).
  */
-function medians(commands, runs) {
+function medians(commands, runs, warmUp = true) {
   const samples = commands.map(() => []);
   const envOf = ({ env }) => (typeof env === 'function' ? env() : env);
-  for (const command of commands) spawnSync(command.command, command.args, { env: envOf(command) });
+  if (warmUp) for (const command of commands) spawnSync(command.command, command.args, { env: envOf(command) });
   for (let i = 0; i < runs; i++) {
     commands.forEach((command, index) => {
       const env = envOf(command);
@@ -65,7 +65,7 @@ async function answerKey() {
   const key = {};
   for (const { exercise } of (await loadLab()).exercises) {
     for (const question of exercise.questions) {
-      const accepted = question.kind === 'text' ? question.accept : question.kind.endsWith('choice') ? [[question.answer].flat().join(',')] : undefined;
+      const accepted = question.kind === 'text' ? question.accept : question.kind === 'multiple-choice' ? [question.answers.join(',')] : question.kind === 'single-choice' ? [question.answer] : undefined;
       if (accepted) (key[exercise.id] ??= {})[question.id] = accepted;
     }
   }
@@ -125,7 +125,7 @@ try {
     { command: 'node', args: [TP7, 'check', '--json', '--workdir', workdir], env: cold },
     { command: CLI, args: [workdir, key], env: base },
     { command: 'node', args: [TP7, 'check', '--json', '--workdir', workdir], env: kept },
-  ], COURSE_RUNS);
+  ], COURSE_RUNS, false); // the verdict runs above were their warm-up
   const [nodeBareMs, tp7VersionMs, tp7CheckEx1Ms, cliEx1Ms] = medians([
     { command: 'node', args: ['-e', '0'], env: base },
     { command: 'node', args: [TP7, '--version'], env: base },

@@ -4,7 +4,7 @@
 // ~100, dockerode's CommonJS tree); one bundle halves its CPU time. tsc's dist/ tree stays for the tests, the
 // benches and the docker shim of recorded runs, which import single modules.
 // Usage: node scripts/bundle.mjs [OUTDIR]      (default dist/bundle)
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -12,11 +12,17 @@ const ROOT = join(import.meta.dirname, '..');
 const outdir = process.argv[2] ?? join(ROOT, 'dist/bundle');
 
 /**
+ * CommonJS packages our code imports dynamically by name (`const { extract } = await import('tar-stream')`): a
+ * bundled chunk would only have their default export, node's own loader gives the named ones.
+ */
+const NAMED_DYNAMIC = ['tar-stream', 'yaml'];
+
+/**
  * Left to node_modules at run time, loaded only when used: ssh2 (an ssh:// engine; it has a native binding),
  * cpu-features (native), and dockerode's BuildKit session and progress modules, which read their .proto files
  * from their own __dirname (with gRPC and protobufjs behind them).
  */
-const EXTERNAL = ['ssh2', 'cpu-features', 'dockerode/lib/session', 'dockerode/lib/buildkit', '*.node'];
+const EXTERNAL = ['ssh2', 'cpu-features', 'dockerode/lib/session', 'dockerode/lib/buildkit', '*.node', ...NAMED_DYNAMIC];
 
 /**
  * dockerode and docker-modem require the ssh transport and the BuildKit session at load time although most
@@ -55,6 +61,8 @@ const lazyRequires = {
   },
 };
 
+// Chunk names change with their content: last build's would pile up.
+await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [join(ROOT, 'src/cli/main.ts')],
   outdir,
