@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: unit tests (pure logic, fakes allowed) run anywhere; integration tests need the real engine
@@ -9,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // The verdict cache (src/runner/verdict-cache.ts) of tests, never the developer's own.
+          env: { XDG_CACHE_HOME: join(tmpdir(), 'tp7-unit-cache') },
         },
       },
       {

@@ -1,90 +1,175 @@
-// bench/run.mjs - speed of tp7 measured against the usual alternative, in one run (scripts/bench.sh starts
-// the engine and calls this). Prints a table and writes bench/results.json.
-//   1. cold start: `tp7 --version` versus a bare `node -e 0`
-//   2. `tp7 check ex1` (Engine API in-process) versus bench/ex1-docker-cli.sh (one docker CLI call per fact)
+// bench/run.mjs - speed of `tp7 check` against the usual alternative, in one run (scripts/bench.sh starts the test
+// engine and calls this). On an engine solved by the nine reference solutions (run as the integration tests run
+// them), it measures, interleaved, medians of:
+//   1. `node -e 0` and `tp7 --version` (start-up);
+//   2. cold `tp7 check --json` of the whole course (a new process, an empty verdict cache) versus
+//      bench/course-docker-cli.sh (the same checks, where the docker CLI can express them);
+//   3. a re-check with nothing changed (the same command, the verdict cache kept from the previous run);
+//   4. cold `tp7 check ex1 --json` versus the CLI script's ex1 part.
+// Before any timing, the CLI baseline must reach tp7's verdict on every check it expresses, or the bench stops.
+// Prints a table and writes bench/results.json (BENCH_OUT to write elsewhere).
+// Settings: BENCH_RUNS (ex1 and start-up runs, default 15), BENCH_COURSE_RUNS (whole-course runs, default 5),
+// BENCH_TP7 (the bin/tp7.js to measure, default this checkout's), BENCH_WORKDIR (an already solved workdir:
+// the solutions are not run again).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
-const TP7 = join(ROOT, 'bin/tp7.js');
+const TP7 = process.env.BENCH_TP7 ?? join(ROOT, 'bin/tp7.js');
+const CLI = join(ROOT, 'bench/course-docker-cli.sh');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const COURSE_RUNS = Number(process.env.BENCH_COURSE_RUNS ?? 5);
+const EXERCISES = ['ex1', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7', 'ex8', 'ex9'];
+const scratch = mkdtempSync(join(tmpdir(), 'tp7-bench-'));
+const freshCache = () => mkdtempSync(join(scratch, 'cache-'));
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /**
  * Median wall time of each command, in milliseconds. Runs are interleaved (a, b, c, a, b, c, ...) after one
- * warm-up each, so a busy moment of the machine weighs on every command alike.
+ * warm-up each, so a busy moment of the machine weighs on every command alike. `env` may be a function,
+ * called before each run (a fresh cache folder per cold run).
  */
-function medians(commands) {
+function medians(commands, runs, warmUp = true) {
   const samples = commands.map(() => []);
-  for (const { command, args, options } of commands) spawnSync(command, args, options);
-  for (let i = 0; i < RUNS; i++) {
-    commands.forEach(({ command, args, options = {}, expectStatus }, index) => {
+  const envOf = ({ env }) => (typeof env === 'function' ? env() : env);
+  if (warmUp) for (const command of commands) spawnSync(command.command, command.args, { env: envOf(command) });
+  for (let i = 0; i < runs; i++) {
+    commands.forEach((command, index) => {
+      const env = envOf(command);
       const started = process.hrtime.bigint();
-      const result = spawnSync(command, args, { ...options, encoding: 'utf8' });
+      const result = spawnSync(command.command, command.args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
       samples[index].push(Number(process.hrtime.bigint() - started) / 1e6);
-      if (expectStatus !== undefined && result.status !== expectStatus) {
-        throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-      }
+      if (result.status === null || result.status > 1) throw new Error(`${command.command} ${command.args.join(' ')} exited ${result.status}: ${result.stderr}`);
     });
   }
-  return samples.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
+  return samples.map(median);
 }
 
-/**
- * One check of ex1 inside a running process (what `tp7 watch` pays per round): the Engine API calls and the
- * judging, without Node's start-up or module loading.
- */
-async function warmCheck(workdir) {
-  const { connectEngine } = await import('../dist/engine/dockerode-client.js');
-  const { loadLab } = await import('../dist/lab/loader.js');
-  const { runExercise } = await import('../dist/runner/run.js');
-  const { loadProgress } = await import('../dist/progress/store.js');
-  const { workdirFiles } = await import('../dist/files/workdir.js');
-  const { exercise } = (await loadLab()).exercises.find((loaded) => loaded.exercise.id === 'ex1');
-  const progress = loadProgress(workdir).progress;
-  const samples = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = process.hrtime.bigint();
-    const clients = { engine: await connectEngine(), workdir, files: workdirFiles(workdir) };
-    const result = await runExercise(exercise, clients, progress, { lang: 'en', reveal: false });
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (result.earned !== result.possible) throw new Error('warm check of ex1 is not all green');
+/** What the reference solutions do, in course order, in one workdir (test/integration/harness.ts runSolution). */
+function solve(workdir) {
+  for (const exercise of EXERCISES) {
+    execFileSync(join(ROOT, 'solutions', exercise, 'solve.sh'), [], {
+      cwd: workdir,
+      env: { ...process.env, TP7: `node ${TP7}`, TP7_WORKDIR: workdir, TP7_LANG: 'en', NO_COLOR: '1', XDG_CACHE_HOME: freshCache() },
+      stdio: 'ignore',
+    });
   }
-  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
 }
 
-const workdir = mkdtempSync(join(tmpdir(), 'tp7-bench-'));
+/** The choice and text questions' accepted answers, for the CLI script (a verify script hard-codes them). */
+async function answerKey() {
+  const { loadLab } = await import('../dist/lab/loader.js');
+  const key = {};
+  for (const { exercise } of (await loadLab()).exercises) {
+    for (const question of exercise.questions) {
+      const accepted = question.kind === 'text' ? question.accept : question.kind === 'multiple-choice' ? [question.answers.join(',')] : question.kind === 'single-choice' ? [question.answer] : undefined;
+      if (accepted) (key[exercise.id] ??= {})[question.id] = accepted;
+    }
+  }
+  const file = join(scratch, 'answer-key.json');
+  writeFileSync(file, JSON.stringify(key));
+  return file;
+}
+
+function tp7Verdicts(workdir, env, args = []) {
+  const run = spawnSync('node', [TP7, 'check', ...args, '--json', '--workdir', workdir], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const report = JSON.parse(run.stdout);
+  const verdicts = new Map(report.exercises.flatMap((exercise) => exercise.checks.map((check) => [`${exercise.id}/${check.id}`, check.status])));
+  return { report, verdicts };
+}
+
+function cliVerdicts(workdir, key, exercises = []) {
+  const out = execFileSync(CLI, [workdir, key, ...exercises], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return new Map(out.trim().split('\n').map((line) => line.split(' ')));
+}
+
+/** Every verdict the CLI script gives must be tp7's: otherwise the two do not measure the same thing. */
+function requireAgreement(tp7, cli) {
+  const disagree = [...cli].filter(([id, status]) => tp7.get(id) !== status).map(([id, status]) => `${id}: tp7 ${tp7.get(id) ?? 'none'}, CLI ${status}`);
+  if (disagree.length) throw new Error(`the docker CLI baseline disagrees with tp7, no timing taken:\n  ${disagree.join('\n  ')}`);
+}
+
+/** Removes what the exercises declare they create, and nothing else (as the integration tests do). */
+async function cleanup() {
+  const { loadLab } = await import('../dist/lab/loader.js');
+  for (const { exercise } of (await loadLab()).exercises) {
+    const { containers, images, volumes } = exercise.resources;
+    if (containers.length) spawnSync('docker', ['rm', '-fv', ...containers], { stdio: 'ignore' });
+    if (images.length) spawnSync('docker', ['rmi', '-f', ...images], { stdio: 'ignore' });
+    if (volumes.length) spawnSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
+  }
+}
+
+const given = process.env.BENCH_WORKDIR;
+const workdir = given ?? mkdtempSync(join(scratch, 'work-'));
 try {
-  execFileSync(join(ROOT, 'solutions/ex1/solve.sh'), [], {
-    cwd: workdir,
-    env: { ...process.env, TP7: `node ${TP7}`, TP7_WORKDIR: workdir },
-    stdio: 'ignore',
-  });
-  const env = { ...process.env, NO_COLOR: '1' };
-  const [nodeBareMs, tp7VersionMs, tp7CheckEx1Ms, dockerCliEx1Ms] = medians([
-    { command: 'node', args: ['-e', '0'] },
-    { command: 'node', args: [TP7, '--version'], expectStatus: 0 },
-    { command: 'node', args: [TP7, 'check', 'ex1', '--json', '--workdir', workdir], options: { env }, expectStatus: 0 },
-    { command: join(ROOT, 'bench/ex1-docker-cli.sh'), args: [workdir], options: { env } },
-  ]);
-  const results = { runs: RUNS, nodeBareMs, tp7VersionMs, tp7CheckEx1Ms, dockerCliEx1Ms };
-  results.warmCheckEx1Ms = await warmCheck(workdir);
-  results.startupOverheadMs = results.tp7VersionMs - results.nodeBareMs;
-  results.checkSpeedup = results.dockerCliEx1Ms / results.tp7CheckEx1Ms;
-  const cli = execFileSync(join(ROOT, 'bench/ex1-docker-cli.sh'), [workdir], { encoding: 'utf8' }).trim();
-  // The comparison only means something when the baseline reaches the same verdict: every check green.
-  if (!/^\d+ passed, 0 failed$/.test(cli)) throw new Error(`the docker CLI baseline disagrees with tp7: ${cli}`);
-  results.dockerCliVerdict = cli;
-  console.log(`median of ${RUNS} runs each`);
-  console.log(`node -e 0                 ${results.nodeBareMs.toFixed(0)} ms`);
-  console.log(`tp7 --version (cold)      ${results.tp7VersionMs.toFixed(0)} ms  (+${results.startupOverheadMs.toFixed(0)} ms over bare node)`);
-  console.log(`tp7 check ex1 --json      ${results.tp7CheckEx1Ms.toFixed(0)} ms`);
-  console.log(`docker CLI script (ex1)   ${results.dockerCliEx1Ms.toFixed(0)} ms  (${cli})`);
-  console.log(`ex1 checked in-process    ${results.warmCheckEx1Ms.toFixed(0)} ms  (a tp7 watch round: no start-up)`);
-  console.log(`tp7 is ${results.checkSpeedup.toFixed(1)}x faster than the docker CLI script`);
-  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (!given) solve(workdir);
+  const key = await answerKey();
+  const base = { ...process.env, NO_COLOR: '1', TP7_LANG: 'en' };
+  const cold = () => ({ ...base, XDG_CACHE_HOME: freshCache() });
+  const kept = { ...base, XDG_CACHE_HOME: freshCache() };
+
+  const { report, verdicts } = tp7Verdicts(workdir, cold());
+  const cli = cliVerdicts(workdir, key);
+  requireAgreement(verdicts, cli);
+  // The re-check reuses verdicts (kept by this first run): it must reach the very same ones.
+  tp7Verdicts(workdir, kept);
+  const again = tp7Verdicts(workdir, kept).verdicts;
+  // A check that reached its time limit (status error: a loaded machine) proves nothing either way.
+  const decided = (status) => status === 'pass' || status === 'fail';
+  const changed = [...verdicts].filter(([id, status]) => decided(status) && decided(again.get(id)) && again.get(id) !== status);
+  if (changed.length) throw new Error(`the re-check changed verdicts: ${changed.map(([id]) => id).join(', ')}`);
+
+  const [tp7CourseColdMs, cliCourseMs, tp7RecheckMs] = medians([
+    { command: 'node', args: [TP7, 'check', '--json', '--workdir', workdir], env: cold },
+    { command: CLI, args: [workdir, key], env: base },
+    { command: 'node', args: [TP7, 'check', '--json', '--workdir', workdir], env: kept },
+  ], COURSE_RUNS, false); // the verdict runs above were their warm-up
+  const [nodeBareMs, tp7VersionMs, tp7CheckEx1Ms, cliEx1Ms] = medians([
+    { command: 'node', args: ['-e', '0'], env: base },
+    { command: 'node', args: [TP7, '--version'], env: base },
+    { command: 'node', args: [TP7, 'check', 'ex1', '--json', '--workdir', workdir], env: cold },
+    { command: CLI, args: [workdir, key, 'ex1'], env: base },
+  ], RUNS);
+
+  const probeChecks = report.exercises.flatMap((exercise) => exercise.checks.filter((check) => check.kind !== "question").map((check) => ({ ...check, exercise: exercise.id })));
+  const results = {
+    measuredAt: new Date().toISOString(),
+    tp7: TP7,
+    machine: { cpus: cpus().length, loadAverage1m: Number(loadavg()[0].toFixed(2)), node: process.version },
+    runs: { course: COURSE_RUNS, ex1: RUNS },
+    score: report.score,
+    checksCompared: cli.size,
+    checksTotal: verdicts.size,
+    nodeBareMs,
+    tp7VersionMs,
+    startupOverheadMs: tp7VersionMs - nodeBareMs,
+    tp7CourseColdMs,
+    cliCourseMs,
+    courseSpeedup: cliCourseMs / tp7CourseColdMs,
+    tp7RecheckMs,
+    // What the verdict cache saved: the recorded runs of the student's scripts (side-effect checks).
+    sideEffectShareOfColdCourse: (tp7CourseColdMs - tp7RecheckMs) / tp7CourseColdMs,
+    tp7CheckEx1Ms,
+    cliEx1Ms,
+    ex1Speedup: cliEx1Ms / tp7CheckEx1Ms,
+    slowestChecks: probeChecks.sort((a, b) => b.durationMs - a.durationMs).slice(0, 8).map((check) => `${check.exercise}/${check.id} (${check.kind}) ${check.durationMs} ms`),
+  };
+  const ms = (value) => `${value.toFixed(0)} ms`.padStart(9);
+  console.log(`medians: ${COURSE_RUNS} runs (course), ${RUNS} runs (ex1); ${results.machine.cpus} cores, load ${results.machine.loadAverage1m}`);
+  console.log(`verdicts: the CLI baseline agrees with tp7 on ${cli.size} of ${verdicts.size} checks; score ${report.score.earned}/${report.score.possible}`);
+  console.log(`node -e 0                          ${ms(nodeBareMs)}`);
+  console.log(`tp7 --version                      ${ms(tp7VersionMs)}  (+${results.startupOverheadMs.toFixed(0)} ms over bare node)`);
+  console.log(`tp7 check (course, cold)           ${ms(tp7CourseColdMs)}`);
+  console.log(`docker CLI script (course)         ${ms(cliCourseMs)}  -> tp7 ${results.courseSpeedup.toFixed(1)}x faster`);
+  console.log(`tp7 check (course, nothing changed)${ms(tp7RecheckMs)}  (recorded runs: ${(results.sideEffectShareOfColdCourse * 100).toFixed(0)} % of the cold check)`);
+  console.log(`tp7 check ex1 (cold)               ${ms(tp7CheckEx1Ms)}`);
+  console.log(`docker CLI script (ex1)            ${ms(cliEx1Ms)}  -> tp7 ${results.ex1Speedup.toFixed(1)}x faster`);
+  writeFileSync(process.env.BENCH_OUT ?? join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 } finally {
-  rmSync(workdir, { recursive: true, force: true });
-  spawnSync('docker', ['rmi', 'nginx:1.25', 'nginx:stable', 'nginx:latest', 'nginx:alpine'], { stdio: 'ignore' });
+  if (!given) await cleanup();
+  rmSync(scratch, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (npm run build).
-import { main } from '../dist/cli/main.js';
+// Thin launcher: the CLI bundled by `npm run build` (scripts/bundle.mjs: one file per command, loaded lazily).
+import { main } from '../dist/bundle/main.js';
 
 await main(process.argv.slice(2));

@@ -38,7 +38,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: both('lancer les vérifications (de tous les exercices si aucun n’est nommé) et afficher la checklist', 'run the checks (all exercises when none is named) and print the checklist'),
     options: {
       reveal: { type: 'boolean', description: both('montrer les réponses attendues des questions (enseignants)', 'show the expected answers of questions (for instructors)') },
-      strict: { type: 'boolean', description: both('compter comme échouée une vérification qui n’a pas pu être faite (sautée), dans le score et le code de sortie (correcteurs)', 'count a check that could not be run (skipped) as failed, in the score and the exit code (for graders)') },
+      strict: { type: 'boolean', description: both('compter comme échouée une vérification qui n’a pas pu être faite (sautée), dans le score et le code de sortie, et relancer chaque script sans reprendre de verdict en cache (correcteurs)', 'count a check that could not be run (skipped) as failed, in the score and the exit code, and run every script again rather than reuse a cached verdict (for graders)') },
       junit: { type: 'string', value: 'FILE', description: both('écrire aussi un rapport JUnit XML dans FILE (CI, carnets de notes)', 'also write a JUnit XML report to FILE (CI and gradebooks)') },
       student: { type: 'string', value: 'NAME', description: both("le nom de l'étudiant dans le rapport (par défaut : TP7_STUDENT, sinon le login)", 'name the student in the report (default: TP7_STUDENT, else the login)') },
       submit: SUBMIT,

@@ -1,11 +1,10 @@
 // Checks with side effects (they run a student's script) run once per state of what they read: the same script
 // file, the same images, the same registry content give the verdict of the last run, without running it again.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeAtomically } from '../progress/store.js';
+import { PROBE_LABEL } from '../engine/probe-owner.js';
 import type { Outcome, ProbeClients } from '../probes/types.js';
 import type { Inputs } from './inputs.js';
+import { cachedVerdict, keepVerdict, type VerdictScope } from './verdict-cache.js';
 
 /** A state that never matches: inputs that cannot be summed up (any container...) always count as changed. */
 const UNKNOWN = () => `unknown:${Math.random()}`;
@@ -19,7 +18,11 @@ async function imagesState(inputs: Inputs, { engine }: ProbeClients): Promise<un
 }
 
 async function containersState(inputs: Inputs, { engine }: ProbeClients): Promise<unknown> {
-  if (inputs.containers === 'any') return UNKNOWN();
+  if (inputs.containers === 'any') {
+    // Every container but tp7's own probe containers (other checks come and go with theirs meanwhile).
+    const all = await engine.listContainers();
+    return all.filter((container) => container.Labels?.[PROBE_LABEL] === undefined).map((container) => [container.Id, container.Names, container.ImageID, container.State]).sort();
+  }
   return Promise.all(inputs.containers.map(async (name) => {
     const container = await engine.inspectContainer(name);
     return [name, container ? [container.Id, container.State.Status] : null];
@@ -60,51 +63,26 @@ type Entry = { state: string; outcome: Outcome };
 
 const memo = new Map<string, Entry>();
 
-/**
- * Outcomes of side-effect checks are also kept in the workdir, for the next tp7 process (a `tp7 hint` after a
- * `tp7 check`). The student can write that file: only what is not authoritative (watch, hint) reads it back.
- */
-function storeFile(workdir: string): string {
-  return join(workdir, '.tp7', 'side-effects.json');
-}
-
-function isEntry(value: unknown): value is Entry {
-  const entry = value as Entry | undefined;
-  return typeof entry?.state === 'string' && ['pass', 'fail', 'skip'].includes(entry.outcome?.status) && typeof entry.outcome.message?.fr === 'string' && typeof entry.outcome.message?.en === 'string';
-}
-
-function loadStored(workdir: string): Record<string, unknown> {
-  try {
-    const stored = JSON.parse(readFileSync(storeFile(workdir), 'utf8')) as unknown;
-    return stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function store(workdir: string, key: string, entry: Entry): void {
-  try {
-    mkdirSync(join(workdir, '.tp7'), { recursive: true });
-    writeAtomically(storeFile(workdir), `${JSON.stringify({ ...loadStored(workdir), [key]: entry }, null, 1)}\n`);
-  } catch {
-    // A read-only workdir only costs a second run in the next process.
-  }
+function scopeOf(clients: ProbeClients): VerdictScope {
+  return { workdir: clients.workdir, engine: clients.engine.host, registry: clients.registry.address };
 }
 
 /**
  * The outcome of a check with side effects: the last one when its inputs are in the same state as then,
  * otherwise a new run. Errors are not kept (a time-out or a lost engine is worth trying again). With
- * `trustStored`, an outcome another tp7 process kept in the workdir counts too.
+ * `trustStored`, an outcome another tp7 process kept in the user's verdict cache counts too (see
+ * verdict-cache.ts: watch, hint and a plain `tp7 check`, never `--strict`).
  */
-export async function runOncePerState(key: string, inputs: Inputs, clients: ProbeClients, run: () => Promise<Outcome>, trustStored = false): Promise<Outcome> {
+export async function runOncePerState(key: string, inputs: Inputs, clients: ProbeClients, run: () => Promise<Outcome>, trustStored = false, spec: unknown = null): Promise<Outcome> {
   const state = await inputState(inputs, clients);
-  const stored = trustStored ? loadStored(clients.workdir)[key] : undefined;
-  const last = memo.get(key) ?? (isEntry(stored) ? stored : undefined);
+  const last = memo.get(key);
   if (last?.state === state) return last.outcome;
+  const stored = trustStored ? cachedVerdict(scopeOf(clients), key, spec, state) : undefined;
+  if (stored) return stored;
   const outcome = await run();
   if (outcome.status !== 'error') {
     memo.set(key, { state, outcome });
-    store(clients.workdir, key, { state, outcome });
+    keepVerdict(scopeOf(clients), key, spec, state, outcome);
   }
   return outcome;
 }

@@ -9,6 +9,7 @@ import { withSignal } from '../processes/types.js';
 import { hostWithSignal } from '../scripts/script-host.js';
 import { inputsOf, type Item } from './inputs.js';
 import { runOncePerState } from './reuse.js';
+import { availableParallelism } from 'node:os';
 import { checkTimeLimitError, sharedLimit, withTimeout } from './pool.js';
 import type { CheckResult, ExerciseResult } from './types.js';
 import { settings } from '../settings.js';
@@ -19,6 +20,13 @@ import { settings } from '../settings.js';
  */
 const CONCURRENCY = 8;
 const slot = sharedLimit(CONCURRENCY);
+
+/**
+ * Student scripts running at once across every exercise of the run: a full-course check holds some twenty, each
+ * spawning a process per docker call. All at once on a small machine they took turns so finely that several
+ * reached the check time limit; a check's time limit starts when its turn comes.
+ */
+const scriptTurns = sharedLimit(2 * availableParallelism());
 
 export interface RunOptions {
   lang: Lang;
@@ -34,7 +42,7 @@ export interface RunOptions {
   rerun?: (item: Item) => boolean;
   /**
    * A check with side effects whose inputs are as they were when another tp7 process ran it keeps that
-   * outcome (kept in the workdir, which the student can write: for watch and hint, never for grading).
+   * outcome (the user's verdict cache, see verdict-cache.ts: watch, hint and plain check, never --strict).
    */
   reuseStored?: boolean;
   /**
@@ -55,7 +63,7 @@ async function runItem(item: Item, exercise: Exercise, clients: ProbeClients, pr
   const kind = probeKind(item.check.probe.kind);
   const run = () => kind.run(item.check.probe, clients);
   if (!kind.sideEffects || options.fresh) return run();
-  return runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run, options.reuseStored ?? false);
+  return runOncePerState(`${exercise.id}/${item.check.id}`, inputsOf(item), clients, run, options.reuseStored ?? false, item.check.probe);
 }
 
 /**
@@ -75,7 +83,9 @@ async function limited(item: Item, exercise: Exercise, clients: ProbeClients, pr
   };
   try {
     const ms = settings().TP7_CHECK_TIMEOUT_MS;
-    return await withTimeout(runItem(item, exercise, own, progress, options), ms, () => checkTimeLimitError(id, ms));
+    const limitedRun = () => withTimeout(runItem(item, exercise, own, progress, options), ms, () => checkTimeLimitError(id, ms));
+    const runsScript = item.kind === 'check' && probeKind(item.check.probe.kind).sideEffects;
+    return await (runsScript ? scriptTurns(limitedRun) : limitedRun());
   } finally {
     options.signal?.removeEventListener('abort', stop);
     controller.abort();

@@ -16,6 +16,9 @@ export interface Run {
   stderr: string;
 }
 
+/** Each test file's own verdict cache (src/runner/verdict-cache.ts): never the developer's, never another file's. */
+const VERDICT_CACHE = tempDir('cache-');
+
 export function newWorkdir(): string {
   return tempDir('work-');
 }
@@ -25,7 +28,7 @@ export async function tp7(args: string[], options: { workdir?: string; env?: Rec
   const workdirArgs = options.workdir ? ['--workdir', options.workdir] : [];
   const result = await execa('node', [TP7_BIN, ...args, ...workdirArgs], {
     reject: false,
-    env: { TP7_LANG: 'en', NO_COLOR: '1', ...options.env },
+    env: { TP7_LANG: 'en', NO_COLOR: '1', XDG_CACHE_HOME: VERDICT_CACHE, ...options.env },
     cwd: options.workdir ?? ROOT,
   });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
@@ -68,7 +71,7 @@ export async function runSolution(exercise: string, workdir: string, env: Record
     reject: false,
     cwd: workdir,
     // `env` may name another engine (DOCKER_HOST): tp7 grade's tests solve exercises on several.
-    env: { TP7: TP7_COMMAND, TP7_WORKDIR: workdir, TP7_LANG: 'en', NO_COLOR: '1', ...env },
+    env: { TP7: TP7_COMMAND, TP7_WORKDIR: workdir, TP7_LANG: 'en', NO_COLOR: '1', XDG_CACHE_HOME: VERDICT_CACHE, ...env },
   });
   const run = { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
   if (run.exitCode !== 0) throw new Error(`solutions/${exercise}/solve.sh failed (${run.exitCode}):\n${run.stdout}\n${run.stderr}`);

@@ -1,4 +1,6 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changeOf } from '../../src/engine/events.js';
 import { isStale, OWNER_LABEL, ownerId, ownerOf, PROBE_LABEL } from '../../src/engine/probe-owner.js';
@@ -107,27 +109,66 @@ describe('a check with side effects', () => {
     expect(runs).toBe(2);
   });
 
-  it('keeps its outcome in the workdir for the next process, which trusts it only when asked (watch, hint)', async () => {
+  it("keeps its outcome in the user's cache for the next process, which trusts it only when asked (watch, hint, check without --strict)", async () => {
     const { vi } = await import('vitest');
     const { tempDir } = await import('../tmp.js');
     const workdir = tempDir('side-effects-');
-    const engine = fakeEngine({ 'app:1': { Id: ID_A } });
-    const withWorkdir = { ...clients(engine), workdir };
-    let runs = 0;
-    const run = async () => {
-      runs++;
-      return pass;
-    };
-    await runOncePerState('t/stored', inputs, withWorkdir, run);
-    // A new process: a fresh module, nothing in memory.
-    vi.resetModules();
-    const next = await import('../../src/runner/reuse.js');
-    await next.runOncePerState('t/stored', inputs, withWorkdir, run, true);
-    expect(runs).toBe(1);
-    vi.resetModules();
-    const grading = await import('../../src/runner/reuse.js');
-    await grading.runOncePerState('t/stored', inputs, withWorkdir, run, false);
-    expect(runs).toBe(2);
+    vi.stubEnv('XDG_CACHE_HOME', tempDir('cache-'));
+    try {
+      const engine = fakeEngine({ 'app:1': { Id: ID_A } });
+      const withWorkdir = { ...clients(engine), workdir };
+      let runs = 0;
+      const run = async () => {
+        runs++;
+        return pass;
+      };
+      const spec = { kind: 'recorded-script', script: 'a.sh' };
+      const fresh = async () => {
+        vi.resetModules(); // a new process: fresh modules, nothing in memory
+        return import('../../src/runner/reuse.js');
+      };
+      await (await fresh()).runOncePerState('t/stored', inputs, withWorkdir, run, false, spec);
+      await (await fresh()).runOncePerState('t/stored', inputs, withWorkdir, run, true, spec);
+      expect(runs).toBe(1);
+      // Grading (--strict) never reads it.
+      await (await fresh()).runOncePerState('t/stored', inputs, withWorkdir, run, false, spec);
+      expect(runs).toBe(2);
+      // Another spec (the lab changed), another workdir or another engine: a miss.
+      await (await fresh()).runOncePerState('t/stored', inputs, withWorkdir, run, true, { ...spec, script: 'b.sh' });
+      await (await fresh()).runOncePerState('t/stored', inputs, { ...withWorkdir, workdir: tempDir('other-') }, run, true, spec);
+      expect(runs).toBe(4);
+      // No file of the cache lives in the workdir.
+      expect(existsSync(join(workdir, '.tp7'))).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('ignores a cached verdict edited by hand (its seal no longer matches)', async () => {
+    const { vi } = await import('vitest');
+    const { tempDir } = await import('../tmp.js');
+    const cache = tempDir('cache-');
+    vi.stubEnv('XDG_CACHE_HOME', cache);
+    try {
+      const engine = fakeEngine({ 'app:1': { Id: ID_A } });
+      const withWorkdir = { ...clients(engine), workdir: tempDir('side-effects-') };
+      let runs = 0;
+      const failing = async (): Promise<Outcome> => {
+        runs++;
+        return { ...pass, status: 'fail' };
+      };
+      vi.resetModules();
+      await (await import('../../src/runner/reuse.js')).runOncePerState('t/sealed', inputs, withWorkdir, failing, true);
+      const dir = join(cache, 'tp7', 'verdicts');
+      const [file] = readdirSync(dir);
+      writeFileSync(join(dir, file!), readFileSync(join(dir, file!), 'utf8').replace('"fail"', '"pass"'));
+      vi.resetModules();
+      const outcome = await (await import('../../src/runner/reuse.js')).runOncePerState('t/sealed', inputs, withWorkdir, failing, true);
+      expect(outcome.status).toBe('fail');
+      expect(runs).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('is marked on the kinds that run a student script', () => {

@@ -22,12 +22,14 @@ export async function run(context: CommandContext): Promise<number> {
   const word = context.lang === 'fr' ? 'Vérification' : 'Checking';
   const progressLine = () => process.stderr.write(`\u001b[2K\r${word} ${done}/${total} · ${clients.engine.host}`);
   if (showProgress) progressLine();
+  const strict = Boolean(context.options.strict);
   const options = {
     lang: context.lang,
     reveal: Boolean(context.options.reveal),
     onCheckDone: showProgress ? () => (done++, progressLine()) : undefined,
+    // A re-check with nothing changed does not run the student's scripts again; a grader's --strict run does.
+    reuseStored: !strict,
   };
-  const strict = Boolean(context.options.strict);
   const run = await Promise.all(chosen.map(({ exercise }) => runExercise(exercise, clients, progress, options)));
   const results = strict ? strictResults(run, context.lang) : run;
   if (showProgress) process.stderr.write('\u001b[2K\r');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findCommand } from '../../cli/commands.js';
 import type { CommandContext } from '../../cli/context.js';
 import { Tp7Error, UsageError } from '../../errors.js';
 import { loadLab, type LoadedExercise } from '../../lab/loader.js';
@@ -23,7 +24,8 @@ function isCancel(error: unknown): boolean {
 
 /** Runs another command's module inside the menu, with the same options; its exit code is not the menu's. */
 async function runCommand(context: CommandContext, name: string, args: string[], options: CommandContext['options'] = {}): Promise<void> {
-  const module = await import(`../${name}/index.js`);
+  // Through the one command table: its loaders are what a bundler (scripts/bundle.mjs) can follow.
+  const module = await findCommand(name)!.load();
   try {
     await module.run({ ...context, args, options: { ...context.options, ...options } });
   } catch (error) {
