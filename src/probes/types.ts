@@ -5,6 +5,7 @@ import type { FileAccess } from '../files/types.js';
 import type { HttpClient } from '../http/client.js';
 import type { ProcessRunner } from '../processes/types.js';
 import type { RegistryClient } from '../registry/types.js';
+import type { ScriptHost } from '../scripts/script-host.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -33,6 +34,11 @@ export interface ProbeClients {
    * already hands it to `processes.run` of these clients, so a probe that only runs scripts has nothing to do.
    */
   signal?: AbortSignal;
+  /**
+   * Where recorded runs happen (scratch folders, the shell shim, the student's scripts and git): the machine of
+   * the student's files. Default: this machine, through `processes` (src/scripts/local-host.ts).
+   */
+  scripts?: ScriptHost;
   /** Plain HTTP GETs of services the student runs (bounded). Optional: callers that never check a web page omit it. */
   http?: HttpClient;
 }
