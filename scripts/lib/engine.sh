@@ -35,6 +35,9 @@ tp7_missing_packages() {
   command -v xz >/dev/null || missing+=(xz-utils)
   command -v bzip2 >/dev/null || missing+=(bzip2)
   command -v zstd >/dev/null || missing+=(zstd)
+  # A real SSH remote for the ssh:// tests (scripts/test-sshd.sh), and the ssh client tp7 runs for ssh:// engines.
+  [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
+  command -v ssh >/dev/null || missing+=(openssh-client)
   ((${#missing[@]})) && printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' '
   return 0
 }

@@ -20,15 +20,17 @@ export class ChildStream extends Duplex {
       this.touch();
       if (!this.push(chunk)) child.stdout!.pause();
     });
-    child.stdout!.on('end', () => this.push(null));
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-MAX_STDERR);
     });
     child.stdin!.on('error', () => undefined); // EPIPE when ssh died: its exit tells why
     child.once('error', (error) => this.destroy(error));
-    child.once('exit', (code) => {
-      // Failing before any byte came back: ssh (or the remote command) refused; its own words say why.
-      if (code !== 0 && !this.received && !this.destroyed) this.destroy(new SshError(sshReason(this.stderr, `ssh exited with ${code}`), code));
+    // The end is told once ssh has exited: failing before any byte came back means ssh (or the remote command)
+    // refused, and its own words say why, rather than a bare "socket hang up".
+    child.once('close', (code) => {
+      if (this.destroyed) return;
+      if (code !== 0 && !this.received) this.destroy(new SshError(sshReason(this.stderr, `ssh exited with ${code}`), code));
+      else this.push(null);
     });
   }
 
