@@ -44,7 +44,7 @@ class ForwardTlsAgent extends HttpsAgent {
 /** A refused port on the remote, worded as fetch words it locally (cause.code ECONNREFUSED). */
 function asFetchError(error: unknown): Error {
   if (error instanceof SshError) {
-    const code = /connection refused|connect failed/i.test(error.reason) ? 'ECONNREFUSED' : error.reason;
+    const code = /connection refused|connect failed|forwarding request failed/i.test(error.reason) ? 'ECONNREFUSED' : error.reason;
     return new TypeError('fetch failed', { cause: { code, message: error.reason } });
   }
   return error as Error;

@@ -116,13 +116,16 @@ describe('a target on the student machine over ssh', () => {
     const plain = await processes.run('sh', ['-c', 'echo "$GREETING from $(pwd)"; echo oops >&2; exit 3'], { timeoutMs: 10_000, env: { GREETING: 'hi' }, cwd: 'sub' });
     expect(plain).toEqual({ exitCode: 3, stdout: `hi from ${join(workdir, 'sub')}`, stderr: 'oops', timedOut: false });
     const marker = `tp7-ssh-sleeper-${process.pid}`;
-    writeFileSync(join(workdir, `${marker}.sh`), 'sleep 41 & sleep 42\n');
+    // Sleeps named by this test's pid (GNU sleep takes fractions): the check below cannot match another's.
+    const sleeps = [`41.${process.pid}`, `42.${process.pid}`];
+    writeFileSync(join(workdir, `${marker}.sh`), `sleep ${sleeps[0]} & sleep ${sleeps[1]}\n`);
     const started = Date.now();
     const slow = await processes.run('sh', [`${marker}.sh`], { timeoutMs: 1000 });
     expect(slow.timedOut).toBe(true);
     expect(Date.now() - started).toBeLessThan(6000);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(execFileSync('sh', ['-c', `pgrep -f ${marker} || true`]).toString()).toBe('');
+    const left = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((line) => line.includes(marker) || sleeps.some((sleep) => line === `sleep ${sleep}`));
+    expect(left).toEqual([]);
   });
 
   it('gives recorded runs a host on the remote: scratch folder, files, copies, docker found', async () => {
