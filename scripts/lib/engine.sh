@@ -37,6 +37,9 @@ tp7_missing_packages() {
   command -v zstd >/dev/null || missing+=(zstd)
   # The board page's browser test (test/integration/board-browser.test.ts) drives Debian's Chromium.
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  # A real SSH remote for the ssh:// tests (scripts/test-sshd.sh), and the ssh client tp7 runs for ssh:// engines.
+  [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
+  command -v ssh >/dev/null || missing+=(openssh-client)
   ((${#missing[@]})) && printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' '
   return 0
 }

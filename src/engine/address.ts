@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { engineHost } from './host.js';
+import { sshConnection } from '../ssh/connection.js';
+import { dialStdioAgent } from '../ssh/engine-agent.js';
 
 export interface EngineAddress {
   /** As DOCKER_HOST takes it: unix:///path, tcp://host:port, ssh://user@host:port. */
@@ -33,7 +35,11 @@ export function dockerodeOptions(address: EngineAddress): Docker.DockerOptions {
   if (address.host.startsWith('unix://')) return { ...none, socketPath: address.host.slice('unix://'.length) || '/var/run/docker.sock' };
   const url = new URL(address.host.includes('//') ? address.host : `tcp://${address.host}`);
   if (url.protocol === 'ssh:') {
-    return { ...none, protocol: 'ssh', host: url.hostname, port: url.port || 22, username: decodeURIComponent(url.username) || undefined };
+    // As the docker CLI does: the system ssh runs `docker system dial-stdio` (src/ssh/), never docker-modem's own
+    // ssh client, which knows neither ~/.ssh/config nor default keys nor known hosts. The host name below only
+    // fills the request line: the agent makes every connection.
+    // dockerode's typings omit `agent`, which it hands to docker-modem as is.
+    return { ...none, protocol: 'http', host: 'docker', port: 80, agent: dialStdioAgent(sshConnection(address.host)) } as Docker.DockerOptions;
   }
   const tls = address.tlsVerify || url.port === '2376' || Boolean(address.certPath);
   const files = address.certPath

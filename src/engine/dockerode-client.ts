@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
 import { CheckError, EngineUnreachableError, oneLine } from '../errors.js';
 import { both } from '../lab/lang.js';
+import { explainSsh, SshError } from '../ssh/errors.js';
+import { sshConnection } from '../ssh/connection.js';
 import { dockerodeOptions, engineAddressFromEnv, type EngineAddress } from './address.js';
 import { subscribeEvents, type EngineEvent } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
@@ -52,6 +54,7 @@ const silentFor = (ms: number) => both(`pas de réponse en ${ms / 1000} s`, `no 
 /** Connection-level failures mean "no engine here"; everything else is a failure of one call. */
 export function explainConnectionError(host: string, error: unknown, elapsedMs = 0): EngineUnreachableError | undefined {
   const err = error as EngineError;
+  if (error instanceof SshError) return new EngineUnreachableError(host, explainSsh(error, host));
   // docker-modem ends a request that outlives its timeout by destroying the socket: it surfaces as ECONNRESET.
   if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS() * 0.9) {
     return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS()));
@@ -85,6 +88,8 @@ export async function openDocker(address?: EngineAddress): Promise<DockerConnect
   const started = Date.now();
   try {
     const options = dockerodeOptions(target);
+    // Over SSH, authenticate first: a refused key or an unknown host is ssh's own one-line reason, within the limit.
+    if (host.startsWith('ssh://')) await sshConnection(host).ready(REQUEST_TIMEOUT_MS());
     const probe = new DockerCtor({ ...options, timeout: REQUEST_TIMEOUT_MS() });
     const raw = (await probe.version()) as unknown as Record<string, unknown>;
     if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {

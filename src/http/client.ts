@@ -29,6 +29,9 @@ export class HttpUnreachableError extends Error {
   }
 }
 
+/** The part of fetch the clients use: the global fetch, or one whose connections start elsewhere (src/ssh/forward.ts). */
+export type FetchLike = (url: string, init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal; redirect?: 'follow' | 'manual' }) => Promise<Response>;
+
 export interface HttpClient {
   /** One GET, redirects not followed (a redirect is an answer worth reporting). Throws HttpUnreachableError. */
   get(url: string, options: HttpGetOptions): Promise<HttpAnswer>;
@@ -52,12 +55,12 @@ async function boundedBody(response: Response, maxBytes: number): Promise<{ byte
   }
 }
 
-export function createHttpClient(): HttpClient {
+export function createHttpClient(send: FetchLike = fetch): HttpClient {
   return {
     async get(url, { timeoutMs, maxBytes }) {
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const response = await fetch(url, { method: 'GET', redirect: 'manual', signal });
+        const response = await send(url, { method: 'GET', redirect: 'manual', signal });
         const { bytes, truncated } = await boundedBody(response, maxBytes);
         return { status: response.status, headers: Object.fromEntries(response.headers), body: new TextDecoder().decode(bytes), truncated };
       } catch (error) {

@@ -3,6 +3,7 @@ import { credentialPresence } from './docker-config.js';
 import { RegistryUnreachableError } from './errors.js';
 import type { RegistryClient, RegistryMethod, RegistryResponse } from './types.js';
 import { settings } from '../settings.js';
+import type { FetchLike } from '../http/client.js';
 
 export { RegistryUnreachableError } from './errors.js';
 
@@ -12,16 +13,18 @@ const HUB_URL = process.env.TP7_DOCKER_HUB_URL ?? 'https://registry-1.docker.io'
 
 export interface RegistryClientOptions {
   timeoutMs?: number;
+  /** How requests go out: the global fetch, or one through the student's machine (src/ssh/forward.ts). */
+  fetch?: FetchLike;
 }
 
 type Transport = (url: string, init: { method: string; headers: Record<string, string> }) => Promise<{ response: Response; text: string }>;
 
 /** fetch with a time limit on the whole exchange (headers and body); transport failures become one line. */
-function transport(address: string, timeoutMs: number): Transport {
+function transport(address: string, timeoutMs: number, send: FetchLike): Transport {
   return async (url, init) => {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await fetch(url, { ...init, signal, redirect: 'follow' });
+      const response = await send(url, { ...init, signal, redirect: 'follow' });
       const text = init.method === 'HEAD' ? '' : await response.text();
       return { response, text };
     } catch (error) {
@@ -69,7 +72,7 @@ async function anonymousToken(send: Transport, challenge: Record<string, string>
  */
 export function createRegistryClient(address: string, options: RegistryClientOptions = {}): RegistryClient {
   const base = /^https?:\/\//.test(address) ? address.replace(/\/$/, '') : `http://${address}`;
-  const send = transport(address, options.timeoutMs ?? settings().TP7_REGISTRY_TIMEOUT_MS);
+  const send = transport(address, options.timeoutMs ?? settings().TP7_REGISTRY_TIMEOUT_MS, options.fetch ?? fetch);
   const tokens = new Map<string, Promise<string | undefined>>();
   let hub: RegistryClient | undefined;
   const others = new Map<string, RegistryClient>();

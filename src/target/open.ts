@@ -6,8 +6,6 @@ import { workdirFiles } from '../files/workdir.js';
 import { createHttpClient } from '../http/client.js';
 import { execaRunner } from '../processes/execa-runner.js';
 import { createRegistryClient } from '../registry/http-client.js';
-import { UsageError } from '../errors.js';
-import { both } from '../lab/lang.js';
 import type { Target, TargetSession } from './types.js';
 
 /** The lab's registry, where the course runs it (exercise 4). */
@@ -15,8 +13,9 @@ export const DEFAULT_LAB_REGISTRY = 'localhost:5000';
 
 export async function openTarget(target: Target): Promise<TargetSession> {
   if (target.engine.host.startsWith('ssh://')) {
-    // Filled in by src/ssh/ (issue 12): engine, files (SFTP), scripts and localhost services on the remote.
-    throw new UsageError(both(`${target.engine.host} : les moteurs ssh:// ne sont pas encore pris en charge ici`, `${target.engine.host}: ssh:// engines are not supported here yet`));
+    // Engine, files (SFTP), scripts and localhost services all on the student's machine, over one ssh master.
+    const { openSshTarget } = await import('../ssh/target.js');
+    return openSshTarget(target.engine, target.workdir, target.registry ?? DEFAULT_LAB_REGISTRY);
   }
   const engine = await connectEngine(target.engine);
   return {

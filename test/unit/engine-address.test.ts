@@ -6,7 +6,8 @@ describe('engine addresses', () => {
     expect(dockerodeOptions({ host: 'unix:///tmp/x.sock' })).toMatchObject({ socketPath: '/tmp/x.sock', host: undefined, protocol: undefined });
     expect(dockerodeOptions({ host: 'tcp://10.0.0.2:2375' })).toMatchObject({ protocol: 'http', host: '10.0.0.2', port: '2375', socketPath: undefined });
     expect(dockerodeOptions({ host: 'tcp://lab:2376' })).toMatchObject({ protocol: 'https', host: 'lab' });
-    expect(dockerodeOptions({ host: 'ssh://alice@vm3:2222' })).toMatchObject({ protocol: 'ssh', host: 'vm3', port: '2222', username: 'alice' });
+    expect(dockerodeOptions({ host: 'ssh://alice@vm3:2222' })).toMatchObject({ protocol: 'http', socketPath: undefined, username: undefined });
+    expect(dockerodeOptions({ host: 'ssh://alice@vm3:2222' }).agent).toBeDefined();
     expect(dockerodeOptions({ host: 'lab:2375' })).toMatchObject({ protocol: 'http', host: 'lab' });
   });
 

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# scripts/test-sshd.sh - a private SSH remote for the tests: Debian's sshd on 127.0.0.1 (a free port), its own
+# host key and pid file, a throwaway key pair, and an ssh config file naming it as an instructor's would
+# (Host alias, HostName, Port, User, IdentityFile), used through an `ssh` wrapper that passes `-F` to the real
+# one: the real ~/.ssh is never read nor changed. The remote's `docker` reaches the engine of DOCKER_HOST.
+#
+# Usage: scripts/test-sshd.sh up|down|env
+#   up     start sshd (state in TP7_TEST_SSH_DIR, default /tmp/tp7-test-sshd), write keys, config, wrapper
+#   down   stop that sshd (by its pid file) and the test ssh-agent, remove the folder with its keys
+#   env    print the export lines for eval: eval "$(scripts/test-sshd.sh env)"
+# Aliases in the config: tp7-remote (key file only, no agent), tp7-agent (key in the agent only),
+# tp7-wrongkey (a key the remote refuses), tp7-unknown (host key not in known_hosts), tp7-dead (closed port).
+set -euo pipefail
+
+dir=${TP7_TEST_SSH_DIR:-/tmp/tp7-test-sshd}
+
+log() { printf 'tp7: %s\n' "$*" >&2; }
+
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+down() {
+  if [[ -s $dir/sshd.pid ]]; then kill "$(cat "$dir/sshd.pid")" 2>/dev/null || true; fi
+  if [[ -s $dir/agent.pid ]]; then kill "$(cat "$dir/agent.pid")" 2>/dev/null || true; fi
+  # Only our own folder, whatever is in it (keys included).
+  [[ -d $dir ]] && rm -rf --one-file-system "$dir"
+  return 0
+}
+
+write_config() {
+  local port=$1 dead=$2
+  cat >"$dir/config" <<EOF
+# Written by scripts/test-sshd.sh: what an instructor's ~/.ssh/config would hold.
+Host tp7-remote
+  HostName 127.0.0.1
+  Port $port
+  User root
+  IdentityFile $dir/keys/id_ed25519
+  IdentitiesOnly yes
+  IdentityAgent none
+Host tp7-agent
+  HostName 127.0.0.1
+  Port $port
+  User root
+  IdentityFile $dir/keys/no-such-key
+  IdentityAgent $dir/agent.sock
+Host tp7-wrongkey
+  HostName 127.0.0.1
+  Port $port
+  User root
+  IdentityFile $dir/keys/wrong_ed25519
+  IdentitiesOnly yes
+  IdentityAgent none
+Host tp7-unknown
+  HostName 127.0.0.1
+  Port $port
+  User root
+  IdentityFile $dir/keys/id_ed25519
+  IdentitiesOnly yes
+  IdentityAgent none
+  UserKnownHostsFile $dir/empty_known_hosts
+Host tp7-dead
+  HostName 127.0.0.1
+  Port $dead
+  User root
+  IdentityFile $dir/keys/id_ed25519
+  IdentitiesOnly yes
+  IdentityAgent none
+  ConnectTimeout 5
+# The address as DOCKER_HOST writes it (ssh://root@127.0.0.1:PORT): the key from this file, no agent.
+Host 127.0.0.1
+  IdentityFile $dir/keys/id_ed25519
+  IdentitiesOnly yes
+  IdentityAgent none
+Host *
+  UserKnownHostsFile $dir/known_hosts
+  GlobalKnownHostsFile /dev/null
+  LogLevel ERROR
+EOF
+}
+
+up() {
+  [[ -n ${DOCKER_HOST:-} ]] || { log "DOCKER_HOST must name the engine the remote's docker reaches"; return 1; }
+  command -v /usr/sbin/sshd >/dev/null || { log "sshd is missing: apt-get install -y --no-install-recommends openssh-server"; return 1; }
+  down
+  mkdir -p "$dir/keys" "$dir/bin" /run/sshd
+  chmod 700 "$dir" "$dir/keys"
+  ssh-keygen -q -t ed25519 -N '' -C tp7-test-host -f "$dir/keys/host_ed25519"
+  ssh-keygen -q -t ed25519 -N '' -C tp7-test-client -f "$dir/keys/id_ed25519"
+  ssh-keygen -q -t ed25519 -N '' -C tp7-test-agent -f "$dir/keys/agent_ed25519"
+  ssh-keygen -q -t ed25519 -N '' -C tp7-test-wrong -f "$dir/keys/wrong_ed25519"
+  cat "$dir/keys/id_ed25519.pub" "$dir/keys/agent_ed25519.pub" >"$dir/authorized_keys"
+  local port dead
+  port=$(free_port)
+  dead=$(free_port)
+  cat >"$dir/sshd_config" <<EOF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/keys/host_ed25519
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+Subsystem sftp internal-sftp
+SetEnv DOCKER_HOST=$DOCKER_HOST
+MaxSessions 20
+LogLevel ERROR
+EOF
+  /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"
+  printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$dir/keys/host_ed25519.pub")" >"$dir/known_hosts"
+  : >"$dir/empty_known_hosts"
+  write_config "$port" "$dead"
+  printf '#!/bin/sh\nexec /usr/bin/ssh -F %s "$@"\n' "$dir/config" >"$dir/bin/ssh"
+  chmod 755 "$dir/bin/ssh"
+  ssh-agent -a "$dir/agent.sock" -s | sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' >"$dir/agent.pid"
+  SSH_AUTH_SOCK=$dir/agent.sock ssh-add -q "$dir/keys/agent_ed25519"
+  local i
+  for i in $(seq 50); do
+    "$dir/bin/ssh" -o BatchMode=yes tp7-remote true 2>/dev/null && break
+    ((i == 50)) && { log "the test sshd does not answer on 127.0.0.1:$port (see $dir/sshd.log)"; return 1; }
+    sleep 0.1
+  done
+  log "test sshd up on 127.0.0.1:$port (ssh config $dir/config)"
+}
+
+case ${1:-} in
+  up) up ;;
+  down) down ;;
+  env) printf 'export TP7_TEST_SSH_DIR=%s\n' "$dir" ;;
+  -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) sed -n '8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac

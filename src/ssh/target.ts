@@ -1,0 +1,48 @@
+// Every client of one student's machine reached over SSH, sharing one ssh master: the engine (dial-stdio),
+// the workdir (SFTP), scripts (commands over ssh), and localhost services (ssh -W). close() ends the master.
+import { connectEngine } from '../engine/dockerode-client.js';
+import { EngineUnreachableError } from '../errors.js';
+import { createHttpClient } from '../http/client.js';
+import { createRegistryClient } from '../registry/http-client.js';
+import { settings } from '../settings.js';
+import type { ProbeClients } from '../probes/types.js';
+import type { EngineAddress } from '../engine/address.js';
+import { sshConnection } from './connection.js';
+import { explainSsh, SshError } from './errors.js';
+import { forwardedFetch } from './forward.js';
+import { sshRunner } from './processes.js';
+import { remoteWorkdirFiles } from './remote-files.js';
+import { sshScriptHost } from './script-host.js';
+import { SftpSession } from './sftp.js';
+
+export interface SshTargetSession {
+  clients: Omit<ProbeClients, 'signal'>;
+  close(): Promise<void>;
+}
+
+export async function openSshTarget(engine: EngineAddress, workdir: string, registry: string): Promise<SshTargetSession> {
+  const connection = sshConnection(engine.host);
+  await connection.ready(settings().TP7_ENGINE_TIMEOUT_MS).catch((error: unknown) => {
+    throw error instanceof SshError ? new EngineUnreachableError(engine.host, explainSsh(error, engine.host)) : error;
+  });
+  let session: Promise<SftpSession> | undefined;
+  // One SFTP session, opened on first use, shared by the file probes and the recorded runs.
+  const sftp = () => (session ??= Promise.resolve(new SftpSession(connection.subsystem('sftp'))));
+  const processes = sshRunner(connection, workdir);
+  const send = forwardedFetch(connection);
+  return {
+    clients: {
+      engine: await connectEngine(engine),
+      registry: createRegistryClient(registry, { fetch: send }),
+      workdir,
+      files: remoteWorkdirFiles(sftp, workdir),
+      processes,
+      scripts: sshScriptHost(connection, processes, sftp),
+      http: createHttpClient(send),
+    },
+    async close() {
+      if (session) (await session).end();
+      await connection.close();
+    },
+  };
+}
