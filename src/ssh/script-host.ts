@@ -12,7 +12,11 @@ import { isDirectoryMode, isFileMode, isLinkMode, SftpStatusError, type SftpSess
 /** Housekeeping commands (mkdir, cp, rm) are quick: this bounds a hung remote. */
 const HOUSEKEEPING_MS = 30_000;
 
-export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, sftp: () => Promise<SftpSession>): ScriptHost {
+/**
+ * `engineHost`: the engine as the remote's own `docker` reaches it (its DOCKER_HOST, else the default socket), for
+ * the reads a recorded run forwards there: the grader's ssh:// address means nothing on the student's machine.
+ */
+export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, sftp: () => Promise<SftpSession>, engineHost?: string): ScriptHost {
   /** A POSIX sh one-liner with its arguments; fails with its stderr when it exits non-zero. */
   const shell = async (script: string, ...args: string[]): Promise<string> => {
     const result = await runner.run('sh', ['-c', script, 'sh', ...args], { cwd: '/', timeoutMs: HOUSEKEEPING_MS });
@@ -29,6 +33,7 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
 
   return {
     label: connection.address,
+    ...(engineHost ? { engineHost } : {}),
     run: (command, args, options) => runner.run(command, args, options),
     async makeScratch(prefix, owner) {
       const dir = await shell('umask 077 && d=$(mktemp -d "$1/$2XXXXXXXX") && printf %s "$3" > "$d/OWNER" && printf %s "$d"', await tmp(), prefix, owner);

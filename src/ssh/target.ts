@@ -29,6 +29,7 @@ export async function openSshTarget(engine: EngineAddress, workdir: string, regi
   // One SFTP session, opened on first use, shared by the file probes and the recorded runs.
   const sftp = () => (session ??= Promise.resolve(new SftpSession(connection.subsystem('sftp'))));
   const processes = sshRunner(connection, workdir);
+  const remoteEngine = await processes.run('sh', ['-c', 'printf %s "${DOCKER_HOST:-unix:///var/run/docker.sock}"'], { cwd: '/', timeoutMs: settings().TP7_ENGINE_TIMEOUT_MS });
   const send = forwardedFetch(connection);
   return {
     clients: {
@@ -37,7 +38,7 @@ export async function openSshTarget(engine: EngineAddress, workdir: string, regi
       workdir,
       files: remoteWorkdirFiles(sftp, workdir),
       processes,
-      scripts: sshScriptHost(connection, processes, sftp),
+      scripts: sshScriptHost(connection, processes, sftp, remoteEngine.exitCode === 0 ? remoteEngine.stdout.trim() : undefined),
       http: createHttpClient(send),
     },
     async close() {
