@@ -222,7 +222,7 @@ done; true`;
     // The right list, printed without asking the engine.
     script(workdir, 'unused-images.sh', 'echo "Unused: tp7-ex6-batch:1.0"; echo "Unused: tp7-ex6-tools:1.0"');
     ({ checks } = await checkEx6(workdir));
-    expect(checks['unused-images-script']!.message).toContain('never asks about containers (no docker ps)');
+    expect(checks['unused-images-script']!.message).toContain('never asks about containers (neither docker ps -a nor docker system df -v)');
     // The same list, with a docker ps -a whose answer is thrown away: the images made at check time give it away.
     script(workdir, 'unused-images.sh', 'docker ps -a >/dev/null; echo "Non utilisée: tp7-ex6-batch:1.0"; echo "Non utilisée: tp7-ex6-tools:1.0"');
     ({ checks } = await checkEx6(workdir));
