@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTarget } from '../../src/target/open.js';
 import type { TargetSession } from '../../src/target/types.js';
@@ -143,7 +143,9 @@ describe('a target on the student machine over ssh', () => {
     expect(await host.readHead(join(scratch, 'no-such-thing'), 10)).toBeNull();
     expect(await host.findDocker()).toMatch(/\/docker$/);
     await host.sweepScratch('tp7-ssh-test-', (owner) => owner === `owner-${process.pid}`);
-    expect(await host.list(scratch)).toEqual([]);
+    // Gone, not merely empty to list (listing a missing folder is empty too): its OWNER file is no more.
+    expect(await host.readHead(join(scratch, 'OWNER'), 100)).toBeNull();
+    expect((await host.list(dirname(scratch))).map((entry) => entry.name)).not.toContain(basename(scratch));
   });
 
   it("reaches localhost services and the registry from the student's side (ssh -W)", async () => {
