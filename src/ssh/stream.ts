@@ -53,10 +53,13 @@ export class ChildStream extends Duplex {
     done(error);
   }
 
-  // What http.Agent and http.ClientRequest ask of a socket.
+  // What http.Agent and http.ClientRequest ask of a socket. As net.Socket does, a zero time removes the
+  // listener: http's keep-alive hands a socket back with setTimeout(0, itsListener) after each request, and
+  // keeping it would add one listener per request on a reused stream (Node's MaxListenersExceededWarning).
   setTimeout(ms: number, listener?: () => void): this {
     this.idleMs = ms;
-    if (listener) this.once('timeout', listener);
+    if (listener && ms === 0) this.removeListener('timeout', listener);
+    else if (listener) this.once('timeout', listener);
     this.touch();
     return this;
   }

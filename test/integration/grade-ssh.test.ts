@@ -1,0 +1,133 @@
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROBE_LABEL } from '../../src/engine/probe-owner.js';
+import { SCRATCH_PREFIX } from '../../src/scripts/recorded-run.js';
+import { freePort, newWorkdir, runSolution, tp7, tp7Json, type Run } from './harness.js';
+import { tempDir } from '../tmp.js';
+
+// The issue's "done when": `tp7 grade roster.csv` on a mixed roster. One student over ssh:// (the test sshd of
+// scripts/test-sshd.sh: on this machine, so the "remote" workdir is a local folder read over SFTP and the
+// remote's docker reaches the test engine), one over the engine's local unix socket, one dead ssh host (a closed
+// port). The ssh student solved ex1 and ex6; ex6's checks do recorded runs of the student's cleanup script, so
+// the recorded run happens on the remote (scratch folder, docker shim, forwarded reads).
+const sshDir = process.env.TP7_TEST_SSH_DIR!;
+const sshPort = () => /^Port (\d+)$/m.exec(readFileSync(join(sshDir, 'sshd_config'), 'utf8'))![1]!;
+const sshEnv = () => ({ PATH: `${sshDir}/bin:${process.env.PATH}` });
+const EXERCISES = ['ex1', 'ex6'];
+
+/** The engine's images and containers, probe resources excepted (they belong to the process that made them). */
+async function engineSnapshot(): Promise<string[]> {
+  const docker = new Docker();
+  const images = await docker.listImages({ all: true });
+  const containers = await docker.listContainers({ all: true });
+  const isProbe = (labels: Record<string, string> | null | undefined) => labels?.[PROBE_LABEL] !== undefined;
+  return [
+    ...images.filter((image) => !isProbe(image.Labels)).map((image) => `image ${image.Id} ${[...(image.RepoTags ?? [])].sort().join(' ')}`),
+    ...containers.filter((container) => !isProbe(container.Labels)).map((container) => `container ${container.Id} ${container.Names.join(' ')} ${container.State}`),
+  ].sort();
+}
+
+/** Every path under a workdir with its kind, size and modification time: grading writes and touches nothing. */
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map((name) => {
+      const path = join(dir, String(name));
+      const stat = lstatSync(path);
+      return `${path} ${stat.mode} ${stat.size} ${stat.mtimeMs}`;
+    })
+    .sort();
+}
+
+/** The recorded runs' scratch folders in the remote's temp dir (the remote is this machine; its TMPDIR is unset). */
+const scratchFolders = () => readdirSync('/tmp').filter((name) => name.startsWith(SCRATCH_PREFIX));
+
+/** `earned/possible` of each exercise, as a local `tp7 check` of that workdir on the same engine gives it. */
+async function localScores(workdir: string): Promise<Record<string, string>> {
+  const { json } = await tp7Json(['check', ...EXERCISES], { workdir });
+  const exercises = json.exercises as Array<{ id: string; earned: number; possible: number }>;
+  return Object.fromEntries(exercises.map((exercise) => [exercise.id, `${exercise.earned}/${exercise.possible}`]));
+}
+
+describe('tp7 grade on a mixed roster: ssh, unix, a dead ssh host', () => {
+  const workdirs = { sam: '', una: '' };
+  const expected: Record<string, Record<string, string>> = {};
+  let engineBefore: string[] = [];
+  let treesBefore: Record<string, string[]> = {};
+  let scratchBefore: string[] = [];
+  let run: Run;
+
+  beforeAll(async () => {
+    if (!sshDir) throw new Error('TP7_TEST_SSH_DIR is not set: run through scripts/test.sh (it starts the test sshd)');
+    workdirs.sam = newWorkdir();
+    workdirs.una = newWorkdir();
+    // sam solved ex1 and ex6 on the engine his ssh remote's docker reaches; una only wrote a note.
+    await runSolution('ex1', workdirs.sam);
+    await runSolution('ex6', workdirs.sam);
+    writeFileSync(join(workdirs.una, 'notes.txt'), 'rien fait\n');
+    // The reference: what `tp7 check` on each machine itself says (before the snapshots: check keeps progress).
+    expected.sam = await localScores(workdirs.sam);
+    expected.una = await localScores(workdirs.una);
+
+    const dead = await freePort();
+    const roster = join(tempDir('roster-'), 'roster.csv');
+    writeFileSync(
+      roster,
+      [
+        'student,engine,workdir',
+        `sam,ssh://root@127.0.0.1:${sshPort()},${workdirs.sam}`,
+        `una,${process.env.DOCKER_HOST},${workdirs.una}`,
+        `zed,ssh://root@127.0.0.1:${dead},/home/zed`,
+        '',
+      ].join('\n'),
+    );
+    engineBefore = await engineSnapshot();
+    treesBefore = { sam: tree(workdirs.sam), una: tree(workdirs.una) };
+    scratchBefore = scratchFolders();
+    run = await tp7(['grade', roster, ...EXERCISES, '--csv'], { env: sshEnv() });
+  }, 600_000);
+
+  const table = () => {
+    const [header, ...rows] = run.stdout.trim().split('\n');
+    const columns = header!.split(',');
+    const cell = (student: string, column: string) => rows.find((row) => row.startsWith(`${student},`))!.split(',')[columns.indexOf(column)];
+    return { rows, cell };
+  };
+
+  it('makes one row per student; the dead host is its own row with a one-line reason, exit 4', () => {
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(4);
+    const { rows, cell } = table();
+    expect(rows.map((row) => row.split(',')[0])).toEqual(['sam', 'una', 'zed']);
+    expect(cell('sam', 'status')).toBe('graded');
+    expect(cell('una', 'status')).toBe('graded');
+    expect(cell('zed', 'status')).toBe('error');
+    expect(cell('zed', 'percent')).toBe('');
+    const reason = rows.find((row) => row.startsWith('zed,'))!;
+    expect(reason).toMatch(/Connection refused/);
+    expect(reason).not.toMatch(/\n|\s+at |node:/);
+  });
+
+  it('scores the ssh student as a local tp7 check of the same workdir does, recorded runs included', () => {
+    const { cell } = table();
+    for (const student of ['sam', 'una'] as const) {
+      for (const exercise of EXERCISES) expect({ student, exercise, score: cell(student, exercise) }).toEqual({ student, exercise, score: expected[student]![exercise] });
+    }
+    // The reference solutions earn every point: the remote recorded runs of cleanup-strategy.sh passed.
+    for (const exercise of EXERCISES) {
+      const [earned, possible] = cell('sam', exercise)!.split('/').map(Number);
+      expect(earned).toBe(possible);
+    }
+  });
+
+  it('changes nothing on the engine nor in any workdir, and leaves no scratch folder on the remote', async () => {
+    expect(await engineSnapshot()).toEqual(engineBefore);
+    expect(tree(workdirs.sam)).toEqual(treesBefore.sam);
+    expect(tree(workdirs.una)).toEqual(treesBefore.una);
+    // A folder of a run of another process on this machine goes with its run: wait, then look again.
+    const left = () => scratchFolders().filter((name) => !scratchBefore.includes(name));
+    if (left().length) await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(left().filter((name) => existsSync(join('/tmp', name)))).toEqual([]);
+  });
+});
