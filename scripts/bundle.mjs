@@ -64,7 +64,8 @@ const lazyRequires = {
 // Chunk names change with their content: last build's would pile up.
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [join(ROOT, 'src/cli/main.ts')],
+  // The background sender of --submit is a process of its own (src/submit/queue.ts starts it beside this code).
+  entryPoints: { main: join(ROOT, 'src/cli/main.ts'), 'sender-main': join(ROOT, 'src/submit/sender-main.ts') },
   outdir,
   bundle: true,
   splitting: true,

@@ -1,6 +1,6 @@
+import { PACKAGE_ROOT } from '../package-root.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Exercise, Skills } from './schema.js';
 import { labFingerprint, readCachedLab, writeCachedLab } from './cache.js';
 
@@ -16,7 +16,6 @@ export interface Lab {
   exercises: LoadedExercise[];
 }
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** labs/ of this package, unless TP7_LABS points elsewhere (tests of broken lab files use that). */
 export function labsDir(): string {

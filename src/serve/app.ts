@@ -1,6 +1,6 @@
+import { PACKAGE_ROOT } from '../package-root.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -25,7 +25,6 @@ import type { ClassStore, StudentRecord } from './store.js';
 // name is only ever compared and hashed. The board page is static files with a strict Content-Security-Policy.
 
 export const BOARD_SCHEMA = 'tp7-board/1';
-const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BOARD_DIR = join(PACKAGE_ROOT, 'board');
 const REPORT_LIMIT = 1024 * 1024;
 const JOIN_LIMIT = 4 * 1024;

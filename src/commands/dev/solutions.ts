@@ -1,7 +1,7 @@
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../../cli/context.js';
 import { openDocker } from '../../engine/dockerode-client.js';
 import { ExitCode, oneLine, Tp7Error, UsageError } from '../../errors.js';
@@ -23,7 +23,7 @@ import { courseResourcesPresent, removeNewSince, snapshot } from './engine-ledge
 /** Checks that need Docker Hub itself: skipped offline, and that is no failure of the course. */
 const HUB_KINDS = new Set(['hub-login', 'hub-repository']);
 
-const TP7_BIN = fileURLToPath(new URL('../../../bin/tp7.js', import.meta.url));
+const TP7_BIN = join(PACKAGE_ROOT, 'bin', 'tp7.js');
 
 interface SolutionRun {
   exercise: string;
