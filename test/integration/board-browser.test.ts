@@ -1,17 +1,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The stand-in for `tp7 serve` (a test fixture) until the real server lands; then this starts `tp7 serve`.
+import { runningSender } from '../../src/submit/queue.js';
+// The stand-in for `tp7 serve` (a test fixture) for the page-level tests; the last describe runs the real server.
 import { startBoardStandIn, type BoardStandIn as StandIn } from '../fixtures/board-stand-in.mjs';
-import { cleanupExercise, docker, engineArch, newWorkdir, ok, tp7, tp7Json } from './harness.js';
+import { cleanupExercise, docker, engineArch, freePort, newWorkdir, ok, TP7_BIN, tp7, tp7Json } from './harness.js';
 import { tempDir } from '../tmp.js';
 
 // The board page in a real browser: Debian's chromium driven by playwright-core (no browser download).
 // Real reports from `tp7 check --json` on the test engine are handed in over HTTP as the student side does;
 // the page must show them live, open a student's detail from the keyboard, and show a hostile name as text.
-// When `tp7 serve` lands, two places change: beforeAll starts the real server instead of the stand-in, and
-// handIn() becomes `tp7 join` + `tp7 check --submit` in the student's workdir; every assertion stays.
+// These page-level tests keep the stand-in (it can drop the stream on demand); the end-to-end describe at the
+// bottom runs the real `tp7 serve`, `tp7 join` and `tp7 check --submit`.
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -26,6 +28,8 @@ const CHROMIUM_ARGS = [
 ];
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const LIVE_MS = 5_000; // generous for a loaded CI machine; the contract's target (1 s) is measured by the bench
+// End to end, a report also waits for the check, the detached sender's start and its HTTP round trip.
+const E2E_MS = 15_000;
 
 // scripts/test.sh installs chromium (tp7_install_packages); only a machine where that was impossible skips,
 // and says so in the test name and the log.
@@ -47,6 +51,33 @@ async function handIn(standIn: StandIn, report: { student: string }): Promise<nu
   });
   expect(submitted.status).toBe(202);
   return Date.now();
+}
+
+/** Chromium with its own profile, one page; every dialog (an alert a hostile name would raise) is noted and dismissed. */
+async function openBrowser(dialogs: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(tempDir('chromium-'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale: 'en-GB',
+    viewport: { width: 1600, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return { context, page };
+}
+
+/** The hostile name arrives in the grid as text: no element made from it, no script run (no dialog). */
+async function expectHostileAsText(page: Page, dialogs: string[], timeout: number): Promise<void> {
+  const name = page.locator('#grid tbody th.col-name bdi', { hasText: HOSTILE });
+  await name.waitFor({ timeout });
+  expect(await name.textContent()).toBe(HOSTILE);
+  expect(await page.locator('img').count()).toBe(0);
+  expect(await page.locator('[onerror]').count()).toBe(0);
+  expect(dialogs).toEqual([]);
 }
 
 const row = (page: Page, name: string) => page.locator('#grid tbody tr').filter({ has: page.locator('th.col-name', { hasText: name }) });
@@ -76,18 +107,7 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () =>
     expect(hostile.student).toBe(HOSTILE);
 
     standIn = await startBoardStandIn();
-    context = await chromium.launchPersistentContext(tempDir('chromium-'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      locale: 'en-GB',
-      viewport: { width: 1600, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    ({ context, page } = await openBrowser(dialogs));
     page.on('pageerror', (error) => pageProblems.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') pageProblems.push(message.text());
@@ -124,12 +144,7 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () =>
 
   it('shows a hostile name as text: no element made, no script run', async () => {
     await handIn(standIn, hostile);
-    const name = page.locator('#grid tbody th.col-name bdi', { hasText: HOSTILE });
-    await name.waitFor({ timeout: LIVE_MS });
-    expect(await name.textContent()).toBe(HOSTILE);
-    expect(await page.locator('img').count()).toBe(0);
-    expect(await page.locator('[onerror]').count()).toBe(0);
-    expect(dialogs).toEqual([]);
+    await expectHostileAsText(page, dialogs, LIVE_MS);
   });
 
   it('opens a student detail from the keyboard, and Escape closes it', async () => {
@@ -205,5 +220,113 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () =>
     await page.locator('#large').click();
     console.log(`board screenshots: ${folder}`);
     expect(pageProblems).toEqual([]);
+  });
+});
+
+// The issue's "done when", end to end: the REAL `tp7 serve` (its one --json line gives the address, code and
+// board URL), two students in two workdirs joining with the real `tp7 join` and sending with the real
+// `tp7 check ex1 --submit` (the detached background sender does the HTTP), and the board in Chromium showing
+// both, live, without a reload. ex1 unsolved is fine: the report is red but a valid report.
+describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium against the real tp7 serve', () => {
+  interface Serving {
+    schema: string;
+    urls: string[];
+    code: string;
+    board: string;
+  }
+  let server: ResultPromise;
+  let serving: Serving;
+  let context: BrowserContext;
+  let page: Page;
+  const dialogs: string[] = [];
+  const senders = new Set<number>();
+  const workdirs: string[] = [];
+
+  /** Real join then real check --submit in a fresh workdir; remembers the sender it started, to stop it at the end. */
+  async function joinAndSubmit(name: string): Promise<number> {
+    const workdir = newWorkdir();
+    workdirs.push(workdir);
+    const joined = await tp7(['join', serving.urls[0]!, '--name', name, '--code', serving.code], { workdir });
+    expect(joined.exitCode, joined.stderr).toBe(0);
+    const { run, json } = await tp7Json<{ schema: string; student: string }>(['check', 'ex1', '--submit'], { workdir });
+    expect(json.schema, run.stderr).toBe('tp7-report/1');
+    expect(json.student).toBe(name);
+    const sender = runningSender(workdir);
+    if (sender !== undefined) senders.add(sender);
+    return Date.now();
+  }
+
+  beforeAll(async () => {
+    await cleanupExercise('ex1');
+    const port = await freePort();
+    server = execa('node', [TP7_BIN, 'serve', '--port', String(port), '--data', tempDir('serve-data-'), '--json'], {
+      env: { TP7_LANG: 'en', NO_COLOR: '1' },
+      reject: false,
+    });
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`tp7 serve printed no line in 15 s: ${seen}`)), 15_000);
+      server.stdout!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        const end = seen.indexOf('\n');
+        if (end >= 0) {
+          clearTimeout(timer);
+          resolve(seen.slice(0, end));
+        }
+      });
+      void server.then((result) => reject(new Error(`tp7 serve exited (${result.exitCode}): ${result.stderr}`)));
+    });
+    serving = JSON.parse(firstLine) as Serving;
+    expect(serving.schema).toBe('tp7-serve/1');
+    expect(new URL(serving.urls[0]!).port).toBe(String(port));
+
+    ({ context, page } = await openBrowser(dialogs));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    // The senders exit on their own once their outbox is empty; one still running after 15 s is stopped by its pid.
+    for (const workdir of workdirs) {
+      const deadline = Date.now() + 15_000;
+      while (runningSender(workdir) !== undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const pid = runningSender(workdir);
+      if (pid !== undefined) senders.add(pid);
+    }
+    for (const pid of senders) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone: what we want
+      }
+    }
+    if (server && server.exitCode === undefined) {
+      server.kill('SIGINT');
+      const stopped = await Promise.race([server, new Promise((resolve) => setTimeout(resolve, 10_000, 'timeout'))]);
+      if (stopped === 'timeout') server.kill('SIGKILL');
+    }
+    await cleanupExercise('ex1');
+  });
+
+  it('two students join and submit with the real commands; the board shows both live', async () => {
+    await page.goto(serving.board);
+    await expect.poll(() => page.locator('#connection').textContent(), { timeout: LIVE_MS }).toContain('live');
+    expect(await page.locator('#class-code').textContent()).toContain(serving.code);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    const names = ['Camille Roux', 'Dorian Petit'];
+    const sentAt = await Promise.all(names.map((name) => joinAndSubmit(name)));
+    for (const name of names) await row(page, name).waitFor({ timeout: E2E_MS });
+    console.log(`board (real server): both students shown ${Date.now() - Math.max(...sentAt)} ms after the last check returned`);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    for (const name of names) {
+      const ex1 = row(page, name).locator('td[data-exercise="ex1"]');
+      expect(await ex1.getAttribute('aria-label')).toMatch(new RegExp(`^${name}, ex1: (passed|partial|failed), \\d+ of \\d+ points$`));
+    }
+  });
+
+  it('a hostile name joined through the real server shows as text: no element made, no script run', async () => {
+    await joinAndSubmit(HOSTILE);
+    await expectHostileAsText(page, dialogs, E2E_MS);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   });
 });
