@@ -23,6 +23,10 @@ async function engineState(): Promise<string[]> {
 
 describe('the whole course', { timeout: 900_000 }, () => {
   it('tp7 dev check --solutions: nine solutions, every check green but Docker Hub offline, 8/8 skills, nothing left', async () => {
+    // Earlier test files may leave the course's resources (exercise 6's setup, a registry): --solutions needs a
+    // clean engine and refuses otherwise, so they go first, whatever order the files ran in.
+    await tp7(['reset', 'ex6', '--resources', '--yes'], { workdir: newWorkdir() });
+    for (let n = 1; n <= 9; n++) await cleanupExercise(`ex${n}`);
     const before = await engineState();
     const run = await tp7(['dev', 'check', '--solutions', '--json']);
     const json = JSON.parse(run.stdout);

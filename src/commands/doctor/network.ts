@@ -16,7 +16,7 @@ export interface NetworkFinding {
 /** The port the throwaway container publishes (on a free host port the engine picks). */
 const PORT = '8080/tcp';
 /** Images tried at most: an image without /bin/sh cannot run the waiting command, the next one may. */
-const MAX_IMAGES = 3;
+const MAX_IMAGES = 12;
 /** A shell that waits on its open stdin: runs in any image with /bin/sh, needs no other binary, burns nothing. */
 const WAIT = ['/bin/sh', '-c', 'read line'];
 
