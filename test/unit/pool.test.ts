@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { sharedLimit as gate, mapConcurrent } from '../../src/runner/pool.js';
+import { sharedLimit, mapConcurrent } from '../../src/runner/pool.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-describe('gate', () => {
+describe('sharedLimit', () => {
   it('lets at most `limit` tasks run at once and every task run, in order of arrival', async () => {
-    const turns = gate(2);
+    const turns = sharedLimit(2);
     let running = 0;
     let most = 0;
     const started: number[] = [];
@@ -23,7 +23,7 @@ describe('gate', () => {
   });
 
   it('gives the turn on when a task fails', async () => {
-    const turns = gate(1);
+    const turns = sharedLimit(1);
     const failed = turns(async () => {
       throw new Error('boom');
     });
