@@ -286,9 +286,11 @@ void loadBoard();
 connectEvents('/api/events', {
   onState(connection) {
     state.connection = connection;
-    renderStatus();
+    // Turning live follows a resync: draw the snapshot with the indicator, so "live" never sits over an old grid.
+    if (connection === 'live') render();
+    else renderStatus();
   },
-  onOpen: () => void loadBoard(),
+  onOpen: () => loadBoard(),
   onStudent(row) {
     state.rows.set(row.name, row);
     eventsWhileLoading?.push(row);

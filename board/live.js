@@ -15,6 +15,7 @@ function parse(event) {
 /**
  * handlers: onState('connecting' | 'live' | 'reconnecting'), onOpen() after every (re)connection (resync then),
  * onStudent(row), onReleased({ name }).
+ * onOpen may return a promise (the resync); the state turns 'live' when it settles.
  */
 export function connectEvents(url, handlers) {
   let source = null;
@@ -25,11 +26,15 @@ export function connectEvents(url, handlers) {
   function open() {
     timer = null;
     source = new EventSource(url);
+    const opened = source;
     source.addEventListener('open', () => {
       delay = FIRST_DELAY_MS;
       everOpened = true;
-      handlers.onState('live');
-      handlers.onOpen();
+      // "Live" is promised only once the snapshot taken on this connection is shown: before that the page may
+      // still show an empty class or an old one. A stream that dropped meanwhile keeps its own state.
+      Promise.resolve(handlers.onOpen()).finally(() => {
+        if (source === opened && opened.readyState === EventSource.OPEN) handlers.onState('live');
+      });
     });
     source.addEventListener('student', (event) => {
       const row = parse(event);

@@ -211,6 +211,21 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () =>
     await row(page, 'Bruno Dubois').waitFor({ timeout: LIVE_MS });
   });
 
+  it('says "live" only once the snapshot is shown, even when the snapshot is slower than the stream', async () => {
+    standIn.slowSnapshot(1500);
+    try {
+      await page.reload();
+      // Sampled while the snapshot travels: the stream is open by then, but the page must not claim to be live.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(await page.locator('#connection').textContent()).not.toContain('live');
+      await expect.poll(() => page.locator('#connection').textContent(), { timeout: LIVE_MS }).toContain('live');
+      expect(await page.locator('#class-code').textContent()).toContain(standIn.code);
+      expect(await row(page, 'Bruno Dubois').count()).toBe(1);
+    } finally {
+      standIn.slowSnapshot(0);
+    }
+  });
+
   it('renders readably (screenshots) and without page errors or CSP refusals', async () => {
     const folder = process.env.TP7_BOARD_SCREENSHOTS ?? tempDir('screens-');
     mkdirSync(folder, { recursive: true });
