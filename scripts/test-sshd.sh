@@ -28,47 +28,26 @@ down() {
   return 0
 }
 
+# One Host block of the config: alias, port, key file, agent socket ("none": no agent), then extra lines.
+host_block() {
+  local alias=$1 port=$2 key=$3 agent=$4
+  shift 4
+  printf 'Host %s\n  HostName 127.0.0.1\n  Port %s\n  User root\n  IdentityFile %s\n' "$alias" "$port" "$dir/keys/$key"
+  if [[ $agent == none ]]; then printf '  IdentitiesOnly yes\n  IdentityAgent none\n'; else printf '  IdentityAgent %s\n' "$agent"; fi
+  local line
+  for line in "$@"; do printf '  %s\n' "$line"; done
+}
+
 write_config() {
   local port=$1 dead=$2
-  cat >"$dir/config" <<EOF
-# Written by scripts/test-sshd.sh: what an instructor's ~/.ssh/config would hold.
-Host tp7-remote
-  HostName 127.0.0.1
-  Port $port
-  User root
-  IdentityFile $dir/keys/id_ed25519
-  IdentitiesOnly yes
-  IdentityAgent none
-Host tp7-agent
-  HostName 127.0.0.1
-  Port $port
-  User root
-  IdentityFile $dir/keys/no-such-key
-  IdentityAgent $dir/agent.sock
-Host tp7-wrongkey
-  HostName 127.0.0.1
-  Port $port
-  User root
-  IdentityFile $dir/keys/wrong_ed25519
-  IdentitiesOnly yes
-  IdentityAgent none
-Host tp7-unknown
-  HostName 127.0.0.1
-  Port $port
-  User root
-  IdentityFile $dir/keys/id_ed25519
-  IdentitiesOnly yes
-  IdentityAgent none
-  UserKnownHostsFile $dir/empty_known_hosts
-Host tp7-dead
-  HostName 127.0.0.1
-  Port $dead
-  User root
-  IdentityFile $dir/keys/id_ed25519
-  IdentitiesOnly yes
-  IdentityAgent none
-  ConnectTimeout 5
-# The address as DOCKER_HOST writes it (ssh://root@127.0.0.1:PORT): the key from this file, no agent.
+  {
+    echo "# Written by scripts/test-sshd.sh: what an instructor's ~/.ssh/config would hold."
+    host_block tp7-remote "$port" id_ed25519 none
+    host_block tp7-agent "$port" no-such-key "$dir/agent.sock"
+    host_block tp7-wrongkey "$port" wrong_ed25519 none
+    host_block tp7-unknown "$port" id_ed25519 none "UserKnownHostsFile $dir/empty_known_hosts"
+    host_block tp7-dead "$dead" id_ed25519 none "ConnectTimeout 5"
+    cat <<EOF
 Host 127.0.0.1
   IdentityFile $dir/keys/id_ed25519
   IdentitiesOnly yes
@@ -78,6 +57,7 @@ Host *
   GlobalKnownHostsFile /dev/null
   LogLevel ERROR
 EOF
+  } >"$dir/config"
 }
 
 up() {

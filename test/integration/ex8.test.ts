@@ -113,6 +113,24 @@ describe('ex8: the complete pipeline', () => {
     await ok(docker('rmi', 'myapp:stable', `myapp:${today()}`));
   });
 
+  it('near miss: floating tags put back by hand, with no newer release behind them', async () => {
+    // On myapp:1.0.0 itself: nothing newer put them back, the cleanup was undone.
+    await ok(docker('tag', 'myapp:1.0.0', 'myapp:1'));
+    await ok(docker('tag', 'myapp:1.0.0', 'myapp:1.0'));
+    let checks = await check(workdir);
+    expect(checks['local-tags-removed']!.status).toBe('fail');
+    expect(checks['local-tags-removed']!.message).toContain('These local tags of myapp are still there: 1, 1.0.');
+    // On another image that carries no release: a floating tag follows a release, not any image.
+    await ok(docker('rmi', 'myapp:1', 'myapp:1.0'));
+    await ok(docker('tag', 'nginx:alpine', 'myapp:1'));
+    checks = await check(workdir);
+    expect(checks['local-tags-removed']!.status).toBe('fail');
+    expect(checks['local-tags-removed']!.message).toContain('These local tags of myapp are still there: 1.');
+    await ok(docker('rmi', 'myapp:1'));
+    checks = await check(workdir);
+    expect(checks['local-tags-removed']!.status).toBe('pass');
+  });
+
   it('near miss: the container started from the local image instead of the registry\'s', async () => {
     await docker('rm', '-f', 'myapp-test');
     await ok(docker('run', '-d', '--name', 'myapp-test', '-p', '8080:80', 'myapp:1.0.0'));
