@@ -9,7 +9,8 @@
 #   down   stop that sshd (by its pid file) and the test ssh-agent, remove the folder with its keys
 #   env    print the export lines for eval: eval "$(scripts/test-sshd.sh env)"
 # Aliases in the config: tp7-remote (key file only, no agent), tp7-agent (key in the agent only),
-# tp7-wrongkey (a key the remote refuses), tp7-unknown (host key not in known_hosts), tp7-dead (closed port).
+# tp7-wrongkey (a key the remote refuses), tp7-unknown (host key not in known_hosts), tp7-dead (closed port),
+# tp7-noforward (a second port where sshd refuses stream-local forwarding).
 set -euo pipefail
 
 dir=${TP7_TEST_SSH_DIR:-/tmp/tp7-test-sshd}
@@ -39,7 +40,7 @@ host_block() {
 }
 
 write_config() {
-  local port=$1 dead=$2
+  local port=$1 dead=$2 noforward=$3
   {
     echo "# Written by scripts/test-sshd.sh: what an instructor's ~/.ssh/config would hold."
     host_block tp7-remote "$port" id_ed25519 none
@@ -47,6 +48,7 @@ write_config() {
     host_block tp7-wrongkey "$port" wrong_ed25519 none
     host_block tp7-unknown "$port" id_ed25519 none "UserKnownHostsFile $dir/empty_known_hosts"
     host_block tp7-dead "$dead" id_ed25519 none "ConnectTimeout 5"
+    host_block tp7-noforward "$noforward" id_ed25519 none
     cat <<EOF
 Host 127.0.0.1
   IdentityFile $dir/keys/id_ed25519
@@ -71,11 +73,15 @@ up() {
   ssh-keygen -q -t ed25519 -N '' -C tp7-test-agent -f "$dir/keys/agent_ed25519"
   ssh-keygen -q -t ed25519 -N '' -C tp7-test-wrong -f "$dir/keys/wrong_ed25519"
   cat "$dir/keys/id_ed25519.pub" "$dir/keys/agent_ed25519.pub" >"$dir/authorized_keys"
-  local port dead
+  local port dead noforward
   port=$(free_port)
   dead=$(free_port)
+  noforward=$(free_port)
+  # MaxSessions is sshd's default, written out: tp7 keeps within it (src/ssh/processes.ts). The second port
+  # refuses stream-local forwarding, as a hardened sshd does: tp7 falls back to docker system dial-stdio there.
   cat >"$dir/sshd_config" <<EOF
 Port $port
+Port $noforward
 ListenAddress 127.0.0.1
 HostKey $dir/keys/host_ed25519
 PidFile $dir/sshd.pid
@@ -87,13 +93,18 @@ KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 Subsystem sftp internal-sftp
 SetEnv DOCKER_HOST=$DOCKER_HOST
-MaxSessions 20
+MaxSessions 10
 LogLevel ERROR
+Match LocalPort $noforward
+  AllowStreamLocalForwarding no
 EOF
   /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"
-  printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$dir/keys/host_ed25519.pub")" >"$dir/known_hosts"
+  local each
+  for each in "$port" "$noforward"; do
+    printf '[127.0.0.1]:%s %s\n' "$each" "$(cut -d' ' -f1,2 "$dir/keys/host_ed25519.pub")"
+  done >"$dir/known_hosts"
   : >"$dir/empty_known_hosts"
-  write_config "$port" "$dead"
+  write_config "$port" "$dead" "$noforward"
   printf '#!/bin/sh\nexec /usr/bin/ssh -F %s "$@"\n' "$dir/config" >"$dir/bin/ssh"
   chmod 755 "$dir/bin/ssh"
   ssh-agent -a "$dir/agent.sock" -s | sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' >"$dir/agent.pid"

@@ -4,6 +4,7 @@ import { both } from '../lab/lang.js';
 import { explainSsh, SshError } from '../ssh/errors.js';
 import { sshConnection } from '../ssh/connection.js';
 import { dockerodeOptions, engineAddressFromEnv, type EngineAddress } from './address.js';
+import { forwardedEngineSocket } from '../ssh/engine-socket.js';
 import { subscribeEvents, type EngineEvent } from './events.js';
 import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
 import { pullImage, runProbe } from './probe-run.js';
@@ -87,9 +88,15 @@ export async function openDocker(address?: EngineAddress): Promise<DockerConnect
   const { default: DockerCtor } = await import('dockerode');
   const started = Date.now();
   try {
-    const options = dockerodeOptions(target);
-    // Over SSH, authenticate first: a refused key or an unknown host is ssh's own one-line reason, within the limit.
-    if (host.startsWith('ssh://')) await sshConnection(host).ready(REQUEST_TIMEOUT_MS());
+    let options = dockerodeOptions(target);
+    if (host.startsWith('ssh://')) {
+      // Over SSH, authenticate first: a refused key or an unknown host is ssh's own one-line reason, within the limit.
+      const connection = sshConnection(host);
+      await connection.ready(REQUEST_TIMEOUT_MS());
+      // Then the engine's socket forwarded through the master when the remote allows it (src/ssh/engine-socket.ts).
+      const socketPath = await forwardedEngineSocket(connection, REQUEST_TIMEOUT_MS());
+      if (socketPath) options = dockerodeOptions({ host: `unix://${socketPath}` });
+    }
     const probe = new DockerCtor({ ...options, timeout: REQUEST_TIMEOUT_MS() });
     const raw = (await probe.version()) as unknown as Record<string, unknown>;
     if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {

@@ -8,6 +8,7 @@ import { isStale, ownerId } from '../engine/probe-owner.js';
 import type { ProcessResult } from '../processes/types.js';
 import type { RecordedCall } from './command-rules.js';
 import { readRecord } from './record.js';
+import { cliEngineHost } from '../ssh/engine-socket.js';
 import type { ScriptHost } from './script-host.js';
 import { dockerShim, shellQuote, SUDO_SHIM } from './shell-shim.js';
 
@@ -75,7 +76,9 @@ async function prepare(host: ScriptHost, scratch: string, options: RecordedRunOp
   const [bin, work, home, calls] = ['bin', 'work', 'home', 'calls'].map((name) => join(scratch, name)) as [string, string, string, string];
   const record = join(scratch, 'record');
   const [docker] = await Promise.all([host.findDocker(), ...[bin, work, home, calls].map((dir) => host.makeDirectory(dir))]);
-  const engineHost = host.engineHost ?? options.engineHost;
+  // An ssh:// engine whose socket tp7 forwarded is read through that socket: the docker CLI's own ssh would
+  // make a new connection, and start a login shell on the remote, for every forwarded read.
+  const engineHost = host.engineHost ?? cliEngineHost(options.engineHost);
   await Promise.all([
     host.writeFile(join(bin, 'docker'), dockerShim({ scratch, record, calls, docker, engineHost }), 0o755),
     host.writeFile(join(bin, 'sudo'), SUDO_SHIM, 0o755),

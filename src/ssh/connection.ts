@@ -18,6 +18,7 @@ export class SshConnection {
   private dir?: string;
   private master?: Promise<void>;
   private closed = false;
+  private forwards = 0;
 
   constructor(readonly address: string) {
     this.destination = parseSshAddress(address);
@@ -89,6 +90,20 @@ export class SshConnection {
   /** `ssh -W host:port`: stdin and stdout are a TCP connection opened from the remote machine. */
   forward(host: string, port: number): ChildProcess {
     return this.spawnSsh(['-W', `${host.includes(':') ? `[${host}]` : host}:${port}`, ...destinationArgs(this.destination)]);
+  }
+
+  /**
+   * Asks the master to listen on a new local socket (in the private folder) and carry each connection to it to
+   * the remote's unix socket `remotePath` (OpenSSH stream-local forwarding: no remote command at all). Resolves
+   * to the local path; rejects when there is no master or ssh refuses.
+   */
+  async forwardUnixSocket(remotePath: string, timeoutMs: number): Promise<string> {
+    if (!this.multiplexed || !this.master) throw new SshError('no ssh master to forward through', null);
+    await this.master;
+    const local = join(this.folder(), `fwd-${++this.forwards}.sock`);
+    const result = spawnSync('ssh', [...this.options(), '-O', 'forward', '-L', `${local}:${remotePath}`, ...destinationArgs(this.destination)], { encoding: 'utf8', timeout: timeoutMs });
+    if (result.status !== 0) throw new SshError(sshReason(result.stderr ?? '', `ssh -O forward exited with ${result.status}`), result.status);
+    return local;
   }
 
   private spawnSsh(args: string[]): ChildProcess {

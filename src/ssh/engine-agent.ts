@@ -7,9 +7,10 @@ import { ChildStream } from './stream.js';
 
 /**
  * Engine connections open at once: checks run concurrently, and each ssh session counts against the remote
- * sshd's MaxSessions (10 by default), which scripts, SFTP and forwards share.
+ * sshd's MaxSessions (10 by default), which scripts and SFTP share (the budget is in processes.ts). Each also
+ * starts the remote login shell and a docker CLI once; keep-alive then reuses it.
  */
-const MAX_ENGINE_SESSIONS = 5;
+const MAX_ENGINE_SESSIONS = 3;
 
 export class DialStdioAgent extends Agent {
   constructor(private readonly connection: SshConnection) {

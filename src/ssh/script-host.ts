@@ -1,6 +1,11 @@
 // The student's own machine as a ScriptHost (src/scripts/script-host.ts): recorded runs happen there, over the
-// same ssh master, with the same scratch folder, shell shim and time limits as on this machine. Files move
-// over SFTP; what POSIX tools do in one line (mktemp, cp -pPR, rm -rf) runs as a command.
+// same ssh master, with the same scratch folder, shell shim and time limits as on this machine.
+// Housekeeping (scratch folder, copies, removal) goes over the one SFTP session, not as commands: every command
+// starts the remote user's login shell, whose rc files may take seconds (measured: a pyenv .bashrc, 0.55 s alone
+// and 4.9 s for eight at once on two cores), and sshd counts each against MaxSessions. A recorded run then costs
+// one remote command, the script's own; the shell is kept for the rare cases SFTP v3 cannot express (a
+// symbolic link to copy, a folder SFTP may not empty).
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { CheckError } from '../errors.js';
 import { both } from '../lab/lang.js';
@@ -9,8 +14,11 @@ import type { ProcessRunner } from '../processes/types.js';
 import type { SshConnection } from './connection.js';
 import { isDirectoryMode, isFileMode, isLinkMode, SftpStatusError, type SftpSession } from './sftp.js';
 
-/** Housekeeping commands (mkdir, cp, rm) are quick: this bounds a hung remote. */
+/** Housekeeping commands (cp, rm) are quick: this bounds a hung remote. */
 const HOUSEKEEPING_MS = 30_000;
+/** A file copied over SFTP is held in memory once: bigger ones are copied by `cp` on the remote. */
+const MAX_SFTP_COPY_BYTES = 8 * 1024 * 1024;
+const SFTP_FAILURE = 4;
 
 /**
  * `engineHost`: the engine as the remote's own `docker` reaches it (its DOCKER_HOST, else the default socket), for
@@ -26,8 +34,21 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
     }
     return result.stdout;
   };
-  let temporary: Promise<string> | undefined;
-  const tmp = () => (temporary ??= shell('printf %s "${TMPDIR:-/tmp}"').then((dir) => dir.replace(/\/+$/, '') || '/tmp'));
+  /** SFTP first (no shell); what it cannot empty (a folder the script made read-only) goes to rm -rf. */
+  const remove = async (path: string): Promise<void> => {
+    const removed = await sftpRemoveTree(await sftp(), path).then(() => true, () => false);
+    if (!removed) await shell('rm -rf -- "$1"', path);
+  };
+  // The remote's temporary folder and docker CLI, asked in one command (one login shell) on first use.
+  let facts: Promise<{ tmp: string; docker?: string }> | undefined;
+  const remoteFacts = () => (facts ??= shell('printf "%s\\n" "${TMPDIR:-/tmp}"; command -v docker || true').then((text) => {
+    const [dir = '', docker = ''] = text.split('\n');
+    return { tmp: dir.replace(/\/+$/, '') || '/tmp', ...(posix.isAbsolute(docker.trim()) ? { docker: docker.trim() } : {}) };
+  }).catch((error: unknown) => {
+    facts = undefined; // asked again next time: a remote that failed once may answer now
+    throw error;
+  }));
+  const tmp = async () => (await remoteFacts()).tmp;
   const typeOf = (mode: number): HostEntry['type'] => (isLinkMode(mode) ? 'symlink' : isDirectoryMode(mode) ? 'directory' : isFileMode(mode) ? 'file' : 'other');
   const missing = (error: unknown) => error instanceof SftpStatusError && error.status === 2;
 
@@ -36,17 +57,37 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
     ...(engineHost ? { engineHost } : {}),
     run: (command, args, options) => runner.run(command, args, options),
     async makeScratch(prefix, owner) {
-      const dir = await shell('umask 077 && d=$(mktemp -d "$1/$2XXXXXXXX") && printf %s "$3" > "$d/OWNER" && printf %s "$d"', await tmp(), prefix, owner);
-      return dir.trim();
+      const session = await sftp();
+      const dir = await tmp();
+      // As mktemp -d: a new name, made by mkdir (which never reuses or follows an existing path), mode 0700.
+      for (let attempt = 0; ; attempt++) {
+        const scratch = posix.join(dir, `${prefix}${randomBytes(6).toString('hex')}`);
+        try {
+          await session.mkdir(scratch, 0o700);
+        } catch (error) {
+          if (attempt < 3 && error instanceof SftpStatusError && error.status === SFTP_FAILURE) continue;
+          throw error;
+        }
+        await session.writeFile(posix.join(scratch, 'OWNER'), Buffer.from(owner), 0o600);
+        return scratch;
+      }
     },
     async makeDirectory(path) {
-      await shell('mkdir -p -- "$1"', path);
+      await makeDirectories(await sftp(), path);
     },
     async writeFile(path, content, mode = 0o644) {
       await (await sftp()).writeFile(path, Buffer.from(content), mode);
     },
     async copyInto(from, to, path) {
-      await shell('[ -e "$1/$3" ] || [ -L "$1/$3" ] || exit 0; mkdir -p -- "$(dirname -- "$2/$3")" && cp -pPR -- "$1/$3" "$2/$3"', from, to, path);
+      const session = await sftp();
+      const source = posix.join(from, path);
+      const attrs = await session.stat(source, false);
+      if (!attrs) return;
+      const target = posix.join(to, path);
+      await makeDirectories(session, posix.dirname(target));
+      if (!(await sftpCopy(session, source, target))) {
+        await shell('rm -rf -- "$2/$3"; cp -pPR -- "$1/$3" "$2/$3"', from, to, path);
+      }
     },
     async readHead(path, maxBytes) {
       const session = await sftp();
@@ -61,12 +102,9 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
       });
       return entries.map(({ name, attrs }) => ({ name, type: typeOf(attrs.mode), size: attrs.size }));
     },
-    async remove(path) {
-      await shell('rm -rf -- "$1"', path);
-    },
+    remove,
     async findDocker() {
-      const found = (await shell('command -v docker || true')).trim();
-      return posix.isAbsolute(found) ? found : undefined;
+      return (await remoteFacts()).docker;
     },
     async sweepScratch(prefix, stale) {
       const dir = await tmp();
@@ -77,8 +115,66 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
         const attrs = await session.stat(ownerFile, false).catch(() => null);
         if (!attrs || !isFileMode(attrs.mode)) continue;
         const owner = (await session.readHead(ownerFile, 4096).catch(() => null))?.toString('utf8');
-        if (owner !== undefined && stale(owner, attrs.mtimeMs)) await shell('rm -rf -- "$1"', posix.join(dir, entry.name));
+        if (owner !== undefined && stale(owner, attrs.mtimeMs)) await remove(posix.join(dir, entry.name));
       }
     },
   };
+}
+
+/** mkdir -p over SFTP: an existing folder is fine, missing parents are made first. */
+async function makeDirectories(session: SftpSession, path: string): Promise<void> {
+  const attrs = await session.stat(path);
+  if (attrs && isDirectoryMode(attrs.mode)) return;
+  const parent = posix.dirname(path);
+  if (parent !== path) await makeDirectories(session, parent);
+  try {
+    await session.mkdir(path);
+  } catch (error) {
+    // Made meanwhile by a concurrent caller: fine. Anything else is the server's own reason.
+    const now = await session.stat(path);
+    if (!now || !isDirectoryMode(now.mode)) throw error;
+  }
+}
+
+/**
+ * Copies a file or a folder (recursively) over SFTP, permission bits kept; false, having copied nothing of it,
+ * when the tree holds what SFTP v3 cannot make as `cp -pPR` would (a symbolic link, a device, a large file).
+ */
+async function sftpCopy(session: SftpSession, source: string, target: string): Promise<boolean> {
+  if (!(await copiableOverSftp(session, source))) return false;
+  await copyTree(session, source, target);
+  return true;
+}
+
+async function copiableOverSftp(session: SftpSession, path: string): Promise<boolean> {
+  const attrs = await session.stat(path, false);
+  if (!attrs) return true;
+  if (isFileMode(attrs.mode)) return attrs.size <= MAX_SFTP_COPY_BYTES;
+  if (!isDirectoryMode(attrs.mode)) return false;
+  for (const entry of await session.readdir(path)) {
+    if (!(await copiableOverSftp(session, posix.join(path, entry.name)))) return false;
+  }
+  return true;
+}
+
+async function copyTree(session: SftpSession, source: string, target: string): Promise<void> {
+  const attrs = await session.stat(source, false);
+  if (!attrs) return;
+  const mode = attrs.mode & 0o7777;
+  if (isFileMode(attrs.mode)) {
+    await session.writeFile(target, await session.readHead(source, attrs.size + 1), mode);
+    return;
+  }
+  await makeDirectories(session, target);
+  for (const entry of await session.readdir(source)) await copyTree(session, posix.join(source, entry.name), posix.join(target, entry.name));
+  await session.chmod(target, mode);
+}
+
+/** rm -rf over SFTP: links removed as links, never followed; nothing when the path does not exist. */
+async function sftpRemoveTree(session: SftpSession, path: string): Promise<void> {
+  const attrs = await session.stat(path, false);
+  if (!attrs) return;
+  if (!isDirectoryMode(attrs.mode)) return session.remove(path);
+  await Promise.all((await session.readdir(path)).map((entry) => sftpRemoveTree(session, posix.join(path, entry.name))));
+  await session.rmdir(path);
 }

@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { SshError, sshReason } from './errors.js';
 
-const T = { INIT: 1, VERSION: 2, OPEN: 3, CLOSE: 4, READ: 5, WRITE: 6, LSTAT: 7, SETSTAT: 9, OPENDIR: 11, READDIR: 12, REMOVE: 13, MKDIR: 14, RMDIR: 15, REALPATH: 16, STAT: 17, STATUS: 101, HANDLE: 102, DATA: 103, NAME: 104, ATTRS: 105 } as const;
+const T = { INIT: 1, VERSION: 2, OPEN: 3, CLOSE: 4, READ: 5, WRITE: 6, LSTAT: 7, SETSTAT: 9, OPENDIR: 11, READDIR: 12, REMOVE: 13, MKDIR: 14, RMDIR: 15, REALPATH: 16, STAT: 17, READLINK: 19, STATUS: 101, HANDLE: 102, DATA: 103, NAME: 104, ATTRS: 105 } as const;
 const FX = { OK: 0, EOF: 1, NO_SUCH_FILE: 2 } as const;
 const OPEN_FLAGS = { READ: 0x1, WRITE: 0x2, CREAT: 0x8, TRUNC: 0x10 } as const;
 const ATTR = { SIZE: 0x1, UIDGID: 0x2, PERMISSIONS: 0x4, ACMODTIME: 0x8, EXTENDED: 0x80000000 } as const;
@@ -269,11 +269,33 @@ export class SftpSession {
       await this.close(handle);
     }
     // The mode of a file that already existed is not changed by OPEN: set it.
-    await this.expect(T.STATUS, await this.request(T.SETSTAT, (w) => w.bytes(path).u32(ATTR.PERMISSIONS).u32(mode)));
+    await this.chmod(path, mode);
   }
 
   async mkdir(path: string, mode = 0o755): Promise<void> {
     await this.expect(T.STATUS, await this.request(T.MKDIR, (w) => w.bytes(path).u32(ATTR.PERMISSIONS).u32(mode)));
+  }
+
+  /** Sets a file's or folder's permission bits. */
+  async chmod(path: string, mode: number): Promise<void> {
+    await this.expect(T.STATUS, await this.request(T.SETSTAT, (w) => w.bytes(path).u32(ATTR.PERMISSIONS).u32(mode)));
+  }
+
+  /** Removes a file or a symbolic link (never what it points to). */
+  async remove(path: string): Promise<void> {
+    await this.expect(T.STATUS, await this.request(T.REMOVE, (w) => w.bytes(path)));
+  }
+
+  /** Removes an empty folder. */
+  async rmdir(path: string): Promise<void> {
+    await this.expect(T.STATUS, await this.request(T.RMDIR, (w) => w.bytes(path)));
+  }
+
+  /** Where a symbolic link points, as written in it. */
+  async readlink(path: string): Promise<string> {
+    const body = await this.expect(T.NAME, await this.request(T.READLINK, (w) => w.bytes(path)));
+    body.u32();
+    return body.text();
   }
 
   private async open(path: string, flags: number, mode = 0o644): Promise<Buffer> {

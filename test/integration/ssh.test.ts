@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDocker } from '../../src/engine/dockerode-client.js';
+import { cliEngineHost } from '../../src/ssh/engine-socket.js';
 import { openTarget } from '../../src/target/open.js';
 import type { TargetSession } from '../../src/target/types.js';
 import { checksOf, freePort, newWorkdir, tp7, tp7Json } from './harness.js';
@@ -159,5 +161,29 @@ describe('a target on the student machine over ssh', () => {
 
   it('reaches the engine through the same connection', async () => {
     expect((await session.clients.engine.version()).apiVersion).toMatch(/^\d+\.\d+$/);
+  });
+
+  // The engine's socket forwarded through the master (no remote shell, no docker CLI per connection), and the
+  // docker CLI's own way, dial-stdio, where sshd refuses stream-local forwarding (the second port of the test sshd).
+  it('reaches the engine through its forwarded socket, and through dial-stdio where forwarding is refused', async () => {
+    const forwarded = await openDocker({ host: 'ssh://tp7-remote' });
+    expect(forwarded.options.socketPath).toMatch(/\/tp7-ssh-[^/]+\/fwd-\d+\.sock$/);
+    expect(cliEngineHost('ssh://tp7-remote')).toBe(`unix://${forwarded.options.socketPath}`);
+    const refused = await openDocker({ host: 'ssh://tp7-noforward' });
+    expect(refused.options.socketPath).toBeUndefined();
+    expect(cliEngineHost('ssh://tp7-noforward')).toBe('ssh://tp7-noforward');
+    // Both reach the same engine.
+    const [a, b] = await Promise.all([forwarded.docker.info(), refused.docker.info()]);
+    expect(a.ID).toBe(b.ID);
+  });
+});
+
+describe('a check over an sshd that refuses forwarding', () => {
+  it('judges ex1 as on the engine itself (dial-stdio, recorded reads through the docker CLI)', async () => {
+    const workdir = newWorkdir();
+    const local = await tp7Json(['check', 'ex1'], { workdir });
+    const remote = await tp7Json(['check', 'ex1'], { workdir, env: sshEnv('ssh://tp7-noforward') });
+    expect(remote.run.stderr).toBe('');
+    expect(statuses(remote.json)).toEqual(statuses(local.json));
   });
 });
