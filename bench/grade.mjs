@@ -5,8 +5,8 @@
 //   2. 1 -> 4 -> 16 students (beyond four, students share an engine, each with a workdir of its own).
 // Each measure is the median of BENCH_GRADE_RUNS runs of the real command (default 5), interleaved.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -33,15 +33,47 @@ function roster(dir, count, hosts, solved) {
   return file;
 }
 
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+/** CPU ms in /proc/PID/stat: own (utime, stime) and, with `children`, that of reaped children (cutime, cstime). */
+function cpuOf(pid, children) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
+    return { comm: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), ms: ticks * TICK_MS };
+  } catch {
+    return { comm: '', ms: 0 };
+  }
+}
+
+/** CPU time of every engine process on the machine (dockerd, containerd and its shims, runc they reaped). */
+function enginesCpuMs() {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((pid) => cpuOf(pid, true))
+    .filter(({ comm }) => /^(dockerd|containerd)/.test(comm)).reduce((total, { ms }) => total + ms, 0);
+}
+
+/** Where a grading's time went: tp7's own CPU (this process's reaped children) and the engines'. */
+const cpu = new Map();
+
 function grade(file) {
+  const before = { tp7: cpuOf('self', true).ms - cpuOf('self', false).ms, engines: enginesCpuMs() };
   const started = process.hrtime.bigint();
   const result = spawnSync('node', [TP7, 'grade', file, ...EXERCISES, '--jobs', '4', '--json'], { encoding: 'utf8', env: { ...process.env, TP7_LANG: 'en' }, maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const after = { tp7: cpuOf('self', true).ms - cpuOf('self', false).ms, engines: enginesCpuMs() };
+  const samples = cpu.get(file) ?? [];
+  samples.push({ tp7: after.tp7 - before.tp7, engines: after.engines - before.engines });
+  cpu.set(file, samples);
   if (result.status !== 0) throw new Error(`tp7 grade ${file} exited ${result.status}: ${result.stderr}`);
   const students = JSON.parse(result.stdout).students;
   const notFull = students.filter((student) => student.status !== 'graded' || student.report.score.earned !== student.report.score.possible);
   if (notFull.length) throw new Error(`${notFull.length} student(s) not all green in ${file}`);
   return ms;
+}
+
+function medianCpu(file) {
+  const samples = cpu.get(file).slice(1); // the warm-up run aside
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { tp7: median(samples.map((sample) => sample.tp7)), engines: median(samples.map((sample) => sample.engines)) };
 }
 
 /** Median wall time of each roster, runs interleaved after one warm-up each. */
@@ -85,12 +117,16 @@ try {
     sixteenOverFour: Number((sixteenMs / fourMs).toFixed(2)),
     perStudentMs: { 1: oneMs, 4: Math.round(fourMs / 4), 16: Math.round(sixteenMs / 16) },
     target: 'fourEnginesOverOne < 1.5',
+    // Median CPU ms of one grading: tp7's process and the engines'; two cores give 2 x the wall time at most.
+    cpuMs: Object.fromEntries([['1', one], ['4', fourEngines], ['16', sixteen]].map(([count, file]) => [count, medianCpu(file)])),
+    cores: availableParallelism(),
   };
   writeFileSync(join(ROOT, 'bench/grade.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`tp7 grade ${EXERCISES.join(' ')} (median of ${RUNS}, --jobs 4)`);
   console.log(`  1 student, 1 engine       ${oneMs} ms`);
   console.log(`  4 students, 4 engines     ${fourMs} ms   (${results.fourEnginesOverOne}x one; target < 1.5x)`);
   console.log(`  16 students, 4 engines    ${sixteenMs} ms   (${results.sixteenOverFour}x four)`);
+  for (const [count, used] of Object.entries(results.cpuMs)) console.log(`  CPU, ${count.padStart(2)} student(s): tp7 ${used.tp7} ms, engines ${used.engines} ms (${results.cores} cores)`);
   if (results.fourEnginesOverOne >= 1.5) process.exitCode = 1;
 } finally {
   try {
