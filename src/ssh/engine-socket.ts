@@ -3,6 +3,7 @@
 // remote login shell and a docker CLI for every connection (measured here: `docker images` 1.08 s through
 // ssh:// against 0.11 s through the forwarded socket). The docker CLI's own way stays the fallback: a remote
 // whose engine is not a unix socket, an sshd that refuses forwarding (AllowStreamLocalForwarding no), Windows.
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import type { SshConnection } from './connection.js';
 
@@ -26,7 +27,8 @@ export function forwardedEngineSocket(connection: SshConnection, timeoutMs: numb
 /** The address a docker CLI started by tp7 should use for `host`: its forwarded socket when there is one. */
 export function cliEngineHost(host: string): string {
   const local = forwardedByAddress.get(host);
-  return local ? `unix://${local}` : host;
+  // A closed connection took its folder, and the socket, with it (tp7 grade opens one per student).
+  return local && existsSync(local) ? `unix://${local}` : host;
 }
 
 async function forward(connection: SshConnection, timeoutMs: number): Promise<string | undefined> {
