@@ -76,9 +76,9 @@ async function prepare(host: ScriptHost, scratch: string, options: RecordedRunOp
   const [bin, work, home, calls] = ['bin', 'work', 'home', 'calls'].map((name) => join(scratch, name)) as [string, string, string, string];
   const record = join(scratch, 'record');
   const [docker] = await Promise.all([host.findDocker(), ...[bin, work, home, calls].map((dir) => host.makeDirectory(dir))]);
-  // An ssh:// engine whose socket tp7 forwarded is read through that socket: the docker CLI's own ssh would
-  // make a new connection, and start a login shell on the remote, for every forwarded read.
-  const engineHost = host.engineHost ?? cliEngineHost(options.engineHost);
+  // On this machine, an ssh:// engine whose socket tp7 forwarded is read through that socket: the docker CLI's
+  // own ssh would make a new connection, and start a login shell on the remote, for every forwarded read.
+  const engineHost = host.engineHost ?? (host.label === 'local' ? cliEngineHost(options.engineHost) : options.engineHost);
   await Promise.all([
     host.writeFile(join(bin, 'docker'), dockerShim({ scratch, record, calls, docker, engineHost }), 0o755),
     host.writeFile(join(bin, 'sudo'), SUDO_SHIM, 0o755),

@@ -10,8 +10,12 @@ import { join } from 'node:path';
 import { destinationArgs, parseSshAddress, remoteCommand, type SshDestination } from './destination.js';
 import { SshError, sshReason } from './errors.js';
 
-/** How long the master outlives its last client when tp7 could not end it (killed with SIGKILL). */
-const PERSIST_SECONDS = 120;
+/**
+ * How long the master stays with no open channel. tp7 ends it at exit (`-O exit`); this is for a tp7 killed with
+ * SIGKILL. A forwarded engine socket does not count as open between requests (OpenSSH counts channels, not
+ * listeners), so an idle menu or a grading waiting for its turn must not outlast it: half an hour.
+ */
+const PERSIST_SECONDS = 1800;
 
 export class SshConnection {
   readonly destination: SshDestination;
@@ -101,8 +105,19 @@ export class SshConnection {
     if (!this.multiplexed || !this.master) throw new SshError('no ssh master to forward through', null);
     await this.master;
     const local = join(this.folder(), `fwd-${++this.forwards}.sock`);
-    const result = spawnSync('ssh', [...this.options(), '-O', 'forward', '-L', `${local}:${remotePath}`, ...destinationArgs(this.destination)], { encoding: 'utf8', timeout: timeoutMs });
-    if (result.status !== 0) throw new SshError(sshReason(result.stderr ?? '', `ssh -O forward exited with ${result.status}`), result.status);
+    // Asynchronous: a master that hangs must not stop every other student's grading with it.
+    const child = spawn('ssh', [...this.options(), '-O', 'forward', '-L', `${local}:${remotePath}`, ...destinationArgs(this.destination)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4096)));
+    const code = await new Promise<number | null>((resolve) => {
+      const limit = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.once('error', () => resolve(null));
+      child.once('close', (exitCode) => {
+        clearTimeout(limit);
+        resolve(exitCode);
+      });
+    });
+    if (code !== 0) throw new SshError(sshReason(stderr, `ssh -O forward exited with ${code}`), code);
     return local;
   }
 

@@ -25,10 +25,11 @@ const KILL_GRACE_MS = 1000;
 const GROUP_MARK = /^tp7-pgid (\d+)\n/;
 
 /**
- * POSIX sh, whatever the user's login shell: say the group, go to the folder, run the command with the added
- * variables, then end what it left running in its group (the wrapper itself ignores that TERM).
+ * POSIX sh, whatever the user's login shell: say the group, wait for tp7's "go" (a run stopped while the login
+ * shell loaded never starts), go to the folder, run the command with the added variables, then end what it left
+ * running in its group (the wrapper itself ignores that TERM).
  */
-const WRAPPER = `printf 'tp7-pgid %s\\n' "$$" >&2; cd -- "$1" || exit 126; shift; "$@"; code=$?; trap '' TERM; kill -TERM 0 2>/dev/null; exit $code`;
+const WRAPPER = `printf 'tp7-pgid %s\\n' "$$" >&2; IFS= read -r go; [ "$go" = go ] || exit 125; cd -- "$1" || exit 126; shift; "$@"; code=$?; trap '' TERM; kill -TERM 0 2>/dev/null; exit $code`;
 
 function appendCapped(current: string, chunk: Buffer): string {
   return current.length >= MAX_OUTPUT_BYTES ? current : (current + chunk.toString('utf8')).slice(0, MAX_OUTPUT_BYTES);
@@ -36,22 +37,29 @@ function appendCapped(current: string, chunk: Buffer): string {
 
 const stripFinalNewline = (text: string) => text.replace(/\r?\n$/, '');
 
+const NOT_STARTED: ProcessResult = { exitCode: null, stdout: '', stderr: '', timedOut: true };
+
 export function sshRunner(connection: SshConnection, workdir: string): ProcessRunner {
-  const signalGroup = (group: string, signal: 'TERM' | 'KILL') => {
-    const child = connection.exec(['kill', `-${signal}`, '--', `-${group}`]);
+  /**
+   * TERM, then KILL after the grace time, in one session (sshd counts each against MaxSessions). `kill -SIG -PGID`:
+   * dash's kill takes neither `--` nor `-s SIG -PGID`.
+   */
+  const endGroup = (group: string) => {
+    const grace = String(KILL_GRACE_MS / 1000);
+    const child = connection.exec(['sh', '-c', 'kill -TERM -"$1" 2>/dev/null && sleep "$2" && kill -KILL -"$1" 2>/dev/null; exit 0', 'sh', group, grace]);
     child.stdin?.end();
     child.on('error', () => undefined);
   };
   const turn = sharedLimit(MAX_COMMAND_SESSIONS);
   return {
-    run: (command, args, options: RunOptions) => turn(() => runOnce(command, args, options)),
+    // Stopped while waiting for its turn: nothing is started on the remote.
+    run: (command, args, options: RunOptions) => turn(() => (options.signal?.aborted ? Promise.resolve(NOT_STARTED) : runOnce(command, args, options))),
   };
 
   async function runOnce(command: string, args: string[], options: RunOptions): Promise<ProcessResult> {
     const cwd = posix.resolve(workdir, options.cwd ?? '.');
     const env = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`);
     const child = connection.exec(['sh', '-c', WRAPPER, 'sh', cwd, ...(env.length ? ['env', '--', ...env] : []), command, ...args]);
-    child.stdin!.end();
     let stdout = '';
     let stderr = '';
     let group: string | undefined;
@@ -62,6 +70,11 @@ export function sshRunner(connection: SshConnection, workdir: string): ProcessRu
       if (mark) {
         group = mark[1];
         stderr = stderr.slice(mark[0].length);
+        // Stopped before the command said its group (a slow login shell): end the group now that it is known.
+        // The wrapper waits for "go" once it has said its group: stopped meanwhile, it gets none and exits 125
+        // without running the command. The command then reads an empty stdin, as a local run does.
+        child.stdin!.end(timedOut ? undefined : 'go\n');
+        if (timedOut) return;
         // The command runs from now: its own time limit starts here.
         clearTimeout(limit);
         limit = setTimeout(stop, options.timeoutMs);
@@ -72,11 +85,10 @@ export function sshRunner(connection: SshConnection, workdir: string): ProcessRu
     const stop = () => {
       if (timedOut) return;
       timedOut = true;
-      if (group) signalGroup(group, 'TERM');
-      grace.push(setTimeout(() => {
-        if (group) signalGroup(group, 'KILL');
-        child.kill('SIGKILL');
-      }, KILL_GRACE_MS));
+      if (group) endGroup(group);
+      // Before the group is known, ssh stays until the wrapper says it (it then gets no "go", above), or the
+      // login allowance is over.
+      grace.push(setTimeout(() => child.kill('SIGKILL'), group ? KILL_GRACE_MS : LOGIN_ALLOWANCE_MS));
     };
     let limit = setTimeout(stop, options.timeoutMs + LOGIN_ALLOWANCE_MS);
     if (options.signal?.aborted) stop();

@@ -34,6 +34,15 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
     }
     return result.stdout;
   };
+  /** An SFTP refusal (permissions, a loop of links) as one line naming the path, as a failed command is. */
+  const onRemote = async <T>(path: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof SftpStatusError)) throw error;
+      throw new CheckError(both(`${connection.address} : ${path} : ${error.message}`, `${connection.address}: ${path}: ${error.message}`));
+    }
+  };
   /** SFTP first (no shell); what it cannot empty (a folder the script made read-only) goes to rm -rf. */
   const remove = async (path: string): Promise<void> => {
     const removed = await sftpRemoveTree(await sftp(), path).then(() => true, () => false);
@@ -57,49 +66,41 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
     ...(engineHost ? { engineHost } : {}),
     run: (command, args, options) => runner.run(command, args, options),
     async makeScratch(prefix, owner) {
-      const session = await sftp();
       const dir = await tmp();
-      // As mktemp -d: a new name, made by mkdir (which never reuses or follows an existing path), mode 0700.
-      for (let attempt = 0; ; attempt++) {
-        const scratch = posix.join(dir, `${prefix}${randomBytes(6).toString('hex')}`);
-        try {
-          await session.mkdir(scratch, 0o700);
-        } catch (error) {
-          if (attempt < 3 && error instanceof SftpStatusError && error.status === SFTP_FAILURE) continue;
-          throw error;
-        }
-        await session.writeFile(posix.join(scratch, 'OWNER'), Buffer.from(owner), 0o600);
-        return scratch;
-      }
+      return onRemote(dir, async () => makeOwnedFolder(await sftp(), dir, prefix, owner));
     },
     async makeDirectory(path) {
-      await makeDirectories(await sftp(), path);
+      await onRemote(path, async () => makeDirectories(await sftp(), path));
     },
     async writeFile(path, content, mode = 0o644) {
-      await (await sftp()).writeFile(path, Buffer.from(content), mode);
+      await onRemote(path, async () => (await sftp()).writeFile(path, Buffer.from(content), mode));
     },
     async copyInto(from, to, path) {
       const session = await sftp();
       const source = posix.join(from, path);
-      const attrs = await session.stat(source, false);
-      if (!attrs) return;
       const target = posix.join(to, path);
-      await makeDirectories(session, posix.dirname(target));
-      if (!(await sftpCopy(session, source, target))) {
-        await shell('rm -rf -- "$2/$3"; cp -pPR -- "$1/$3" "$2/$3"', from, to, path);
-      }
+      const copied = await onRemote(source, async () => {
+        if (!(await session.stat(source, false))) return true;
+        // As the local host: what was at the target goes first (never written through, never merged).
+        await remove(target);
+        await makeDirectories(session, posix.dirname(target));
+        return sftpCopy(session, source, target);
+      });
+      if (!copied) await shell('rm -rf -- "$2/$3"; cp -pPR -- "$1/$3" "$2/$3"', from, to, path);
     },
-    async readHead(path, maxBytes) {
-      const session = await sftp();
-      const attrs = await session.stat(path);
-      if (!attrs || !isFileMode(attrs.mode)) return null;
-      return session.readHead(path, maxBytes);
+    readHead(path, maxBytes) {
+      return onRemote(path, async () => {
+        const session = await sftp();
+        const attrs = await session.stat(path);
+        if (!attrs || !isFileMode(attrs.mode)) return null;
+        return session.readHead(path, maxBytes);
+      });
     },
     async list(path) {
-      const entries = await (await sftp()).readdir(path).catch((error: unknown) => {
+      const entries = await onRemote(path, async () => (await sftp()).readdir(path).catch((error: unknown) => {
         if (missing(error)) return [];
         throw error;
-      });
+      }));
       return entries.map(({ name, attrs }) => ({ name, type: typeOf(attrs.mode), size: attrs.size }));
     },
     remove,
@@ -115,10 +116,27 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
         const attrs = await session.stat(ownerFile, false).catch(() => null);
         if (!attrs || !isFileMode(attrs.mode)) continue;
         const owner = (await session.readHead(ownerFile, 4096).catch(() => null))?.toString('utf8');
-        if (owner !== undefined && stale(owner, attrs.mtimeMs)) await remove(posix.join(dir, entry.name));
+        // rm -rf, not SFTP: another user of the machine may have made this folder, and rm never follows a link
+        // swapped in mid-removal, where SFTP requests by path would.
+        if (owner !== undefined && stale(owner, attrs.mtimeMs)) await shell('rm -rf -- "$1"', posix.join(dir, entry.name));
       }
     },
   };
+}
+
+/** As mktemp -d: a new name, made by mkdir (which never reuses nor follows an existing path), mode 0700, with OWNER. */
+async function makeOwnedFolder(session: SftpSession, dir: string, prefix: string, owner: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const scratch = posix.join(dir, `${prefix}${randomBytes(6).toString('hex')}`);
+    try {
+      await session.mkdir(scratch, 0o700);
+    } catch (error) {
+      if (attempt < 3 && error instanceof SftpStatusError && error.status === SFTP_FAILURE) continue;
+      throw error;
+    }
+    await session.writeFile(posix.join(scratch, 'OWNER'), Buffer.from(owner), 0o600);
+    return scratch;
+  }
 }
 
 /** mkdir -p over SFTP: an existing folder is fine, missing parents are made first. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,13 +19,39 @@ function localConnection(loginMs: number): SshConnection {
 }
 
 describe('commands over ssh', () => {
-  it("start their time limit when the command starts, not while the remote's login shell loads", async () => {
-    const runner = sshRunner(localConnection(1200), '/');
-    const run = await runner.run('sh', ['-c', 'sleep 0.2; echo done'], { cwd: '/', timeoutMs: 800 });
+  it("start their time limit when the command starts, not while the remote's login shell loads", { timeout: 15_000 }, async () => {
+    const runner = sshRunner(localConnection(600), '/');
+    const run = await runner.run('sh', ['-c', 'sleep 0.2; echo done'], { cwd: '/', timeoutMs: 400 });
     expect({ timedOut: run.timedOut, exitCode: run.exitCode, stdout: run.stdout }).toEqual({ timedOut: false, exitCode: 0, stdout: 'done' });
-    // The command's own time still counts from its start.
-    const slow = await runner.run('sh', ['-c', 'sleep 5'], { cwd: '/', timeoutMs: 300 });
+    // The command's own time still counts from its start, and its whole group is ended at the limit.
+    const marker = join(folder, 'ran-past-limit');
+    const slow = await runner.run('sh', ['-c', `sleep 1; touch ${marker}`], { cwd: '/', timeoutMs: 300 });
     expect(slow.timedOut).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('stopped while the login shell loads: the command is ended as soon as it starts, and nothing it would do happens', async () => {
+    const runner = sshRunner(localConnection(700), '/');
+    const marker = join(folder, 'ran-after-stop');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const run = await runner.run('sh', ['-c', `sleep 0.5; touch ${marker}`], { cwd: '/', timeoutMs: 10_000, signal: controller.signal });
+    expect(run.timedOut).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('stopped while waiting for its turn: nothing is started', async () => {
+    const runner = sshRunner(localConnection(0), '/');
+    const marker = join(folder, 'queued');
+    const busy = Array.from({ length: MAX_COMMAND_SESSIONS }, () => runner.run('sleep', ['0.3'], { cwd: '/', timeoutMs: 10_000 }));
+    const controller = new AbortController();
+    const queued = runner.run('touch', [marker], { cwd: '/', timeoutMs: 10_000, signal: controller.signal });
+    controller.abort();
+    await Promise.all(busy);
+    expect((await queued).timedOut).toBe(true);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it(`keep at most ${MAX_COMMAND_SESSIONS} at once on one connection (sshd's MaxSessions is 10 by default)`, async () => {
