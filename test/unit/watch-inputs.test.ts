@@ -10,7 +10,7 @@ import { PROBE_KINDS } from '../../src/probes/index.js';
 import type { Outcome } from '../../src/probes/types.js';
 import { affects, ANY_CHANGE, inputsOf, mergeChanges, type Change, type Item } from '../../src/runner/inputs.js';
 import { runOncePerState } from '../../src/runner/reuse.js';
-import { clients, fakeEngine, ID_A, ID_B } from './fake-engine.js';
+import { clients, fakeEngine, ID_A, ID_B, type FakeImage } from './fake-engine.js';
 
 describe('engine events as changes', () => {
   const container = (action: string, attributes: Record<string, string>) => ({ Type: 'container', Action: action, Actor: { ID: 'c1', Attributes: attributes } });
@@ -94,6 +94,24 @@ describe('a check with side effects', () => {
     expect(runs).toBe(1);
     images['app:1'] = { Id: ID_B };
     expect(await runOncePerState('t/one', inputs, client(), run)).toBe(pass);
+    expect(runs).toBe(2);
+  });
+
+  it("is not fooled by tp7's own probe images: another check's check-time images come and go meanwhile", async () => {
+    const images: Record<string, FakeImage> = { 'app:1': { Id: ID_A } };
+    const anyImage = { ...inputs, images: 'any' as const };
+    let runs = 0;
+    const run = async () => {
+      runs++;
+      return pass;
+    };
+    await runOncePerState('t/probe', anyImage, clients(fakeEngine(images)), run);
+    images['tp7-check-0a1b2c:3d4e'] = { Id: ID_B, Config: { Image: '', Labels: { [PROBE_LABEL]: 'true' } } } as FakeImage;
+    await runOncePerState('t/probe', anyImage, clients(fakeEngine(images)), run);
+    expect(runs).toBe(1);
+    // A student's own new image is a change.
+    images['mine:1'] = { Id: `sha256:${'c'.repeat(64)}` };
+    await runOncePerState('t/probe', anyImage, clients(fakeEngine(images)), run);
     expect(runs).toBe(2);
   });
 
