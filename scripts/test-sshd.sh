@@ -123,5 +123,5 @@ case ${1:-} in
   down) down ;;
   env) printf 'export TP7_TEST_SSH_DIR=%s\n' "$dir" ;;
   -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) sed -n '8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
