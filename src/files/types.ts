@@ -10,6 +10,8 @@ export interface FileInfo {
   /** Device and inode, when the file system has them: with size and mtime, they tell whether a file is the same. */
   dev?: number;
   ino?: number;
+  /** Status change time: unlike mtime, no command can set it back, so a rewrite that restores mtime still shows. */
+  ctimeMs?: number;
 }
 
 /**

@@ -32,7 +32,7 @@ export function workdirFiles(root: string): FileAccess {
   const info = async (path: string): Promise<FileInfo | null> => {
     try {
       const stats = await stat(inside(path));
-      return { path, size: stats.size, isFile: stats.isFile(), isDirectory: stats.isDirectory(), mtimeMs: stats.mtimeMs, dev: stats.dev, ino: stats.ino };
+      return { path, size: stats.size, isFile: stats.isFile(), isDirectory: stats.isDirectory(), mtimeMs: stats.mtimeMs, dev: stats.dev, ino: stats.ino, ctimeMs: stats.ctimeMs };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;

@@ -1,7 +1,9 @@
 // Shared by the archive probes (image-archive, export-archive, backup-folder): read one of the student's
 // archives through the confined file access, with terminal progress, and phrase every verdict for a student.
-import { readArchive, sniffCompression, terminalProgress, ArchiveError, type ArchiveDescription, type ContentKind } from '../archive/index.js';
+import { readArchive, sniffCompression, terminalProgress, ArchiveError, type ArchiveDescription, type ArchiveVerdict, type ContentKind } from '../archive/index.js';
+import type { StoredReadings } from '../cache/stored-readings.js';
 import type { FileAccess } from '../files/types.js';
+import type { LocalizedText } from '../lab/lang.js';
 import { both, type Localized } from '../lab/text.js';
 import { memo } from '../memo.js';
 
@@ -13,17 +15,31 @@ export type ArchiveRead =
 /** Readings of archives, by file identity: a watch round does not read again a save it already judged. */
 const readings = memo<ArchiveRead>(16);
 
+/** A reading as kept between processes: the refusal as its verdict and words, not as an Error. */
+type KeptRead = Exclude<ArchiveRead, { error: ArchiveError }> | { found: true; size: number; content: ContentKind; refused: { verdict: ArchiveVerdict; text: LocalizedText } };
+
+function toKept(read: ArchiveRead): KeptRead {
+  return 'error' in read ? { found: true, size: read.size, content: read.content, refused: { verdict: read.error.verdict, text: read.error.text } } : read;
+}
+
+function fromKept(kept: KeptRead): ArchiveRead {
+  return 'refused' in kept ? { found: true, size: kept.size, content: kept.content, error: new ArchiveError(kept.refused.verdict, kept.refused.text) } : kept;
+}
+
 /**
  * Stats, sniffs and reads `path`; an archive the reader refuses becomes `error`, any other failure is thrown.
- * A file with the same device, inode, size and mtime as one read before is not read again.
+ * A file with the same device, inode, size, mtime and ctime as one read before is not read again: not in this
+ * process, nor, given `stored` (a student's check), in the next one.
  */
-export async function readWorkdirArchive(files: FileAccess, path: string): Promise<ArchiveRead> {
+export async function readWorkdirArchive(files: FileAccess, path: string, stored?: StoredReadings): Promise<ArchiveRead> {
   const info = await files.stat(path);
   if (!info) return { found: false, reason: 'missing' };
   if (!info.isFile) return { found: false, reason: 'not-a-file' };
   const read = () => readArchiveFile(files, path, info.size);
   if (info.dev === undefined || info.ino === undefined) return read();
-  return readings(`${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`, read);
+  const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs ?? ''}`;
+  const readOrKept = stored && info.ctimeMs !== undefined ? async () => fromKept(await stored.get('archive', identity, async () => toKept(await read()))) : read;
+  return readings(identity, readOrKept);
 }
 
 async function readArchiveFile(files: FileAccess, path: string, size: number): Promise<ArchiveRead> {

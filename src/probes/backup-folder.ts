@@ -4,6 +4,7 @@ import { ArchiveError } from '../archive/index.js';
 import { ImageRef } from '../lab/ids.js';
 import { both, type Localized } from '../lab/text.js';
 import type { FileAccess } from '../files/types.js';
+import type { StoredReadings } from '../cache/stored-readings.js';
 import { contentName, readWorkdirArchive, verdictMessage } from './archive-file.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
@@ -39,8 +40,8 @@ async function newestIndex(files: FileAccess, dir: string): Promise<{ name: stri
 }
 
 /** Why one listed image's archive is not a good backup of it, or undefined when it is. */
-async function archiveProblem(files: FileAccess, path: string, ref: string): Promise<Localized | undefined> {
-  const read = await readWorkdirArchive(files, path);
+async function archiveProblem(files: FileAccess, path: string, ref: string, stored?: StoredReadings): Promise<Localized | undefined> {
+  const read = await readWorkdirArchive(files, path, stored);
   if (!read.found) return both(`${path} est introuvable`, `${path} is missing`);
   if (read.content !== 'gzip' && read.content !== 'unknown' && read.content !== 'empty') {
     return both(`${path} n'est pas compressé en gzip (contenu : ${contentName(read.content).fr})`, `${path} is not gzip-compressed (content: ${contentName(read.content).en})`);
@@ -58,7 +59,7 @@ export const backupFolder: ProbeKind<Spec> = {
   kind: 'backup-folder',
   schema,
   inputs: { files: ['dir', 'script'], images: ['images'] },
-  async run(spec, { files }): Promise<Outcome> {
+  async run(spec, { files, stored }): Promise<Outcome> {
     const expected = `${spec.dir}/images_<date>.txt lists ${spec.images.join(', ') || 'the images'}, each saved as <name>_<date>.tar.gz`;
     if (spec.script && !(await files.stat(spec.script))?.isFile) {
       return outcome('fail', expected, `${spec.script} absent`, both(`Le script ${spec.script} est introuvable dans votre dossier de travail.`, `The script ${spec.script} is not in your working directory.`));
@@ -80,7 +81,7 @@ export const backupFolder: ProbeKind<Spec> = {
     }
     const problems: Localized[] = [];
     for (const ref of index.refs) {
-      const problem = await archiveProblem(files, posix.join(spec.dir, backupName(ref, index.date)), ref);
+      const problem = await archiveProblem(files, posix.join(spec.dir, backupName(ref, index.date)), ref, stored);
       if (problem) problems.push(problem);
     }
     if (problems.length) {

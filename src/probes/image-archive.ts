@@ -7,6 +7,7 @@ import { DATE_PLACEHOLDER, newestDatedFile } from './dated.js';
 import { ImageRef } from '../lab/ids.js';
 import { sameReference } from '../reference.js';
 import { both } from '../lab/text.js';
+import type { StoredReadings } from '../cache/stored-readings.js';
 import { contentName, missingMessage, readWorkdirArchive, verdictMessage } from './archive-file.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
@@ -78,7 +79,7 @@ export const imageArchive: ProbeKind<Spec> = {
   kind: 'image-archive',
   schema,
   inputs: { files: ['path'], images: ['image'] },
-  async run(spec, { engine, files }): Promise<Outcome> {
+  async run(spec, { engine, files, stored }): Promise<Outcome> {
     const expected = `${spec.path.replace(DATE_PLACEHOLDER, 'YYYYMMDD')}: docker save of ${spec.image}, ${spec.compression === 'none' ? 'uncompressed' : `${spec.compression}-compressed`}`;
     const path = spec.path.includes(DATE_PLACEHOLDER) ? await newestDatedFile(files, spec.path) : spec.path;
     if (path === undefined) {
@@ -88,12 +89,12 @@ export const imageArchive: ProbeKind<Spec> = {
         `No file named like ${wanted} (YYYYMMDD: the day, as date +%Y%m%d writes it).`,
       ));
     }
-    return judgeArchive({ ...spec, path }, expected, engine, files);
+    return judgeArchive({ ...spec, path }, expected, engine, files, stored);
   },
 };
 
-async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, files: FileAccess): Promise<Outcome> {
-  const read = await readWorkdirArchive(files, spec.path);
+async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, files: FileAccess, stored?: StoredReadings): Promise<Outcome> {
+  const read = await readWorkdirArchive(files, spec.path, stored);
   if (!read.found) return outcome('fail', expected, `${spec.path} ${read.reason}`, missingMessage(spec.path, read.reason));
   const wanted = spec.compression === 'none' ? 'tar' : spec.compression;
   if (read.content !== wanted && read.content !== 'unknown' && read.content !== 'empty') {

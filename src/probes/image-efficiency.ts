@@ -3,7 +3,8 @@ import { humanBytes, parseByteSize, percent } from '../analysis/bytes.js';
 import { analyseImage, type ImageAnalysis } from '../analysis/image.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
-import { outcome, type Outcome, type ProbeKind } from './types.js';
+import type { HiddenPath, WastedPath } from '../analysis/types.js';
+import { outcome, type Outcome, type ProbeClients, type ProbeKind } from './types.js';
 
 const Size = z
   .union([z.number().int().nonnegative(), z.string().refine((text) => parseByteSize(text) !== undefined, { error: 'a size such as 100MB' })])
@@ -42,29 +43,69 @@ function describe(spec: Spec): string {
   return `${spec.ref}: ${parts.join(', ')}`;
 }
 
-function summary(analysis: ImageAnalysis): string {
+/**
+ * What a verdict needs of dive's analysis: a few figures, plain data, so that given `stored` (a student's check)
+ * they are kept by image ID for the next tp7 process instead of streaming the image's save again.
+ */
+interface Figures {
+  efficiency: number;
+  imageSize: number;
+  wastedBytes: number;
+  userWastedPercent: number;
+  hiddenBytes: number;
+  mostHidden?: HiddenPath;
+  mostWasted?: WastedPath;
+  /** The spec's `contains` paths the final filesystem lacks. */
+  missing: string[];
+}
+
+function figuresOf(analysis: ImageAnalysis, contains: string[]): Figures {
+  const { efficiency, imageSize, wastedBytes, userWastedPercent, hiddenBytes } = analysis;
+  const mostHidden = analysis.hiddenPaths[0];
+  const mostWasted = analysis.wastedPaths.find((path) => path.cumulativeSize > 0);
+  return {
+    efficiency, imageSize, wastedBytes, userWastedPercent, hiddenBytes,
+    ...(mostHidden ? { mostHidden } : {}),
+    ...(mostWasted ? { mostWasted } : {}),
+    missing: contains.filter((path) => !analysis.has(path)),
+  };
+}
+
+async function figures(spec: Spec, { engine, stored }: ProbeClients): Promise<Figures | null> {
+  const image = stored && (await engine.inspectImage(spec.ref));
+  if (!stored || !image) {
+    const analysis = await analyseImage(engine, spec.ref);
+    return analysis && figuresOf(analysis, spec.contains);
+  }
+  return stored.get('dive-figures', JSON.stringify([image.Id, spec.contains]), async () => {
+    const analysis = await analyseImage(engine, image.Id);
+    return analysis && figuresOf(analysis, spec.contains);
+  }, (kept) => kept !== null);
+}
+
+function summary(analysis: Figures): string {
   return `efficiency ${percent(analysis.efficiency)}, size ${humanBytes(analysis.imageSize)}, wasted ${humanBytes(analysis.wastedBytes)} (user wasted ${percent(analysis.userWastedPercent)}), hidden ${humanBytes(analysis.hiddenBytes)}`;
 }
 
 /** The biggest hidden path, as a pointer to the student's own step (never an answer). */
-function mostHidden(analysis: ImageAnalysis): { fr: string; en: string } {
-  const top = analysis.hiddenPaths[0];
+function mostHidden(analysis: Figures): { fr: string; en: string } {
+  const top = analysis.mostHidden;
   if (!top) return both('', '');
   const size = humanBytes(top.bytes);
   return both(` ; le plus gros : ${top.path} (${size}, caché par la couche ${top.hiddenBy + 1})`, `; the biggest: ${top.path} (${size}, hidden by layer ${top.hiddenBy + 1})`);
 }
 
 /** The most wasted path, as a pointer to what to fix (the student's own files, never an answer). */
-function worst(analysis: ImageAnalysis): { fr: string; en: string } {
-  const top = analysis.wastedPaths.find((path) => path.cumulativeSize > 0);
+function worst(analysis: Figures): { fr: string; en: string } {
+  const top = analysis.mostWasted;
   if (!top) return both('', '');
   const size = humanBytes(top.cumulativeSize);
   return both(` ; le plus gaspillé : ${top.path} (${size} sur ${top.count} couches)`, `; most wasted: ${top.path} (${size} over ${top.count} layers)`);
 }
 
-function problems(spec: Spec, analysis: ImageAnalysis): Array<{ fr: string; en: string }> {
+function problems(spec: Spec, analysis: Figures): Array<{ fr: string; en: string }> {
   const found: Array<{ fr: string; en: string }> = [];
-  const missing = spec.contains.filter((path) => !analysis.has(path));
+  const { missing } = analysis;
   if (missing.length) {
     found.push(both(
       `il manque ${missing.join(', ')} : l'image doit toujours contenir ce que le Dockerfile produit`,
@@ -101,7 +142,7 @@ function problems(spec: Spec, analysis: ImageAnalysis): Array<{ fr: string; en: 
   return found;
 }
 
-function hiddenProblems(spec: Spec, analysis: ImageAnalysis): Array<{ fr: string; en: string }> {
+function hiddenProblems(spec: Spec, analysis: Figures): Array<{ fr: string; en: string }> {
   const hidden = humanBytes(analysis.hiddenBytes);
   const maxHidden = spec.maxHiddenBytes === undefined ? undefined : parseByteSize(spec.maxHiddenBytes)!;
   if (maxHidden !== undefined && analysis.hiddenBytes > maxHidden) {
@@ -125,9 +166,9 @@ export const imageEfficiency: ProbeKind<Spec> = {
   kind: 'image-efficiency',
   schema,
   inputs: { images: ['ref'] },
-  async run(spec, { engine }): Promise<Outcome> {
+  async run(spec, clients): Promise<Outcome> {
     const expected = describe(spec);
-    const analysis = await analyseImage(engine, spec.ref);
+    const analysis = await figures(spec, clients);
     if (!analysis) {
       return outcome('fail', expected, `${spec.ref} absent`, both(`${spec.ref} est introuvable sur votre moteur Docker.`, `${spec.ref} is not on your Docker engine.`));
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
+import { readImageFile } from './image-file-kept.js';
 import { outcome, type ProbeKind } from './types.js';
 import { missingImage } from './refs.js';
 
@@ -33,9 +34,10 @@ export const imageFileContent: ProbeKind<Spec> = {
   kind: 'image-file-content',
   schema,
   inputs: { images: ['ref', 'differsFrom'] },
-  async run(spec, { engine }) {
+  async run(spec, clients) {
+    const { engine } = clients;
     const expected = `${spec.path} in ${spec.ref} contains "${spec.contains}"`;
-    const file = await engine.readImageFile(spec.ref, spec.path, MAX_BYTES);
+    const file = await readImageFile(clients, spec.ref, spec.path, MAX_BYTES);
     if (!file.found && file.reason === 'no-image') return missingImage(engine, spec.ref, expected);
     if (!file.found) {
       const what = file.reason === 'no-file' ? both('n\'existe pas', 'does not exist') : both('n\'est pas un fichier ordinaire', 'is not a regular file');
@@ -44,7 +46,7 @@ export const imageFileContent: ProbeKind<Spec> = {
     const text = file.content.toString('utf8');
     const actual = `${spec.path}: ${excerpt(text)}`;
     if (spec.differsFrom) {
-      const original = await engine.readImageFile(spec.differsFrom, spec.path, MAX_BYTES);
+      const original = await readImageFile(clients, spec.differsFrom, spec.path, MAX_BYTES);
       // Unchanged: the edit was made somewhere that never reached the image (another container, the host...).
       if (original.found && original.content.equals(file.content)) {
         return outcome('fail', expected, `${spec.path}: unchanged from ${spec.differsFrom}`, both(

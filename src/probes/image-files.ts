@@ -1,14 +1,13 @@
 // "Does the same job": the files an image delivers (type, size, permission bits, and optionally content) match
 // what was asked and what another image of the same exercise delivers. An "optimised" image that dropped the
 // chmod or wrote a 100-byte stand-in is efficient, and still wrong.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { humanBytes } from '../analysis/bytes.js';
-import type { EngineClient, ImageFile } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
 import { both, type Localized } from '../lab/text.js';
+import { imageFileFacts, type FileFacts } from './image-file-kept.js';
 import { missingImage } from './refs.js';
-import { outcome, type Outcome, type ProbeKind } from './types.js';
+import { outcome, type Outcome, type ProbeClients, type ProbeKind } from './types.js';
 
 /** Past this, content is not compared (only size and mode): a lab's deliverables are small. */
 const MAX_CONTENT_BYTES = 32 * 1024 * 1024;
@@ -37,21 +36,19 @@ type Spec = z.infer<typeof schema>;
 type FileWanted = Spec['files'][number];
 
 const octal = (mode: number | undefined): string => (mode === undefined ? '?' : `0${(mode & 0o7777).toString(8).padStart(3, '0')}`);
-const digest = (file: Extract<ImageFile, { found: true }>): string | undefined =>
-  file.content.length === file.size ? createHash('sha256').update(file.content).digest('hex') : undefined;
 
-function describeFile(file: ImageFile): string {
+function describeFile(file: FileFacts): string {
   if (!file.found) return file.reason;
-  const sum = digest(file);
+  const sum = file.sha256;
   return `${humanBytes(file.size)} (${file.size} B), mode ${octal(file.mode)}${sum ? `, sha256:${sum.slice(0, 12)}` : ''}`;
 }
 
-function read(engine: EngineClient, ref: string, path: string): Promise<ImageFile> {
-  return engine.readImageFile(ref, path, MAX_CONTENT_BYTES);
+function read(clients: ProbeClients, ref: string, path: string): Promise<FileFacts> {
+  return imageFileFacts(clients, ref, path, MAX_CONTENT_BYTES);
 }
 
 /** What is wrong with one file, in the student's terms (what was found, and what it should match). */
-function fileProblems(ref: string, wanted: FileWanted, file: ImageFile, like: { ref: string; file: ImageFile } | undefined): Localized[] {
+function fileProblems(ref: string, wanted: FileWanted, file: FileFacts, like: { ref: string; file: FileFacts } | undefined): Localized[] {
   if (!file.found) {
     return file.reason === 'not-a-file'
       ? [both(`${wanted.path} n'est pas un fichier ordinaire dans ${ref}`, `${wanted.path} is not a regular file in ${ref}`)]
@@ -70,7 +67,7 @@ function fileProblems(ref: string, wanted: FileWanted, file: ImageFile, like: { 
   } else if (other && other.mode !== undefined && mode !== (other.mode & 0o7777)) {
     found.push(both(`${wanted.path} a les droits ${octal(mode)} dans ${ref}, ${octal(other.mode)} dans ${like!.ref}`, `${wanted.path} has mode ${octal(mode)} in ${ref}, ${octal(other.mode)} in ${like!.ref}`));
   }
-  if (wanted.sameContent && other && file.size === other.size && digest(file) !== digest(other)) {
+  if (wanted.sameContent && other && file.size === other.size && file.sha256 !== other.sha256) {
     found.push(both(`le contenu de ${wanted.path} diffère de celui de ${like!.ref}`, `the content of ${wanted.path} differs from the one in ${like!.ref}`));
   }
   return found;
@@ -80,7 +77,8 @@ export const imageFiles: ProbeKind<Spec> = {
   kind: 'image-files',
   schema,
   inputs: { images: ['ref', 'like'] },
-  async run(spec, { engine }): Promise<Outcome> {
+  async run(spec, clients): Promise<Outcome> {
+    const { engine } = clients;
     const paths = spec.files.map((file) => file.path).join(', ');
     const expected = `${spec.ref} delivers ${paths}${spec.like ? ` as ${spec.like} does` : ''}`;
     if (!(await engine.inspectImage(spec.ref))) return missingImage(engine, spec.ref, expected);
@@ -95,8 +93,8 @@ export const imageFiles: ProbeKind<Spec> = {
     const problems: Localized[] = [];
     const seen: string[] = [];
     for (const wanted of spec.files) {
-      const file = await read(engine, spec.ref, wanted.path);
-      const like = likePresent ? { ref: spec.like!, file: await read(engine, spec.like!, wanted.path) } : undefined;
+      const file = await read(clients, spec.ref, wanted.path);
+      const like = likePresent ? { ref: spec.like!, file: await read(clients, spec.like!, wanted.path) } : undefined;
       seen.push(`${wanted.path}: ${describeFile(file)}`);
       problems.push(...fileProblems(spec.ref, wanted, file, like));
     }

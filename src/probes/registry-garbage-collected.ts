@@ -6,7 +6,7 @@ import { both } from '../lab/text.js';
 import { blobExists, manifestDigest } from '../registry/api.js';
 import { pushedDigests } from './pushed-digests.js';
 import { guardRegistry } from './registry-guard.js';
-import { outcome, type ProbeKind } from './types.js';
+import { outcome, type ProbeClients, type ProbeKind } from './types.js';
 
 const schema = z
   .strictObject({
@@ -25,8 +25,9 @@ type Spec = z.infer<typeof schema>;
  * deleted. So the config digest is read from the engine's own `docker save` of the image (the platform whose
  * layers the engine uses).
  */
-async function configDigest(engine: EngineClient, ref: string, image: ImageInspect): Promise<string> {
-  const stream = await engine.saveImage(ref);
+async function savedConfigDigest(engine: EngineClient, image: ImageInspect): Promise<string> {
+  // By ID: a tag moved meanwhile cannot make it read another image's save.
+  const stream = await engine.saveImage(image.Id);
   if (!stream) return image.Id; // gone between two calls: its ID is the best guess left
   const saved = await readSaveArchive(stream);
   const layers = (image.RootFS?.Layers ?? []).join(' ');
@@ -34,11 +35,17 @@ async function configDigest(engine: EngineClient, ref: string, image: ImageInspe
   return mine.configDigest;
 }
 
+/** The config digest, kept by image ID for the next process given `stored` (the save is the probe's whole cost). */
+function configDigest({ engine, stored }: Pick<ProbeClients, 'engine' | 'stored'>, image: ImageInspect): Promise<string> {
+  const read = () => savedConfigDigest(engine, image);
+  return stored ? stored.get('config-digest', image.Id, read) : read();
+}
+
 export const registryGarbageCollected: ProbeKind<Spec> = {
   kind: 'registry-garbage-collected',
   schema,
   inputs: { images: ['image'], registry: true },
-  async run(spec, { engine, registry }) {
+  async run(spec, { engine, registry, stored }) {
     const ref = `${registry.address}/${spec.repository}`;
     const expected = `${spec.image}'s blobs gone from ${ref}`;
     const image = await engine.inspectImage(spec.image);
@@ -62,7 +69,7 @@ export const registryGarbageCollected: ProbeKind<Spec> = {
         }
       }
       // The config blob belongs to this image alone, unlike base layers other images share.
-      const config = await configDigest(engine, spec.image, image);
+      const config = await configDigest({ engine, stored }, image);
       if (await blobExists(registry, spec.repository, config)) {
         return outcome('fail', expected, `blob ${config.slice(0, 19)}… still served`, both(
           `Le manifeste est supprimé, mais le registre sert encore les blobs de l'image (sa config ${config.slice(7, 19)}…) : lancez le ramasse-miettes, puis redémarrez le registre (son cache se souvient des blobs effacés).`,

@@ -1,3 +1,4 @@
+import type { StoredReadings } from '../cache/stored-readings.js';
 import type { z } from 'zod';
 import type { EngineClient } from '../engine/types.js';
 import type { Localized } from '../lab/text.js';
@@ -41,6 +42,11 @@ export interface ProbeClients {
   scripts?: ScriptHost;
   /** Plain HTTP GETs of services the student runs (bounded). Optional: callers that never check a web page omit it. */
   http?: HttpClient;
+  /**
+   * Readings of archives and images kept by earlier tp7 processes (src/cache/stored-readings.ts): given to
+   * students' checks (check, watch, hint), never to `--strict` or grading, which read everything again.
+   */
+  stored?: StoredReadings;
 }
 
 /**

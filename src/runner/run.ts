@@ -9,6 +9,7 @@ import { withSignal } from '../processes/types.js';
 import { hostWithSignal } from '../scripts/script-host.js';
 import { inputsOf, type Item } from './inputs.js';
 import { runOncePerState } from './reuse.js';
+import { storedReadings } from '../cache/stored-readings.js';
 import { availableParallelism } from 'node:os';
 import { checkTimeLimitError, sharedLimit, withTimeout } from './pool.js';
 import type { CheckResult, ExerciseResult } from './types.js';
@@ -80,6 +81,7 @@ async function limited(item: Item, exercise: Exercise, clients: ProbeClients, pr
     signal: controller.signal,
     processes: withSignal(clients.processes, controller.signal),
     scripts: clients.scripts && hostWithSignal(clients.scripts, controller.signal),
+    ...(options.reuseStored ? { stored: storedReadings() } : {}),
   };
   try {
     const ms = settings().TP7_CHECK_TIMEOUT_MS;
