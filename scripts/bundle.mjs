@@ -44,6 +44,25 @@ const LAZY = [
   },
 ];
 
+/**
+ * zod bundles its messages in 64 languages (`z.locales`); tp7 speaks French and English only (src/lab/problems.ts
+ * asks for `z.locales.fr`, English is zod's default). The other 62 were a third of the bundle's zod code, parsed
+ * by every command at start-up. Their index keeps only its `en` and `fr` lines.
+ */
+const KEPT_LOCALES = ['en', 'fr'];
+
+const zodLocales = {
+  name: 'zod-locales',
+  setup(context) {
+    context.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, async (args) => {
+      const lines = (await readFile(args.path, 'utf8')).split('\n');
+      const kept = lines.filter((line) => KEPT_LOCALES.some((locale) => new RegExp(`\\bas ${locale}\\b`).test(line)));
+      if (kept.length === KEPT_LOCALES.length) return { contents: kept.join('\n'), loader: 'js' };
+      return { contents: lines.join('\n'), loader: 'js', warnings: [{ text: `${args.path}: no "as en" or "as fr" line, every locale kept (slower start-up)` }] };
+    });
+  },
+};
+
 const lazyRequires = {
   name: 'lazy-requires',
   setup(context) {
@@ -73,7 +92,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  plugins: [lazyRequires],
+  plugins: [lazyRequires, zodLocales],
   // CommonJS dependencies inside an ES module bundle still call require(): give them node's, rooted here.
   banner: { js: "import { createRequire as tp7CreateRequire } from 'node:module'; const require = tp7CreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -9,7 +9,7 @@
 // The course shows another form, a list of `- name: … value: … fatal: …`. dive cannot read it (it would silently
 // apply its defaults). tp7 accepts it as an alias and says so: `efficiency` stands for lowestEfficiency, and
 // `size` for a maximum image size, a rule dive does not have; `fatal: false` turns a failure into a warning.
-import { parse } from 'yaml';
+import { yaml } from '../yaml.js';
 import { both, type Localized } from '../lab/text.js';
 import { humanBytes, parseByteSize, percent } from './bytes.js';
 
@@ -125,7 +125,7 @@ function fromCourseList(items: unknown[], source: string): CiRules {
 export function parseCiRules(text: string, source: string): CiRules {
   let document: unknown;
   try {
-    document = parse(text);
+    document = yaml().parse(text);
   } catch (error) {
     const detail = (error as Error).message.split('\n')[0];
     throw new CiConfigError(both(`${source} : YAML invalide (« ${detail} »)`, `${source}: not valid YAML ("${detail}")`));

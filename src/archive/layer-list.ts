@@ -1,4 +1,5 @@
-import { extract as tarExtract, type Header as Headers } from 'tar-stream';
+import type { Header as Headers } from 'tar-stream';
+import { tarStream } from './tar.js';
 import type { Writable } from 'node:stream';
 import { oneLineText } from '../errors.js';
 import { both, type LocalizedText } from '../lab/lang.js';
@@ -94,7 +95,7 @@ export class TarLister {
       this.problem = both("ce n'est pas une archive tar", 'not a tar archive');
       return false;
     }
-    const parser = tarExtract();
+    const parser = tarStream().extract();
     parser.on('entry', (header, stream, next) => {
       // Before anything can fail: destroying the parser below destroys this stream with the same error.
       stream.on('error', () => undefined); // the parser's own error says what went wrong

@@ -1,5 +1,6 @@
 // The outer walk: sniff the file, undo its compression, and read every tar entry once, in stream order.
-import { extract as tarExtract, type Header as Headers } from 'tar-stream';
+import type { Header as Headers } from 'tar-stream';
+import { tarStream } from './tar.js';
 import type { Writable } from 'node:stream';
 import { both } from '../lab/lang.js';
 import { readBlob, type BlobRecord } from './blob.js';
@@ -156,7 +157,7 @@ export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOpt
     (input as { destroy?: () => void }).destroy?.();
     throw notATar(tar.head, compression);
   }
-  const parser = tarExtract() as unknown as Writable & { destroyed: boolean } & AsyncIterable<AsyncIterable<Buffer> & { header: Headers }>;
+  const parser = tarStream().extract() as unknown as Writable & { destroyed: boolean } & AsyncIterable<AsyncIterable<Buffer> & { header: Headers }>;
   feedParser(watchTrailer(tar.stream, budget, compression !== 'none', tail), parser);
   const context = { budget, listEntries: Boolean(options.listEntries), textRoom: { bytes: TEXT_ROOM_BYTES } };
   const topLevel = new Set<string>();

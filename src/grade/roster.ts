@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 import { UsageError } from '../errors.js';
 import { both, type LocalizedText } from '../lab/lang.js';
 import { explain, formatPath } from '../lab/problems.js';
@@ -171,7 +171,7 @@ export function rosterFromCsv(text: string, base: string): { entries: RosterEntr
 export function rosterFromYaml(text: string, base: string): { entries: RosterEntry[]; problems: LocalizedText[] } {
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = yaml().parse(text);
   } catch (error) {
     const why = (error as Error).message.split('\n')[0]!;
     return { entries: [], problems: [both(`YAML illisible (« ${why} »)`, `not readable YAML ("${why}")`)] };

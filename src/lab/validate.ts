@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { yaml } from '../yaml.js';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { LabDefinitionError } from '../errors.js';
@@ -24,7 +24,7 @@ function readData(file: string, shown: string, problems: LocalizedText[]): unkno
     }
   }
   // Loaded here only: with a valid cache, no command needs the YAML parser at all.
-  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const { parseDocument } = yaml();
   const document = parseDocument(text, { prettyErrors: true });
   for (const error of document.errors) {
     const at = error.linePos?.[0];

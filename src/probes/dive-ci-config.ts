@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CiConfigError, parseCiRules } from '../analysis/rules.js';
+import { byContent } from '../cache/stored-readings.js';
 import { both } from '../lab/text.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
@@ -16,19 +17,25 @@ export const diveCiConfig: ProbeKind<Spec> = {
   kind: 'dive-ci-config',
   schema,
   inputs: { files: ['path'] },
-  async run(spec, { files }): Promise<Outcome> {
+  async run(spec, { files, stored }): Promise<Outcome> {
     const wanted = spec.minLowestEfficiency === undefined ? '' : ` with rules.lowestEfficiency >= ${spec.minLowestEfficiency}`;
     const expected = `${spec.path} in dive's format${wanted}`;
     const info = await files.stat(spec.path);
     if (!info?.isFile) {
       return outcome('fail', expected, `${spec.path} absent`, both(`${spec.path} est introuvable dans votre dossier de travail.`, `${spec.path} is not in your working directory.`));
     }
-    let rules;
-    try {
-      rules = parseCiRules(await files.readText(spec.path), spec.path);
-    } catch (error) {
-      if (!(error instanceof CiConfigError)) throw error;
-      return outcome('fail', expected, error.message, both(`${spec.path} est inutilisable : ${error.text.fr}.`, `${spec.path} cannot be used: ${error.text.en}.`));
+    const text = await files.readText(spec.path);
+    const read = await byContent(stored, 'dive-ci-rules', `${spec.path}\u0000${text}`, () => {
+      try {
+        return { rules: parseCiRules(text, spec.path) };
+      } catch (error) {
+        if (!(error instanceof CiConfigError)) throw error;
+        return { refused: error.text };
+      }
+    });
+    const { rules, refused } = read;
+    if (refused) {
+      return outcome('fail', expected, refused.en, both(`${spec.path} est inutilisable : ${refused.fr}.`, `${spec.path} cannot be used: ${refused.en}.`));
     }
     if (rules.form === 'course-list') {
       return outcome('fail', expected, 'list form (- name: … value: …)', both(

@@ -1,4 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { byContent } from '../cache/stored-readings.js';
+import { yaml } from '../yaml.js';
 import { both } from '../lab/text.js';
 import { containerOrOutcome, isOutcome } from './containers.js';
 import { registryHeader } from './registry-header.js';
@@ -66,14 +69,14 @@ function settingProblem(document: unknown, setting: Setting): { fr: string; en: 
  * The variable that overrides a setting in the registry's environment (REGISTRY_STORAGE_DELETE_ENABLED for
  * storage.delete.enabled) when the container sets one, with what it says against the setting; undefined otherwise.
  */
-function overrideProblem(env: string[], setting: Setting, parse: (text: string) => unknown): { fr: string; en: string } | undefined {
+function overrideProblem(env: string[], setting: Setting): { fr: string; en: string } | undefined {
   const name = `REGISTRY_${setting.key.replace(/\./g, '_').toUpperCase()}`;
   const entry = env.find((candidate) => candidate.split('=')[0]!.toUpperCase() === name);
   if (entry === undefined) return undefined;
   const text = entry.slice(entry.indexOf('=') + 1);
   let value: unknown;
   try {
-    value = parse(text);
+    value = yaml().parse(text);
   } catch {
     value = text;
   }
@@ -107,12 +110,18 @@ async function readConfig(spec: Spec, clients: ProbeClients, expected: string): 
       `${spec.path} is not a readable file in ${spec.container} (a folder mounted in its place?).`,
     ));
   }
-  const { parse } = await import('yaml');
-  try {
-    // Warnings (an unknown tag...) are not the student's concern here: only what the registry would refuse.
-    return { document: parse(file.content.toString('utf8'), { logLevel: 'error' }) ?? {}, env: found.Config.Env ?? [] };
-  } catch (error) {
-    const where = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+  const text = file.content.toString('utf8');
+  const parsed = await byContent(clients.stored, 'registry-config-yaml', text, () => {
+    try {
+      // Warnings (an unknown tag...) are not the student's concern here: only what the registry would refuse.
+      return { document: (yaml().parse(text, { logLevel: 'error' }) ?? {}) as unknown };
+    } catch (error) {
+      return { invalidAt: (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line ?? null };
+    }
+  }, (kept) => !('document' in kept) || isDeepStrictEqual(JSON.parse(JSON.stringify(kept.document)), kept.document));
+  if ('document' in parsed) return { document: parsed.document, env: found.Config.Env ?? [] };
+  {
+    const where = parsed.invalidAt;
     const at = where ? ` (line ${where})` : '';
     return outcome('fail', expected, `${spec.path}: not valid YAML${at}`, both(
       `Le fichier monté sur ${spec.path} n'est pas du YAML valide${where ? ` (ligne ${where})` : ''} : le registre ne peut pas démarrer avec.`,
@@ -132,9 +141,8 @@ export const registryConfigFile: ProbeKind<Spec> = {
     const read = await readConfig(spec, clients, expected);
     if (!('document' in read)) return read;
     const { document, env } = read;
-    const { parse } = await import('yaml');
     // The registry reads REGISTRY_* variables over its file: a setting they contradict is not in effect.
-    const problems = spec.settings.map((setting) => settingProblem(document, setting) ?? overrideProblem(env, setting, parse)).filter((problem) => problem !== undefined);
+    const problems = spec.settings.map((setting) => settingProblem(document, setting) ?? overrideProblem(env, setting)).filter((problem) => problem !== undefined);
     if (problems.length) {
       return outcome('fail', expected, problems.map((problem) => problem.en).join('; '), both(
         `Dans le fichier que lit ${spec.container} (${spec.path}) : ${problems.map((problem) => problem.fr).join(' ; ')}. ` +

@@ -38,4 +38,11 @@ describe('lazy imports', () => {
     }
     expect([...staticPackages(join(ROOT, 'src/serve/app.ts'))]).toContain('fastify');
   });
+
+  it('tp7 check loads the YAML parser and the tar reader only when a check reads YAML or a tar (src/yaml.ts, src/archive/tar.ts)', () => {
+    const packages = [...staticPackages(join(ROOT, 'src/commands/check/index.ts'))];
+    expect(packages.filter((name) => name === 'yaml' || name === 'tar-stream')).toEqual([]);
+    // The check command does reach the probes, which read both: the graph is the real one.
+    expect(packages).toContain('zod');
+  });
 });
