@@ -3,7 +3,7 @@ import { credentialPresence } from './docker-config.js';
 import { RegistryUnreachableError } from './errors.js';
 import type { RegistryClient, RegistryMethod, RegistryResponse } from './types.js';
 import { settings } from '../settings.js';
-import type { FetchLike } from '../http/client.js';
+import { directSend, type HttpExchange, type HttpSend } from '../http/transport.js';
 
 export { RegistryUnreachableError } from './errors.js';
 
@@ -13,14 +13,14 @@ const HUB_URL = process.env.TP7_DOCKER_HUB_URL ?? 'https://registry-1.docker.io'
 
 export interface RegistryClientOptions {
   timeoutMs?: number;
-  /** How requests go out: the global fetch, or one through the student's machine (src/ssh/forward.ts). */
-  fetch?: FetchLike;
+  /** How requests go out: from this machine, or through the student's machine (src/ssh/forward.ts). */
+  send?: HttpSend;
 }
 
-type Transport = (url: string, init: { method: string; headers: Record<string, string> }) => Promise<{ response: Response; text: string }>;
+type Transport = (url: string, init: { method: string; headers: Record<string, string> }) => Promise<{ response: HttpExchange; text: string }>;
 
-/** fetch with a time limit on the whole exchange (headers and body); transport failures become one line. */
-function transport(address: string, timeoutMs: number, send: FetchLike): Transport {
+/** A time limit on the whole exchange (headers and body); transport failures become one line. */
+function transport(address: string, timeoutMs: number, send: HttpSend): Transport {
   return async (url, init) => {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
@@ -56,7 +56,7 @@ async function anonymousToken(send: Transport, challenge: Record<string, string>
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (challenge.scope) url.searchParams.set('scope', challenge.scope);
   const { response, text } = await send(url.toString(), { method: 'GET', headers: {} });
-  if (!response.ok) return undefined;
+  if (response.status < 200 || response.status > 299) return undefined;
   try {
     const body = JSON.parse(text) as { token?: string; access_token?: string };
     return body.token ?? body.access_token;
@@ -72,7 +72,7 @@ async function anonymousToken(send: Transport, challenge: Record<string, string>
  */
 export function createRegistryClient(address: string, options: RegistryClientOptions = {}): RegistryClient {
   const base = /^https?:\/\//.test(address) ? address.replace(/\/$/, '') : `http://${address}`;
-  const send = transport(address, options.timeoutMs ?? settings().TP7_REGISTRY_TIMEOUT_MS, options.fetch ?? fetch);
+  const send = transport(address, options.timeoutMs ?? settings().TP7_REGISTRY_TIMEOUT_MS, options.send ?? directSend());
   const tokens = new Map<string, Promise<string | undefined>>();
   let hub: RegistryClient | undefined;
   const others = new Map<string, RegistryClient>();
@@ -80,7 +80,7 @@ export function createRegistryClient(address: string, options: RegistryClientOpt
   const request = async (method: RegistryMethod, path: string, accept: string[] = []): Promise<RegistryResponse> => {
     const headers: Record<string, string> = accept.length ? { Accept: accept.join(', ') } : {};
     let { response, text } = await send(`${base}${path}`, { method, headers });
-    const challenge = response.status === 401 ? parseBearerChallenge(response.headers.get('www-authenticate') ?? undefined) : undefined;
+    const challenge = response.status === 401 ? parseBearerChallenge(response.headers['www-authenticate']) : undefined;
     if (challenge) {
       const key = `${challenge.realm} ${challenge.service ?? ''} ${challenge.scope ?? ''}`;
       if (!tokens.has(key)) tokens.set(key, anonymousToken(send, challenge));
@@ -93,7 +93,7 @@ export function createRegistryClient(address: string, options: RegistryClientOpt
     } catch {
       json = undefined;
     }
-    return { status: response.status, headers: Object.fromEntries(response.headers), json, text };
+    return { status: response.status, headers: response.headers, json, text };
   };
 
   return {

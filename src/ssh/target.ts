@@ -9,7 +9,7 @@ import type { ProbeClients } from '../probes/types.js';
 import type { EngineAddress } from '../engine/address.js';
 import { sshConnection } from './connection.js';
 import { explainSsh, SshError } from './errors.js';
-import { forwardedFetch } from './forward.js';
+import { forwardedSend } from './forward.js';
 import { sshRunner } from './processes.js';
 import { remoteWorkdirFiles } from './remote-files.js';
 import { sshScriptHost } from './script-host.js';
@@ -30,11 +30,11 @@ export async function openSshTarget(engine: EngineAddress, workdir: string, regi
   const sftp = () => (session ??= Promise.resolve(new SftpSession(connection.subsystem('sftp'))));
   const processes = sshRunner(connection, workdir);
   const remoteEngine = await processes.run('sh', ['-c', 'printf %s "${DOCKER_HOST:-unix:///var/run/docker.sock}"'], { cwd: '/', timeoutMs: settings().TP7_ENGINE_TIMEOUT_MS });
-  const send = forwardedFetch(connection);
+  const send = forwardedSend(connection);
   return {
     clients: {
       engine: await connectEngine(engine),
-      registry: createRegistryClient(registry, { fetch: send }),
+      registry: createRegistryClient(registry, { send }),
       workdir,
       files: remoteWorkdirFiles(sftp, workdir),
       processes,
