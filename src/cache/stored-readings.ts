@@ -6,13 +6,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { writeAtomically } from '../files/atomic.js';
 import { BUILD_STAMP, cacheDir, cacheKey, seal, sealed } from './user-cache.js';
 
 export interface StoredReadings {
   /**
    * The value kept under (`kind`, `key`) by an earlier tp7 process, else `read()` now, kept for the next one
-   * unless `keep` says no. Values are plain JSON; a failed read is not kept.
+   * unless `keep` says no. Only values JSON gives back unchanged are kept; a failed read is not kept.
    */
   get<T>(kind: string, key: string, read: () => Promise<T>, keep?: (value: T) => boolean): Promise<T>;
 }
@@ -65,7 +66,8 @@ export function storedReadings(): StoredReadings {
       const kept = load(secretKey, id);
       if (kept) return kept.value as T;
       const value = await read();
-      if (keep(value)) store(secretKey, id, value);
+      // Only what JSON gives back unchanged: Infinity would come back null and judge otherwise.
+      if (keep(value) && isDeepStrictEqual(JSON.parse(JSON.stringify(value) ?? 'null'), value)) store(secretKey, id, value);
       return value;
     },
   };

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import { tarStream } from '../archive/tar.js';
 import { isStopping, onStop } from '../stop.js';
 import { isStale, OWNER_LABEL, ownerId, PROBE_LABEL } from './probe-owner.js';
 import type { ContainerFile, ImageFile } from './types.js';
@@ -13,8 +14,7 @@ export type TarFile = { found: true; content: Buffer; size: number; mode?: numbe
 
 /** Reads the first regular file of a tar stream (what GET /containers/{id}/archive returns for one file). */
 export async function firstFile(tar: Readable, maxBytes: number): Promise<TarFile> {
-  const { extract } = await import('tar-stream');
-  const reader = extract();
+  const reader = tarStream().extract();
   tar.pipe(reader);
   for await (const entry of reader) {
     if (entry.header.type !== 'file') {

@@ -49,8 +49,9 @@ export function transportError(error: unknown, signal: AbortSignal | undefined):
 
 function headersOf(response: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  // headersDistinct: node keeps only the first of a repeated Content-Type, Location...; fetch joined them all.
+  for (const [name, values] of Object.entries(response.headersDistinct)) {
+    if (values !== undefined) headers[name.toLowerCase()] = values.join(', ');
   }
   return headers;
 }

@@ -4,6 +4,7 @@ import { analyseImage, type ImageAnalysis } from '../analysis/image.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import type { HiddenPath, WastedPath } from '../analysis/types.js';
+import { imageContentKey } from './image-file-kept.js';
 import { outcome, type Outcome, type ProbeClients, type ProbeKind } from './types.js';
 
 const Size = z
@@ -77,7 +78,7 @@ async function figures(spec: Spec, { engine, stored }: ProbeClients): Promise<Fi
     const analysis = await analyseImage(engine, spec.ref);
     return analysis && figuresOf(analysis, spec.contains);
   }
-  return stored.get('dive-figures', JSON.stringify([image.Id, spec.contains]), async () => {
+  return stored.get('dive-figures', JSON.stringify([imageContentKey(image), spec.contains]), async () => {
     const analysis = await analyseImage(engine, image.Id);
     return analysis && figuresOf(analysis, spec.contains);
   }, (kept) => kept !== null);

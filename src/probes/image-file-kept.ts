@@ -2,7 +2,7 @@
 // check) what was read once is kept for the next tp7 process and not read again through a probe container,
 // which costs the engine about 130 ms of CPU per file (it re-executes itself to write the archive).
 import { createHash } from 'node:crypto';
-import type { ImageFile } from '../engine/types.js';
+import type { ImageFile, ImageInspect } from '../engine/types.js';
 import type { ProbeClients } from './types.js';
 
 type Missing = Extract<ImageFile, { found: false }>;
@@ -17,12 +17,24 @@ const KEEP_MAX_BYTES = 64 * 1024;
 
 const modeOf = (file: { mode?: number }) => (file.mode === undefined ? {} : { mode: file.mode });
 
-/** Reads through `stored` under the image's ID (a tag moved meanwhile cannot put another image's file there). */
-async function keptByImage<T>(clients: Pick<ProbeClients, 'engine' | 'stored'>, kind: string, ref: string, path: string, maxBytes: number, read: (id: string) => Promise<T>, keep?: (value: T) => boolean): Promise<T | undefined> {
+/**
+ * What names an image's content on its engine: its ID and its layers (on the containerd store the ID may name
+ * a multi-platform index, whose platform each engine chooses).
+ */
+export function imageContentKey(image: Pick<ImageInspect, 'Id' | 'RootFS'>): string {
+  return JSON.stringify([image.Id, image.RootFS?.Layers ?? []]);
+}
+
+/**
+ * Reads through `stored` under the image's content (read by ID: a tag moved meanwhile cannot put another
+ * image's file there). An image gone between the inspect and the read is never kept: its ID can come back.
+ */
+async function keptByImage<T extends { found: boolean }>(clients: Pick<ProbeClients, 'engine' | 'stored'>, kind: string, ref: string, path: string, maxBytes: number, read: (id: string) => Promise<T>, keep: (value: T) => boolean = () => true): Promise<T | undefined> {
   const { engine, stored } = clients;
   const image = stored && (await engine.inspectImage(ref));
   if (!stored || !image) return undefined;
-  return stored.get(kind, JSON.stringify([image.Id, path, maxBytes]), () => read(image.Id), keep);
+  const present = (value: T) => value.found || (value as { reason?: string }).reason !== 'no-image';
+  return stored.get(kind, JSON.stringify([imageContentKey(image), path, maxBytes]), () => read(image.Id), (value) => present(value) && keep(value));
 }
 
 export async function readImageFile(clients: Pick<ProbeClients, 'engine' | 'stored'>, ref: string, path: string, maxBytes: number): Promise<ImageFile> {

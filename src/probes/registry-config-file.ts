@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { byContent } from '../cache/stored-readings.js';
 import { yaml } from '../yaml.js';
@@ -118,7 +117,7 @@ async function readConfig(spec: Spec, clients: ProbeClients, expected: string): 
     } catch (error) {
       return { invalidAt: (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line ?? null };
     }
-  }, (kept) => !('document' in kept) || isDeepStrictEqual(JSON.parse(JSON.stringify(kept.document)), kept.document));
+  });
   if ('document' in parsed) return { document: parsed.document, env: found.Config.Env ?? [] };
   {
     const where = parsed.invalidAt;

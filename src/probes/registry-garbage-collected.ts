@@ -6,6 +6,7 @@ import { both } from '../lab/text.js';
 import { blobExists, manifestDigest } from '../registry/api.js';
 import { pushedDigests } from './pushed-digests.js';
 import { guardRegistry } from './registry-guard.js';
+import { imageContentKey } from './image-file-kept.js';
 import { outcome, type ProbeClients, type ProbeKind } from './types.js';
 
 const schema = z
@@ -25,10 +26,10 @@ type Spec = z.infer<typeof schema>;
  * deleted. So the config digest is read from the engine's own `docker save` of the image (the platform whose
  * layers the engine uses).
  */
-async function savedConfigDigest(engine: EngineClient, image: ImageInspect): Promise<string> {
+async function savedConfigDigest(engine: EngineClient, image: ImageInspect): Promise<string | null> {
   // By ID: a tag moved meanwhile cannot make it read another image's save.
   const stream = await engine.saveImage(image.Id);
-  if (!stream) return image.Id; // gone between two calls: its ID is the best guess left
+  if (!stream) return null; // gone between two calls
   const saved = await readSaveArchive(stream);
   const layers = (image.RootFS?.Layers ?? []).join(' ');
   const mine = saved.find((candidate) => candidate.layers.map((layer) => layer.diffId).join(' ') === layers) ?? saved[0]!;
@@ -36,9 +37,10 @@ async function savedConfigDigest(engine: EngineClient, image: ImageInspect): Pro
 }
 
 /** The config digest, kept by image ID for the next process given `stored` (the save is the probe's whole cost). */
-function configDigest({ engine, stored }: Pick<ProbeClients, 'engine' | 'stored'>, image: ImageInspect): Promise<string> {
+async function configDigest({ engine, stored }: Pick<ProbeClients, 'engine' | 'stored'>, image: ImageInspect): Promise<string> {
   const read = () => savedConfigDigest(engine, image);
-  return stored ? stored.get('config-digest', image.Id, read) : read();
+  // An image gone meanwhile: its ID is the best guess left, never kept (the ID may name an index).
+  return (await (stored ? stored.get('config-digest', imageContentKey(image), read, (digest) => digest !== null) : read())) ?? image.Id;
 }
 
 export const registryGarbageCollected: ProbeKind<Spec> = {

@@ -60,6 +60,11 @@ describe('HTTP client (a local server)', () => {
         return; // never ends: the client must stop reading after its limit
       }
       if (request.url === '/silent') return; // never answers
+      if (request.url === '/two-types') {
+        // An nginx without mime.types plus add_header: two Content-Type lines, as fetch showed them.
+        response.writeHead(200, [['Content-Type', 'application/octet-stream'], ['Content-Type', 'text/html']]).end('<p>Version: 1.0.0</p>');
+        return;
+      }
       response.writeHead(302, { location: '/elsewhere' }).end('moved');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,6 +86,10 @@ describe('HTTP client (a local server)', () => {
   });
   it('reports a redirect instead of following it', async () => {
     expect(await client.get(`${base}/`, { timeoutMs: 2000, maxBytes: 1000 })).toMatchObject({ status: 302, headers: { location: '/elsewhere' } });
+  });
+  it('keeps every value of a repeated header, joined as fetch joins them', async () => {
+    const answer = await client.get(`${base}/two-types`, { timeoutMs: 2000, maxBytes: 1000 });
+    expect(answer.headers['content-type']).toBe('application/octet-stream, text/html');
   });
   it('tells a refused connection', async () => {
     const closed = createServer();

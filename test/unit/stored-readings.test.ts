@@ -55,6 +55,14 @@ describe('stored readings', () => {
     expect(reads).toBe(2);
   });
 
+  it('keep only what JSON gives back unchanged (Infinity would come back null and judge otherwise)', async () => {
+    let reads = 0;
+    const read = async () => (reads++, { userWastedPercent: Number.POSITIVE_INFINITY });
+    expect(await (await newProcess()).stored.get('test', 'infinite', read)).toEqual({ userWastedPercent: Number.POSITIVE_INFINITY });
+    expect(await (await newProcess()).stored.get('test', 'infinite', read)).toEqual({ userWastedPercent: Number.POSITIVE_INFINITY });
+    expect(reads).toBe(2);
+  });
+
   it('keep nothing that `keep` refuses, nor a failed read', async () => {
     let reads = 0;
     const refused = async () => (reads++, null);
@@ -134,6 +142,29 @@ describe('a file inside an image', () => {
     // Without stored readings, the engine is asked every time.
     await (await newProcess()).readImageFile(clients(engine), 'app:1', '/usr/share/nginx/html/index.html', 1024);
     expect(reads(engine)).toBe(3);
+  });
+
+  it('never keeps "no image": an image removed between the inspect and the read can come back with its ID (docker load)', async () => {
+    const engine = fakeEngine({ 'app:1': { files: { '/index.html': 'Version: 1.0.0' } } });
+    const id = (await engine.inspectImage('app:1'))!.Id;
+    const gone = { ...engine, readImageFile: async () => ({ found: false as const, reason: 'no-image' as const }) } as unknown as FakeEngine;
+    const first = await newProcess();
+    expect(await first.readImageFile(withStored(gone, first.stored), 'app:1', '/index.html', 1024)).toEqual({ found: false, reason: 'no-image' });
+    const second = await newProcess();
+    const back = await second.readImageFile(withStored(engine, second.stored), 'app:1', '/index.html', 1024);
+    expect(back.found && back.content.toString()).toBe('Version: 1.0.0');
+    expect((await engine.inspectImage('app:1'))!.Id).toBe(id);
+  });
+
+  it('is kept under the image ID and its layers: the same ID with other layers (another platform of an index) reads again', async () => {
+    const engine = fakeEngine({ 'app:1': { files: { '/index.html': 'amd64 page' } } });
+    const image = (await engine.inspectImage('app:1'))!;
+    const first = await newProcess();
+    await first.readImageFile(withStored(engine, first.stored), 'app:1', '/index.html', 1024);
+    const otherPlatform = { ...engine, inspectImage: async () => ({ ...image, RootFS: { Type: 'layers', Layers: ['sha256:' + 'f'.repeat(64)] } }), readImageFile: engine.readImageFile.bind(engine) } as unknown as FakeEngine;
+    const second = await newProcess();
+    await second.readImageFile(withStored(otherPlatform, second.stored), 'app:1', '/index.html', 1024);
+    expect(reads(engine)).toBe(2);
   });
 });
 
