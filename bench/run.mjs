@@ -4,7 +4,10 @@
 //   1. `node -e 0` and `tp7 --version` (start-up);
 //   2. cold `tp7 check --json` of the whole course (a new process, an empty verdict cache) versus
 //      bench/course-docker-cli.sh (the same checks, where the docker CLI can express them);
-//   3. a re-check with nothing changed (the same command, the verdict cache kept from the previous run);
+//   3. a re-check with nothing changed (the same command, the user's cache kept from the previous run: script
+//      verdicts and readings of archives and images);
+//   3b. the same with the script verdicts kept but every reading cold: the checks the CLI script also judges,
+//      done from scratch, the script checks answered from their kept verdicts (the like-for-like comparison);
 //   4. cold `tp7 check ex1 --json` versus the CLI script's ex1 part.
 // Before any timing, the CLI baseline must reach tp7's verdict on every check it expresses, or the bench stops.
 // Prints a table and writes bench/results.json (BENCH_OUT to write elsewhere).
@@ -12,7 +15,7 @@
 // BENCH_TP7 (the bin/tp7.js to measure, default this checkout's), BENCH_WORKDIR (an already solved workdir:
 // the solutions are not run again).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -111,6 +114,12 @@ try {
   const base = { ...process.env, NO_COLOR: '1', TP7_LANG: 'en' };
   const cold = () => ({ ...base, XDG_CACHE_HOME: freshCache() });
   const kept = { ...base, XDG_CACHE_HOME: freshCache() };
+  // The kept verdicts of the student's scripts and their key, without the kept readings (src/cache/).
+  const readsCold = () => {
+    const dir = freshCache();
+    for (const part of ['verdicts', 'verdicts.key']) cpSync(join(kept.XDG_CACHE_HOME, 'tp7', part), join(dir, 'tp7', part), { recursive: true });
+    return { ...base, XDG_CACHE_HOME: dir };
+  };
 
   const { report, verdicts } = tp7Verdicts(workdir, cold());
   const cli = cliVerdicts(workdir, key);
@@ -123,10 +132,11 @@ try {
   const changed = [...verdicts].filter(([id, status]) => decided(status) && decided(again.get(id)) && again.get(id) !== status);
   if (changed.length) throw new Error(`the re-check changed verdicts: ${changed.map(([id]) => id).join(', ')}`);
 
-  const [tp7CourseColdMs, cliCourseMs, tp7RecheckMs] = medians([
+  const [tp7CourseColdMs, cliCourseMs, tp7RecheckMs, tp7ReadsColdMs] = medians([
     { command: 'node', args: [TP7, 'check', '--json', '--workdir', workdir], env: cold },
     { command: CLI, args: [workdir, key], env: base },
     { command: 'node', args: [TP7, 'check', '--json', '--workdir', workdir], env: kept },
+    { command: 'node', args: [TP7, 'check', '--json', '--workdir', workdir], env: readsCold },
   ], COURSE_RUNS, false); // the verdict runs above were their warm-up
   const [nodeBareMs, tp7VersionMs, tp7CheckEx1Ms, cliEx1Ms] = medians([
     { command: 'node', args: ['-e', '0'], env: base },
@@ -151,6 +161,8 @@ try {
     cliCourseMs,
     courseSpeedup: cliCourseMs / tp7CourseColdMs,
     tp7RecheckMs,
+    tp7ReadsColdMs,
+    readsColdSpeedup: cliCourseMs / tp7ReadsColdMs,
     // What the verdict cache saved: the recorded runs of the student's scripts (side-effect checks).
     sideEffectShareOfColdCourse: (tp7CourseColdMs - tp7RecheckMs) / tp7CourseColdMs,
     tp7CheckEx1Ms,
@@ -166,6 +178,7 @@ try {
   console.log(`tp7 check (course, cold)           ${ms(tp7CourseColdMs)}`);
   console.log(`docker CLI script (course)         ${ms(cliCourseMs)}  -> tp7 ${results.courseSpeedup.toFixed(1)}x faster`);
   console.log(`tp7 check (course, nothing changed)${ms(tp7RecheckMs)}  (recorded runs: ${(results.sideEffectShareOfColdCourse * 100).toFixed(0)} % of the cold check)`);
+  console.log(`tp7 check (course, reads cold)     ${ms(tp7ReadsColdMs)}  (script verdicts kept) -> ${results.readsColdSpeedup.toFixed(1)}x the CLI script`);
   console.log(`tp7 check ex1 (cold)               ${ms(tp7CheckEx1Ms)}`);
   console.log(`docker CLI script (ex1)            ${ms(cliEx1Ms)}  -> tp7 ${results.ex1Speedup.toFixed(1)}x faster`);
   writeFileSync(process.env.BENCH_OUT ?? join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
