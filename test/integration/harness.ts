@@ -18,6 +18,13 @@ export interface Run {
 
 /** Each test file's own verdict cache (src/runner/verdict-cache.ts): never the developer's, never another file's. */
 const VERDICT_CACHE = tempDir('cache-');
+// Also for the tests that start tp7 themselves (execa and spawn inherit this environment).
+process.env.XDG_CACHE_HOME = VERDICT_CACHE;
+
+/** An empty user cache: a run given it finds no stored verdict or reading, so it reads everything afresh. */
+export function emptyCache(): Record<string, string> {
+  return { XDG_CACHE_HOME: tempDir('cache-') };
+}
 
 export function newWorkdir(): string {
   return tempDir('work-');

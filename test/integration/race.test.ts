@@ -2,17 +2,20 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_LABEL, ownerId, ownerOf, PROBE_LABEL } from '../../src/engine/probe-owner.js';
 import { recordEvents } from './events.js';
-import { checksOf, cleanupExercise, docker, newWorkdir, ok, runSolution, TP7_BIN, tp7Json } from './harness.js';
+import { checksOf, cleanupExercise, docker, emptyCache, newWorkdir, ok, runSolution, TP7_BIN, tp7Json } from './harness.js';
 
 async function probeContainers(): Promise<string[]> {
   return (await docker('ps', '-aq', '--filter', `label=${PROBE_LABEL}`)).stdout.split('\n').filter(Boolean);
 }
 
-/** Starts tp7 and stops it with `signal` as soon as it has created a probe container (mid-read). */
+/**
+ * Starts tp7 and stops it with `signal` as soon as it has created a probe container (mid-read). Its cache is
+ * empty: with readings stored by an earlier run it would need no probe container at all.
+ */
 async function stopMidRead(args: string[], signal: NodeJS.Signals): Promise<{ exitCode?: number; stopped: boolean }> {
   const created = recordEvents([`label=${PROBE_LABEL}`, 'event=create']);
   await created.ready;
-  const child = execa('node', [TP7_BIN, ...args, '--workdir', newWorkdir()], { env: { TP7_LANG: 'en', NO_COLOR: '1' }, reject: false });
+  const child = execa('node', [TP7_BIN, ...args, '--workdir', newWorkdir()], { env: { TP7_LANG: 'en', NO_COLOR: '1', ...emptyCache() }, reject: false });
   let stopped = false;
   const deadline = Date.now() + 20_000;
   while (!stopped && child.exitCode === null && Date.now() < deadline) {
@@ -22,6 +25,7 @@ async function stopMidRead(args: string[], signal: NodeJS.Signals): Promise<{ ex
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+  if (!stopped) child.kill('SIGKILL'); // a watch never ends by itself: the test fails on `stopped`, not on a hang
   const result = await child;
   await created.stop();
   return { exitCode: result.exitCode, stopped };
@@ -68,7 +72,8 @@ describe('concurrent and interrupted checks', () => {
       await ok(docker('create', '--name', 'tp7-test-dead-owner', '--label', `${PROBE_LABEL}=true`, '--label', `${OWNER_LABEL}=${dead}`, 'nginx:alpine', 'true'));
       await ok(docker('create', '--name', 'tp7-test-live-owner', '--label', `${PROBE_LABEL}=true`, '--label', `${OWNER_LABEL}=${alive}`, 'nginx:alpine', 'true'));
       await ok(docker('create', '--name', 'tp7-test-students', 'nginx:alpine', 'true'));
-      const { json } = await tp7Json(['check', 'ex2'], { workdir: newWorkdir() });
+      // An empty cache, so that this run needs a probe container (the sweep comes with the first one).
+      const { json } = await tp7Json(['check', 'ex2'], { workdir: newWorkdir(), env: emptyCache() });
       expect(checksOf(json, 'ex2')['commit-page']!.status).toBe('pass');
       expect((await docker('inspect', 'tp7-test-dead-owner')).exitCode).not.toBe(0);
       expect((await docker('inspect', 'tp7-test-live-owner')).exitCode).toBe(0);
