@@ -6,9 +6,7 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import type { SshConnection } from './connection.js';
-
-/** The remote's engine as its docker CLI would reach it: the current context, else DOCKER_HOST, else the default. */
-const REMOTE_ENDPOINT = `docker context inspect --format '{{.Endpoints.docker.Host}}' 2>/dev/null || printf '%s\\n' "\${DOCKER_HOST:-unix:///var/run/docker.sock}"`;
+import { remoteFacts } from './remote-facts.js';
 
 const sockets = new WeakMap<SshConnection, Promise<string | undefined>>();
 /** ssh:// address → the local socket that reaches its engine, once forwarded (for docker CLIs tp7 starts). */
@@ -32,30 +30,13 @@ export function cliEngineHost(host: string): string {
 }
 
 async function forward(connection: SshConnection, timeoutMs: number): Promise<string | undefined> {
-  const endpoint = (await remoteOutput(connection, timeoutMs)).trim().split('\n')[0] ?? '';
+  const endpoint = (await remoteFacts(connection, timeoutMs)).engine;
   if (!endpoint.startsWith('unix://')) return undefined;
   const local = await connection.forwardUnixSocket(endpoint.slice('unix://'.length), timeoutMs);
   // A refused forward still listens locally and drops each connection: only an answered ping proves it works.
   if (!(await pings(local, timeoutMs))) return undefined;
   forwardedByAddress.set(connection.address, local);
   return local;
-}
-
-function remoteOutput(connection: SshConnection, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = connection.exec(['sh', '-c', REMOTE_ENDPOINT]);
-    child.stdin!.end();
-    let stdout = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr!.resume();
-    const limit = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(limit);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`exit ${code}`));
-    });
-  });
 }
 
 function pings(socketPath: string, timeoutMs: number): Promise<boolean> {

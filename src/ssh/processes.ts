@@ -39,6 +39,18 @@ const stripFinalNewline = (text: string) => text.replace(/\r?\n$/, '');
 
 const NOT_STARTED: ProcessResult = { exitCode: null, stdout: '', stderr: '', timedOut: true };
 
+/** One turn keeper per connection: every runner of one connection (several workdirs, the remote's facts) shares it. */
+const turns = new WeakMap<SshConnection, ReturnType<typeof sharedLimit>>();
+
+function turnsOf(connection: SshConnection): ReturnType<typeof sharedLimit> {
+  let turn = turns.get(connection);
+  if (!turn) {
+    turn = sharedLimit(MAX_COMMAND_SESSIONS);
+    turns.set(connection, turn);
+  }
+  return turn;
+}
+
 export function sshRunner(connection: SshConnection, workdir: string): ProcessRunner {
   /**
    * TERM, then KILL after the grace time, in one session (sshd counts each against MaxSessions). `kill -SIG -PGID`:
@@ -50,7 +62,7 @@ export function sshRunner(connection: SshConnection, workdir: string): ProcessRu
     child.stdin?.end();
     child.on('error', () => undefined);
   };
-  const turn = sharedLimit(MAX_COMMAND_SESSIONS);
+  const turn = turnsOf(connection);
   return {
     // Stopped while waiting for its turn: nothing is started on the remote.
     run: (command, args, options: RunOptions) => turn(() => (options.signal?.aborted ? Promise.resolve(NOT_STARTED) : runOnce(command, args, options))),

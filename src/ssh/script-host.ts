@@ -12,6 +12,7 @@ import { both } from '../lab/lang.js';
 import type { HostEntry, ScriptHost } from '../scripts/script-host.js';
 import type { ProcessRunner } from '../processes/types.js';
 import type { SshConnection } from './connection.js';
+import { remoteFacts } from './remote-facts.js';
 import { isDirectoryMode, isFileMode, isLinkMode, SftpStatusError, type SftpSession } from './sftp.js';
 
 /** Housekeeping commands (cp, rm) are quick: this bounds a hung remote. */
@@ -21,10 +22,12 @@ const MAX_SFTP_COPY_BYTES = 8 * 1024 * 1024;
 const SFTP_FAILURE = 4;
 
 /**
- * `engineHost`: the engine as the remote's own `docker` reaches it (its DOCKER_HOST, else the default socket), for
- * the reads a recorded run forwards there: the grader's ssh:// address means nothing on the student's machine.
+ * `engineHost`: the engine as the remote's own `docker` reaches it (remote-facts.ts), for the reads a recorded run
+ * forwards there: the grader's ssh:// address means nothing on the student's machine.
  */
 export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, sftp: () => Promise<SftpSession>, engineHost?: string): ScriptHost {
+  // The remote's temporary folder and docker CLI: the connection's one question about itself.
+  const facts = () => remoteFacts(connection, HOUSEKEEPING_MS);
   /** A POSIX sh one-liner with its arguments; fails with its stderr when it exits non-zero. */
   const shell = async (script: string, ...args: string[]): Promise<string> => {
     const result = await runner.run('sh', ['-c', script, 'sh', ...args], { cwd: '/', timeoutMs: HOUSEKEEPING_MS });
@@ -48,16 +51,7 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
     const removed = await sftpRemoveTree(await sftp(), path).then(() => true, () => false);
     if (!removed) await shell('rm -rf -- "$1"', path);
   };
-  // The remote's temporary folder and docker CLI, asked in one command (one login shell) on first use.
-  let facts: Promise<{ tmp: string; docker?: string }> | undefined;
-  const remoteFacts = () => (facts ??= shell('printf "%s\\n" "${TMPDIR:-/tmp}"; command -v docker || true').then((text) => {
-    const [dir = '', docker = ''] = text.split('\n');
-    return { tmp: dir.replace(/\/+$/, '') || '/tmp', ...(posix.isAbsolute(docker.trim()) ? { docker: docker.trim() } : {}) };
-  }).catch((error: unknown) => {
-    facts = undefined; // asked again next time: a remote that failed once may answer now
-    throw error;
-  }));
-  const tmp = async () => (await remoteFacts()).tmp;
+  const tmp = async () => (await facts()).tmp;
   const typeOf = (mode: number): HostEntry['type'] => (isLinkMode(mode) ? 'symlink' : isDirectoryMode(mode) ? 'directory' : isFileMode(mode) ? 'file' : 'other');
   const missing = (error: unknown) => error instanceof SftpStatusError && error.status === 2;
 
@@ -105,7 +99,7 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
     },
     remove,
     async findDocker() {
-      return (await remoteFacts()).docker;
+      return (await facts()).docker;
     },
     async sweepScratch(prefix, stale) {
       const dir = await tmp();

@@ -11,6 +11,7 @@ import { sshConnection } from './connection.js';
 import { explainSsh, SshError } from './errors.js';
 import { forwardedSend } from './forward.js';
 import { sshRunner } from './processes.js';
+import { remoteFacts } from './remote-facts.js';
 import { remoteWorkdirFiles } from './remote-files.js';
 import { sshScriptHost } from './script-host.js';
 import { SftpSession } from './sftp.js';
@@ -29,7 +30,8 @@ export async function openSshTarget(engine: EngineAddress, workdir: string, regi
   // One SFTP session, opened on first use, shared by the file probes and the recorded runs.
   const sftp = () => (session ??= Promise.resolve(new SftpSession(connection.subsystem('sftp'))));
   const processes = sshRunner(connection, workdir);
-  const remoteEngine = await processes.run('sh', ['-c', 'printf %s "${DOCKER_HOST:-unix:///var/run/docker.sock}"'], { cwd: '/', timeoutMs: settings().TP7_ENGINE_TIMEOUT_MS });
+  // Asked now, once: the engine forward below and the script host use the same answer.
+  const facts = await remoteFacts(connection, settings().TP7_ENGINE_TIMEOUT_MS).catch(() => undefined);
   const send = forwardedSend(connection);
   return {
     clients: {
@@ -38,7 +40,7 @@ export async function openSshTarget(engine: EngineAddress, workdir: string, regi
       workdir,
       files: remoteWorkdirFiles(sftp, workdir),
       processes,
-      scripts: sshScriptHost(connection, processes, sftp, remoteEngine.exitCode === 0 ? remoteEngine.stdout.trim() : undefined),
+      scripts: sshScriptHost(connection, processes, sftp, facts?.engine),
       http: createHttpClient(send),
     },
     async close() {
