@@ -6,7 +6,7 @@ import { sshConnection } from '../ssh/connection.js';
 import { dockerodeOptions, engineAddressFromEnv, type EngineAddress } from './address.js';
 import { forwardedEngineSocket } from '../ssh/engine-socket.js';
 import { subscribeEvents, type EngineEvent } from './events.js';
-import { readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
+import { containerFileStamp, readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
 import { pullImage, runProbe } from './probe-run.js';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
 import { buildProbeImage, createProbeContainer, removeProbeContainer, removeProbeImage } from './probe-image.js';
@@ -198,6 +198,11 @@ class DockerodeEngine implements EngineClient {
   readContainerFile(nameOrId: string, path: string, maxBytes?: number): Promise<ContainerFile> {
     const name = bareName(nameOrId);
     return this.cached(`container-file:${name}:${path}:${maxBytes ?? ''}`, () => readContainerFile(this.docker, name, path, maxBytes)) as Promise<ContainerFile>;
+  }
+
+  containerFileStamp(nameOrId: string, path: string): Promise<string | null> {
+    const name = bareName(nameOrId);
+    return this.cached(`container-file-stamp:${name}:${path}`, () => containerFileStamp(this.docker, name, path));
   }
 
   createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void> {

@@ -126,3 +126,24 @@ export async function readContainerFile(docker: Docker, name: string, path: stri
     return { found: false, reason: exists ? 'no-file' : 'no-container' };
   }
 }
+
+/**
+ * What the engine says of one path of a container without reading it (HEAD /containers/{id}/archive, no
+ * archive made): size, mode, modification time to the nanosecond and link target, as one string that changes
+ * when the file may have; null when the container or the path is missing. Asking costs the engine ~2 ms where a
+ * read costs ~140 ms (engine 20.10 makes every archive in a process of its own).
+ */
+export async function containerFileStamp(docker: Docker, name: string, path: string): Promise<string | null> {
+  try {
+    const answer = (await docker.getContainer(name).infoArchive({ path })) as Readable & { headers?: Record<string, string | undefined> };
+    // The answer comes as a stream (with no body): left paused, it holds its socket, and the process, until it times out.
+    answer.resume();
+    const stat = answer.headers?.['x-docker-container-path-stat'];
+    if (!stat) return null;
+    const { size, mode, mtime, linkTarget } = JSON.parse(Buffer.from(stat, 'base64').toString('utf8')) as Record<string, unknown>;
+    return JSON.stringify([size, mode, mtime, linkTarget]);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null;
+    throw error;
+  }
+}

@@ -136,6 +136,12 @@ export interface EngineClient {
    */
   readContainerFile(name: string, path: string, maxBytes?: number): Promise<ContainerFile>;
   /**
+   * A short string that stays the same while one path of a container is unchanged and changes when it may have
+   * changed (its size, mode or modification time), asked without reading the file; null when the container or
+   * the path is missing. Lets a reading of the file be kept between tp7 processes.
+   */
+  containerFileStamp(name: string, path: string): Promise<string | null>;
+  /**
    * Builds a throwaway image FROM scratch holding one file per given size, one layer each, labelled as tp7's probe
    * resource (to judge a script on an image it could not foresee). The caller removes it with removeProbeImage.
    */

@@ -26,6 +26,9 @@ const WEB = 'tp7-contract/web:1';
 const PLAIN = 'tp7-contract/plain';
 const BUILT = 'tp7-contract/built:1';
 const BOX = 'tp7-contract-box';
+/** An image of its own for a container (an image in use cannot be untagged) that sees FILE through it. */
+const BOXED = 'tp7-contract/boxed:1';
+const BUILT_BOX = 'tp7-contract-built-box';
 const FILE = '/tp7/contract.txt';
 
 async function present(engine: EngineClient, ref: string): Promise<ImageInspect> {
@@ -46,6 +49,8 @@ export function engineContract(label: string, world: () => EngineWorld): void {
       await w.tag('alpine:3.19', PLAIN);
       await w.build(BUILT, 'alpine:3.19', FILE, 'made by the contract\n');
       await w.create(BOX, 'nginx:alpine');
+      await w.build(BOXED, 'alpine:3.19', FILE, 'seen by a container\n');
+      await w.create(BUILT_BOX, BOXED);
       engine = await w.engine();
     });
     afterAll(() => w.cleanup());
@@ -115,7 +120,7 @@ export function engineContract(label: string, world: () => EngineWorld): void {
       const web = await present(engine, 'nginx:alpine');
       const filtered = await engine.listImages({ reference: ['tp7-contract/web'] });
       expect(filtered.map((image) => [image.Id, image.RepoTags])).toEqual([[web.Id, [WEB]]]);
-      expect((await engine.listImages({ reference: ['tp7-contract/*'] })).flatMap((image) => image.RepoTags ?? []).sort()).toEqual([BUILT, `${PLAIN}:latest`, WEB]);
+      expect((await engine.listImages({ reference: ['tp7-contract/*'] })).flatMap((image) => image.RepoTags ?? []).sort()).toEqual([BOXED, BUILT, `${PLAIN}:latest`, WEB]);
       expect((await engine.listImages({ reference: ['nginx'] })).flatMap((image) => image.RepoTags ?? [])).toContain('nginx:alpine');
       const all = (await engine.listImages()).find((image) => image.Id === web.Id);
       expect(all?.RepoTags).toEqual(expect.arrayContaining(['nginx:alpine', WEB]));
@@ -144,6 +149,17 @@ export function engineContract(label: string, world: () => EngineWorld): void {
       for (const ref of [BOX, `/${BOX}`]) expect(await engine.readContainerFile(ref, '/tp7/none.txt'), ref).toEqual({ found: false, reason: 'no-file' });
     });
 
+    it("reads a container's file through its image, and stamps it without reading it", async () => {
+      const file = await engine.readContainerFile(BUILT_BOX, FILE);
+      expect(file.found && file.content.toString()).toBe('seen by a container\n');
+      const stamp = await engine.containerFileStamp(BUILT_BOX, FILE);
+      expect(stamp).toEqual(expect.any(String));
+      expect(await engine.containerFileStamp(`/${BUILT_BOX}`, FILE)).toBe(stamp);
+      expect(await engine.containerFileStamp(BUILT_BOX, '/tp7')).not.toBe(stamp);
+      expect(await engine.containerFileStamp(BUILT_BOX, '/tp7/none.txt')).toBeNull();
+      expect(await engine.containerFileStamp('tp7-contract-absent', FILE)).toBeNull();
+    });
+
     it('keeps an image under its other names when one is removed, and forgets it with its last', async () => {
       await w.untag(WEB);
       const after = await w.engine();
@@ -152,7 +168,7 @@ export function engineContract(label: string, world: () => EngineWorld): void {
       await w.untag(BUILT);
       const gone = await w.engine();
       expect(await gone.inspectImage(BUILT)).toBeNull();
-      expect((await gone.listImages({ reference: ['tp7-contract/*'] })).flatMap((image) => image.RepoTags ?? [])).toEqual([`${PLAIN}:latest`]);
+      expect((await gone.listImages({ reference: ['tp7-contract/*'] })).flatMap((image) => image.RepoTags ?? [])).toEqual([BOXED, `${PLAIN}:latest`]);
     });
   });
 }

@@ -25,7 +25,7 @@ engineContract('real engine', () => ({
   build: (tag, base, path, content) => buildImage(tag, `FROM ${base}\nCOPY contract.txt ${path}\n`, { 'contract.txt': content }),
   create: async (name, image) => void (await ok(docker('create', '--name', name, image))),
   cleanup: async () => {
-    await docker('rm', '-fv', 'tp7-contract-box');
+    await docker('rm', '-fv', 'tp7-contract-box', 'tp7-contract-built-box');
     const tags = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', 'tp7-contract/*')).stdout.split('\n').filter(Boolean);
     if (tags.length) await docker('rmi', ...tags);
   },

@@ -402,8 +402,28 @@ export class FakeEngine implements EngineClient {
     this.calls.push(`readContainerFile ${name} ${path}`);
     const container = this.container(name);
     if (!container) return { found: false, reason: 'no-container' };
-    const files = new Map(Object.entries(container.spec.files ?? {}).map(([file, body]) => [file, body === null ? null : Buffer.from(body)]));
-    return fileResult(files, path, maxBytes);
+    return fileResult(this.filesSeenBy(container), path, maxBytes);
+  }
+
+  async containerFileStamp(name: string, path: string): Promise<string | null> {
+    this.calls.push(`containerFileStamp ${name} ${path}`);
+    const container = this.container(name);
+    if (!container) return null;
+    const files = this.filesSeenBy(container);
+    const wanted = path.replace(/\/+$/, '') || '/';
+    const body = files.get(wanted);
+    // The real stamp is size, mode and modification time: here the content stands for all three.
+    if (body) return `file ${sha256(body)}`;
+    const isFolder = body === null || [...files.keys()].some((file) => file.startsWith(wanted === '/' ? '/' : `${wanted}/`));
+    return isFolder ? 'folder' : null;
+  }
+
+  /** A container's files as its process sees them: its image's, under what the test gave (its mounts). */
+  private filesSeenBy(container: StoredContainer): Map<string, Buffer | null> {
+    const id = this.resolve(container.spec.image);
+    const files = new Map<string, Buffer | null>(id ? this.images.get(id)!.files : []);
+    for (const [file, body] of Object.entries(container.spec.files ?? {})) files.set(file, body === null ? null : Buffer.from(body));
+    return files;
   }
 
   async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {

@@ -22,14 +22,15 @@ afterEach(() => vi.unstubAllEnvs());
 /** A new tp7 process: fresh modules, the same user cache. */
 async function newProcess() {
   vi.resetModules();
-  const [{ storedReadings }, { readWorkdirArchive }, { readImageFile, imageFileFacts }, { imageEfficiency }, { ProbeSchema }] = await Promise.all([
+  const [{ storedReadings }, { readWorkdirArchive }, { readImageFile, imageFileFacts }, { imageEfficiency }, { ProbeSchema }, { registryConfigFile }] = await Promise.all([
     import('../../src/cache/stored-readings.js'),
     import('../../src/probes/archive-file.js'),
     import('../../src/probes/image-file-kept.js'),
     import('../../src/probes/image-efficiency.js'),
     import('../../src/probes/index.js'),
+    import('../../src/probes/registry-config-file.js'),
   ]);
-  return { stored: storedReadings(), readWorkdirArchive, readImageFile, imageFileFacts, imageEfficiency, ProbeSchema };
+  return { stored: storedReadings(), readWorkdirArchive, readImageFile, imageFileFacts, imageEfficiency, ProbeSchema, registryConfigFile };
 }
 
 /** Counts how often the archive's bytes are opened. */
@@ -208,5 +209,26 @@ describe("dive's figures of an image", () => {
     expect(again).toEqual(fresh);
     // The second process judged from the kept figures (only the run without them saved the image again).
     expect(saves()).toBe(before + 1);
+  });
+});
+
+describe("a container's config file", () => {
+  const spec = { kind: 'registry-config-file' as const, container: 'registry', path: '/etc/docker/registry/config.yml', settings: [{ key: 'storage.delete.enabled', equals: true }] };
+  const registry = (config: string) => fakeEngine({}, { registry: { image: 'registry:2', mounts: [{ Type: 'bind', Source: '/w/config.yml', Destination: spec.path, RW: false }], files: { [spec.path]: config } } });
+  const reads = (engine: FakeEngine) => engine.calls.filter((call) => call.startsWith('readContainerFile')).length;
+
+  it('is read once across processes while its stamp stays, again when it changes, and always without stored readings', async () => {
+    const engine = registry('storage:\n  delete:\n    enabled: true\n');
+    const first = await newProcess();
+    expect((await first.registryConfigFile.run(spec, { ...clients(engine), stored: first.stored })).status).toBe('pass');
+    const second = await newProcess();
+    expect((await second.registryConfigFile.run(spec, { ...clients(engine), stored: second.stored })).status).toBe('pass');
+    expect(reads(engine)).toBe(1);
+    const edited = registry('storage:\n  delete:\n    enabled: false\n');
+    const third = await newProcess();
+    expect((await third.registryConfigFile.run(spec, { ...clients(edited), stored: third.stored })).message.en).toContain('storage.delete.enabled is false');
+    expect(reads(edited)).toBe(1);
+    await (await newProcess()).registryConfigFile.run(spec, clients(engine));
+    expect(reads(engine)).toBe(2);
   });
 });
