@@ -9,14 +9,17 @@
 # (a real image, locally or in the mirror) is skipped: on a user's machine the real images win.
 # The engine ends with none of the images built here (the student starts with no images).
 #
-# alpine and nginx:alpine are multi-platform lists (linux/amd64, linux/arm64/v8, linux/arm/v7) as on
-# Docker Hub; their arm children hold Debian's real arm64 and armhf static busybox, downloaded once into
-# TP7_CACHE_DIR (default /var/cache/tp7-lab as root, else ~/.cache/tp7-lab). Without them (no apt-get,
-# no network) those two stay single-platform, and exercise 7 cannot be done.
+# alpine and nginx:alpine are multi-platform, as on Docker Hub today: OCI indexes (linux/amd64, linux/arm64/v8,
+# linux/arm/v7, each with BuildKit's attestation manifest, platform unknown/unknown); their arm children hold
+# Debian's real arm64 and armhf static busybox, downloaded once into TP7_CACHE_DIR (default /var/cache/tp7-lab
+# as root, else ~/.cache/tp7-lab). Without them (no apt-get, no network) those two stay single-platform, and
+# exercise 7 cannot be done. The other stand-ins are single-platform Docker schema2 images, as older tags are.
 set -euo pipefail
 
-case ${1:-} in -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 mirror=${1:-127.0.0.1:5001}
+# shellcheck source=scripts/lib/engine.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/engine.sh"
 label=org.tp7-lab.standin
 export DOCKER_BUILDKIT=0 # no BuildKit on the 20.10 engine: the legacy builder is the one here
 work=$(mktemp -d /tmp/tp7-fixtures.XXXXXX)
@@ -110,10 +113,67 @@ publish_list() {
     replaceable "$name" || continue
     # The manifest commands keep lists under $DOCKER_CONFIG/manifests: a throwaway one, not the user's.
     DOCKER_CONFIG=$work/docker-config docker manifest create --insecure "$ref" "${refs[@]}" >/dev/null
-    # The config of a linux/arm64 build names no variant; Docker Hub's lists say v8.
+    # Docker Hub's lists say arm64/v8 and arm/v7. The config of a linux/arm64 build names no variant, and the
+    # containerd image store's legacy builder drops the v7 of linux/arm/v7: both are written here.
     DOCKER_CONFIG=$work/docker-config docker manifest annotate --variant v8 "$ref" "$mirror/tp7-standins/$repo:arm64"
+    DOCKER_CONFIG=$work/docker-config docker manifest annotate --variant v7 "$ref" "$mirror/tp7-standins/$repo:armhf"
     DOCKER_CONFIG=$work/docker-config docker manifest push --insecure --purge "$ref" >/dev/null
+    to_oci_index "$name"
   done
+}
+
+# --- Docker Hub as it serves official images today: OCI indexes with BuildKit's attestations ---------------
+
+# Uploads the bytes of FILE as a blob of REPO (one monolithic upload); prints its digest.
+put_blob() {
+  local repo=$1 file=$2 digest location
+  digest=sha256:$(sha256sum "$file" | cut -d' ' -f1)
+  location=$(curl -fsS -X POST -D - -o /dev/null "http://$mirror/v2/$repo/blobs/uploads/" | tr -d '\r' | awk 'tolower($1) == "location:" { print $2 }')
+  [[ $location == http* ]] || location=http://$mirror$location
+  curl -fsS -X PUT -o /dev/null -H 'Content-Type: application/octet-stream' --data-binary "@$file" "$location&digest=$digest"
+  echo "$digest"
+}
+
+# Stores the manifest FILE of media type TYPE under REFERENCE (a tag, or its own digest) in REPO.
+put_manifest() {
+  curl -fsS -X PUT -o /dev/null -H "Content-Type: $3" --data-binary "@$4" "http://$mirror/v2/$1/manifests/$2"
+}
+
+# Rewrites library/NAME:TAG (a Docker manifest list, as `docker manifest push` writes it) the way Docker Hub
+# serves official images built by BuildKit: an OCI index of OCI manifests (same config and layer blobs), each
+# platform followed by its attestation manifest (platform unknown/unknown, an in-toto provenance statement).
+# What students meet: `docker manifest inspect` lists unknown/unknown entries, and a containerd store pushes the
+# OCI manifest as it is (the schema2 Accept header of the course then finds nothing).
+to_oci_index() {
+  local repo=library/${1%%:*} tag=${1#*:} dir=$work/oci-${1//[:\/]/-} list child manifest digest size entries=()
+  mkdir -p "$dir"
+  list=$(manifest_json "$repo" "$tag")
+  for child in $(jq -r '.manifests[].digest' <<<"$list"); do
+    manifest_json "$repo" "$child" | jq -c '.mediaType = "application/vnd.oci.image.manifest.v1+json"
+      | .config.mediaType = "application/vnd.oci.image.config.v1+json"
+      | .layers |= map(.mediaType = "application/vnd.oci.image.layer.v1.tar+gzip")' | tr -d '\n' >"$dir/m"
+    digest=sha256:$(sha256sum "$dir/m" | cut -d' ' -f1) size=$(stat -c %s "$dir/m")
+    put_manifest "$repo" "$digest" application/vnd.oci.image.manifest.v1+json "$dir/m"
+    entries+=("$(jq -c --arg d "$digest" --argjson s "$size" --arg child "$child" \
+      '.manifests[] | select(.digest == $child) | {mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $d, size: $s, platform}' <<<"$list")")
+    # Its attestation: an OCI manifest whose one layer is an in-toto statement about that platform's manifest.
+    printf '{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://slsa.dev/provenance/v0.2","subject":[{"name":"pkg:docker/%s@%s","digest":{"sha256":"%s"}}],"predicate":{"builder":{"id":"tp7-lab stand-in"}}}' \
+      "$repo" "$tag" "${digest#sha256:}" >"$dir/statement"
+    printf '{"architecture":"unknown","os":"unknown","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+      "$(sha256sum "$dir/statement" | cut -d' ' -f1)" >"$dir/config"
+    jq -cn --arg c "$(put_blob "$repo" "$dir/config")" --argjson cs "$(stat -c %s "$dir/config")" \
+      --arg l "$(put_blob "$repo" "$dir/statement")" --argjson ls "$(stat -c %s "$dir/statement")" \
+      '{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
+        layers: [{mediaType: "application/vnd.in-toto+json", digest: $l, size: $ls,
+          annotations: {"in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"}}]}' | tr -d '\n' >"$dir/a"
+    put_manifest "$repo" "sha256:$(sha256sum "$dir/a" | cut -d' ' -f1)" application/vnd.oci.image.manifest.v1+json "$dir/a"
+    entries+=("$(jq -cn --arg d "sha256:$(sha256sum "$dir/a" | cut -d' ' -f1)" --argjson s "$(stat -c %s "$dir/a")" --arg ref "$digest" \
+      '{mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $d, size: $s, platform: {architecture: "unknown", os: "unknown"},
+        annotations: {"vnd.docker.reference.digest": $ref, "vnd.docker.reference.type": "attestation-manifest"}}')")
+  done
+  printf '%s\n' "${entries[@]}" | jq -cs '{schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: .}' | tr -d '\n' >"$dir/index"
+  put_manifest "$repo" "$tag" application/vnd.oci.image.index.v1+json "$dir/index"
 }
 
 # docker build -q [--build-arg ...], prints the image ID; the legacy builder's deprecation notice is kept out of sight.
@@ -148,7 +208,7 @@ built+=("$base")
 
 # --- Debian's arm64 and armhf static busybox, downloaded once (a private apt state: the machine's
 # architecture list and package lists are left alone) --------------------------------------------
-if [[ $(id -u) -eq 0 ]]; then cache=${TP7_CACHE_DIR:-/var/cache/tp7-lab}; else cache=${TP7_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tp7-lab}; fi
+cache=$(tp7_cache_dir)
 debs=$cache/debs
 
 # Prints nothing; fails (one line said) when a .deb is missing and cannot be downloaded.
@@ -390,6 +450,9 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 for ((i = ${#built[@]} - 1; i >= 0; i--)); do
   docker rmi "${built[i]}" >/dev/null 2>&1 || true
 done
+# The containerd image store keeps the legacy builder's intermediate images, untagged: every one carries the
+# stand-in label (inherited from the base), and nothing else does.
+docker image prune -f --filter "label=$label=true" >/dev/null
 
 say "mirror $mirror now holds:"
 for repo in $(curl -fsS "http://$mirror/v2/_catalog" | jq -r '.repositories[]'); do

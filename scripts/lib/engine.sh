@@ -10,11 +10,20 @@
 #   tp7_stop_dockerd DIR                          stop the dockerd started with that DIR
 #   tp7_start_system_dockerd LOG [MIRROR_URL]     the machine's dockerd (default socket and data root)
 #   tp7_enable_emulation                          qemu for linux/arm64 and linux/arm/v7 images (binfmt_misc)
+#   tp7_cache_dir                                 prints where downloads are kept (TP7_CACHE_DIR)
+#   tp7_modern_engine                             fetch Docker 28.5 (Debian unstable) once; prints its bin folder
+#   tp7_buildx_plugin                             the docker-buildx plugin that goes with TP7_ENGINE (none for 20.10)
+#
+# TP7_ENGINE chooses the engine tp7_start_dockerd runs: `20.10` (Debian 12's docker.io, the default),
+# `28-classic` (Docker 28.5, classic image store) or `28-containerd` (Docker 28.5, containerd image store:
+# what fresh installs of Engine 29 and Docker Desktop use). The 28.5 binaries run from a private folder,
+# never installed machine-wide.
 # Or run it: scripts/lib/engine.sh FUNCTION ARGS...   (e.g. scripts/lib/engine.sh tp7_stop_dockerd /tmp/x)
 #
 # Callers run with `set -euo pipefail`; every function returns non-zero with one clear line on failure.
 
 TP7_SYSTEM_SOCKET=/var/run/docker.sock
+TP7_ENGINES=(20.10 28-classic 28-containerd)
 
 tp7_log() { printf 'tp7: %s\n' "$*" >&2; }
 
@@ -154,6 +163,81 @@ tp7_stop_mirror() {
   tp7__stop_pidfile "$dir/mirror.pid" "$dir/config.yml" 10
 }
 
+# --- downloads and the modern engine --------------------------------------------------------------
+
+# Where downloaded packages are kept between runs (the arm busybox, Docker 28.5).
+tp7_cache_dir() {
+  if [[ $(id -u) -eq 0 ]]; then echo "${TP7_CACHE_DIR:-/var/cache/tp7-lab}"; else echo "${TP7_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tp7-lab}"; fi
+}
+
+# The Debian unstable packages of Docker 28.5, pinned: the archive moves, and what a test run proves must not
+# change with it. When a pinned version has left the archive, the current one is taken (said once).
+TP7_MODERN_DEBS=(docker.io=28.5.2+dfsg4-5 containerd=2.1.9+ds1-5 docker-buildx=0.29.1+ds1-4)
+
+# Downloads the .debs of TP7_MODERN_DEBS into the cache once (a private apt state: the machine's sources, lists
+# and installed packages are left alone), unpacks them, and prints the folder to put first on PATH for dockerd:
+# dockerd, containerd, its shim and docker-proxy from unstable, with this machine's runc and docker-init (unstable's
+# runc needs a newer glibc than Debian 12 has). buildx stays in x/usr/libexec/docker/cli-plugins beside it.
+tp7_modern_engine() {
+  local cache debs apt root uri spec name f
+  cache=$(tp7_cache_dir)
+  debs=$cache/debs/sid root=$cache/docker-28
+  if [[ -x $root/bin/dockerd && -x $root/bin/containerd ]]; then echo "$root/bin"; return 0; fi
+  mkdir -p "$debs"
+  if [[ -z $(find "$debs" -name 'docker.io_*.deb') || -z $(find "$debs" -name 'containerd_*.deb') || -z $(find "$debs" -name 'docker-buildx_*.deb') ]]; then
+    command -v apt-get >/dev/null || { tp7_log "no apt-get: cannot download Docker 28.5"; return 1; }
+    apt=$(mktemp -d /tmp/tp7-sid.XXXXXX)
+    uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null) || true
+    mkdir -p "$apt/lists/partial"
+    echo "deb ${uri:-http://deb.debian.org/debian} sid main" >"$apt/sources.list"
+    local -a options=(-o APT::Architectures::=amd64 -o Dir::Etc::SourceList="$apt/sources.list"
+      -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
+      -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+    tp7_log "downloading Docker 28.5 from Debian unstable into $debs (once) ..."
+    if ! apt-get "${options[@]}" -qq update >/dev/null 2>"$apt/err"; then
+      tp7_log "apt-get update (unstable) failed: $(grep -m1 . "$apt/err")"; rm -rf "$apt"; return 1
+    fi
+    for spec in "${TP7_MODERN_DEBS[@]}"; do
+      name=${spec%%=*}
+      (cd "$debs" && apt-get "${options[@]}" -qq download "$spec" >/dev/null 2>>"$apt/err") && continue
+      tp7_log "$spec has left Debian unstable: taking its current $name"
+      (cd "$debs" && apt-get "${options[@]}" -qq download "$name" >/dev/null 2>>"$apt/err") ||
+        { tp7_log "download of $name failed: $(grep -m1 . "$apt/err")"; rm -rf "$apt"; return 1; }
+    done
+    rm -rf "$apt"
+  fi
+  rm -rf "$root" && mkdir -p "$root/x" "$root/bin"
+  for f in "$debs"/docker.io_*.deb "$debs"/containerd_*.deb "$debs"/docker-buildx_*.deb; do dpkg-deb -x "$f" "$root/x"; done
+  ln -s "$root/x/usr/sbin/dockerd" "$root/x/usr/sbin/docker-proxy" "$root/x/usr/bin/containerd" \
+    "$root/x/usr/bin/containerd-shim-runc-v2" "$root/bin/"
+  ln -s "$(command -v runc)" "$(command -v docker-init)" "$root/bin/"
+  "$root/bin/dockerd" --version >/dev/null 2>&1 || { tp7_log "the unpacked dockerd does not run here"; rm -rf "$root"; return 1; }
+  echo "$root/bin"
+}
+
+# The buildx plugin of the modern engine (its builds are BuildKit's, as on every Docker 28/29 install), or nothing
+# for Debian's 20.10, whose CLI builds with the legacy builder.
+tp7_buildx_plugin() {
+  case ${TP7_ENGINE:-20.10} in
+    28-classic | 28-containerd) echo "$(dirname "$(tp7_modern_engine)")/x/usr/libexec/docker/cli-plugins/docker-buildx" ;;
+  esac
+}
+
+# The dockerd command line for TP7_ENGINE, one word a line: PATH first, then dockerd and its store flag.
+tp7__dockerd_command() {
+  local bin
+  case ${TP7_ENGINE:-20.10} in
+    20.10) echo dockerd ;;
+    28-classic | 28-containerd)
+      bin=$(tp7_modern_engine) || return 1
+      echo "$bin/dockerd"
+      [[ $TP7_ENGINE == 28-containerd ]] && printf '%s\n' --feature containerd-snapshotter=true
+      ;;
+    *) tp7_log "TP7_ENGINE: one of ${TP7_ENGINES[*]}, not '$TP7_ENGINE'"; return 2 ;;
+  esac
+  return 0
+}
+
 # --- dockerd -----------------------------------------------------------------------------------
 
 # Prints the pid of a running dockerd that is not ours (not in OUR_PIDFILE). Two daemons on one
@@ -172,6 +256,8 @@ tp7__other_dockerd() {
 tp7_start_dockerd() {
   local usage="usage: tp7_start_dockerd DIR SOCKET MIRROR_URL"
   local dir=${1:?$usage} socket=${2:?$usage} mirror=${3:?$usage} other pid
+  local lines path=$PATH
+  local -a command
   if tp7__engine_answers "$socket"; then
     tp7_log "dockerd already answers on $socket"
     return 0
@@ -180,13 +266,17 @@ tp7_start_dockerd() {
     tp7_log "another dockerd (pid $other) runs on this machine: a second one would reset its iptables rules and reuse its container IPs on docker0; stop it first (scripts/lab.sh --stop-engine stops the lab's own)"
     return 1
   fi
+  lines=$(tp7__dockerd_command) || return 1
+  mapfile -t command <<<"$lines"
+  [[ ${command[0]} == /* ]] && path=$(dirname "${command[0]}"):$PATH
   mkdir -p "$dir/data" "$dir/exec"
   # An empty config file: dockerd would otherwise read /etc/docker/daemon.json, and a key there that
   # is also a flag here (registry-mirrors, hosts, data-root...) makes dockerd refuse to start.
   echo '{}' >"$dir/daemon.json"
   # No --insecure-registry: dockerd trusts 127.0.0.0/8 over plain HTTP by default (the mirror on
   # 127.0.0.1 and the students' localhost:5000 registry).
-  setsid dockerd --config-file "$dir/daemon.json" \
+  # The engine's own folder first on PATH: a modern dockerd starts the containerd, shim and proxy beside it.
+  PATH=$path setsid "${command[@]}" --config-file "$dir/daemon.json" \
     --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
     -H "unix://$socket" --registry-mirror "$mirror" \
     >>"$dir/dockerd.log" 2>&1 </dev/null &

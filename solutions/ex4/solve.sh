@@ -12,6 +12,7 @@ REGISTRY=${TP7_REGISTRY:-localhost:5000}
 HUB_USER=${HUB_USER:-tp7student}
 API="http://$REGISTRY/v2"
 SCHEMA2="application/vnd.docker.distribution.manifest.v2+json"
+OCI="application/vnd.oci.image.manifest.v1+json"
 
 answer() {
   # shellcheck disable=SC2086
@@ -28,9 +29,11 @@ wait_registry() {
   return 1
 }
 
-# The digest of repo:tag, as the registry gives it for a schema2 manifest.
+# The digest of repo:tag as the registry gives it. The course's Accept header names the Docker schema2 type; an
+# engine with the containerd image store pushes OCI manifests as they were pulled, which the registry only
+# serves to a client that accepts their type: both are announced.
 digest_of() {
-  curl -fsSI -H "Accept: $SCHEMA2" "$API/$1/manifests/$2" |
+  curl -fsSI -H "Accept: $SCHEMA2" -H "Accept: $OCI" "$API/$1/manifests/$2" |
     awk 'tolower($1) == "docker-content-digest:" { print $2 }' | tr -d '\r'
 }
 
@@ -105,7 +108,7 @@ done
 
 curl -s "$API/_catalog"
 curl -s "$API/nginx/tags/list"
-curl -s -H "Accept: $SCHEMA2" "$API/nginx/manifests/alpine" | jq .config
+curl -s -H "Accept: $SCHEMA2" -H "Accept: $OCI" "$API/nginx/manifests/alpine" | jq .config
 answer nginx-alpine-digest "$(digest_of nginx alpine)"
 
 # Delete nginx:old by its digest, then free the disk and restart the registry (its blob cache).

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Reference solution of exercise 7 (TP7): read a multi-platform list, pull another platform's image, then
-# publish localhost:5000/myapp:multiarch for amd64, arm64 and arm/v7 by hand (docker build --pull --platform,
-# docker manifest create/annotate/push), answers included. Building the arm images needs qemu emulation.
+# publish localhost:5000/myapp:multiarch for amd64, arm64 and arm/v7: with the course's buildx command on a
+# containerd image store, by hand elsewhere (docker build --pull --platform, docker manifest create/annotate/push),
+# answers included. Building the arm images needs qemu emulation.
 # TP7 may be a multi-word command (e.g. "node /path/bin/tp7.js"): it is used unquoted on purpose.
 set -euo pipefail
 
 TP7=${TP7:-tp7}
 WORKDIR=${TP7_WORKDIR:-$PWD}
 REGISTRY=${TP7_REGISTRY:-localhost:5000}
-export DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-0} # the legacy builder, as on the lab's engine
 
 answer() {
   # shellcheck disable=SC2086
@@ -52,20 +52,28 @@ RUN echo "Multi-arch image, built on $(uname -m)" > /built-on.txt
 CMD ["sh", "-c", "echo Hello from $(uname -m)"]
 DOCKERFILE
 
-images=()
-for platform in linux/amd64 linux/arm64 linux/arm/v7; do
-  tag=$(echo "${platform#linux/}" | tr -d /)
-  # --pull: without it the legacy builder reuses the local alpine, whatever its architecture.
-  docker build --pull --platform "$platform" -t "$REGISTRY/myapp:$tag" myapp
-  docker push "$REGISTRY/myapp:$tag"
-  images+=("$REGISTRY/myapp:$tag")
-done
-# A list left by an earlier run would be reused as it was: start from none.
-docker manifest rm "$REGISTRY/myapp:multiarch" 2>/dev/null || true
-docker manifest create --insecure "$REGISTRY/myapp:multiarch" "${images[@]}"
-docker manifest annotate --variant v8 "$REGISTRY/myapp:multiarch" "$REGISTRY/myapp:arm64"
+# The course's way, `docker buildx build --platform ... --push`, needs an engine that stores multi-platform images:
+# the containerd image store (Engine 29 and Docker Desktop by default). The classic store builds one platform at a
+# time: each image is built and pushed, then the list is made of them with docker manifest.
+store=$(docker info --format '{{range .DriverStatus}}{{index . 1}} {{end}}')
+if [[ $store == *io.containerd.snapshotter.v1* ]] && docker buildx version >/dev/null 2>&1; then
+  docker buildx build --platform linux/amd64,linux/arm64,linux/arm/v7 -t "$REGISTRY/myapp:multiarch" --push myapp
+else
+  images=()
+  for platform in linux/amd64 linux/arm64 linux/arm/v7; do
+    tag=$(echo "${platform#linux/}" | tr -d /)
+    # --pull: without it the legacy builder reuses the local alpine, whatever its architecture.
+    DOCKER_BUILDKIT=0 docker build --pull --platform "$platform" -t "$REGISTRY/myapp:$tag" myapp
+    docker push "$REGISTRY/myapp:$tag"
+    images+=("$REGISTRY/myapp:$tag")
+  done
+  # A list left by an earlier run would be reused as it was: start from none.
+  docker manifest rm "$REGISTRY/myapp:multiarch" 2>/dev/null || true
+  docker manifest create --insecure "$REGISTRY/myapp:multiarch" "${images[@]}"
+  docker manifest annotate --variant v8 "$REGISTRY/myapp:multiarch" "$REGISTRY/myapp:arm64"
+  docker manifest push --insecure --purge "$REGISTRY/myapp:multiarch"
+fi
 docker manifest inspect --insecure "$REGISTRY/myapp:multiarch"
-docker manifest push --insecure --purge "$REGISTRY/myapp:multiarch"
 docker run --rm --platform linux/arm/v7 "$REGISTRY/myapp:multiarch" # Hello from armv7l
 
 answer exec-form a,b

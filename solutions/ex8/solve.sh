@@ -7,6 +7,8 @@ TP7=${TP7:-tp7}
 WORKDIR=${TP7_WORKDIR:-$PWD}
 REGISTRY=${TP7_REGISTRY:-localhost:5000}
 SCHEMA2="application/vnd.docker.distribution.manifest.v2+json"
+# A containerd image store pushes a commit as an OCI manifest: the registry serves it only to a client that accepts it.
+OCI="application/vnd.oci.image.manifest.v1+json"
 
 answer() {
   # shellcheck disable=SC2086
@@ -113,7 +115,7 @@ TP7_REGISTRY="$REGISTRY" ./complete-image-pipeline.sh
 TP7_REGISTRY="$REGISTRY" ./complete-image-pipeline.sh
 curl -fsS http://localhost:8080/ | grep 'Version: 1.0.0'
 
-answer shared-digest "$(curl -fsSI -H "Accept: $SCHEMA2" "http://$REGISTRY/v2/myapp/manifests/1.0.0" | awk 'tolower($1) == "docker-content-digest:" { print $2 }' | tr -d '\r')"
+answer shared-digest "$(curl -fsSI -H "Accept: $SCHEMA2" -H "Accept: $OCI" "http://$REGISTRY/v2/myapp/manifests/1.0.0" | awk 'tolower($1) == "docker-content-digest:" { print $2 }' | tr -d '\r')"
 answer tags-cost b
 answer second-run a,b,d
 answer date-tag b

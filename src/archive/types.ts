@@ -54,6 +54,15 @@ export interface ImageArchive {
   compression: Compression | 'none';
 }
 
+/**
+ * The ID the engine that wrote the save gave this image: the containerd image store (its layer blobs stay
+ * compressed) names an image by the digest of its index or manifest, the classic store by its config digest.
+ */
+export function savedImageId(image: ImageArchive): string {
+  const containerd = image.layout === 'containerd' ? image.indexDigest ?? image.manifestDigest : undefined;
+  return containerd ?? image.configDigest;
+}
+
 /** A `docker export`: one flat root filesystem. */
 export interface ExportArchive {
   compression: Compression | 'none';

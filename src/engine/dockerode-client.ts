@@ -10,6 +10,7 @@ import { containerFileStamp, readContainerFile, readImageFile, sweepProbeContain
 import { pullImage, runProbe } from './probe-run.js';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
 import { buildProbeImage, createProbeContainer, removeProbeContainer, removeProbeImage } from './probe-image.js';
+import { storeOf, type EngineInfo } from './store.js';
 import { memo } from '../memo.js';
 import { settings } from '../settings.js';
 
@@ -52,6 +53,17 @@ function isNotFound(error: unknown): boolean {
 
 const silentFor = (ms: number) => both(`pas de réponse en ${ms / 1000} s`, `no answer within ${ms / 1000} s`);
 
+/**
+ * GET `path` with a query, 404 as an error with statusCode (as dockerode's own calls): several of dockerode's
+ * methods (image inspect, history, save) send no query, and the query is how a platform or the manifests are asked.
+ */
+function get<T>(docker: Docker, path: string, query: Record<string, string>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // docker-modem adds the query only to a path that has a '?'.
+    docker.modem.dial({ path: `${path}?`, method: 'GET', options: query, statusCodes: { 200: true, 404: 'not found', 500: 'server error' } }, (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as T)));
+  });
+}
+
 /** Connection-level failures mean "no engine here"; everything else is a failure of one call. */
 export function explainConnectionError(host: string, error: unknown, elapsedMs = 0): EngineUnreachableError | undefined {
   const err = error as EngineError;
@@ -74,6 +86,27 @@ export interface DockerConnection {
   version: EngineVersion;
   /** How dockerode reaches this engine, for another client of the same engine (no timeout in it). */
   options: Docker.DockerOptions;
+  /** GET /info, read once at connection. */
+  info: EngineInfo;
+}
+
+/**
+ * The oldest API tp7 speaks: Docker 19.03. Older engines lack what the checks read (platforms of pulls,
+ * manifest lists through the engine) and left support long ago.
+ */
+const MINIMUM_API = '1.40';
+
+function apiBelow(version: string, minimum: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const [wantedMajor = 0, wantedMinor = 0] = minimum.split('.').map(Number);
+  return major < wantedMajor || (major === wantedMajor && minor < wantedMinor);
+}
+
+function tooOld(host: string, version: string, api: string): EngineUnreachableError {
+  return new EngineUnreachableError(host, both(
+    `Docker ${version} (API ${api}) est trop ancien pour tp7, qui demande Docker 19.03 (API ${MINIMUM_API}) ou plus récent : mettez Docker à jour`,
+    `Docker ${version} (API ${api}) is too old for tp7, which needs Docker 19.03 (API ${MINIMUM_API}) or newer: upgrade Docker`,
+  ));
 }
 
 /**
@@ -102,8 +135,11 @@ export async function openDocker(address?: EngineAddress): Promise<DockerConnect
     if (typeof raw?.ApiVersion !== 'string' || typeof raw?.Version !== 'string') {
       throw new EngineUnreachableError(host, both("il a répondu, mais pas comme un moteur Docker", 'it answered, but not like a Docker engine'));
     }
-    const version = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? '') };
-    return { host, docker: new DockerCtor({ ...options, timeout: REQUEST_TIMEOUT_MS(), version: `v${version.apiVersion}` }), version, options };
+    if (apiBelow(raw.ApiVersion, MINIMUM_API)) throw tooOld(host, raw.Version, raw.ApiVersion);
+    const docker = new DockerCtor({ ...options, timeout: REQUEST_TIMEOUT_MS(), version: `v${raw.ApiVersion}` });
+    const info = (await docker.info()) as EngineInfo;
+    const version: EngineVersion = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? ''), store: storeOf(info) };
+    return { host, docker, version, options, info };
   } catch (error) {
     if (error instanceof EngineUnreachableError) throw error;
     throw explainConnectionError(host, error, Date.now() - started) ?? new EngineUnreachableError(host, oneLine(error));
@@ -115,11 +151,11 @@ export async function openDocker(address?: EngineAddress): Promise<DockerConnect
  * the run: checks run concurrently and several of them ask about the same image.
  */
 export async function connectEngine(address?: EngineAddress): Promise<EngineClient> {
-  const { host, docker, version, options } = await openDocker(address);
+  const { host, docker, version, options, info } = await openDocker(address);
   const { default: DockerCtor } = await import('dockerode');
   // The event stream is quiet for as long as the student is: no idle timeout on it.
   const events = new DockerCtor({ ...options, version: `v${version.apiVersion}` });
-  return new DockerodeEngine(host, docker, events, version);
+  return new DockerodeEngine(host, docker, events, version, info);
 }
 
 /**
@@ -130,11 +166,6 @@ function bareName(nameOrId: string): string {
   return nameOrId.replace(/^\/+/, '');
 }
 
-/** The part of GET /info tp7 reads. */
-interface EngineInfo {
-  ID?: string;
-  RegistryConfig?: { Mirrors?: string[] | null };
-}
 
 /** Files read out of images, by image ID: enough for every file of every exercise across a few image versions. */
 const filesOfImages = memo<ImageFile>(256);
@@ -149,6 +180,7 @@ class DockerodeEngine implements EngineClient {
     private readonly docker: Docker,
     private readonly events: Docker,
     private readonly engineVersion: EngineVersion,
+    private readonly engineInfo: EngineInfo,
   ) {}
 
   async version(): Promise<EngineVersion> {
@@ -156,7 +188,9 @@ class DockerodeEngine implements EngineClient {
   }
 
   inspectImage(ref: string): Promise<ImageInspect | null> {
-    return this.cached(`image:${ref}`, async () => checkImageShape(ref, await this.docker.getImage(ref).inspect()));
+    // The manifests of a containerd image (its platforms, what is on the engine) come only when asked for.
+    const query: Record<string, string> = this.engineVersion.store === 'containerd' && !apiBelow(this.engineVersion.apiVersion, '1.48') ? { manifests: 'true' } : {};
+    return this.cached(`image:${ref}`, async () => checkImageShape(ref, await get(this.docker, `/images/${ref}/json`, query)));
   }
 
   imageHistory(ref: string): Promise<HistoryEntry[] | null> {
@@ -241,9 +275,9 @@ class DockerodeEngine implements EngineClient {
     return (await this.info())?.RegistryConfig?.Mirrors ?? [];
   }
 
-  /** GET /info, once per run: the engine's ID and its registry mirrors. */
-  private info(): Promise<EngineInfo | null> {
-    return this.cached('info', () => this.docker.info() as Promise<EngineInfo>);
+  /** GET /info, read at connection: the engine's ID and its registry mirrors. */
+  private async info(): Promise<EngineInfo> {
+    return this.engineInfo;
   }
 
   // Not cached: each call changes the engine or reads it after a change.

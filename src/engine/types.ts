@@ -12,6 +12,8 @@ export interface ImageInspect {
   Os: string;
   Variant?: string;
   Comment?: string;
+  /** The image a commit or a legacy build step was made on (an ID); empty or absent otherwise. */
+  Parent?: string;
   Config?: {
     Env?: string[] | null;
     Cmd?: string[] | null;
@@ -24,6 +26,33 @@ export interface ImageInspect {
     Image?: string;
   } | null;
   RootFS?: { Type: string; Layers?: string[] };
+  /** API 1.48+: what the ID names (an image manifest, or on the containerd store often an index). */
+  Descriptor?: Descriptor;
+  /**
+   * API 1.48+, containerd image store: one entry per manifest of the index the image names (each platform, and
+   * each attestation), with whether its content is on the engine. Absent on the classic store.
+   */
+  Manifests?: ManifestSummary[] | null;
+}
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string };
+  annotations?: Record<string, string>;
+}
+
+/** One manifest of a containerd image (GET /images/{name}/json?manifests=1, API 1.48+). */
+export interface ManifestSummary {
+  ID: string;
+  Descriptor: Descriptor;
+  /** Its content is on the engine (a platform pulled, not only listed by the index). */
+  Available: boolean;
+  /** `image` for a platform, `attestation` for buildx's provenance and SBOM manifests, `unknown` otherwise. */
+  Kind: 'image' | 'attestation' | 'unknown';
+  Size?: { Content?: number; Total?: number };
+  ImageData?: { Platform: { os: string; architecture: string; variant?: string }; Size?: { Unpacked?: number } };
 }
 
 export interface HistoryEntry {
@@ -76,11 +105,20 @@ export interface DiskUsage {
   Images: Array<{ Id: string; RepoTags: string[] | null; Size: number; SharedSize: number; Containers: number }>;
 }
 
+/**
+ * Where images live: the classic store (graph drivers: IDs are config digests, RepoDigests record pulls and pushes)
+ * or the containerd image store (default of fresh Engine 29 and Docker Desktop installs: IDs are manifest or
+ * index digests, RepoDigests are made up from the names). See src/engine/store.ts.
+ */
+export type ImageStore = 'classic' | 'containerd';
+
 export interface EngineVersion {
   version: string;
   apiVersion: string;
   os: string;
   arch: string;
+  /** How the engine stores images (GET /info DriverStatus); 'classic' when it does not say. */
+  store: ImageStore;
 }
 
 /** A file read out of an image without running it. */

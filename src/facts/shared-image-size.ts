@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shortId } from '../engine/attributes.js';
+import { shownSizes } from '../engine/sizes.js';
 import { ImageRef } from '../lab/ids.js';
 import type { FactKind } from './types.js';
 import { both } from '../lab/text.js';
@@ -28,6 +29,7 @@ export const sharedImageSizeFact: FactKind<Spec> = {
     if (ids.size > 1) {
       return { value: null, missing: both(`${spec.refs.join(', ')} désignent ${ids.size} images différentes (${[...ids].map(shortId).join(', ')})`, `${spec.refs.join(', ')} point to ${ids.size} different images (${[...ids].map(shortId).join(', ')})`) };
     }
-    return { value: images[0]!.Size };
+    const [shown, ...others] = await shownSizes(engine, images[0]!);
+    return { value: shown!, synonyms: others.map(String) };
   },
 };

@@ -9,6 +9,11 @@ export interface Fact {
   missing?: Localized;
   /** Other names of the same value a student may answer with (e.g. the file name for "xz"). */
   synonyms?: string[];
+  /**
+   * Another answer that is right on this student's engine by another reading of the question, with the reason the
+   * student reads (e.g. the course's answer where the containerd image store shows something else).
+   */
+  alsoRight?: Array<{ value: string; because: Localized }>;
 }
 
 export interface FactKind<Spec extends { kind: string }> {

@@ -4,9 +4,11 @@ import { ImageRef } from '../lab/ids.js';
 import { readManifest, listPlatforms, platformChildren } from '../registry/manifests.js';
 import { RegistryError } from '../registry/errors.js';
 import { canonicalPlatform, formatPlatform, parsePlatform } from '../registry/platform.js';
-import { imagePlatform, upstreamOf } from '../probes/upstream.js';
+import { upstreamOf } from '../probes/upstream.js';
 import { both } from '../lab/text.js';
-import type { FactKind } from './types.js';
+import { availablePlatforms } from '../engine/store.js';
+import type { EngineClient, ImageInspect } from '../engine/types.js';
+import type { Fact, FactKind } from './types.js';
 
 const schema = z
   .strictObject({
@@ -20,6 +22,33 @@ const schema = z
   .refine((spec) => spec.read === 'platforms' || spec.platform, { error: 'child-digest and local-architecture need a platform' })
   .describe("The multi-platform list of a Docker Hub image as the engine pulls it (through its mirror when it has one): its platforms, or one child's digest");
 type Spec = z.infer<typeof schema>;
+
+const architectureOf = (image: ImageInspect): string => [image.Architecture, image.Variant].filter(Boolean).join('/');
+
+const notOnEngine = (spec: Spec): Fact => ({ value: null, missing: both(`l'image ${spec.platform} de ${spec.image} n'est pas sur votre moteur`, `the ${spec.platform} image of ${spec.image} is not on your engine`) });
+
+/**
+ * The containerd image store adds a pulled platform to the image the list names, and the tag stays on it:
+ * `docker inspect nginx:alpine` then shows the engine's own platform while it is there (the classic store moves
+ * the tag to the arm64 image). What it prints is the answer; the pulled platform's architecture, which the course
+ * expects, is right too, and the student is told why the two differ.
+ */
+async function containerdArchitecture(spec: Spec, engine: EngineClient, listDigest: string, childDigest: string): Promise<Fact> {
+  const [tagged, byDigest] = await Promise.all([engine.inspectImage(spec.image), engine.inspectImage(childDigest)]);
+  const holds = (image: ImageInspect | null) => Boolean(image && (image.Id === childDigest || availablePlatforms(image).some((manifest) => manifest.ID === childDigest)));
+  if (!holds(tagged) && !holds(byDigest)) return notOnEngine(spec);
+  const pulled = parsePlatform(spec.platform!)!;
+  const course = [pulled.architecture, pulled.variant].filter(Boolean).join('/');
+  const shown = tagged && tagged.Id === listDigest ? architectureOf(tagged) : course;
+  if (shown === course) return { value: shown };
+  return {
+    value: shown,
+    alsoRight: [{ value: course, because: both(
+      `${course} est l'architecture de l'image tirée. Sur votre moteur (stockage d'images containerd), ${spec.image} garde toutes ses plateformes sous un seul tag, et docker inspect montre celle de votre machine (${shown}) tant qu'elle est là ; \`docker inspect --platform ${formatPlatform(pulled)} ${spec.image}\` montre l'autre.`,
+      `${course} is the architecture of the image pulled. On your engine (containerd image store), ${spec.image} keeps all its platforms under one tag, and docker inspect shows your machine's (${shown}) while it is there; \`docker inspect --platform ${formatPlatform(pulled)} ${spec.image}\` shows the other.`,
+    ) }],
+  };
+}
 
 export const upstreamListFact: FactKind<Spec> = {
   kind: 'upstream-list',
@@ -36,14 +65,12 @@ export const upstreamListFact: FactKind<Spec> = {
       const entry = platformChildren(list).find((child) => child.platform && canonicalPlatform(child.platform) === wanted);
       if (!entry) return { value: null, missing: both(`la liste de ${spec.image} ne propose pas ${formatPlatform(parsePlatform(spec.platform!)!)}`, `the list of ${spec.image} offers no ${formatPlatform(parsePlatform(spec.platform!)!)}`) };
       if (spec.read === 'child-digest') return { value: entry.digest };
+      if ((await engine.version()).store === 'containerd') return containerdArchitecture(spec, engine, list.digest, entry.digest);
       // The engine's copy, found by its ID (the child's config digest): it stays after the tag moves back.
       const child = await readManifest(upstream.registry, upstream.repository, entry.digest);
-      // Else the tag, when it is that platform's image (the containerd store names images by their list's digest).
-      const tagged = await engine.inspectImage(spec.image);
-      const taggedIsIt = tagged && canonicalPlatform(imagePlatform(tagged)) === wanted;
-      const local = (child?.kind === 'image' ? await engine.inspectImage(child.config.digest) : null) ?? (taggedIsIt ? tagged : null);
-      if (!local) return { value: null, missing: both(`l'image ${spec.platform} de ${spec.image} n'est pas sur votre moteur`, `the ${spec.platform} image of ${spec.image} is not on your engine`) };
-      return { value: [local.Architecture, local.Variant].filter(Boolean).join('/') };
+      const local = child?.kind === 'image' ? await engine.inspectImage(child.config.digest) : null;
+      if (!local) return notOnEngine(spec);
+      return { value: architectureOf(local) };
     } catch (error) {
       if (error instanceof RegistryError) return { value: null, missing: error.text };
       throw error;

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { FIGURES, judgeFigure, readComparison, type EngineFigures, type Figure, type Verdict } from '../analysis/compare-output.js';
+import { shownSizes } from '../engine/sizes.js';
 import type { EngineClient } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
 import { both, type Localized } from '../lab/text.js';
@@ -32,7 +33,7 @@ async function engineFigures(engine: EngineClient, ref: string): Promise<EngineF
   const [image, history] = await Promise.all([engine.inspectImage(ref), engine.imageHistory(ref)]);
   if (!image) return null;
   const counts = [image.RootFS?.Layers?.length ?? 0, history?.length ?? 0];
-  return { size: image.Size, layerCounts: [...new Set(counts)], architecture: image.Architecture, os: image.Os, created: image.Created };
+  return { sizes: await shownSizes(engine, image), layerCounts: [...new Set(counts)], architecture: image.Architecture, os: image.Os, created: image.Created };
 }
 
 function problem(figure: Figure, ref: string, printed: string | undefined, verdict: Exclude<Verdict, { ok: true }>): { fr: string; en: string } {

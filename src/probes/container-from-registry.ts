@@ -3,7 +3,7 @@ import { shortId } from '../engine/attributes.js';
 import { both } from '../lab/text.js';
 import { manifestDigest } from '../registry/api.js';
 import { containerOrOutcome, isOutcome } from './containers.js';
-import { pushedDigests } from './pushed-digests.js';
+import { pushedDigests } from '../engine/store.js';
 import { familiarRepository as repositoryOf } from '../reference.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
@@ -41,7 +41,7 @@ async function judge(spec: Spec, expected: string, { engine, registry }: Paramet
   const digest = await manifestDigest(registry, spec.repository, spec.tag);
   if (!digest) return outcome('fail', expected, actual, both(`${ref}:${spec.tag} n'est pas dans le registre.`, `${ref}:${spec.tag} is not in the registry.`));
   const image = await engine.inspectImage(found.Image);
-  const running = image ? pushedDigests(image, registry.address, spec.repository) : [];
+  const running = image ? await pushedDigests(engine, image, registry.address, spec.repository) : [];
   if (!running.includes(digest)) {
     return outcome('fail', expected, `${actual}, registry ${spec.tag} → ${shortId(digest)}`, both(
       `${spec.container} exécute une image (${shortId(found.Image)}) qui n'est pas celle de ${ref}:${spec.tag} aujourd'hui (${shortId(digest)}) : tirez-la de nouveau et recréez le conteneur.`,

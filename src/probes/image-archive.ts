@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ImageArchive } from '../archive/index.js';
+import { savedImageId, type ImageArchive } from '../archive/types.js';
 import { shortId } from '../engine/attributes.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import type { FileAccess } from '../files/types.js';
@@ -23,13 +23,9 @@ const schema = z
   .describe('A file of the workdir is a `docker save` of an image on the engine (digests checked), compressed as asked');
 type Spec = z.infer<typeof schema>;
 
-/**
- * The ID `docker images` showed for this image where it was saved: compressed layer blobs mean the containerd
- * image store wrote the save, and it names an image by its index or manifest digest.
- */
+/** The ID `docker images` showed for this image where it was saved, short. */
 function savedId(image: ImageArchive): string {
-  const containerd = image.layout === 'containerd' ? image.indexDigest ?? image.manifestDigest : undefined;
-  return shortId(containerd ?? image.configDigest);
+  return shortId(savedImageId(image));
 }
 
 function describeImage(image: ImageArchive): string {

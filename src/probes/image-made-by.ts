@@ -3,6 +3,8 @@ import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import { committedFrom, describeStep, ownSteps, stepKind, type StepKind } from './build-history.js';
+import { familiarRepository } from '../reference.js';
+import { tagsOfImage } from './refs.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
 const schema = z
@@ -38,6 +40,17 @@ async function missingImage(spec: Spec, engine: EngineClient, expected: string):
   ));
 }
 
+/**
+ * The name of the image a commit was made from, through its Parent (the parent's ID on both stores): on the
+ * containerd store a commit keeps no Config.Image. Undefined when the parent has no name left.
+ */
+async function parentName(engine: EngineClient, image: ImageInspect, ref: string): Promise<string | undefined> {
+  if (!image.Parent) return undefined;
+  // The student's own names of that image (mon-nginx:v2 beside nginx:latest) say less than where it came from.
+  const names = await tagsOfImage(engine, image.Parent);
+  return names.find((name) => familiarRepository(name) !== familiarRepository(ref)) ?? names[0];
+}
+
 /** What made the image: the newest own step (a commit when the config names a source image), then all of them. */
 function verdict(image: ImageInspect, kinds: StepKind[]): { top: StepKind; pure: boolean } {
   const top = committedFrom(image) ? 'commit' : kinds[0]!;
@@ -67,7 +80,7 @@ export const imageMadeBy: ProbeKind<Spec> = {
     const [history, baseHistory] = await Promise.all([engine.imageHistory(spec.ref), engine.imageHistory(spec.base)]);
     const own = history && baseHistory ? ownSteps(history, baseHistory) : null;
     if (!own?.length) {
-      const source = committedFrom(image);
+      const source = committedFrom(image) ?? (history?.[0] && stepKind(history[0]) === 'commit' ? await parentName(engine, image, spec.ref) : undefined);
       const from = source ? ` (commit d'un conteneur de ${source})` : '';
       const fromEn = source ? ` (a commit of a container of ${source})` : '';
       return outcome('fail', expected, `${spec.ref} not built on ${spec.base}${source ? `, committed from ${source}` : ''}`, both(

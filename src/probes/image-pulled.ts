@@ -3,9 +3,12 @@ import { shortId } from '../engine/attributes.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import { ImageRef, Pattern } from '../lab/ids.js';
 import { both, Localized } from '../lab/text.js';
-import { referenceOf } from '../reference.js';
+import { referenceOf, sameReference } from '../reference.js';
+import { manifestDigest, reachability } from '../registry/api.js';
+import type { RegistryClient } from '../registry/types.js';
 import { repositoryName } from './containers.js';
-import { missingImage } from './refs.js';
+import { missingImage, tagsOfImage } from './refs.js';
+import { upstreamOf, type Upstream } from './upstream.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
 const Declared = z.strictObject({
@@ -37,13 +40,14 @@ export const imagePulled: ProbeKind<Spec> = {
   kind: 'image-pulled',
   schema,
   inputs: { images: ['ref', 'notSameAs'] },
-  async run(spec, { engine }) {
+  async run(spec, { engine, registry }) {
     const expected = `${spec.ref} pulled from ${repositoryName(spec.ref)}`;
     const image = await engine.inspectImage(spec.ref);
     if (!image) return missingImage(engine, spec.ref, expected);
     const actual = `${spec.ref} → ${shortId(image.Id)}`;
+    const containerd = (await engine.version()).store === 'containerd';
     return (
-      notFromRepository(spec, image, expected, actual) ??
+      (containerd ? await notPublished(spec, image, expected, actual, engine, registry) : notFromRepository(spec, image, expected, actual)) ??
       (await sameAsAnother(spec, image, expected, actual, engine)) ??
       declaresOtherwise(spec, image, expected, actual) ??
       outcome('pass', expected, actual, both(`${spec.ref} est bien l'image publiée sous ce tag.`, `${spec.ref} is the image published under this tag.`))
@@ -68,6 +72,35 @@ function notFromRepository(spec: Spec, image: ImageInspect, expected: string, ac
     `${spec.ref} existe mais ne vient pas du dépôt ${repository} d'un registre : ${from.length ? `ses seuls digests sont ceux de ${from.join(', ')}` : "elle n'a aucun digest (une image construite localement ou chargée par docker load n'en a pas : seul un téléchargement depuis le registre en enregistre un)"}. Un nom ne suffit pas : il faut l'image publiée sous ce tag.`,
     `${spec.ref} exists but did not come from the ${repository} repository of a registry: ${from.length ? `its only digests belong to ${from.join(', ')}` : 'it has no digest (an image built locally or loaded with docker load has none: only a download from the registry records one)'}. A name is not enough: the image published under this tag is.`,
   ));
+}
+
+/**
+ * The containerd store's RepoDigests are made up from the names (`docker tag alpine nginx:alpine` gives
+ * `nginx@<alpine's digest>`), so they prove nothing. What does: the image ID there is the digest the tag pointed
+ * to when pulled, and the registry keeps serving that manifest by digest after the tag moves on, while a local
+ * build or another repository's image is not one of its manifests. Undefined when that registry cannot be asked
+ * (offline without a mirror): the other evidence then judges alone.
+ */
+async function notPublished(spec: Spec, image: ImageInspect, expected: string, actual: string, engine: EngineClient, registry: RegistryClient): Promise<Outcome | undefined> {
+  const source = await sourceOf(engine, registry, spec.ref);
+  if (!source || !(await reachability(source.registry)).reachable) return undefined;
+  if ((await manifestDigest(source.registry, source.repository, image.Id).catch(() => undefined)) !== null) return undefined;
+  const repository = repositoryName(spec.ref);
+  const others = (await tagsOfImage(engine, image.Id)).filter((tag) => !sameReference(tag, spec.ref));
+  const published = `${source.where}/${source.repository}`;
+  return outcome('fail', expected, `${actual}, not a manifest of ${published}${others.length ? `, also ${others.join(', ')}` : ''}`, both(
+    `${spec.ref} existe mais ne vient pas du dépôt ${repository} d'un registre : ${published} ne publie aucun manifeste ${shortId(image.Id)} (l'identifiant de cette image)${others.length ? `, qui porte ici aussi le nom ${others.join(', ')}` : ' : une image construite localement ou venue d\'un autre dépôt'}. Un nom ne suffit pas : il faut l'image publiée sous ce tag.`,
+    `${spec.ref} exists but did not come from the ${repository} repository of a registry: ${published} publishes no manifest ${shortId(image.Id)} (this image's ID)${others.length ? `, which is also named ${others.join(', ')} here` : ': an image built locally or from another repository'}. A name is not enough: the image published under this tag is.`,
+  ));
+}
+
+/** The registry and repository a plain `docker pull ref` reads: the engine's mirror or Docker Hub for Hub names. */
+async function sourceOf(engine: EngineClient, registry: RegistryClient, ref: string): Promise<Upstream | undefined> {
+  const parsed = referenceOf(ref);
+  if (!parsed) return undefined;
+  if (parsed.registry === 'docker.io') return upstreamOf(engine, registry, ref);
+  const other = registry.address === parsed.registry ? registry : registry.at?.(parsed.registry);
+  return other ? { registry: other, repository: parsed.path, tag: parsed.tag ?? 'latest', where: parsed.registry } : undefined;
 }
 
 async function sameAsAnother(spec: Spec, image: ImageInspect, expected: string, actual: string, engine: EngineClient): Promise<Outcome | undefined> {

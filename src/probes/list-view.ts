@@ -2,8 +2,8 @@
 // share: reading the list from the lab's registry, with one wording for "absent" and "not a list".
 import { both, type Localized } from '../lab/text.js';
 import { RegistryUnreachableError } from '../registry/errors.js';
-import { describeImage, isAttestation, readManifest, type ListChild, type ManifestList } from '../registry/manifests.js';
-import { canonicalPlatform, formatPlatform } from '../registry/platform.js';
+import { describeImage, platformChildren, readManifest, type ListChild, type ManifestList } from '../registry/manifests.js';
+import { canonicalPlatform, formatPlatform, samePlatform } from '../registry/platform.js';
 import type { RegistryClient } from '../registry/types.js';
 import { outcome, type Outcome } from './types.js';
 
@@ -40,7 +40,7 @@ export async function readListView(registry: RegistryClient, repository: string,
       `${name} is a single-platform image (${platform}), not a list: docker push of one tag publishes one image; the list is made from each platform's image.`,
     )) };
   }
-  return { found: true, list: described.manifest, children: described.children.filter((child) => !isAttestation(child.entry)) };
+  return { found: true, list: described.manifest, children: described.children };
 }
 
 /** "linux/arm64/v8" for a child's entry, "(no platform)" when the list gives none. */
@@ -66,7 +66,9 @@ export async function staleEntries(registry: RegistryClient, repository: string,
     const archTag = platformTag(child);
     if (!archTag || archTag === tag) continue;
     const current = await readManifest(registry, repository, archTag);
-    if (current && current.digest !== child.entry.digest) stale.push(`${entryPlatform(child)} (${repository}:${archTag})`);
+    // BuildKit pushes an index (the image and its attestation) under the tag: its entry for the platform counts.
+    const image = current?.kind === 'list' ? platformChildren(current).find((entry) => entry.platform && child.entry.platform && samePlatform(entry.platform, child.entry.platform)) : current;
+    if (image && image.digest !== child.entry.digest) stale.push(`${entryPlatform(child)} (${repository}:${archTag})`);
   }
   if (!stale.length) return null;
   const list = `${registry.address}/${repository}:${tag}`;

@@ -4,10 +4,12 @@ import { shortId } from '../engine/attributes.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { platformChildren, readManifest } from '../registry/manifests.js';
-import { canonicalPlatform, formatPlatform, parsePlatform, samePlatform } from '../registry/platform.js';
+import { availablePlatforms, heldPlatforms } from '../engine/store.js';
+import type { EngineClient } from '../engine/types.js';
+import { canonicalPlatform, formatPlatform, parsePlatform, samePlatform, type Platform } from '../registry/platform.js';
 import { imagePlatform, upstreamOf } from './upstream.js';
 import { guardRegistry } from './registry-guard.js';
-import { outcome, type ProbeKind } from './types.js';
+import { outcome, type Outcome, type ProbeKind } from './types.js';
 
 const schema = z
   .strictObject({
@@ -16,7 +18,7 @@ const schema = z
     platform: PlatformName.describe('The platform whose image must be on the engine'),
   })
   .describe(
-    "The engine holds the image the list gives for this platform (its ID is that child's config digest), tagged or not: what `docker pull --platform` leaves, even after the tag moved back to the engine's own platform",
+    "The engine holds the image the list gives for this platform, tagged or not: what `docker pull --platform` leaves, even after the tag moved back to the engine's own platform (classic store: an image whose ID is that child's config digest; containerd store: the list's image holding that child)",
   );
 type Spec = z.infer<typeof schema>;
 
@@ -42,6 +44,7 @@ export const platformPulled: ProbeKind<Spec> = {
       if (child?.kind !== 'image') {
         return outcome('error', expected, `no ${formatPlatform(wanted)} image in the list`, both(`La liste de ${spec.image} ne propose pas ${formatPlatform(wanted)}.`, `The list of ${spec.image} offers no ${formatPlatform(wanted)} image.`));
       }
+      if ((await engine.version()).store === 'containerd') return judgeContainerd(spec, wanted, expected, engine, list.digest, entry!.digest);
       const held = await engine.inspectImage(child.config.digest);
       if (held) {
         return outcome('pass', expected, `${shortId(held.Id)} (${held.Os}/${held.Architecture})`, both(
@@ -50,26 +53,44 @@ export const platformPulled: ProbeKind<Spec> = {
         ));
       }
       const local = await engine.inspectImage(spec.image);
-      // The containerd image store names an image by its list's digest, not its config's: the tag's platform
-      // tells then, provided the image came from that list (its ID or a repo digest is the list or the entry),
-      // not another image of the same platform tagged with this name.
       if (local && samePlatform(imagePlatform(local), wanted)) {
-        const fromList = [list.digest, entry!.digest];
-        const names = [local.Id, ...(local.RepoDigests ?? []).map((ref) => ref.slice(ref.lastIndexOf('@') + 1))];
-        if (names.some((name) => fromList.includes(name))) {
-          return outcome('pass', expected, `${spec.image} is ${formatPlatform(wanted)}`, both(`Votre ${spec.image} est l'image ${formatPlatform(wanted)}.`, `Your ${spec.image} is the ${formatPlatform(wanted)} image.`));
-        }
         return outcome('fail', expected, `${spec.image} is a ${formatPlatform(wanted)} image from elsewhere (${shortId(local.Id)})`, both(
-          `Votre ${spec.image} est bien ${formatPlatform(wanted)}, mais ce n'est pas l'image ${formatPlatform(wanted)} de ${spec.image} : ni son ID ni ses digests ne sont ceux de la liste (une autre image retaguée ?). Tirez-la avec --platform.`,
-          `Your ${spec.image} is ${formatPlatform(wanted)}, but this is not the ${formatPlatform(wanted)} image of ${spec.image}: neither its ID nor its digests are the list's (another image retagged?). Pull it with --platform.`,
+          `Votre ${spec.image} est bien ${formatPlatform(wanted)}, mais ce n'est pas l'image ${formatPlatform(wanted)} de ${spec.image} : son ID n'est pas celui que donne la liste (une autre image retaguée ?). Tirez-la avec --platform.`,
+          `Your ${spec.image} is ${formatPlatform(wanted)}, but this is not the ${formatPlatform(wanted)} image of ${spec.image}: its ID is not the one the list gives (another image retagged?). Pull it with --platform.`,
         ));
       }
       const here = local ? `${spec.image} is ${formatPlatform(imagePlatform(local))} here` : `no ${spec.image} here`;
       const hereFr = local ? `votre ${spec.image} est ${formatPlatform(imagePlatform(local))}` : `aucune ${spec.image} sur votre moteur`;
-      return outcome('fail', expected, here, both(
-        `L'image ${formatPlatform(wanted)} de ${spec.image} n'est pas sur votre moteur (${hereFr}).`,
-        `The ${formatPlatform(wanted)} image of ${spec.image} is not on your engine (${here}).`,
-      ));
+      return notHere(spec, wanted, expected, here, hereFr);
     });
   },
 };
+
+function notHere(spec: Spec, wanted: Platform, expected: string, here: string, hereFr: string): Outcome {
+  return outcome('fail', expected, here, both(
+    `L'image ${formatPlatform(wanted)} de ${spec.image} n'est pas sur votre moteur (${hereFr}).`,
+    `The ${formatPlatform(wanted)} image of ${spec.image} is not on your engine (${here}).`,
+  ));
+}
+
+/**
+ * The containerd image store keeps the platforms of one image together: `docker pull --platform linux/arm64
+ * nginx:alpine` adds that platform's content to the image the list's digest names (the tag stays on it). The
+ * platform is there when that image (or one pulled by the child's own digest) holds the child's manifest.
+ */
+async function judgeContainerd(spec: Spec, wanted: Platform, expected: string, engine: EngineClient, listDigest: string, childDigest: string): Promise<Outcome> {
+  const [fromList, byDigest] = await Promise.all([engine.inspectImage(listDigest), engine.inspectImage(childDigest)]);
+  const holder = [fromList, byDigest].find((image) => image && (image.Id === childDigest || availablePlatforms(image).some((manifest) => manifest.ID === childDigest)));
+  if (holder) {
+    return outcome('pass', expected, `${shortId(holder.Id)} holds ${formatPlatform(wanted)}`, both(
+      `L'image ${formatPlatform(wanted)} de ${spec.image} est sur votre moteur (plateforme de ${shortId(holder.Id)}).`,
+      `The ${formatPlatform(wanted)} image of ${spec.image} is on your engine (a platform of ${shortId(holder.Id)}).`,
+    ));
+  }
+  const local = await engine.inspectImage(spec.image);
+  const held = local ? heldPlatforms(local) : [];
+  const list = held.join(', ');
+  const here = !local ? `no ${spec.image} here` : local.Id === listDigest ? `${spec.image} holds ${list || 'no platform'} here` : `${spec.image} here is not that list (${shortId(local.Id)})`;
+  const hereFr = !local ? `aucune ${spec.image} sur votre moteur` : local.Id === listDigest ? `votre ${spec.image} contient ${list || 'aucune plateforme'}` : `votre ${spec.image} n'est pas cette liste (${shortId(local.Id)}) : une autre image retaguée ?`;
+  return notHere(spec, wanted, expected, here, hereFr);
+}

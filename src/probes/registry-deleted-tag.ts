@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ImageRef, RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { listTags, manifestDigest } from '../registry/api.js';
-import { pushedDigests } from './pushed-digests.js';
+import { pushedDigests } from '../engine/store.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type ProbeKind } from './types.js';
 
@@ -31,7 +31,7 @@ export const registryDeletedTag: ProbeKind<Spec> = {
         `${spec.image} is not on your engine: it is the image to push as ${ref}:${spec.tag}.`,
       ));
     }
-    const digests = pushedDigests(image, registry.address, spec.repository);
+    const digests = await pushedDigests(engine, image, registry.address, spec.repository);
     if (!digests.length) {
       return outcome('fail', expected, `${spec.image} never pushed to ${ref}`, both(
         `${spec.image} n'a jamais été poussée vers ${ref} : poussez-la sous ${ref}:${spec.tag} avant de la supprimer du registre.`,

@@ -4,7 +4,7 @@ import type { EngineClient, ImageInspect } from '../engine/types.js';
 import { ImageRef, RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { blobExists, manifestDigest } from '../registry/api.js';
-import { pushedDigests } from './pushed-digests.js';
+import { pushedDigests } from '../engine/store.js';
 import { guardRegistry } from './registry-guard.js';
 import { imageContentKey } from './image-file-kept.js';
 import { outcome, type ProbeClients, type ProbeKind } from './types.js';
@@ -54,7 +54,7 @@ export const registryGarbageCollected: ProbeKind<Spec> = {
     if (!image) {
       return outcome('fail', expected, `${spec.image} absent`, both(`${spec.image} n'est pas sur votre moteur.`, `${spec.image} is not on your engine.`));
     }
-    const digests = pushedDigests(image, registry.address, spec.repository);
+    const digests = await pushedDigests(engine, image, registry.address, spec.repository);
     if (!digests.length) {
       return outcome('fail', expected, `${spec.image} never pushed to ${ref}`, both(
         `${spec.image} n'a jamais été poussée vers ${ref} : il n'y a rien à nettoyer.`,

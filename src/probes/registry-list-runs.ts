@@ -35,7 +35,7 @@ function firstLine(text: string): string {
 /** Why the engine would not run a child, in the student's language: its own words only when not known. */
 function engineRefusal(error: unknown, name: string): Localized {
   const said = error instanceof CheckError ? error.text : both(String((error as Error)?.message ?? error), String((error as Error)?.message ?? error));
-  if (/does not match the specified platform/i.test(said.en)) {
+  if (/does not (match|provide) the specified platform/i.test(said.en)) {
     return both(`le moteur la trouve, mais ce n'est pas une image ${name} : sa configuration annonce une autre plateforme`, `the engine finds it, but it is not a ${name} image: its config names another platform`);
   }
   return both(`le moteur ne peut pas la lancer comme ${name} (${firstLine(said.fr)})`, `the engine cannot run it as ${name} (${firstLine(said.en)})`);
@@ -87,10 +87,14 @@ function judge(platform: Platform, run: ProbeRun, foreign: boolean): Verdict {
 async function runChild(engine: Required<Pick<EngineClient, 'pullImage' | 'runProbe' | 'removeImage'>> & EngineClient, ref: string, child: ListChild, platform: Platform, foreign: boolean, timeoutMs: number): Promise<Verdict> {
   const name = formatPlatform(platform);
   const configDigest = child.manifest?.config.digest;
-  // Already on the engine (the student's own pull, or the image they built and pushed): never removed.
-  const existed = Boolean((await engine.inspectImage(ref)) ?? (configDigest ? await engine.inspectImage(configDigest) : null));
+  // Already on the engine (the student's own pull, or the image they built and pushed): never removed. Found by
+  // the digest itself, it is not pulled again either: on the containerd store a pull by digest would add an image
+  // named after the digest, which no removal can take away alone (`docker rmi repo@digest` untags every tag of
+  // that repository naming the same manifest, the student's among them).
+  const byDigest = await engine.inspectImage(ref);
+  const existed = Boolean(byDigest ?? (configDigest ? await engine.inspectImage(configDigest) : null));
   try {
-    await engine.pullImage(ref);
+    if (!byDigest) await engine.pullImage(ref);
     const machine = judge(platform, await engine.runProbe(ref, { platform: name, entrypoint: ['uname'], cmd: ['-m'], timeoutMs }), foreign);
     if (machine.result !== 'ok') return machine;
     return judgeOwnCommand(platform, await engine.runProbe(ref, { platform: name, timeoutMs }), timeoutMs / 1000);

@@ -6,7 +6,7 @@ import type { RegistryClient } from '../registry/types.js';
 import { covers, floatingTagStanding, isReleaseTag, type Standing } from '../versions.js';
 import { listTags, manifestDigest } from '../registry/api.js';
 import { newestDayStamp } from './dated.js';
-import { pushedDigests } from './pushed-digests.js';
+import { pushedDigests } from '../engine/store.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
@@ -53,7 +53,7 @@ async function judge(spec: Spec, expected: string, clients: Parameters<ProbeKind
   }
   if (spec.image) {
     const local = await engine.inspectImage(spec.image);
-    const pushed = local ? pushedDigests(local, registry.address, spec.repository) : [];
+    const pushed = local ? await pushedDigests(engine, local, registry.address, spec.repository) : [];
     if (!pushed.includes(digest)) {
       return outcome('fail', expected, `${actual}; ${spec.image}: ${local ? `pushed as ${pushed.map(shortId).join(', ') || 'nothing'}` : 'absent'}`, both(
         local

@@ -5,7 +5,7 @@ import type { EngineClient } from '../engine/types.js';
 import { ImageRef } from '../lab/ids.js';
 import { listRepositories, listTags, manifestDigest } from '../registry/api.js';
 import type { RegistryClient } from '../registry/types.js';
-import { pushedDigests } from './pushed-digests.js';
+import { pushedDigests } from '../engine/store.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type ProbeKind } from './types.js';
 
@@ -25,7 +25,7 @@ type Spec = z.infer<typeof schema>;
  */
 async function notPushedFrom(engine: EngineClient, registry: RegistryClient, repository: string, tags: string[], image: string): Promise<[string, string] | undefined> {
   const local = await engine.inspectImage(image);
-  const pushed = local ? pushedDigests(local, registry.address, repository) : [];
+  const pushed = local ? await pushedDigests(engine, local, registry.address, repository) : [];
   for (const tag of tags) {
     const digest = await manifestDigest(registry, repository, tag);
     if (digest && !pushed.includes(digest)) return [tag, digest];

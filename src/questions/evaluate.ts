@@ -42,9 +42,10 @@ type EngineQuestion = Extract<Question, { kind: 'engine' }>;
  * An engine-derived answer against the value read from the engine: true when the matcher accepts it, the reasoning
  * of the other defensible answer it gives (alsoAccept), or false.
  */
-export function judgeAgainstFact(question: EngineQuestion, answer: string, value: NonNullable<Fact['value']>, synonyms: string[] = []): boolean | Localized {
-  if ([value, ...synonyms].some((name) => matchesFact(question.match, answer, name))) return true;
-  return question.alsoAccept.find((other) => matchesFact(question.match, answer, other.answer))?.because ?? false;
+export function judgeAgainstFact(question: EngineQuestion, answer: string, fact: Pick<Fact, 'synonyms' | 'alsoRight'> & { value: NonNullable<Fact['value']> }): boolean | Localized {
+  if ([fact.value, ...(fact.synonyms ?? [])].some((name) => matchesFact(question.match, answer, name))) return true;
+  const others = [...(fact.alsoRight ?? []).map(({ value, because }) => ({ answer: value, because })), ...question.alsoAccept];
+  return others.find((other) => matchesFact(question.match, answer, other.answer))?.because ?? false;
 }
 
 /** Judges a stored answer. `expected` may hold the answer: callers hide it from students (see runner). */
@@ -90,7 +91,7 @@ export async function evaluateQuestion(question: Question, answer: string | unde
         ));
       }
       const expected = Array.isArray(fact.value) ? fact.value.join(' ') : String(fact.value);
-      const verdict = judgeAgainstFact(question, answer, fact.value, fact.synonyms);
+      const verdict = judgeAgainstFact(question, answer, { ...fact, value: fact.value });
       if (verdict === true) return right(expected);
       if (verdict) return outcome('pass', expected, answer, both(`Bonne réponse : ${verdict.fr}`, `Right answer: ${verdict.en}`));
       return wrong(expected, answerFormatProblem(question.match, answer));

@@ -59,6 +59,7 @@ export interface ListChild {
 
 export type ImageDescription =
   | { kind: 'image'; manifest: ImageManifest; config: ImageConfig | null }
+  /** `children`: the images for a platform (the list's attestations are in `manifest.children` only). */
   | { kind: 'list'; manifest: ManifestList; children: ListChild[] };
 
 const LIST_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPES.dockerList, MEDIA_TYPES.ociIndex]);
@@ -218,13 +219,14 @@ export async function imageManifestOf(client: RegistryClient, repository: string
 
 /**
  * Everything the registry says about `repository:reference`: an image and its config, or a list with each
- * child's manifest and config (asked in parallel). Null when there is no such manifest.
+ * platform child's manifest and config (asked in parallel; attestations are no platform, and are not read).
+ * Null when there is no such manifest.
  */
 export async function describeImage(client: RegistryClient, repository: string, reference: string): Promise<ImageDescription | null> {
   const manifest = await readManifest(client, repository, reference);
   if (!manifest) return null;
   if (manifest.kind === 'image') return { kind: 'image', manifest, config: await readImageConfig(client, repository, manifest.config.digest) };
-  const children = await Promise.all(manifest.children.map(async (entry): Promise<ListChild> => {
+  const children = await Promise.all(platformChildren(manifest).map(async (entry): Promise<ListChild> => {
     const child = await readManifest(client, repository, entry.digest);
     if (child?.kind !== 'image') return { entry, manifest: null, config: null };
     return { entry, manifest: child, config: await readImageConfig(client, repository, child.config.digest) };

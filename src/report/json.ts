@@ -1,4 +1,4 @@
-import type { EngineVersion } from '../engine/types.js';
+import type { EngineVersion, ImageStore } from '../engine/types.js';
 import type { ExerciseResult, SkillResult } from '../runner/types.js';
 import { userInfo } from 'node:os';
 import { totalScore } from '../runner/score.js';
@@ -19,7 +19,8 @@ export interface Report {
   /** Who was checked, for gathering many reports (tp7 class). */
   student: string;
   generatedAt: string;
-  engine: { host: string; version: string; apiVersion: string };
+  /** `store` (classic or containerd) and `platform` (the engine's own, os/architecture) were added later: optional. */
+  engine: { host: string; version: string; apiVersion: string; store?: ImageStore; platform?: string };
   exercises: ExerciseResult[];
   checklist: SkillResult[];
   score: { earned: number; possible: number; percent: number; skipped: number };
@@ -59,7 +60,7 @@ export function buildReport(
     lab: 'tp7',
     student,
     generatedAt: new Date().toISOString(),
-    engine: { host, version: engine.version, apiVersion: engine.apiVersion },
+    engine: { host, version: engine.version, apiVersion: engine.apiVersion, store: engine.store, platform: `${engine.os}/${engine.arch}` },
     exercises,
     checklist,
     score: totalScore(exercises),

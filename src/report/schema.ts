@@ -55,7 +55,7 @@ export const ReportSchema = z.looseObject({
   lab: z.literal('tp7'),
   student: StudentName,
   generatedAt: z.iso.datetime({ offset: true }),
-  engine: z.looseObject({ host: Text(500), version: Text(100), apiVersion: Text(100) }),
+  engine: z.looseObject({ host: Text(500), version: Text(100), apiVersion: Text(100), store: z.enum(['classic', 'containerd']).optional(), platform: Text(100).optional() }),
   exercises: z.array(ExerciseShape).max(100),
   checklist: z.array(SkillShape).max(100),
   score: z.looseObject({ earned: Count, possible: Count, percent: z.number().min(0).max(100), skipped: Count.optional() }),

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { buildImage, checksOf, cleanupExercise, docker, engineArch, newWorkdir, ok, runSolution, TP7_BIN, tp7, tp7Json } from './harness.js';
+import { buildImage, checksOf, cleanupExercise, docker, engineArch, engineStore, newWorkdir, ok, runSolution, TP7_BIN, tp7, tp7Json } from './harness.js';
 
 // Exercise 1 on the real engine: red on an engine without the images, green after the reference solution,
 // and the usual near misses fail with their own message.
@@ -109,8 +109,15 @@ describe('ex1: understanding tags', () => {
     await ok(docker('load', '-i', archive));
     const checks = checksOf((await tp7Json(['check', 'ex1'], { workdir: newWorkdir() })).json, 'ex1');
     expect(checks['pulled-1.25']).toMatchObject({ status: 'fail' });
-    expect(checks['pulled-1.25']!.message).toContain('nginx:1.25 exists but did not come from the nginx repository of a registry: it has no digest');
-    expect(checks['pulled-alpine']!.message).toContain('loaded with docker load has none');
+    if (await engineStore() === 'containerd') {
+      // A local build is no manifest of the repository; a loaded save of the pulled image keeps its digest there,
+      // so it is the published image (the classic store, which keeps no digest through a load, cannot tell).
+      expect(checks['pulled-1.25']!.message).toMatch(/^nginx:1\.25 exists but did not come from the nginx repository of a registry: 127\.0\.0\.1:5001\/library\/nginx publishes no manifest [0-9a-f]{12} \(this image's ID\): an image built locally/);
+      expect(checks['pulled-alpine']).toMatchObject({ status: 'pass' });
+    } else {
+      expect(checks['pulled-1.25']!.message).toContain('nginx:1.25 exists but did not come from the nginx repository of a registry: it has no digest');
+      expect(checks['pulled-alpine']!.message).toContain('loaded with docker load has none');
+    }
     await cleanupExercise('ex1');
   });
 

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRepositories, listTags, registryContents } from '../../src/registry/api.js';
+import { readImageArchive } from '../../src/archive/index.js';
+import { listRepositories, listTags, MANIFEST_ACCEPT, registryContents } from '../../src/registry/api.js';
 import { createRegistryClient } from '../../src/registry/http-client.js';
 import { checksOf, cleanupExercise, docker, freePort, newWorkdir, runSolution, tp7, tp7Json, ok } from './harness.js';
 
@@ -13,7 +14,6 @@ const REGISTRY = 'localhost:5000';
 const API = `http://${REGISTRY}/v2`;
 const HUB_USER = 'tp7student';
 const HUB_TAGS = ['v1.0', 'v1.0.1', 'latest', 'stable'];
-const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 let env: Record<string, string>;
 
 type Checks = Record<string, { status: string; message: string; expected: string; actual: string }>;
@@ -36,8 +36,9 @@ async function waitRegistry(): Promise<void> {
   throw new Error('registry did not start');
 }
 
+/** The digest of repository:tag, asked with every manifest type: a containerd store pushes OCI manifests as they came. */
 async function digestOf(repository: string, tag: string): Promise<string> {
-  const response = await fetch(`${API}/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { Accept: SCHEMA2 } });
+  const response = await fetch(`${API}/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT.join(', ') } });
   return response.headers.get('docker-content-digest')!;
 }
 
@@ -420,8 +421,11 @@ describe('ex4: Docker registries', () => {
   it('near miss: deleted, garbage-collected, but the registry not restarted (its cache still serves the blob)', async () => {
     const deleted = await fetch(`${API}/nginx/manifests/${await digestOf('nginx', 'old')}`, { method: 'DELETE' });
     expect(deleted.status).toBe(202);
-    // The config blob is found through the engine's own save of nginx:1.25: on this classic store, its image ID.
-    const id = JSON.parse((await ok(docker('image', 'inspect', 'nginx:1.25'))).stdout)[0].Id as string;
+    // The config blob is found through the engine's own save of nginx:1.25 (the classic store's image ID, not the
+    // containerd store's, which names the manifest).
+    const save = join(newWorkdir(), 'old.tar');
+    await ok(docker('save', '-o', save, 'nginx:1.25'));
+    const id = (await readImageArchive(createReadStream(save))).configDigest;
     const kept = (await checkEx4(workdir)).checks['old-collected']!;
     expect(kept.message).toContain('run the garbage collector, then restart the registry');
     expect(kept.actual).toBe(`blob ${id.slice(0, 19)}… still served`);

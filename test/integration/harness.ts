@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -30,6 +30,19 @@ export function newWorkdir(): string {
   return tempDir('work-');
 }
 
+/**
+ * A throwaway DOCKER_CONFIG (`docker manifest` and `docker login` write there, never in the user's), holding the
+ * engine's buildx plugin when it has one (TP7_TEST_BUILDX: the Docker 28.5 engines), as a modern install does.
+ */
+export function dockerConfig(): string {
+  const dir = tempDir('docker-config-');
+  if (process.env.TP7_TEST_BUILDX) {
+    mkdirSync(join(dir, 'cli-plugins'));
+    symlinkSync(process.env.TP7_TEST_BUILDX, join(dir, 'cli-plugins', 'docker-buildx'));
+  }
+  return dir;
+}
+
 /** Runs the built CLI as a student would, in English unless a test says otherwise, never with colour. */
 export async function tp7(args: string[], options: { workdir?: string; env?: Record<string, string> } = {}): Promise<Run> {
   const workdirArgs = options.workdir ? ['--workdir', options.workdir] : [];
@@ -55,6 +68,28 @@ export async function docker(...args: string[]): Promise<Run> {
 /** The engine's own architecture (amd64, arm64...): what engine-derived answers depend on. */
 export async function engineArch(): Promise<string> {
   return (await ok(docker('version', '--format', '{{.Server.Arch}}'))).stdout.trim();
+}
+
+let storeOfEngine: Promise<'classic' | 'containerd'> | undefined;
+
+/**
+ * The test engine's image store (scripts/test-engine.sh runs 20.10 classic, 28.5 classic or 28.5 containerd): the
+ * few verdicts each store words its own way (what proves a pull, what a save holds) are asserted per store.
+ */
+export function engineStore(): Promise<'classic' | 'containerd'> {
+  storeOfEngine ??= ok(docker('info', '--format', '{{json .DriverStatus}}')).then((run) => (run.stdout.includes('io.containerd.snapshotter.v1') ? 'containerd' : 'classic'));
+  return storeOfEngine;
+}
+
+/**
+ * How image-pulled says that `ref` was named with docker tag on an image of the repository `other`: the classic
+ * store shows the repo digests a pull recorded, the containerd store the registry that publishes no such manifest.
+ */
+export async function namedNotPulled(ref: string, other: string): Promise<RegExp> {
+  const start = `${ref} exists but did not come from the ${ref.split(':')[0]} repository of a registry: `.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return await engineStore() === 'containerd'
+    ? new RegExp(`${start}\\S+ publishes no manifest [0-9a-f]{12} \\(this image's ID\\), which is also named ${other}:`)
+    : new RegExp(`${start}its only digests belong to ${other}\\b`);
 }
 
 /** Awaits a command and throws with its stderr unless it exited 0: for setup steps that must work. */

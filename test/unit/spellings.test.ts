@@ -192,13 +192,13 @@ describe.each(Object.entries(TABLES))('%s', (key, tables) => {
   for (const [index, table] of tables.entries()) {
     describe(`value ${JSON.stringify(table.value)} (#${index + 1})`, () => {
       it.each(table.accepted)('accepts %j', (answer) => {
-        expect(judgeAgainstFact(question, answer, table.value, table.synonyms)).not.toBe(false);
+        expect(judgeAgainstFact(question, answer, table)).not.toBe(false);
       });
       it.each(table.wrong ?? [])('refuses %j as wrong', (answer) => {
-        expect(judgeAgainstFact(question, answer, table.value, table.synonyms)).toBe(false);
+        expect(judgeAgainstFact(question, answer, table)).toBe(false);
       });
       it.each(table.malformed ?? [])('refuses %j and names the expected form', (answer, form) => {
-        expect(judgeAgainstFact(question, answer, table.value)).toBe(false);
+        expect(judgeAgainstFact(question, answer, { value: table.value })).toBe(false);
         const problem = answerFormatProblem(question.match, answer);
         expect(problem?.en).toMatch(form);
         expect(problem?.fr).toBeTruthy();
@@ -219,7 +219,7 @@ describe('coverage', () => {
     expect(fact).toEqual({ value: 'xz', synonyms: TABLES['ex3/smallest-compression']![0]!.synonyms });
   });
   it('the defensible 0 of ex2 comes with its reasoning', () => {
-    const verdict = judgeAgainstFact(byKey.get('ex2/four-tags-disk')!, '0', 43_421_337);
+    const verdict = judgeAgainstFact(byKey.get('ex2/four-tags-disk')!, '0', { value: 43_421_337 });
     expect(verdict).toMatchObject({ en: expect.stringContaining('the tags themselves add nothing') });
   });
 });

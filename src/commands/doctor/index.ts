@@ -38,9 +38,10 @@ function onPath(tool: string): boolean {
 async function engineFinding(): Promise<{ finding: Finding; engine?: EngineClient }> {
   try {
     const engine = await connectEngine();
-    const { version, apiVersion, os, arch } = await engine.version();
-    const detail = `${engine.host}: Docker ${version}, API ${apiVersion} (${os}/${arch})`;
-    return { finding: { id: 'engine', status: 'pass', detail: both(detail, detail) }, engine };
+    const { version, apiVersion, os, arch, store } = await engine.version();
+    const where = `${engine.host}: Docker ${version}, API ${apiVersion} (${os}/${arch})`;
+    const stores = { classic: { fr: 'stockage classique des images', en: 'classic image store' }, containerd: { fr: "stockage d'images containerd", en: 'containerd image store' } }[store];
+    return { finding: { id: 'engine', status: 'pass', detail: both(`${where}, ${stores.fr}`, `${where}, ${stores.en}`) }, engine };
   } catch (error) {
     const detail = error instanceof EngineUnreachableError ? error.text : both(`${engineHost()} : ${oneLine(error)}`, `${engineHost()}: ${oneLine(error)}`);
     return { finding: { id: 'engine', status: 'fail', detail } };

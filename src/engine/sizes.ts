@@ -1,0 +1,20 @@
+import type { EngineClient, ImageInspect } from './types.js';
+
+// The sizes a student can read for one image. On the classic store `docker images` and `docker inspect` show one
+// number. On the containerd image store they differ: inspect's Size counts the content of one platform (its layers
+// as stored, compressed), while the image list counts that content plus the unpacked snapshots of every platform
+// present: `docker images` shows the latter (Docker 29's tree view calls it DISK USAGE, beside CONTENT SIZE).
+
+/** What `docker images` shows for the image (the list's Size), or undefined when the list does not hold its ID. */
+export async function listedSize(engine: EngineClient, image: ImageInspect): Promise<number | undefined> {
+  // Listed by one of its names when it has one: a client keeps its listings for the run, and an image made since
+  // (a probe's, at check time) is in no listing made before it.
+  const name = image.RepoTags?.[0];
+  return (await engine.listImages(name ? { reference: [name] } : undefined)).find((summary) => summary.Id === image.Id)?.Size;
+}
+
+/** Every size a right answer may give for the image, `docker images`'s first; one number on the classic store. */
+export async function shownSizes(engine: EngineClient, image: ImageInspect): Promise<number[]> {
+  const listed = await listedSize(engine, image);
+  return [...new Set([listed ?? image.Size, image.Size])];
+}
