@@ -6,6 +6,7 @@ import { sshConnection } from '../ssh/connection.js';
 import { dockerodeOptions, engineAddressFromEnv, type EngineAddress } from './address.js';
 import { forwardedEngineSocket } from '../ssh/engine-socket.js';
 import { subscribeEvents, type EngineEvent } from './events.js';
+import { diskUsageOf } from './disk-usage.js';
 import { containerFileStamp, readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
 import { pullImage, runProbe } from './probe-run.js';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
@@ -213,7 +214,8 @@ class DockerodeEngine implements EngineClient {
   }
 
   diskUsage(): Promise<DiskUsage> {
-    return this.cached('df', () => this.docker.df() as Promise<DiskUsage>) as Promise<DiskUsage>;
+    // Images only (API 1.42+), verbose: from API 1.52 the per-image rows are under ImageUsage, and only when asked.
+    return this.cached('df', async () => diskUsageOf(await get(this.docker, '/system/df', { type: 'image', verbose: '1' }))) as Promise<DiskUsage>;
   }
 
   async readImageFile(ref: string, path: string, maxBytes?: number): Promise<ImageFile> {

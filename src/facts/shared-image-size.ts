@@ -30,6 +30,6 @@ export const sharedImageSizeFact: FactKind<Spec> = {
       return { value: null, missing: both(`${spec.refs.join(', ')} désignent ${ids.size} images différentes (${[...ids].map(shortId).join(', ')})`, `${spec.refs.join(', ')} point to ${ids.size} different images (${[...ids].map(shortId).join(', ')})`) };
     }
     const [shown, ...others] = await shownSizes(engine, images[0]!);
-    return { value: shown!, synonyms: others.map(String) };
+    return others.length ? { value: shown!, synonyms: others.map(String) } : { value: shown! };
   },
 };

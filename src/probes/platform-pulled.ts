@@ -90,7 +90,7 @@ async function judgeContainerd(spec: Spec, wanted: Platform, expected: string, e
   const local = await engine.inspectImage(spec.image);
   const held = local ? heldPlatforms(local) : [];
   const list = held.join(', ');
-  const here = !local ? `no ${spec.image} here` : local.Id === listDigest ? `${spec.image} holds ${list || 'no platform'} here` : `${spec.image} here is not that list (${shortId(local.Id)})`;
-  const hereFr = !local ? `aucune ${spec.image} sur votre moteur` : local.Id === listDigest ? `votre ${spec.image} contient ${list || 'aucune plateforme'}` : `votre ${spec.image} n'est pas cette liste (${shortId(local.Id)}) : une autre image retaguée ?`;
+  const here = !local ? `no ${spec.image} here` : local.Id === listDigest ? `${spec.image} holds ${list || 'no platform'} here` : `${spec.image} here is another image, ${shortId(local.Id)}, not that list: retagged?`;
+  const hereFr = !local ? `aucune ${spec.image} sur votre moteur` : local.Id === listDigest ? `votre ${spec.image} contient ${list || 'aucune plateforme'}` : `votre ${spec.image} est une autre image, ${shortId(local.Id)}, pas cette liste : un autre tag posé dessus ?`;
   return notHere(spec, wanted, expected, here, hereFr);
 }

@@ -104,6 +104,28 @@ export function engineContract(label: string, world: () => EngineWorld): void {
       if (store === 'containerd') expect(digest).toBe(web.Id);
     });
 
+    it('answers as its image store does: sizes, the manifests of an image, its platform', async () => {
+      const { store, arch } = await engine.version();
+      expect(['classic', 'containerd']).toContain(store);
+      const web = await present(engine, 'nginx:alpine');
+      const listed = (await engine.listImages({ reference: ['nginx:alpine'] })).find((image) => image.Id === web.Id)!;
+      // Pulled on this engine: the engine's own platform.
+      expect(web.Architecture).toBe(arch);
+      if (store === 'classic') {
+        // One size for docker images and docker inspect; no manifests (the classic store keeps one platform).
+        expect(listed.Size).toBe(web.Size);
+        expect(web.Manifests ?? undefined).toBeUndefined();
+      } else {
+        // docker images adds the unpacked snapshots to the content docker inspect counts.
+        expect(listed.Size).toBeGreaterThan(web.Size);
+        const images = (web.Manifests ?? []).filter((manifest) => manifest.Kind === 'image' && manifest.Available);
+        expect(images.map((manifest) => manifest.ImageData?.Platform.architecture)).toContain(arch);
+        // A single-platform build is named by its one manifest.
+        const built = await present(engine, BUILT);
+        expect((built.Manifests ?? []).map((manifest) => manifest.ID)).toEqual([built.Id]);
+      }
+    });
+
     it('names itself with one ID, the same from every client, in the form engines write it', async () => {
       // 20.10 writes its key's fingerprint (12 groups of 4 base32 characters); engines from 23.0 on, a UUID.
       const id = await engine.engineId();

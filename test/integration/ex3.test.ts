@@ -188,7 +188,7 @@ describe('ex3: saving and loading images', () => {
 
 describe('the archive reader on what the real engine writes', () => {
   let save: Buffer;
-  let truth: { id: string; layers: string[] };
+  let truth: Awaited<ReturnType<typeof engineTruth>>;
   beforeAll(async () => {
     await ok(docker('pull', 'nginx:alpine'));
     truth = await engineTruth('nginx:alpine');

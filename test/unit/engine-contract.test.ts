@@ -1,9 +1,11 @@
 import { engineContract } from '../contract/engine.js';
-import { FakeEngine } from './fake-engine.js';
+import { describe } from 'vitest';
+import { FAKE_PROFILES, FakeEngine, type FakeProfileName } from './fake-engine.js';
 
-// The fake engine against the engine contract (the real engine runs it in test/integration/contract.test.ts).
-engineContract('fake engine', () => {
-  let engine = new FakeEngine();
+// The fake engine, as each engine it emulates, against the engine contract (the real engines run it in
+// test/integration/contract.test.ts, one CI pass per engine).
+describe.each(Object.keys(FAKE_PROFILES) as FakeProfileName[])('fake engine %s', (profile) => engineContract(`fake ${profile}`, () => {
+  let engine = new FakeEngine({ profile });
   return {
     engine: async () => engine,
     pull: async (ref) => void engine.pull(ref),
@@ -12,7 +14,7 @@ engineContract('fake engine', () => {
     build: async (tag, base, path, content) => void engine.build(tag, base, { [path]: content }),
     create: async (name, image) => void engine.addContainer(name, { image, running: false, status: 'created' }),
     cleanup: async () => {
-      engine = new FakeEngine();
+      engine = new FakeEngine({ profile });
     },
   };
-});
+}));

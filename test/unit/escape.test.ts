@@ -74,7 +74,7 @@ const hostileCheck = (status: CheckResult['status']): CheckResult => ({
 const hostileExercise: ExerciseResult = {
   id: 'ex1', title: `ex ${HOSTILE.cr}`, earned: 0, possible: 2, checks: [hostileCheck('fail'), hostileCheck('error'), hostileCheck('skip')],
 };
-const report = buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, [hostileExercise], scoreSkills([], [hostileExercise], 'en'), `=cmd|' /C calc'!A0 ${HOSTILE.clear}`);
+const report = buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, [hostileExercise], scoreSkills([], [hostileExercise], 'en'), `=cmd|' /C calc'!A0 ${HOSTILE.clear}`);
 
 describe('hostile text at every output boundary', () => {
   it('the text checklist shows control characters', () => {

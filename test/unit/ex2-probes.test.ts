@@ -6,7 +6,7 @@ import { committedFrom, ownSteps, stepKind } from '../../src/probes/build-histor
 import { imageFileContent } from '../../src/probes/image-file-content.js';
 import { imageMadeBy } from '../../src/probes/image-made-by.js';
 import { ProbeSchema } from '../../src/probes/index.js';
-import { clients, fakeEngine, ID_A, ID_B } from './fake-engine.js';
+import { clients, CONTENT_SHARE, fakeEngine, ID_A, ID_B, type FakeProfileName } from './fake-engine.js';
 
 const ID_C = `sha256:${'c'.repeat(64)}`;
 const ID_D = `sha256:${'d'.repeat(64)}`;
@@ -143,12 +143,17 @@ describe('image-file-content', () => {
 });
 
 describe('shared-image-size fact', () => {
-  const read = (images: Record<string, Partial<ImageInspect>>) => {
+  const read = (images: Record<string, Partial<ImageInspect>>, profile?: FakeProfileName) => {
     const spec = FactSchema.parse({ kind: 'shared-image-size', refs: ['mon-nginx:v1', 'mon-nginx:v2'] }) as Parameters<typeof sharedImageSizeFact.read>[0];
-    return sharedImageSizeFact.read(spec, clients(fakeEngine(images)));
+    return sharedImageSizeFact.read(spec, clients(fakeEngine(images, {}, profile)));
   };
   it('is the size of the one image the tags share', async () => {
     expect(await read({ 'mon-nginx:v1': { Id: ID_A, Size: 43_000_000 }, 'mon-nginx:v2': { Id: ID_A, Size: 43_000_000 } })).toEqual({ value: 43_000_000 });
+  });
+  it('on the containerd store, is what docker images shows, docker inspect\'s content size being right too', async () => {
+    const fact = await read({ 'mon-nginx:v1': { Id: ID_A, Size: 43_000_000 }, 'mon-nginx:v2': { Id: ID_A, Size: 43_000_000 } }, '29-containerd');
+    const content = Math.round(43_000_000 * CONTENT_SHARE);
+    expect(fact).toEqual({ value: 43_000_000 + content, synonyms: [String(content)] });
   });
   it('is unknown while a tag is missing or names another image', async () => {
     expect((await read({ 'mon-nginx:v1': { Id: ID_A } })).missing?.en).toBe('mon-nginx:v2 not on the engine');

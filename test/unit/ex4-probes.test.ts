@@ -400,8 +400,9 @@ describe('registry-tags', () => {
     expect((await registryTags.run(spec, probeClients(engine, many))).status).toBe('pass');
     expect(many.requests.filter((line) => line.includes('_catalog'))).toHaveLength(2);
   });
-  it('with an image: every tag must be a manifest that image was pushed as, not another image given the name', async () => {
-    const engine = new FakeEngine();
+  it.each(['20.10', '28-containerd'] as const)('with an image: every tag must be a manifest that image was pushed as, not another image given the name (%s)', async (profile) => {
+    // The classic store records each push in RepoDigests; the containerd store pushes the manifest it names itself by.
+    const engine = new FakeEngine({ profile });
     const registry = new FakeRegistry();
     engine.pull('nginx:alpine');
     engine.pull('busybox:latest');

@@ -10,7 +10,7 @@ import { registryListRuns } from '../../src/probes/registry-list-runs.js';
 import type { ProbeClients } from '../../src/probes/types.js';
 import { matchesFact } from '../../src/questions/match.js';
 import type { RegistryClient } from '../../src/registry/types.js';
-import { clients, fakeEngine } from './fake-engine.js';
+import { clients, fakeEngine, type FakeImage, type FakeProfileName } from './fake-engine.js';
 import { dockerListOfThree, manifestRegistry, ociIndexWithAttestations } from './fake-manifests.js';
 
 const LIST = { repository: 'myapp', tag: 'multiarch' };
@@ -216,11 +216,11 @@ describe('registry-list-configs: a stale list', () => {
 });
 
 describe('7.1: the list as the engine pulls it', () => {
-  function mirrored(local: Record<string, { Id: string; Architecture: string; RepoDigests?: string[] }>) {
-    const { registry, arm64, list } = dockerListOfThree(manifestRegistry('127.0.0.1:5001'), 'library/nginx', 'alpine');
-    const engine = { ...fakeEngine(local), registryMirrors: async () => ['http://127.0.0.1:5001/'] };
+  function mirrored(local: Record<string, FakeImage>, profile?: FakeProfileName) {
+    const { registry, amd64, arm64, list } = dockerListOfThree(manifestRegistry('127.0.0.1:5001'), 'library/nginx', 'alpine');
+    const engine = { ...fakeEngine(local, {}, profile), registryMirrors: async () => ['http://127.0.0.1:5001/'] };
     const lab: RegistryClient = { address: 'localhost:5000', request: async () => { throw new Error('the lab registry is not asked'); }, at: (address) => (address === 'http://127.0.0.1:5001' ? registry.client : (undefined as never)) };
-    return { clients: withRegistry(engine, lab), arm64, list };
+    return { clients: withRegistry(engine, lab), amd64, arm64, list };
   }
 
   it('without a mirror, reads the list from Docker Hub (official images under library/)', async () => {
@@ -239,18 +239,32 @@ describe('7.1: the list as the engine pulls it', () => {
     setup = mirrored({ [arm64Config]: { Id: arm64Config, Architecture: 'arm64' } });
     result = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, setup.clients);
     expect(result.status).toBe('pass');
-    // The containerd image store names the image by the list's digest: the tag's platform tells.
-    const listDigest = mirrored({}).list.digest;
-    setup = mirrored({ 'nginx:alpine': { Id: listDigest, Architecture: 'arm64', RepoDigests: [`nginx@${listDigest}`] } });
-    result = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, setup.clients);
-    expect(result.status).toBe('pass');
-    // Near miss: docker pull --platform linux/arm64 alpine && docker tag alpine nginx:alpine.
+    // Near miss (classic store): docker pull --platform linux/arm64 alpine && docker tag alpine nginx:alpine.
     const alpine = mirrored({ 'nginx:alpine': { Id: `sha256:${'e'.repeat(64)}`, Architecture: 'arm64', RepoDigests: [`alpine@sha256:${'f'.repeat(64)}`] } });
     const retagged = await platformPulled.run({ kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' }, alpine.clients);
     expect(retagged.status).toBe('fail');
     expect(retagged.message.en).toContain('but this is not the linux/arm64 image of nginx:alpine');
     const fact = await upstreamListFact.read({ kind: 'upstream-list', image: 'nginx:alpine', read: 'local-architecture', platform: 'linux/arm64' }, setup.clients);
     expect(fact.value).toBe('arm64');
+  });
+
+  it.each(['28-containerd', '29-containerd'] as const)('platform-pulled on the containerd store (%s): the platform the pull added to the list\'s image', async (profile) => {
+    const { list, amd64, arm64 } = mirrored({});
+    // docker pull nginx:alpine, then docker pull --platform linux/arm64 nginx:alpine: one image, the list's digest.
+    const pulled = (arm64Available: boolean): FakeImage => ({ Id: list.digest, platforms: [{ architecture: 'amd64', digest: amd64.digest }, { architecture: 'arm64', variant: 'v8', digest: arm64.digest, available: arm64Available }] });
+    const spec = { kind: 'platform-pulled', image: 'nginx:alpine', platform: 'linux/arm64' } as const;
+    let setup = mirrored({ 'nginx:alpine': pulled(false) }, profile);
+    let result = await platformPulled.run(spec, setup.clients);
+    expect([result.status, result.message.en]).toEqual(['fail', expect.stringContaining('is not on your engine (nginx:alpine holds linux/amd64 here)')]);
+    setup = mirrored({ 'nginx:alpine': pulled(true) }, profile);
+    result = await platformPulled.run(spec, setup.clients);
+    expect([result.status, result.message.en]).toEqual(['pass', expect.stringContaining(`is on your engine (a platform of ${list.digest.slice(7, 19)})`)]);
+    // docker inspect nginx:alpine shows the host's platform: that is the answer, the course's arm64 too, with why.
+    const fact = await upstreamListFact.read({ kind: 'upstream-list', image: 'nginx:alpine', read: 'local-architecture', platform: 'linux/arm64' }, setup.clients);
+    expect(fact).toMatchObject({ value: 'amd64', alsoRight: [{ value: 'arm64', because: { en: expect.stringContaining('keeps all its platforms under one tag') } }] });
+    // Near miss: docker pull --platform linux/arm64 alpine && docker tag alpine nginx:alpine: another image.
+    const retagged = await platformPulled.run(spec, mirrored({ 'nginx:alpine': { Architecture: 'arm64' } }, profile).clients);
+    expect([retagged.status, retagged.message.en]).toEqual(['fail', expect.stringMatching(/\(nginx:alpine here is another image, [0-9a-f]{12}, not that list: retagged\?\)/)]);
   });
 
   it('facts: the platforms, the arm64 digest, the local copy architecture; answers in usual spellings', async () => {

@@ -1,21 +1,47 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary } from '../../src/engine/types.js';
+import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageStore, ImageSummary, ManifestSummary } from '../../src/engine/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
 import { canonicalReference, familiarName, referenceOf as parseReference, type ImageReference as ParsedReference } from '../../src/reference.js';
 import type { RegistryClient } from '../../src/registry/types.js';
 import { legacySave, sha256 as archiveSha256, type Image as ArchiveImage } from '../fixtures/archives/build.js';
 import type { FakeRegistry } from './fake-registry.js';
 
-// One in-memory Docker engine for every unit test, answering like the real one (engine 20.10, classic image
-// store; test/contract/engine.ts runs the same assertions against both):
+// One in-memory Docker engine for every unit test, answering like the real one, as the engine it emulates: a
+// profile (FAKE_PROFILES) says which, Debian's 20.10 with the classic image store by default, Docker 28 classic,
+// Docker 28 or 29 with the containerd image store, or 29 on an arm64 host (test/contract/engine.ts runs the same
+// assertions against the fakes and the real engines):
 // - an image ID is the sha256 of the image's config, so different content means a different ID and the same
 //   content the same ID (a tag is a second name for one ID, never a copy);
 // - `nginx`, `nginx:latest`, `library/nginx` and `docker.io/library/nginx:latest` name one image; an ID is found
 //   whole, without `sha256:`, or by any unambiguous prefix; `nginx@sha256:…` by the repo digest a pull or a push
 //   recorded; what the engine refuses ("invalid reference format") throws as the real client does;
 // - listImages filters by reference the way the engine does (and then lists only the matching tags);
-// - files, histories, saves and containers live with their image, so probes need no per-test patching.
+// - files, histories, saves and containers live with their image, so probes need no per-test patching;
+// - on the containerd image store (as moby's daemon/containerd answers): an image ID is its manifest's digest (its
+//   index's for a multi-platform image, whose `Manifests` say which platforms are there), RepoDigests are made up
+//   from the names (`repo@<ID>` for each), inspect's Size counts the content while the list adds the unpacked
+//   snapshots, and API 1.52+ leaves empty fields out.
+
+/** What an emulated engine is: its version, API, image store and host platform. */
+export interface FakeProfile {
+  version: string;
+  apiVersion: string;
+  store: ImageStore;
+  arch: string;
+}
+
+export const FAKE_PROFILES = {
+  '20.10': { version: '20.10.24', apiVersion: '1.41', store: 'classic', arch: 'amd64' },
+  '28-classic': { version: '28.5.2', apiVersion: '1.51', store: 'classic', arch: 'amd64' },
+  '28-containerd': { version: '28.5.2', apiVersion: '1.51', store: 'containerd', arch: 'amd64' },
+  '29-containerd': { version: '29.2.1', apiVersion: '1.53', store: 'containerd', arch: 'amd64' },
+  '29-containerd-arm64': { version: '29.2.1', apiVersion: '1.53', store: 'containerd', arch: 'arm64' },
+} as const satisfies Record<string, FakeProfile>;
+export type FakeProfileName = keyof typeof FAKE_PROFILES;
+
+/** On the containerd store, what inspect's Size counts of an image (its layers as stored, compressed). */
+export const CONTENT_SHARE = 0.4;
 
 export interface FakeImage extends Partial<ImageInspect> {
   /** Newest step first, as GET /images/{name}/history answers; made up from the layers when absent. */
@@ -24,6 +50,11 @@ export interface FakeImage extends Partial<ImageInspect> {
   files?: Record<string, string | Buffer>;
   /** What GET /images/{name}/get streams (a `docker save` archive). */
   save?: Buffer;
+  /**
+   * Containerd store: the platforms of a multi-platform image (its ID is then the index's digest), each with
+   * whether its content was pulled; the others' config fields are those given. Ignored on the classic store.
+   */
+  platforms?: Array<{ os?: string; architecture: string; variant?: string; available?: boolean; digest?: string }>;
 }
 
 export interface FakeContainer {
@@ -48,6 +79,8 @@ interface StoredImage {
   save?: Buffer;
   /** Layer tars of a loaded image (what a push uploads). */
   layers?: Buffer[];
+  /** Containerd store: a multi-platform image's platforms (see FakeImage). */
+  platforms?: FakeImage['platforms'];
   /** The inspect fields the test gave (the others are defaults). */
   given: Set<string>;
 }
@@ -61,7 +94,7 @@ interface StoredContainer {
 const sha256 = (bytes: Buffer | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const DEFAULT_CONFIG = { Env: [PATH], Cmd: ['sh'] };
-const FAKE_ONLY = new Set(['Id', 'RepoTags', 'RepoDigests', 'history', 'files', 'save']);
+const FAKE_ONLY = new Set(['Id', 'RepoTags', 'RepoDigests', 'history', 'files', 'save', 'platforms', 'Manifests']);
 
 /** JSON with sorted keys: the same content always gives the same bytes, hence the same ID. */
 function canonicalJson(value: unknown): string {
@@ -118,11 +151,15 @@ export class FakeEngine implements EngineClient {
   private readonly containers = new Map<string, StoredContainer>();
   private readonly listeners = new Set<() => void>();
 
-  /** The engine's ID, as a 20.10 engine writes it (12 groups of 4 base32 characters); another fake, another ID. */
+  /** The engine's ID, as its version writes it (20.10: 12 groups of 4 base32 characters; 23+: a UUID); another fake, another ID. */
   readonly id: string;
+  readonly profile: FakeProfile;
 
-  constructor(options: { id?: string } = {}) {
-    this.id = options.id ?? Array.from({ length: 12 }, () => Array.from(randomBytes(4), (byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('')).join(':');
+  constructor(options: { id?: string; profile?: FakeProfileName } = {}) {
+    this.profile = FAKE_PROFILES[options.profile ?? '20.10'];
+    this.id = options.id ?? (this.profile.version.startsWith('20.')
+      ? Array.from({ length: 12 }, () => Array.from(randomBytes(4), (byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('')).join(':')
+      : randomUUID());
     // Methods bound to the instance: a test may spread the engine to override one method ({ ...engine, version }).
     for (const name of Object.getOwnPropertyNames(FakeEngine.prototype)) {
       const member = (this as unknown as Record<string, unknown>)[name];
@@ -138,8 +175,8 @@ export class FakeEngine implements EngineClient {
     const content = Object.fromEntries(Object.entries(image).filter(([key]) => !FAKE_ONLY.has(key)));
     const seed = canonicalJson({ ...content, files: image.files, history: image.history });
     const layers = image.RootFS?.Layers ?? [sha256(`layer of ${seed}`)];
-    const config = imageConfig(content, layers, seed);
-    const id = image.Id ?? sha256(config);
+    const config = imageConfig({ Architecture: this.profile.arch, ...content }, layers, seed);
+    const id = image.Id ?? this.idOf(config, layers, image.platforms);
     const known = this.images.get(id);
     if (known) {
       this.merge(known, image);
@@ -148,10 +185,11 @@ export class FakeEngine implements EngineClient {
       const size = image.Size ?? [...files.values()].reduce((sum, body) => sum + body.length, 1000);
       this.images.set(id, {
         inspect: {
-          Created: '2024-01-15T12:34:56Z', Architecture: 'amd64', Os: 'linux', Config: structuredClone(DEFAULT_CONFIG),
+          Created: '2024-01-15T12:34:56Z', Architecture: this.profile.arch, Os: 'linux', Config: structuredClone(DEFAULT_CONFIG),
           ...content, Id: id, Size: size, RootFS: { Type: 'layers', Layers: layers }, RepoTags: [], RepoDigests: [],
         } as ImageInspect,
         config,
+        platforms: image.platforms,
         history: image.history,
         files,
         save: image.save,
@@ -192,7 +230,8 @@ export class FakeEngine implements EngineClient {
     const parsed = parsedOrThrow(ref);
     // Without content given, a pulled image is made from its name: two names, two images.
     const id = this.add({ Config: { Labels: { 'org.tp7-lab.pulled-as': canonicalReference(parsed) }, Cmd: ['sh'] }, ...image }, ref);
-    const digest = sha256(canonicalJson({ schemaVersion: 2, config: this.images.get(id)!.inspect.Id, layers: this.images.get(id)!.inspect.RootFS!.Layers }));
+    // The classic store records the manifest's digest; on the containerd store that digest is the ID itself.
+    const digest = this.containerd ? id : sha256(canonicalJson({ schemaVersion: 2, config: this.images.get(id)!.inspect.Id, layers: this.images.get(id)!.inspect.RootFS!.Layers }));
     this.references.set(canonicalReference({ ...parsed, tag: undefined, digest }), id);
     return { id, digest };
   }
@@ -206,7 +245,13 @@ export class FakeEngine implements EngineClient {
     const id = this.resolve(ref);
     if (!id || parsed.registry !== registry.address) throw new Error(`fake engine: cannot push ${ref} to ${registry.address}`);
     const image = this.images.get(id)!;
-    const layers = image.layers ?? (image.inspect.RootFS?.Layers ?? []).map((layer) => Buffer.from(`layer ${layer}`));
+    const layers = image.layers ?? layerBlobs(image.inspect.RootFS?.Layers ?? []);
+    if (this.containerd) {
+      // The manifest it holds goes as it is: its digest is the image ID, and nothing is recorded.
+      registry.pushBlob(parsed.path, image.config);
+      for (const layer of layers) registry.pushBlob(parsed.path, layer);
+      return registry.pushManifest(parsed.path, parsed.tag ?? 'latest', 'application/vnd.oci.image.manifest.v1+json', ociManifest(image.config, layers));
+    }
     const digest = registry.pushImage(parsed.path, parsed.tag ?? 'latest', image.config, layers, image.inspect.Id);
     this.references.set(canonicalReference({ ...parsed, tag: undefined, digest }), id);
     this.emit();
@@ -253,7 +298,8 @@ export class FakeEngine implements EngineClient {
 
   async version(): Promise<EngineVersion> {
     this.calls.push('version');
-    return { version: '20.10.24', apiVersion: '1.41', os: 'linux', arch: 'amd64' };
+    const { version, apiVersion, store, arch } = this.profile;
+    return { version, apiVersion, os: 'linux', arch, store };
   }
 
   async engineId(): Promise<string> {
@@ -303,12 +349,14 @@ export class FakeEngine implements EngineClient {
         const [key, value] = wanted.split('=');
         return !labels || !(key! in labels) || (value !== undefined && labels[key!] !== value);
       })) continue;
+      // API 1.43 stopped writing <none>:<none> for a dangling image; the containerd store lists one digest at most.
+      const none = apiBelow(this.profile.apiVersion, '1.43');
       summaries.push({
         Id: id,
-        RepoTags: dangling ? ['<none>:<none>'] : tags.length ? tags : null,
-        RepoDigests: dangling ? ['<none>@<none>'] : digests.length ? digests : null,
+        RepoTags: dangling ? (none ? ['<none>:<none>'] : []) : tags.length ? tags : null,
+        RepoDigests: dangling ? (none ? ['<none>@<none>'] : []) : digests.length ? (this.containerd ? digests.slice(0, 1) : digests) : null,
         Created: Math.floor(Date.parse(image.inspect.Created) / 1000),
-        Size: image.inspect.Size,
+        Size: this.containerd ? this.contentSize(image) + image.inspect.Size : image.inspect.Size,
         Labels: labels,
       });
     }
@@ -454,22 +502,77 @@ export class FakeEngine implements EngineClient {
   }
 
   private inspectById(id: string): ImageInspect {
-    const inspect = structuredClone(this.images.get(id)!.inspect);
+    const image = this.images.get(id)!;
+    const inspect = structuredClone(image.inspect);
     const names = this.namesOf(id);
-    return { ...inspect, RepoTags: names.tags, RepoDigests: names.digests };
+    const answer: ImageInspect = { ...inspect, RepoTags: names.tags, RepoDigests: names.digests };
+    if (this.containerd) {
+      answer.Size = this.contentSize(image);
+      if (!apiBelow(this.profile.apiVersion, '1.48')) answer.Manifests = this.manifestsOf(id, image);
+      const shown = this.shownPlatform(image);
+      if (shown) Object.assign(answer, { Os: shown.os ?? 'linux', Architecture: shown.architecture, Variant: shown.variant });
+      if (!answer.Variant) delete answer.Variant;
+    }
+    if (!apiBelow(this.profile.apiVersion, '1.52')) omitEmptyFields(answer);
+    return answer;
+  }
+
+  private get containerd(): boolean {
+    return this.profile.store === 'containerd';
+  }
+
+  /** The classic store's ID is the config digest; the containerd store's the manifest's, or the index's. */
+  private idOf(config: Buffer, layers: string[], platforms: FakeImage['platforms']): string {
+    if (!this.containerd) return sha256(config);
+    const manifest = sha256(ociManifest(config, layerBlobs(layers)));
+    return platforms?.length ? sha256(canonicalJson({ mediaType: 'application/vnd.oci.image.index.v1+json', manifests: platforms.map((platform) => [manifest, platform]) })) : manifest;
+  }
+
+  /** What a containerd inspect's Size counts: the content of the platform shown. */
+  private contentSize(image: StoredImage): number {
+    return Math.round(image.inspect.Size * CONTENT_SHARE);
+  }
+
+  /** The platform a containerd inspect shows: the host's when it was pulled, else the first one pulled. */
+  private shownPlatform(image: StoredImage): NonNullable<FakeImage['platforms']>[number] | undefined {
+    const pulled = (image.platforms ?? []).filter((platform) => platform.available ?? true);
+    return pulled.find((platform) => platform.architecture === this.profile.arch) ?? pulled[0];
+  }
+
+  /** `Manifests` of GET /images/{name}/json?manifests=1: one per platform (a single-platform image's is its ID). */
+  private manifestsOf(id: string, image: StoredImage): ManifestSummary[] {
+    const { Os, Architecture, Variant } = image.inspect;
+    const platforms = image.platforms ?? [{ os: Os, architecture: Architecture, variant: Variant, available: true }];
+    return platforms.map((platform) => {
+      const ID = image.platforms ? platform.digest ?? sha256(`${id} ${canonicalJson(platform)}`) : id;
+      const available = platform.available ?? true;
+      const shape = { os: platform.os ?? 'linux', architecture: platform.architecture!, ...(platform.variant ? { variant: platform.variant } : {}) };
+      const content = available ? this.contentSize(image) : 0;
+      return {
+        ID, Kind: 'image', Available: available,
+        Descriptor: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: ID, size: 1000, platform: shape },
+        Size: { Content: content, Total: available ? content + image.inspect.Size : 0 },
+        ImageData: { Platform: shape, Size: { Unpacked: available ? image.inspect.Size : 0 } },
+      };
+    });
   }
 
   /** Familiar names, sorted as the engine lists them: `nginx:latest`, `localhost:5000/nginx@sha256:…`. */
   private namesOf(id: string): { tags: string[]; digests: string[] } {
     const tags: string[] = [];
-    const digests: string[] = [];
+    const digests = new Set<string>();
     for (const [ref, target] of this.references) {
       if (target !== id) continue;
       const parsed = parseReference(ref)!;
-      if (parsed.digest) digests.push(`${familiarName(parsed)}@${parsed.digest}`);
-      else tags.push(`${familiarName(parsed)}:${parsed.tag}`);
+      if (parsed.digest) {
+        // The containerd store records no pull or push digest: it answers one per name (below).
+        if (!this.containerd) digests.add(`${familiarName(parsed)}@${parsed.digest}`);
+        continue;
+      }
+      tags.push(`${familiarName(parsed)}:${parsed.tag}`);
+      if (this.containerd) digests.add(`${familiarName(parsed)}@${id}`);
     }
-    return { tags: tags.sort(), digests: digests.sort() };
+    return { tags: tags.sort(), digests: [...digests].sort() };
   }
 
   /** A pinned ID named again: fields given twice must agree (one ID is one content); new ones are added. */
@@ -506,12 +609,44 @@ export class FakeEngine implements EngineClient {
   }
 }
 
+/** The layer blobs a fake image pushes: one made-up blob per diff_id. */
+function layerBlobs(diffIds: readonly string[]): Buffer[] {
+  return diffIds.map((layer) => Buffer.from(`layer ${layer}`));
+}
+
+/** The OCI manifest a containerd store holds for a config and its layer blobs (its digest is the image ID). */
+function ociManifest(config: Buffer, layers: readonly Buffer[]): Buffer {
+  const descriptor = (mediaType: string, bytes: Buffer) => ({ mediaType, digest: sha256(bytes), size: bytes.length });
+  return Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: descriptor('application/vnd.oci.image.config.v1+json', config),
+    layers: layers.map((layer) => descriptor('application/vnd.oci.image.layer.v1.tar+gzip', layer)),
+  }, null, 3));
+}
+
+/** API version `version` is older than `minimum` (both "1.41" style). */
+function apiBelow(version: string, minimum: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const [wantedMajor = 0, wantedMinor = 0] = minimum.split('.').map(Number);
+  return major < wantedMajor || (major === wantedMajor && minor < wantedMinor);
+}
+
+/** What API 1.52 leaves out of an image inspect when empty: Parent, Comment, DockerVersion, Author, and Config fields. */
+function omitEmptyFields(image: ImageInspect): void {
+  const record = image as unknown as Record<string, unknown>;
+  for (const key of ['Parent', 'Comment', 'DockerVersion', 'Author']) if (record[key] === '' || record[key] === undefined) delete record[key];
+  const config = image.Config as Record<string, unknown> | null | undefined;
+  for (const [key, value] of Object.entries(config ?? {})) {
+    if (value === null || value === '' || (Array.isArray(value) && !value.length) || (typeof value === 'object' && value && !Object.keys(value).length)) delete config![key];
+  }
+}
+
 /**
  * An engine holding these images, each named by its key (same content or same pinned Id: one image, several
  * names), and these containers.
  */
-export function fakeEngine(images: Record<string, FakeImage> = {}, containers: Record<string, FakeContainer> = {}): FakeEngine {
-  const engine = new FakeEngine();
+export function fakeEngine(images: Record<string, FakeImage> = {}, containers: Record<string, FakeContainer> = {}, profile?: FakeProfileName): FakeEngine {
+  const engine = new FakeEngine({ profile });
   for (const [ref, image] of Object.entries(images)) engine.add(image, ref);
   for (const [name, container] of Object.entries(containers)) engine.addContainer(name, container);
   return engine;

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ImageInspect } from '../../src/engine/types.js';
 import { validateLab } from '../../src/lab/validate.js';
 import { imagePulled } from '../../src/probes/image-pulled.js';
-import { clients, fakeEngine } from './fake-engine.js';
+import { RegistryUnreachableError } from '../../src/registry/errors.js';
+import type { RegistryClient } from '../../src/registry/types.js';
+import { clients, fakeEngine, type FakeImage } from './fake-engine.js';
+import { manifestRegistry } from './fake-manifests.js';
 
 // ex1's "pulled" checks, as the lab file writes them, against the images Docker Hub publishes and the cheap fakes
 // a student could make with `docker tag`.
@@ -93,5 +96,44 @@ describe('image-pulled (ex1 pulled-* checks)', () => {
     expect((await check('pulled-1.25', { 'nginx:1.25': someonesCopy })).message.en).toMatch(/its only digests belong to (localhost:5000\/nginx, alice\/nginx|alice\/nginx, localhost:5000\/nginx)\./);
     const missing = await check('pulled-1.25', { 'nginx:alpine': REAL['nginx:alpine'] });
     expect(missing.message.en).toBe('nginx:1.25 is not on your Docker engine (present: nginx:alpine).');
+  });
+});
+
+// The containerd image store makes RepoDigests up from the names: what proves a pull there is that the image's
+// ID, the digest its tag pointed to, is a manifest the repository publishes (asked of the engine's mirror here).
+describe.each(['28-containerd', '29-containerd'] as const)('image-pulled on the containerd store (%s)', (profile) => {
+  const mirror = manifestRegistry('127.0.0.1:5001');
+  const published = mirror.pushImage('library/nginx', { architecture: 'amd64' }, 'alpine');
+  const alpine = mirror.pushImage('library/alpine', { architecture: 'amd64', labels: { image: 'alpine' } }, '3.19');
+  const lab: RegistryClient = { address: 'localhost:5000', request: async () => { throw new Error('the lab registry is not asked'); }, at: (address) => (address === 'http://127.0.0.1:5001' ? mirror.client : (undefined as never)) };
+  const declares = { Config: { Env: ['NGINX_VERSION=1.25.4', 'PKG_RELEASE=1'] } };
+  async function checkOn(images: Record<string, FakeImage>, online = true) {
+    const engine = { ...fakeEngine(images, {}, profile), registryMirrors: async () => (online ? ['http://127.0.0.1:5001/'] : []) };
+    return imagePulled.run(specOf('pulled-alpine'), { ...clients(engine), registry: online ? lab : { ...lab, hub: () => offline } });
+  }
+  const offline: RegistryClient = { address: 'registry-1.docker.io', request: async () => { throw new RegistryUnreachableError('registry-1.docker.io', 'ENOTFOUND'); } };
+
+  it('passes on the pulled image, and on a loaded save of it (the same digest)', async () => {
+    expect((await checkOn({ 'nginx:alpine': { Id: published.digest, ...declares } })).status).toBe('pass');
+  });
+
+  it('fails on a docker tag of another repository\'s image, naming it, though its RepoDigests name nginx', async () => {
+    const images = { 'alpine:3.19': { Id: alpine.digest, ...declares }, 'nginx:alpine': { Id: alpine.digest, ...declares } };
+    const engine = fakeEngine(images, {}, profile);
+    expect((await engine.inspectImage('nginx:alpine'))?.RepoDigests).toContain(`nginx@${alpine.digest}`);
+    const result = await checkOn(images);
+    expect(result.status).toBe('fail');
+    expect(result.message.en).toBe(`nginx:alpine exists but did not come from the nginx repository of a registry: 127.0.0.1:5001/library/nginx publishes no manifest ${alpine.digest.slice(7, 19)} (this image's ID), which is also named alpine:3.19 here. A name is not enough: the image published under this tag is.`);
+    expect(result.message.fr).toContain("127.0.0.1:5001/library/nginx ne publie aucun manifeste");
+  });
+
+  it('fails on a local build that declares the right version', async () => {
+    const result = await checkOn({ 'nginx:alpine': declares });
+    expect([result.status, result.message.en]).toEqual(['fail', expect.stringContaining("(this image's ID): an image built locally or from another repository")]);
+  });
+
+  it('offline with no mirror, the image is judged by what it declares alone', async () => {
+    expect((await checkOn({ 'nginx:alpine': declares }, false)).status).toBe('pass');
+    expect((await checkOn({ 'nginx:alpine': { Config: { Env: ['NGINX_VERSION=1.25.4', 'PKG_RELEASE=1~bookworm'] } } }, false)).status).toBe('fail');
   });
 });

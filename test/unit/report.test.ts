@@ -45,7 +45,7 @@ describe('honest grading', () => {
     expect(scoreSkills(skills, allOfEx2, 'en')[1]).toEqual({ id: 'multi', label: 'Multi', status: 'partial', earned: 1, possible: 1, missing: ['ex8'] });
     expect(scoreSkills(skills, allOfEx2, 'en')[0]).toMatchObject({ status: 'pending', missing: ['ex1'] });
     expect(scoreSkills(skills, [exercise('ex1', [check('a', 'pass')])], 'en')[0]).toEqual({ id: 'tags', label: 'Tags', status: 'pass', earned: 1, possible: 1 });
-    const text = renderText(buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, allOfEx2, scoreSkills(skills, allOfEx2, 'en'), 'a'), 'en');
+    const text = renderText(buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, allOfEx2, scoreSkills(skills, allOfEx2, 'en'), 'a'), 'en');
     expect(text).toContain('Multi 1/1 (still to check: ex8)');
   });
   it('--strict counts a skipped check as failed: exit code, score, JUnit and gradebook', () => {
@@ -54,14 +54,14 @@ describe('honest grading', () => {
     expect(allPassed(strict)).toBe(false);
     expect(totalScore(strict)).toEqual({ earned: 1, possible: 3, percent: 33.3, skipped: 0 });
     expect(strict[0]!.checks[1]).toMatchObject({ status: 'fail', skipped: true, message: 'Not checked, counted as failed (--strict): message of hub <&>' });
-    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, strict, [], 'a', { strict: true });
+    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, strict, [], 'a', { strict: true });
     expect(report.strict).toBe(true);
     expect(renderJunit(report)).toContain('<failure message="Not checked, counted as failed (--strict)');
     expect(renderText(report, 'en')).toContain('Score: 1/3 (33.3 %) · --strict: 1 check(s) not run counted as failed');
     expect(renderCsv(gradebook([{ student: 'a', report }])).split('\n')[1]).toMatch(/^a,33.3,1,3,1,yes,/);
   });
   it('shows skipped checks as skipped in every output', () => {
-    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, [hubSkipped], [], 'a');
+    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, [hubSkipped], [], 'a');
     expect(report.score).toEqual({ earned: 1, possible: 1, percent: 100, skipped: 1 });
     expect(report.strict).toBe(false);
     expect(renderText(report, 'en')).toContain('– hub (skipped, not counted)\n      message of hub');
@@ -73,12 +73,12 @@ describe('honest grading', () => {
   it('records the environment overrides in effect', () => {
     const env = { TP7_DOCKER_HUB_URL: 'http://127.0.0.1:9', DOCKER_HOST: 'tcp://h:2375', PATH: '/bin', HOME: '/root', DOCKER_BUILDKIT: '0', TP7_LANG: 'en' };
     expect(environmentOverrides(env)).toEqual({ DOCKER_HOST: 'tcp://h:2375', TP7_DOCKER_HUB_URL: 'http://127.0.0.1:9', TP7_LANG: 'en' });
-    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, [], [], 'a');
+    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, [], [], 'a');
     expect(report.environment).toEqual(environmentOverrides(process.env));
   });
   it('--reveal shows the expected answer of questions in the text checklist', () => {
     const question: CheckResult = { ...check('q', 'fail'), kind: 'question', expected: 'amd64', message: 'Wrong answer.' };
-    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, [exercise('ex1', [question, check('a', 'fail')])], [], 'a');
+    const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, [exercise('ex1', [question, check('a', 'fail')])], [], 'a');
     expect(renderText(report, 'en', { reveal: true })).toContain('✘ q\n      Wrong answer.\n      expected: amd64\n');
     expect(renderText(report, 'en', { reveal: true })).not.toContain('expected: x present');
     expect(renderText(report, 'en')).not.toContain('expected:');
@@ -87,7 +87,7 @@ describe('honest grading', () => {
 
 describe('reports', () => {
   const results = [exercise('ex1', [check('a', 'pass'), check('b', 'fail'), check('c', 'error'), check('d', 'skip')])];
-  const report = buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, results, scoreSkills(skills, results, 'en'), 'alice');
+  const report = buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, results, scoreSkills(skills, results, 'en'), 'alice');
   it('follows the tp7-report/1 contract', () => {
     expect(report).toMatchObject({ schema: 'tp7-report/1', lab: 'tp7', student: 'alice', engine: { host: 'unix:///x.sock', version: '20.10', apiVersion: '1.41' }, score: { earned: 1, possible: 3 } });
     expect(Object.keys(report.exercises[0]!.checks[0]!).sort()).toEqual(['actual', 'durationMs', 'earned', 'expected', 'id', 'kind', 'message', 'points', 'status', 'title']);
@@ -112,7 +112,7 @@ describe('reports', () => {
 describe('gradebook', () => {
   const at = (iso: string, earned: number) => {
     const results = [exercise('ex1', [check('a', earned > 0 ? 'pass' : 'fail'), check('b', earned > 1 ? 'pass' : 'fail')])];
-    return { ...buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' }, results, scoreSkills(skills, results, 'en')), generatedAt: iso };
+    return { ...buildReport('unix:///x.sock', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, results, scoreSkills(skills, results, 'en')), generatedAt: iso };
   };
   it('keeps the latest report of each student and sorts by name', () => {
     const rows = gradebook([
