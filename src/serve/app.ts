@@ -9,11 +9,12 @@ import { both, type LocalizedText } from '../lab/lang.js';
 import { gradebook, renderCsv } from '../report/gradebook.js';
 import type { Report } from '../report/json.js';
 import { renderClassJunit } from '../report/junit.js';
+import { boundExtras } from '../report/extras.js';
 import { ReportSchema, StudentName } from '../report/schema.js';
 import { showControlsInline as shown } from '../ui/escape.js';
 import { EventHub } from './events.js';
 import { EngineIndex, flagsOf } from './integrity.js';
-import { bearer, cookie, fromFastify, problemsOf, Refused, SECURITY_HEADERS } from './http.js';
+import { bearer, cookie, fromFastify, readBody, Refused, SECURITY_HEADERS } from './http.js';
 import { refusal, REFUSALS } from './messages.js';
 import { nameKey, sha256 } from './names.js';
 import { stuckChecks, studentRow, type CourseOutline, type StudentRow } from './rows.js';
@@ -101,12 +102,11 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
     bodyLimit: JOIN_LIMIT,
     config: { rateLimit: { max: options.joinsPerMinute ?? 300, timeWindow: 60_000 } },
   }, async (request, reply) => {
-    const parsed = JoinBody.safeParse(request.body);
-    if (!parsed.success) throw new Refused('invalid', problemsOf(parsed.error.issues));
-    if (!sameCode(parsed.data.code, store.secrets.code)) throw new Refused('bad-code');
-    const token = await store.join(parsed.data.name);
+    const body = readBody(JoinBody, request.body);
+    if (!sameCode(body.code, store.secrets.code)) throw new Refused('bad-code');
+    const token = await store.join(body.name);
     if (token === undefined) throw new Refused('name-taken');
-    const record = store.find(parsed.data.name)!;
+    const record = store.find(body.name)!;
     log(both(`« ${shown(record.name)} » a rejoint la classe`, `"${shown(record.name)}" joined the class`));
     publish([record.key]);
     return reply.code(201).send({ student: record.name, token });
@@ -129,9 +129,8 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   }, async (request, reply) => {
     const record = store.byTokenOf(bearer(request)!);
     if (!record) throw new Refused('bad-token');
-    const parsed = ReportSchema.safeParse(request.body);
-    if (!parsed.success) throw new Refused('invalid', problemsOf(parsed.error.issues));
-    const report = parsed.data;
+    // Fields the format does not define are kept, bounded (src/report/extras.ts); the answer names those dropped.
+    const { value: report, dropped } = boundExtras(ReportSchema, readBody(ReportSchema, request.body));
     if (nameKey(report.student) !== record.key) throw new Refused('wrong-student');
     const accepted = await store.serial(record, async () => {
       const previous = record.report?.generatedAt;
@@ -146,7 +145,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
       return done;
     });
     log(both(`« ${shown(record.name)} » : ${report.score.percent} % (n° ${accepted.sequence})`, `"${shown(record.name)}": ${report.score.percent} % (#${accepted.sequence})`));
-    return reply.code(202).send({ accepted: true, ...accepted });
+    return reply.code(202).send({ accepted: true, ...accepted, ...(dropped.length ? { ignored: dropped } : {}) });
   });
 
   // ---- the instructor ---------------------------------------------------------------------------------------

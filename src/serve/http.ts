@@ -20,6 +20,24 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.slice(0, 50).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
 }
 
+/** A stack overflow while reading a request is the request's doing (a tree too deep for a walker): a 400. */
+const TOO_DEEP = '(body): nested too deeply to be read';
+
+/**
+ * A request body read with `schema`: every problem as `path: message` (400). Whatever throws while reading is the
+ * body's fault, never the server's: it is refused too, not answered 500 (a client retries a 5xx).
+ */
+export function readBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  let parsed: z.ZodSafeParseResult<T>;
+  try {
+    parsed = schema.safeParse(body);
+  } catch (error) {
+    throw new Refused('invalid', [error instanceof RangeError ? TOO_DEEP : `(body): ${String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 200)}`]);
+  }
+  if (!parsed.success) throw new Refused('invalid', problemsOf(parsed.error.issues));
+  return parsed.data;
+}
+
 export class Refused {
   constructor(readonly code: RefusalCode, readonly problems?: string[], readonly retryAfter?: number) {}
 }
@@ -46,6 +64,8 @@ export function fromFastify(error: unknown): Refused {
   if (statusCode === 413) return new Refused('too-large');
   if (statusCode === 415) return new Refused('unsupported-media-type');
   if (statusCode === 404) return new Refused('not-found');
+  // fastify's own errors (FST_ERR_CTP_BODY_TOO_LARGE is a RangeError) have a status; a bare one is a stack overflow.
+  if (statusCode === undefined && error instanceof RangeError) return new Refused('invalid', [TOO_DEEP]);
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return new Refused('invalid', [`(body): ${code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'empty body' : (message ?? 'invalid').split('\n')[0]}`]);
   return new Refused('internal');
 }

@@ -235,6 +235,99 @@ describe('tp7 serve: submitting', () => {
   });
 });
 
+// Issue 19, part 4 (the board, fuzzed). A valid report may carry fields tp7-report/1 does not define (the format
+// allows them): they are kept, bounded in depth, count and size, and whatever a client sends gets 4xx, never 5xx.
+describe('tp7 serve: unknown fields and what a client sends', () => {
+  const deep = (depth: number, kind: 'array' | 'object') => (kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+  /** The report as JSON text with `json` (never parsed here: it may be 100,000 deep) as the value at `path`. */
+  function reportWith(student: string, path: Array<string | number>, json: string): string {
+    const report = reportOf(student) as unknown as Record<string, any>;
+    let at: Record<string, any> = report;
+    for (const key of path.slice(0, -1)) at = at[key];
+    at[path.at(-1)!] = '@@FIELD@@';
+    return JSON.stringify(report).replace('"@@FIELD@@"', () => json);
+  }
+  const submitText = (h: Harness, token: string, text: string) => h.app.inject({ method: 'POST', url: '/api/submit', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: text });
+
+  it('accepts a report with an unknown field nested 100,000 deep, anywhere, and keeps it bounded', async () => {
+    const h = await serve(undefined, { submitsPerMinute: 1000 });
+    const token = await joined(h, 'Alice');
+    const places: Array<Array<string | number>> = [['junk'], ['engine', 'junk'], ['score', 'junk'], ['exercises', 0, 'junk'], ['exercises', 0, 'checks', 1, 'junk'], ['checklist', 0, 'junk'], ['integrity']];
+    for (const path of places) {
+      for (const kind of ['array', 'object'] as const) {
+        const at = path[0] === 'integrity' ? ['integrity', 'junk'] : path;
+        const text = path[0] === 'integrity' ? reportWith('Alice', ['integrity'], `{"junk":${deep(100_000, kind)}}`) : reportWith('Alice', path, deep(100_000, kind));
+        const response = await submitText(h, token, text);
+        expect(response.statusCode, `${at.join('.')} ${kind}: ${response.body.slice(0, 200)}`).toBe(202);
+        expect(response.json().ignored, at.join('.')).toEqual([at.map((key) => (typeof key === 'number' ? `[${key}]` : key)).join('.').replace(/\.\[/g, '[')]);
+        const detail = await asInstructor(h, '/api/students/alice');
+        expect(detail.statusCode).toBe(200);
+        expect(JSON.stringify(detail.json().report)).not.toContain('[[[[[[[[[[');
+      }
+    }
+    for (const file of ['export.csv', 'export.json', 'export.junit.xml']) expect((await asInstructor(h, `/api/${file}`)).statusCode, file).toBe(200);
+  });
+
+  it('keeps small unknown fields as they came: the format may gain fields', async () => {
+    const h = await serve();
+    const token = await joined(h, 'Alice');
+    const report = reportOf('Alice') as unknown as Record<string, any>;
+    report.future = { added: [1, 'two', { three: true }] };
+    report.exercises[0].checks[0].hint = 'a later version says more';
+    const response = await submit(h, token, report);
+    expect([response.statusCode, response.json().ignored]).toEqual([202, undefined]);
+    const kept = (await asInstructor(h, '/api/students/alice')).json().report;
+    expect(kept.future).toEqual({ added: [1, 'two', { three: true }] });
+    expect(kept.exercises[0].checks[0].hint).toBe('a later version says more');
+  });
+
+  it('keeps no more than a bounded amount of unknown fields from a megabyte of junk keys', async () => {
+    const h = await serve();
+    const token = await joined(h, 'Alice');
+    const report = reportOf('Alice') as unknown as Record<string, any>;
+    const known = JSON.stringify(report).length;
+    const junk = (prefix: string, count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, i]));
+    Object.assign(report, junk('k', 44_000));
+    Object.assign(report.exercises[0].checks[0], junk('c', 22_000));
+    const text = JSON.stringify(report);
+    expect(text.length).toBeGreaterThan(900 * 1024);
+    expect(text.length).toBeLessThan(1024 * 1024);
+    const response = await submitText(h, token, text);
+    expect(response.statusCode, response.body.slice(0, 200)).toBe(202);
+    expect(response.json().ignored.length).toBeLessThanOrEqual(20);
+    const stored = readdirSync(join(h.dir, 'reports'));
+    expect(statSync(join(h.dir, 'reports', stored[0]!)).size).toBeLessThan(known + 40 * 1024);
+    expect(JSON.stringify(h.store.find('Alice')!.report).length).toBeLessThan(known + 40 * 1024);
+  });
+
+  it('answers 400, never 5xx, to a body nested 100,000 deep where the report has a known field, or as a whole', async () => {
+    const h = await serve(undefined, { submitsPerMinute: 1000 });
+    const token = await joined(h, 'Alice');
+    for (const kind of ['array', 'object'] as const) {
+      for (const [path, problem] of [[['exercises'], /^exercises(\[0\])?: /], [['exercises', 0, 'checks'], /^exercises\[0\]\.checks(\[0\])?: /], [['environment'], /^environment[.:]/], [['student'], /^student: /]] as const) {
+        const response = await submitText(h, token, reportWith('Alice', [...path], deep(100_000, kind)));
+        expect([response.statusCode, response.json().error], `${path.join('.')} ${kind}`).toEqual([400, 'invalid']);
+        expect(response.json().problems, path.join('.')).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+      }
+      const whole = await submitText(h, token, deep(100_000, kind));
+      expect([whole.statusCode, whole.json().error], kind).toEqual([400, 'invalid']);
+      // A "__proto__" key makes the JSON reader walk the whole tree: its deepest one, so every level is walked.
+      const withProto = await submitText(h, token, `${'{"a":'.repeat(100_000)}{"__proto__":1}${'}'.repeat(100_000)}`);
+      expect([withProto.statusCode, withProto.json().error], kind).toEqual([400, 'invalid']);
+      const join = await h.app.inject({ method: 'POST', url: '/api/join', headers: { 'content-type': 'application/json' }, payload: `{"name":${deep(500, kind)},"code":"x"}` });
+      expect([join.statusCode, join.json().error]).toEqual([400, 'invalid']);
+    }
+  });
+
+  it('refuses a report that lists more environment variables than any tp7 run sets', async () => {
+    const h = await serve();
+    const token = await joined(h, 'Alice');
+    const report = { ...reportOf('Alice'), environment: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`TP7_X${i}`, 'v'])) };
+    const response = await submit(h, token, report);
+    expect([response.statusCode, response.json().problems]).toEqual([400, [expect.stringMatching(/^environment: .*100/)]]);
+  });
+});
+
 describe('tp7 serve: storage', () => {
   it('never turns a name into a path, never stores a token, keeps class.json private', async () => {
     const h = await serve();
