@@ -10,7 +10,8 @@ import { gradebook, renderCsv } from '../report/gradebook.js';
 import type { Report } from '../report/json.js';
 import { renderClassJunit } from '../report/junit.js';
 import { boundExtras } from '../report/extras.js';
-import { ReportSchema, StudentName } from '../report/schema.js';
+import { ReportSchema } from '../report/schema.js';
+import { nameProblem, nameProblemText } from '../student-name.js';
 import { showControlsInline as shown } from '../ui/escape.js';
 import { EventHub } from './events.js';
 import { EngineIndex, flagsOf } from './integrity.js';
@@ -44,7 +45,8 @@ export interface ServeOptions {
   pingMs?: number;
 }
 
-const JoinBody = z.strictObject({ name: StudentName, code: z.string().max(64) });
+/** The name is read by src/student-name.ts (a refusal names the character), after this shape check. */
+const JoinBody = z.strictObject({ name: z.string().max(1024), code: z.string().max(64) });
 
 export async function buildServer(options: ServeOptions): Promise<FastifyInstance> {
   const { store, outline } = options;
@@ -79,7 +81,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
     const refused = error instanceof Refused ? error : fromFastify(error);
     if (refused.retryAfter !== undefined) reply.header('Retry-After', String(refused.retryAfter));
     if (refused.code === 'internal') log(both(`erreur interne : ${shown(String((error as Error)?.message ?? error))}`, `internal error: ${shown(String((error as Error)?.message ?? error))}`));
-    return reply.code(REFUSALS[refused.code].status).type('application/json; charset=utf-8').send(refusal(refused.code, refused.problems));
+    return reply.code(REFUSALS[refused.code].status).type('application/json; charset=utf-8').send(refusal(refused.code, refused.problems, refused.message));
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(refusal('not-found')));
 
@@ -103,6 +105,11 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
     config: { rateLimit: { max: options.joinsPerMinute ?? 300, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const body = readBody(JoinBody, request.body);
+    const problem = nameProblem(body.name);
+    if (problem) {
+      const text = nameProblemText(problem);
+      throw new Refused('invalid', [`name: ${text.en}`], undefined, text);
+    }
     if (!sameCode(body.code, store.secrets.code)) throw new Refused('bad-code');
     const token = await store.join(body.name);
     if (token === undefined) throw new Refused('name-taken');

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { formatPath } from '../lab/format-path.js';
+import type { LocalizedText } from '../lab/lang.js';
 import type { RefusalCode } from './messages.js';
 
 // The HTTP details of `tp7 serve` that are no route: headers, credentials read from a request, refusals.
@@ -39,7 +40,8 @@ export function readBody<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 export class Refused {
-  constructor(readonly code: RefusalCode, readonly problems?: string[], readonly retryAfter?: number) {}
+  /** `message`: said instead of the code's own sentence, when there is more to say (which character of a name). */
+  constructor(readonly code: RefusalCode, readonly problems?: string[], readonly retryAfter?: number, readonly message?: LocalizedText) {}
 }
 
 export function bearer(request: FastifyRequest): string | undefined {

@@ -27,6 +27,6 @@ export interface RefusalBody {
   problems?: string[];
 }
 
-export function refusal(code: RefusalCode, problems?: string[]): RefusalBody {
-  return { error: code, message: REFUSALS[code].message, ...(problems ? { problems } : {}) };
+export function refusal(code: RefusalCode, problems?: string[], message?: LocalizedText): RefusalBody {
+  return { error: code, message: message ?? REFUSALS[code].message, ...(problems ? { problems } : {}) };
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -122,6 +122,63 @@ describe('tp7 serve: joining', () => {
       expect(response.json().error).toBe('name-taken');
     }
     expect(nameKey('Straße')).toBe(nameKey('STRASSE'));
+  });
+
+  it('joins names that read the same as one student: NFKC, every space folded to one, case folded', async () => {
+    const h = await serve(undefined, { joinsPerMinute: 1000 });
+    const first = await joinClass(h, '  Marc\u00a0\u00a0Dupont ');
+    expect([first.statusCode, first.json().student]).toEqual([201, 'Marc Dupont']);
+    const same = ['Marc Dupont', '\uff2darc Dupont', '\uff2d\uff41\uff52\uff43\u3000\uff24\uff55\uff50\uff4f\uff4e\uff54', 'Marc\u2003Dupont', 'Marc\u2009Dupont', 'Marc\u202fDupont', 'Marc  Dupont', ' MARC DUPONT ', 'Marc\u2028Dupont', 'Marc\u2029Dupont', 'Marc\u1680Dupont'];
+    for (const name of same) {
+      const response = await joinClass(h, name);
+      expect([response.statusCode, response.json().error], JSON.stringify(name)).toEqual([409, 'name-taken']);
+    }
+    expect(nameKey('\uff2darc')).toBe(nameKey('marc'));
+    expect(nameKey('ﬁlou')).toBe(nameKey('FILOU'));
+    // A report spelled another way that reads the same is the same student's.
+    const token = (await joined(h, 'Zoé Martin'));
+    expect((await submit(h, token, reportOf('Ｚoé\u00a0Martin'))).statusCode).toBe(202);
+    expect((await asInstructor(h, '/api/board')).json().students.map((row: { name: string }) => row.name)).toEqual(['Marc Dupont', 'Zoé Martin']);
+  });
+
+  it('refuses a name with an invisible or default-ignorable character (400, naming it, in both languages)', async () => {
+    const h = await serve(undefined, { joinsPerMinute: 1000 });
+    await joined(h, 'Marc');
+    const invisible: Array<[string, string]> = [
+      ['Marc\u034f', 'U+034F'], ['Marc\ufe0f', 'U+FE0F'], ['\u3164Marc', 'U+3164'], ['Ma\u115frc', 'U+115F'], ['Marc\u2800', 'U+2800'],
+      ['Ma\u200brc', 'U+200B'], ['Ma\u00adrc', 'U+00AD'], ['Marc\u2060', 'U+2060'], ['\ufeffMarc', 'U+FEFF'], ['\u3164', 'U+3164'], ['\u2800\u2800', 'U+2800'],
+    ];
+    for (const [name, point] of invisible) {
+      const response = await joinClass(h, name);
+      expect([response.statusCode, response.json().error], point).toEqual([400, 'invalid']);
+      expect(response.json().message, point).toEqual({ fr: expect.stringContaining(`caractère invisible (${point},`), en: expect.stringContaining(`invisible character (${point},`) });
+      expect(response.json().problems, point).toEqual([expect.stringMatching(new RegExp(`^name: .*${point.replace('+', '\\+')}`))]);
+    }
+    for (const [name, point] of [['Marc\tDupont', 'U+0009'], ['Marc\nDupont', 'U+000A'], ['Marc\u0085', 'U+0085']] as const) {
+      const response = await joinClass(h, name);
+      expect([response.statusCode, response.json().message.en], point).toEqual([400, expect.stringContaining(`control character (${point},`)]);
+    }
+  });
+
+  it('keeps one report file per student when names read the same under the new comparison, and says which token it kept', async () => {
+    const dir = tempDir('names-');
+    const first = await serve(dir);
+    const token = await joined(first, 'Marc');
+    await submit(first, token, reportOf('Marc'));
+    await first.app.close();
+    await first.store.close();
+    open.splice(open.indexOf(first), 1);
+    // As an older board kept them: the report under another file name, a second name that now reads the same.
+    const [file] = readdirSync(join(dir, 'reports'));
+    renameSync(join(dir, 'reports', file!), join(dir, 'reports', `${'0'.repeat(32)}.json`));
+    const tokens = JSON.parse(readFileSync(join(dir, 'tokens.json'), 'utf8'));
+    tokens.students.other = { ...tokens.students.marc, name: '\uff2darc', tokenSha256: 'f'.repeat(64) };
+    writeFileSync(join(dir, 'tokens.json'), JSON.stringify(tokens));
+    const second = await serve(dir);
+    expect(second.store.warnings.map((warning) => warning.text.en)).toEqual([expect.stringContaining('"Marc" and "\uff2darc" now read as one name')]);
+    expect((await submit(second, token, reportOf('Marc', { passing: 2 }))).statusCode).toBe(202);
+    expect(readdirSync(join(dir, 'reports'))).toHaveLength(1);
+    expect((await asInstructor(second, '/api/students/marc')).json().row).toMatchObject({ name: 'Marc', earned: 2 });
   });
 
   it('refuses a name with control characters, an empty or a too long one, every problem as path: message', async () => {
