@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { BOARD_SCHEMA, JOIN_LIMIT_BYTES, REPORT_LIMIT_BYTES } from '../board-contract.js';
 import { both, type LocalizedText } from '../lab/lang.js';
 import { gradebook, renderCsv } from '../report/gradebook.js';
 import type { Report } from '../report/json.js';
@@ -15,21 +16,18 @@ import { nameProblem, nameProblemText } from '../student-name.js';
 import { showControlsInline as shown } from '../ui/escape.js';
 import { EventHub } from './events.js';
 import { EngineIndex, flagsOf } from './integrity.js';
-import { bearer, cookie, fromFastify, readBody, Refused, SECURITY_HEADERS } from './http.js';
+import { bearer, cookie, drainUnreadBody, fromFastify, readBody, Refused, SECURITY_HEADERS } from './http.js';
 import { refusal, REFUSALS } from './messages.js';
 import { nameKey, sha256 } from './names.js';
 import { stuckChecks, studentRow, type CourseOutline, type StudentRow } from './rows.js';
 import { sameCode, secretEquals } from './secrets.js';
 import type { ClassStore, StudentRecord } from './store.js';
 
-// `tp7 serve`'s HTTP side (the contract: BOARD-API.md). Students are the attackers here: every body is
+// `tp7 serve`'s HTTP side (the contract: README, "The classroom board"). Students are the attackers here: every body is
 // size-limited and validated, every token checked before the body is read, every student rate-limited, and a
 // name is only ever compared and hashed. The board page is static files with a strict Content-Security-Policy.
 
-export const BOARD_SCHEMA = 'tp7-board/1';
 export const BOARD_DIR = join(PACKAGE_ROOT, 'board');
-const REPORT_LIMIT = 1024 * 1024;
-const JOIN_LIMIT = 4 * 1024;
 const COOKIE = 'tp7_board';
 
 export interface ServeOptions {
@@ -55,7 +53,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   const engines = new EngineIndex();
   for (const record of store.students.values()) engines.set(record.key, record.report?.integrity?.engine);
   // A body that trickles in (a slow-loris student) is cut after 30 s; the event stream is a response, not a request.
-  const app = Fastify({ logger: false, bodyLimit: REPORT_LIMIT, trustProxy: false, return503OnClosing: true, requestTimeout: 30_000 });
+  const app = Fastify({ logger: false, bodyLimit: REPORT_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, requestTimeout: 30_000 });
 
   const nameOf = (key: string) => store.students.get(key)?.name ?? key;
   const rowOf = (record: StudentRecord): StudentRow & { released: boolean } => ({
@@ -72,6 +70,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
 
   app.addHook('onSend', async (request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    drainUnreadBody(request, reply);
     if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
     return payload;
   });
@@ -101,7 +100,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   app.get('/api/health', async () => ({ ok: true, schema: BOARD_SCHEMA }));
 
   app.post('/api/join', {
-    bodyLimit: JOIN_LIMIT,
+    bodyLimit: JOIN_LIMIT_BYTES,
     config: { rateLimit: { max: options.joinsPerMinute ?? 300, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const body = readBody(JoinBody, request.body);

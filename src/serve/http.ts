@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { formatPath } from '../lab/format-path.js';
 import type { LocalizedText } from '../lab/lang.js';
@@ -42,6 +42,33 @@ export function readBody<T>(schema: z.ZodType<T>, body: unknown): T {
 export class Refused {
   /** `message`: said instead of the code's own sentence, when there is more to say (which character of a name). */
   constructor(readonly code: RefusalCode, readonly problems?: string[], readonly retryAfter?: number, readonly message?: LocalizedText) {}
+}
+
+/** The most of a refused body still read (and dropped) so that its client gets to read the answer. */
+export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * An answer sent before the request's body was read (a 413 on its Content-Length, a 401 before a stranger's
+ * body): closing then, with the body unread, makes the kernel reset the connection, and a client that writes its
+ * whole body before reading sees EPIPE instead of the answer. So the rest of the body is read and dropped, up to
+ * DRAIN_LIMIT_BYTES (the request's time limit still applies), and the connection stays usable; a body declared
+ * larger than that is not worth reading: the connection closes after the answer.
+ */
+export function drainUnreadBody(request: FastifyRequest, reply: FastifyReply): void {
+  const raw = request.raw;
+  if (raw.complete || raw.method === 'GET' || raw.method === 'HEAD') return;
+  if (Number(raw.headers['content-length']) > DRAIN_LIMIT_BYTES) {
+    reply.header('connection', 'close');
+    return;
+  }
+  reply.removeHeader('connection'); // fastify asks to close after a body it refused: that close is the reset
+  let read = 0;
+  raw.removeAllListeners('data');
+  raw.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DRAIN_LIMIT_BYTES) raw.socket.destroy();
+  });
+  raw.resume();
 }
 
 export function bearer(request: FastifyRequest): string | undefined {

@@ -1,8 +1,9 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { REPORT_LIMIT_BYTES } from '../board-contract.js';
 import type { LocalizedText } from '../lab/lang.js';
 import { submitReport, type SubmitOutcome } from './board-client.js';
 import { readJoinedBoard } from './board-file.js';
-import { notABoardText, notJoinedText, refusedText, serverFailureText, STALE_TEXT, tokenRefusedText, unreachableText } from './messages.js';
+import { notABoardText, notJoinedText, refusedText, serverFailureText, STALE_TEXT, tokenRefusedText, tooLargeText, unreachableText } from './messages.js';
 import { listQueued, outboxDir, removeQueued, setAside, type OutboxEntry } from './outbox.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
 import { DEFAULT_POLICY, decide, isServerFailure, type Decision, type RetryPolicy } from './retry.js';
@@ -82,7 +83,14 @@ export async function drainOutbox(workdir: string, options: DrainOptions): Promi
       updateStatus(workdir, { lastError: { at: new Date().toISOString(), url: entry.item.url, what: notJoinedText(entry.item.url), next: 'hold' } });
       continue;
     }
-    const outcome = await send(board.url, board.token, JSON.stringify(entry.item.report), options.requestTimeoutMs);
+    const reportJson = JSON.stringify(entry.item.report);
+    if (Buffer.byteLength(reportJson) > REPORT_LIMIT_BYTES) {
+      // The board would refuse it (413): not sent at all, kept aside like any report refused for good.
+      setAside(entry.file, 'too-large');
+      updateStatus(workdir, { lastError: { at: new Date().toISOString(), url: entry.item.url, what: tooLargeText(Buffer.byteLength(reportJson)), next: 'aside' } });
+      continue;
+    }
+    const outcome = await send(board.url, board.token, reportJson, options.requestTimeoutMs);
     const failedBefore = serverErrors.get(entry.file) ?? 0;
     const decision = decide(outcome, failures, options.policy, options.random, failedBefore);
     if (isServerFailure(outcome)) serverErrors.set(entry.file, failedBefore + 1);

@@ -385,6 +385,58 @@ describe('tp7 serve: unknown fields and what a client sends', () => {
   });
 });
 
+// A body over the limit is refused with 413, and the client reads that answer: the server reads (and drops) the
+// rest of the body before closing, so a client that writes its whole body first gets the 413, not a reset (EPIPE).
+// The clients run in processes of their own: in the test's event loop the race a student sees does not happen.
+describe('tp7 serve: a body too large, from a client in another process', { timeout: 60_000 }, () => {
+  async function listening(): Promise<Harness & { url: string; token: string }> {
+    const h = await serve(undefined, { submitsPerMinute: 1000 });
+    const token = await joined(h, 'Alice');
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    return { ...h, url: `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}`, token };
+  }
+
+  /** A plain node:http client that writes its whole body, then reads: the status (or the error) of each try. */
+  const PLAIN_CLIENT = `
+    const { request } = require('node:http');
+    const [url, token, bytes, times] = process.argv.slice(1);
+    const body = Buffer.alloc(Number(bytes), 'x');
+    (async () => {
+      const seen = [];
+      for (let i = 0; i < Number(times); i++) {
+        seen.push(await new Promise((resolve) => {
+          const req = request(url + '/api/submit', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token, 'content-length': body.length } }, (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve(res.statusCode + ' ' + (JSON.parse(text).error ?? '')));
+          });
+          req.on('error', (error) => resolve(error.code));
+          req.end(body);
+        }));
+      }
+      console.log(JSON.stringify(seen));
+    })();`;
+
+  it('answers 413 to a client that writes its whole oversized body before reading, every time', async () => {
+    const h = await listening();
+    const { execa } = await import('execa');
+    const run = await execa(process.execPath, ['-e', PLAIN_CLIENT, h.url, h.token, String(4 * 1024 * 1024), '20'], { timeout: 50_000 });
+    expect(JSON.parse(run.stdout)).toEqual(Array(20).fill('413 too-large'));
+    const stranger = await execa(process.execPath, ['-e', PLAIN_CLIENT, h.url, 'not-a-token', String(4 * 1024 * 1024), '5'], { timeout: 50_000 });
+    expect(JSON.parse(stranger.stdout)).toEqual(Array(5).fill('401 bad-token'));
+  });
+
+  it("the student's sender reads the 413 of an oversized report from the real server, every time", async () => {
+    const h = await listening();
+    const { build } = await import('esbuild');
+    const child = join(tempDir('submit-child-'), 'submit-child.mjs');
+    await build({ entryPoints: [join(import.meta.dirname, '../fixtures/submit-child.ts')], outfile: child, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+    const { execa } = await import('execa');
+    const run = await execa(process.execPath, [child, h.url, h.token, String(4 * 1024 * 1024), '10'], { timeout: 50_000 });
+    expect(JSON.parse(run.stdout)).toEqual(Array(10).fill('413 too-large'));
+  });
+});
+
 describe('tp7 serve: storage', () => {
   it('never turns a name into a path, never stores a token, keeps class.json private', async () => {
     const h = await serve();

@@ -1,7 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRetryAfter, type SubmitOutcome } from '../../src/submit/board-client.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseRetryAfter, submitReport, type SubmitOutcome } from '../../src/submit/board-client.js';
 import { writeJoinedBoard } from '../../src/submit/board-file.js';
 import { enqueue, listQueued, outboxDir } from '../../src/submit/outbox.js';
 import { backoffDelay, decide, DEFAULT_POLICY } from '../../src/submit/retry.js';
@@ -181,6 +183,33 @@ describe('the background sender against a board', { timeout: 20_000 }, () => {
     board.troubles.length = 0;
     queue(workdir, '2026-12-06T10:05:00.000Z');
     expect(await drainOutbox(workdir, options([]))).toMatchObject({ why: 'empty', sent: 1 });
+  });
+
+  it('sets aside, unsent, a report larger than a board takes (1 MiB), and never tries it again', async () => {
+    board = await new StandInBoard().start();
+    const workdir = await joined();
+    enqueue(workdir, { url: board.url, student: 'Ana', generatedAt: '2026-12-06T10:00:00.000Z', report: { schema: 'tp7-report/1', student: 'Ana', generatedAt: '2026-12-06T10:00:00.000Z', padding: 'x'.repeat(1024 * 1024) } });
+    expect(await drainOutbox(workdir, options([]))).toMatchObject({ why: 'empty', sent: 0 });
+    expect(board.requests).toEqual(['POST /api/join']);
+    expect(readdirSync(join(outboxDir(workdir), 'refused'))).toEqual([expect.stringMatching(/\.too-large\.json$/)]);
+    expect(readStatus(workdir).lastError).toMatchObject({ next: 'aside', what: { en: expect.stringContaining('larger than a board takes (1 MiB)') } });
+    expect(await drainOutbox(workdir, options([]))).toMatchObject({ why: 'empty', sent: 0 });
+    expect(board.requests).toEqual(['POST /api/join']);
+  });
+
+  it('reads a 413 without the board\'s body (a proxy\'s page) as too large: set aside, not held', async () => {
+    const proxy = createServer((request, response) => {
+      request.resume();
+      response.writeHead(413, { 'content-type': 'text/html' }).end('<h1>413 Request Entity Too Large</h1>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const outcome = await submitReport(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, 'token', '{"schema":"tp7-report/1"}', 2_000);
+      expect(outcome).toEqual({ kind: 'refused', status: 413, error: 'too-large', problems: [] });
+      expect(decide(outcome, 0, DEFAULT_POLICY)).toEqual({ action: 'set-aside' });
+    } finally {
+      proxy.close();
+    }
   });
 
   it('holds a report queued for a board this folder no longer belongs to', async () => {
