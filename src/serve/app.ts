@@ -14,6 +14,7 @@ import { boundExtras } from '../report/extras.js';
 import { ReportSchema } from '../report/schema.js';
 import { nameProblem, nameProblemText } from '../student-name.js';
 import { showControlsInline as shown } from '../ui/escape.js';
+import { ConnectionLimit, CONNECTIONS_PER_ADDRESS } from './connections.js';
 import { EventHub } from './events.js';
 import { EngineIndex, flagsOf } from './integrity.js';
 import { bearer, cookie, drainUnreadBody, fromFastify, readBody, Refused, SECURITY_HEADERS } from './http.js';
@@ -41,6 +42,27 @@ export interface ServeOptions {
   joinsPerMinute?: number;
   boardDir?: string;
   pingMs?: number;
+  /** The longest a request may take to arrive, headers and body (TP7_SERVE_REQUEST_TIMEOUT_MS, 30 s). */
+  requestTimeoutMs?: number;
+  /** Open connections per client address (TP7_SERVE_CONNECTIONS_PER_ADDRESS, 32); past them, 429. */
+  connectionsPerAddress?: number;
+  /** Names held at once (`tp7 serve --max-students`, 500); a join past them is refused (403 class-full). */
+  maxStudents?: number;
+}
+
+export const MAX_STUDENTS = 500;
+/** Joins per client address per minute: a room behind one NAT address joins within a minute or two. */
+export const JOINS_PER_MINUTE = 30;
+
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Node's own limits on a request's arrival, for http.createServer: headers and the whole request both within
+ * `timeoutMs`, checked often enough that a slow-loris client is cut at that time, not up to 30 s later (node
+ * looks every 30 s by default, and allows headers 60 s). A response (the event stream) is no request: never cut.
+ */
+export function arrivalLimits(timeoutMs: number): { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval: number } {
+  return { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10))) };
 }
 
 /** The name is read by src/student-name.ts (a refusal names the character), after this shape check. */
@@ -53,7 +75,11 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   const engines = new EngineIndex();
   for (const record of store.students.values()) engines.set(record.key, record.report?.integrity?.engine);
   // A body that trickles in (a slow-loris student) is cut after 30 s; the event stream is a response, not a request.
-  const app = Fastify({ logger: false, bodyLimit: REPORT_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, requestTimeout: 30_000 });
+  const arrival = arrivalLimits(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
+  const app = Fastify({ logger: false, bodyLimit: REPORT_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, requestTimeout: arrival.requestTimeout, http: arrival });
+  const connections = new ConnectionLimit(options.connectionsPerAddress ?? CONNECTIONS_PER_ADDRESS);
+  connections.watch(app.server);
+  const maxStudents = options.maxStudents ?? MAX_STUDENTS;
 
   const nameOf = (key: string) => store.students.get(key)?.name ?? key;
   const rowOf = (record: StudentRecord): StudentRow & { released: boolean } => ({
@@ -75,6 +101,11 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
     return payload;
   });
   app.addHook('preClose', async () => hub.close());
+  app.addHook('onRequest', async (request, reply) => {
+    if (!connections.isOver(request.raw.socket)) return;
+    reply.header('connection', 'close');
+    throw new Refused('too-many-connections', undefined, 5);
+  });
 
   app.setErrorHandler((error: unknown, _request, reply) => {
     const refused = error instanceof Refused ? error : fromFastify(error);
@@ -101,7 +132,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
 
   app.post('/api/join', {
     bodyLimit: JOIN_LIMIT_BYTES,
-    config: { rateLimit: { max: options.joinsPerMinute ?? 300, timeWindow: 60_000 } },
+    config: { rateLimit: { max: options.joinsPerMinute ?? JOINS_PER_MINUTE, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const body = readBody(JoinBody, request.body);
     const problem = nameProblem(body.name);
@@ -110,6 +141,8 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
       throw new Refused('invalid', [`name: ${text.en}`], undefined, text);
     }
     if (!sameCode(body.code, store.secrets.code)) throw new Refused('bad-code');
+    // Checked and taken in one turn of the event loop: two joins at once cannot both take the last place.
+    if (!store.holds(body.name) && store.heldNames() >= maxStudents) throw new Refused('class-full');
     const token = await store.join(body.name);
     if (token === undefined) throw new Refused('name-taken');
     const record = store.find(body.name)!;

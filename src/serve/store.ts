@@ -212,10 +212,20 @@ export class ClassStore {
     return this.students.get(nameKey(name));
   }
 
+  /** True when `name` is held: joined, and not released since. */
+  holds(name: string): boolean {
+    const record = this.find(name);
+    return Boolean(record?.tokenSha256 && !record.released);
+  }
+
+  /** How many names are held (the class's size, as `--max-students` bounds it). */
+  heldNames(): number {
+    return this.byToken.size;
+  }
+
   /** Joins `name` and returns its new token, or undefined when the name is held (joined and not released). */
   async join(name: string): Promise<string | undefined> {
-    const existing = this.find(name);
-    if (existing?.tokenSha256 && !existing.released) return undefined;
+    if (this.holds(name)) return undefined;
     const record = this.record(name);
     const token = newSecret();
     if (record.tokenSha256) this.byToken.delete(record.tokenSha256);

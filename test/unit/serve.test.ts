@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -673,10 +674,140 @@ describe('tp7 serve: live events', () => {
   });
 });
 
+// Issue 19, part 4: slow requests, many connections, a flood of joins. Real sockets on 127.0.0.1, short limits.
+describe('tp7 serve: slow clients, many connections, a flood of joins', { timeout: 20_000 }, () => {
+  async function listening(extra: Partial<ServeOptions> = {}): Promise<Harness & { port: number }> {
+    const h = await serve(undefined, extra);
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    return { ...h, port: (h.app.server.address() as { port: number }).port };
+  }
+
+  /** A raw connection that writes `head`, then one byte of `trickle` every 100 ms: when (ms) and how it ended. */
+  function slowloris(port: number, head: string, trickle: string): Promise<{ ms: number; answer: string }> {
+    return new Promise((resolve) => {
+      const started = performance.now();
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      let at = 0;
+      const timer = setInterval(() => socket.writable && socket.write(trickle[at++ % trickle.length]!), 100);
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ ms: performance.now() - started, answer: answer.split('\r\n')[0]! });
+      });
+      socket.write(head);
+      setTimeout(() => socket.destroy(), 8_000);
+    });
+  }
+
+  it('cuts a body or headers that trickle in at the time limit (30 s by default, here 1.5 s), not a minute later', async () => {
+    const h = await listening({ requestTimeoutMs: 1500 });
+    const body = await slowloris(h.port, `POST /api/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"name":"`, 'a');
+    expect(body.ms).toBeGreaterThan(1400);
+    expect(body.ms).toBeLessThan(3000);
+    expect(body.answer).toBe('HTTP/1.1 408 Request Timeout');
+    const headers = await slowloris(h.port, 'GET /api/health HTTP/1.1\r\nHost: x\r\n', 'X-Slow: a\r\n');
+    expect([headers.ms > 1400, headers.ms < 3000]).toEqual([true, true]);
+    const defaults = await serve();
+    expect([defaults.app.server.requestTimeout, defaults.app.server.headersTimeout]).toEqual([30_000, 30_000]);
+  });
+
+  /** A connection that is open (the server has it) and sends nothing. */
+  async function idleSocket(port: number): Promise<import('node:net').Socket> {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    return socket;
+  }
+
+  /** One request on a connection of its own: the status line, the JSON body, and whether the server closed it. */
+  function rawGet(port: number, path: string, headers = ''): Promise<{ status: string; body: any; closed: boolean; retryAfter?: string }> {
+    return new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      const done = (closed: boolean) => {
+        const [head = '', body = ''] = text.split('\r\n\r\n');
+        let json;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          json = undefined;
+        }
+        socket.destroy();
+        resolve({ status: head.split('\r\n')[0]!, body: json, closed, retryAfter: /\r\nretry-after: (\d+)/i.exec(head)?.[1] });
+      };
+      const timer = setTimeout(() => done(false), 1_500);
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        done(true);
+      });
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n${headers}\r\n`);
+    });
+  }
+
+  it('answers 429 to a connection past the limit per address, in both languages, and takes new ones once some close', async () => {
+    const h = await listening({ connectionsPerAddress: 4 });
+    const held = [await idleSocket(h.port), await idleSocket(h.port), await idleSocket(h.port)];
+    // An instructor's event stream is one of them: it holds a connection like any other.
+    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port: h.port, path: '/api/events', headers: { authorization: `Bearer ${h.key}` } }, resolve).on('error', reject).end();
+    });
+    const over = await rawGet(h.port, '/api/health');
+    expect(over).toMatchObject({ status: 'HTTP/1.1 429 Too Many Requests', closed: true, retryAfter: expect.stringMatching(/^\d+$/) });
+    expect(over.body).toEqual({ error: 'too-many-connections', message: { fr: expect.stringContaining('connexions'), en: expect.stringContaining('connections') } });
+    // A connection past the limit that says nothing is not kept either.
+    const started = performance.now();
+    const silent = await idleSocket(h.port);
+    await new Promise((resolve) => silent.once('close', resolve));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    held[0]!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await rawGet(h.port, '/api/health')).status).toBe('HTTP/1.1 200 OK');
+    for (const socket of held) socket.destroy();
+    stream.destroy();
+  });
+
+  it('rate-limits joins per address (30 a minute) and bounds the class (500 by default), in both languages', async () => {
+    const h = await serve(undefined, { maxStudents: 3 });
+    for (const name of ['Ana', 'Bob', 'Cy']) await joined(h, name);
+    const full = await joinClass(h, 'Dee');
+    expect([full.statusCode, full.json().error]).toEqual([403, 'class-full']);
+    expect(full.json().message).toEqual({ fr: expect.stringContaining('complète'), en: expect.stringContaining('full') });
+    expect((await joinClass(h, 'ana')).json().error).toBe('name-taken');
+    await asInstructor(h, '/api/students/ana/release', 'POST');
+    expect((await joinClass(h, 'Dee')).statusCode).toBe(201);
+    const flood = await serve();
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) codes.push((await joinClass(flood, `Student ${i}`, 'WRONG-1')).statusCode);
+    expect(codes.slice(0, 30).every((code) => code === 403)).toBe(true);
+    expect(codes[30]).toBe(429);
+  });
+
+  it('never cuts an open event stream: it is an answer, not a request', async () => {
+    const h = await listening({ requestTimeoutMs: 1000, pingMs: 200 });
+    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port: h.port, path: '/api/events', headers: { authorization: `Bearer ${h.key}` } }, resolve).on('error', reject).end();
+    });
+    let text = '';
+    stream.on('data', (chunk) => (text += chunk));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(stream.destroyed).toBe(false);
+    const pings = text.split(': ping').length - 1;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(text.split(': ping').length - 1).toBeGreaterThan(pings);
+    stream.destroy();
+  });
+});
+
 describe('tp7 serve: settings and tp7 class', () => {
   it('checks the port, host and data folder once, as one-line usage errors', () => {
-    expect(serveSettings({}, '/x')).toEqual({ host: '127.0.0.1', port: 7070, dataDir: '/x/tp7-class' });
-    expect(serveSettings({ port: '0', host: '0.0.0.0', data: 'c' }, '/x')).toEqual({ host: '0.0.0.0', port: 0, dataDir: '/x/c' });
+    expect(serveSettings({}, '/x')).toEqual({ host: '127.0.0.1', port: 7070, dataDir: '/x/tp7-class', maxStudents: 500 });
+    expect(serveSettings({ port: '0', host: '0.0.0.0', data: 'c', 'max-students': '40' }, '/x')).toEqual({ host: '0.0.0.0', port: 0, dataDir: '/x/c', maxStudents: 40 });
+    for (const max of ['0', 'lots', '-3', '2.5', '100001']) expect(() => serveSettings({ 'max-students': max }), max).toThrow(UsageError);
+    expect(() => serveSettings({ 'max-students': '0' })).toThrow('--max-students takes a whole number of students from 1 to 100000, not "0"');
     for (const port of ['70000', 'abc', '-1', '80.5', '']) expect(() => serveSettings({ port }), port).toThrow(UsageError);
     expect(() => serveSettings({ port: 'abc' })).toThrow('--port takes a port number from 0 (any free one) to 65535, not "abc"');
     for (const host of ['a b', 'http://x', '-x', '']) expect(() => serveSettings({ host }), host).toThrow(UsageError);
