@@ -1,12 +1,13 @@
 import { PACKAGE_ROOT } from '../package-root.js';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BOARD_SCHEMA, JOIN_LIMIT_BYTES, REPORT_LIMIT_BYTES } from '../board-contract.js';
-import { both, type LocalizedText } from '../lab/lang.js';
+import { both, type Lang, type LocalizedText } from '../lab/lang.js';
 import { gradebook, renderCsv } from '../report/gradebook.js';
 import type { Report } from '../report/json.js';
 import { renderClassJunit } from '../report/junit.js';
@@ -48,6 +49,8 @@ export interface ServeOptions {
   connectionsPerAddress?: number;
   /** Names held at once (`tp7 serve --max-students`, 500); a join past them is refused (403 class-full). */
   maxStudents?: number;
+  /** The class's language, told to the board page: `tp7 serve`'s, and whether `--lang` chose it (French otherwise). */
+  pageLanguage?: { lang: Lang; asked: boolean };
 }
 
 export const MAX_STUDENTS = 500;
@@ -236,7 +239,13 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   const attachment = (reply: FastifyReply, type: string, file: string) => reply.type(type).header('Content-Disposition', `attachment; filename="${file}"`);
   app.get('/api/export.csv', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'text/csv; charset=utf-8', 'tp7-class.csv').send(renderCsv(gradebook(entries()))));
   app.get('/api/export.json', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'application/json; charset=utf-8', 'tp7-class.json').send(gradebook(entries())));
-  app.get('/api/export.junit.xml', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'application/xml; charset=utf-8', 'tp7-class.junit.xml').send(renderClassJunit(entries(), new Date().toISOString())));
+  const pageLanguage = options.pageLanguage ?? { lang: 'fr', asked: false };
+  /** `?lang=fr|en` (the board page adds its own), else the class's language. */
+  const langOf = (request: FastifyRequest): Lang => {
+    const asked = (request.query as { lang?: unknown }).lang;
+    return asked === 'fr' || asked === 'en' ? asked : pageLanguage.lang;
+  };
+  app.get('/api/export.junit.xml', { onRequest: instructor }, async (request, reply) => attachment(reply, 'application/xml; charset=utf-8', 'tp7-class.junit.xml').send(renderClassJunit(entries(), new Date().toISOString(), langOf(request))));
 
   // ---- the board page ---------------------------------------------------------------------------------------
 
@@ -249,14 +258,26 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
       reply.header('Set-Cookie', `${COOKIE}=${key}; HttpOnly; SameSite=Strict; Path=/`);
       return reply.redirect('/board', 303);
     }
-    if (!existsSync(join(boardDir, 'index.html'))) throw new Refused('not-found');
-    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    const page = await readFile(join(boardDir, 'index.html'), 'utf8').catch(() => undefined);
+    if (page === undefined) throw new Refused('not-found');
+    return reply.type('text/html; charset=utf-8').send(withClassLanguage(page, pageLanguage));
   });
+  app.get('/board/', async (_request, reply) => reply.redirect('/board', 303));
   if (existsSync(boardDir)) {
-    await app.register(fastifyStatic, { root: boardDir, prefix: '/board/', index: ['index.html'], dotfiles: 'deny', cacheControl: false, etag: true });
+    // The page itself only through /board, which tells it the class's language; its scripts and styles as they are.
+    await app.register(fastifyStatic, { root: boardDir, prefix: '/board/', index: false, allowedPath: (path) => path !== '/index.html', dotfiles: 'deny', cacheControl: false, etag: true });
   }
 
   return app;
+}
+
+/**
+ * The board page with the class's language on its <html> (`data-class-lang`, `data-class-lang-asked`), which
+ * board/messages.js reads: the CSP allows no inline script, and an attribute is known before the page's
+ * scripts run, so the page opens in its language at once.
+ */
+export function withClassLanguage(page: string, language: { lang: Lang; asked: boolean }): string {
+  return page.replace(/<html\b[^>]*>/i, `<html lang="${language.lang}" data-class-lang="${language.lang}" data-class-lang-asked="${language.asked}">`);
 }
 
 /**

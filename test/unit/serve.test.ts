@@ -528,6 +528,23 @@ describe('tp7 serve: the instructor', () => {
     }
   });
 
+  it("serves the board page in the class's language: the server says it on the page, the exports follow", async () => {
+    const asked = await serve(undefined, { pageLanguage: { lang: 'fr', asked: true } });
+    const page = await asked.app.inject({ url: '/board', headers: { cookie: `tp7_board=${asked.key}` } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<html lang="fr" data-class-lang="fr" data-class-lang-asked="true">/);
+    expect(page.body).toContain('<script type="module" src="/board/board.js"></script>');
+    // The page is served one way only: never the file as it lies on disk, without the class's language.
+    expect([404, 303, 302, 301]).toContain((await asked.app.inject('/board/index.html')).statusCode);
+    const plain = await serve(undefined, { pageLanguage: { lang: 'en', asked: false } });
+    expect((await plain.app.inject('/board')).body).toMatch(/<html lang="en" data-class-lang="en" data-class-lang-asked="false">/);
+    expect((await (await serve()).app.inject('/board')).body).toMatch(/data-class-lang="fr" data-class-lang-asked="false"/);
+    await submit(asked, await joined(asked, 'Alice'), reportOf('Alice'));
+    expect((await asInstructor(asked, '/api/export.junit.xml?lang=fr')).body).toContain('attendu : x\nobtenu : y');
+    expect((await asInstructor(asked, '/api/export.junit.xml?lang=en')).body).toContain('expected: x\nactual: y');
+    expect((await asInstructor(asked, '/api/export.junit.xml')).body).toContain('attendu : x');
+  });
+
   it('shows each student with their grid, skills and submissions; a student detail; 404 for an unknown one', async () => {
     const h = await serve();
     const token = await joined(h, 'Élodie');

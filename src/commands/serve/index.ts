@@ -30,6 +30,8 @@ export async function run(context: CommandContext): Promise<number> {
     requestTimeoutMs: limits.TP7_SERVE_REQUEST_TIMEOUT_MS,
     connectionsPerAddress: limits.TP7_SERVE_CONNECTIONS_PER_ADDRESS,
     joinsPerMinute: limits.TP7_SERVE_JOINS_PER_MINUTE,
+    // `--lang` given: the board page opens in it; otherwise in the browser's language, else in this one.
+    pageLanguage: { lang: context.lang, asked: context.options.lang !== undefined },
   });
   try {
     await app.listen({ host: serving.host, port: serving.port });
