@@ -76,6 +76,38 @@ async function serve(dir = tempDir('serve-'), extra: Partial<ServeOptions> = {})
   return harness;
 }
 
+/** Stops a server and its store (a restart follows): its data folder stays. */
+async function stopped(h: Harness): Promise<void> {
+  await h.app.close();
+  await h.store.close();
+  open.splice(open.indexOf(h), 1);
+}
+
+/** A server listening on a free port of 127.0.0.1, for what inject cannot show (sockets, time limits, races). */
+async function listening(extra: Partial<ServeOptions> = {}): Promise<Harness & { port: number; url: string }> {
+  const h = await serve(undefined, extra);
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = h.app.server.address() as { port: number };
+  return { ...h, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** A class folder left by a stopped server: `name` joined and sent one report. */
+async function folderWithReport(prefix: string, name: string): Promise<{ dir: string; token: string }> {
+  const dir = tempDir(prefix);
+  const first = await serve(dir);
+  const token = await joined(first, name);
+  await submit(first, token, reportOf(name));
+  await stopped(first);
+  return { dir, token };
+}
+
+/** The instructor's event stream (GET /api/events) on a real socket. */
+function eventStream(port: number, key: string): Promise<import('node:http').IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path: '/api/events', headers: { authorization: `Bearer ${key}` } }, resolve).on('error', reject).end();
+  });
+}
+
 async function joinClass(h: Harness, name: string, code = h.code) {
   return h.app.inject({ method: 'POST', url: '/api/join', payload: { name, code } });
 }
@@ -162,13 +194,7 @@ describe('tp7 serve: joining', () => {
   });
 
   it('keeps one report file per student when names read the same under the new comparison, and says which token it kept', async () => {
-    const dir = tempDir('names-');
-    const first = await serve(dir);
-    const token = await joined(first, 'Marc');
-    await submit(first, token, reportOf('Marc'));
-    await first.app.close();
-    await first.store.close();
-    open.splice(open.indexOf(first), 1);
+    const { dir, token } = await folderWithReport('names-', 'Marc');
     // As an older board kept them: the report under another file name, a second name that now reads the same.
     const [file] = readdirSync(join(dir, 'reports'));
     renameSync(join(dir, 'reports', file!), join(dir, 'reports', `${'0'.repeat(32)}.json`));
@@ -390,11 +416,9 @@ describe('tp7 serve: unknown fields and what a client sends', () => {
 // rest of the body before closing, so a client that writes its whole body first gets the 413, not a reset (EPIPE).
 // The clients run in processes of their own: in the test's event loop the race a student sees does not happen.
 describe('tp7 serve: a body too large, from a client in another process', { timeout: 60_000 }, () => {
-  async function listening(): Promise<Harness & { url: string; token: string }> {
-    const h = await serve(undefined, { submitsPerMinute: 1000 });
-    const token = await joined(h, 'Alice');
-    await h.app.listen({ host: '127.0.0.1', port: 0 });
-    return { ...h, url: `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}`, token };
+  async function withStudent(): Promise<Harness & { url: string; token: string }> {
+    const h = await listening({ submitsPerMinute: 1000 });
+    return { ...h, token: await joined(h, 'Alice') };
   }
 
   /** A plain node:http client that writes its whole body, then reads: the status (or the error) of each try. */
@@ -419,7 +443,7 @@ describe('tp7 serve: a body too large, from a client in another process', { time
     })();`;
 
   it('answers 413 to a client that writes its whole oversized body before reading, every time', async () => {
-    const h = await listening();
+    const h = await withStudent();
     const { execa } = await import('execa');
     const run = await execa(process.execPath, ['-e', PLAIN_CLIENT, h.url, h.token, String(4 * 1024 * 1024), '20'], { timeout: 50_000 });
     expect(JSON.parse(run.stdout)).toEqual(Array(20).fill('413 too-large'));
@@ -428,7 +452,7 @@ describe('tp7 serve: a body too large, from a client in another process', { time
   });
 
   it("the student's sender reads the 413 of an oversized report from the real server, every time", async () => {
-    const h = await listening();
+    const h = await withStudent();
     const { build } = await import('esbuild');
     const child = join(tempDir('submit-child-'), 'submit-child.mjs');
     await build({ entryPoints: [join(import.meta.dirname, '../fixtures/submit-child.ts')], outfile: child, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
@@ -458,9 +482,7 @@ describe('tp7 serve: storage', () => {
     const token = await joined(first, 'Alice');
     await submit(first, token, reportOf('Alice'));
     await submit(first, token, reportOf('Alice', { passing: 3 }));
-    await first.app.close();
-    await first.store.close();
-    open.splice(open.indexOf(first), 1);
+    await stopped(first);
     const second = await serve(dir);
     expect([second.code, second.key]).toEqual([first.code, first.key]);
     const board = (await asInstructor(second, '/api/board')).json();
@@ -471,13 +493,7 @@ describe('tp7 serve: storage', () => {
   });
 
   it('reads a history whose last line a crash cut short, and starts the next line on its own', async () => {
-    const dir = tempDir('cut-');
-    const first = await serve(dir);
-    const token = await joined(first, 'Alice');
-    await submit(first, token, reportOf('Alice'));
-    await first.app.close();
-    await first.store.close();
-    open.splice(open.indexOf(first), 1);
+    const { dir, token } = await folderWithReport('cut-', 'Alice');
     writeFileSync(join(dir, 'history.jsonl'), `${readFileSync(join(dir, 'history.jsonl'), 'utf8')}{"sequence":2,"rece`);
     const second = await serve(dir);
     expect((await submit(second, token, reportOf('Alice'))).json().sequence).toBe(2);
@@ -658,14 +674,11 @@ describe('tp7 serve: exports', () => {
 
 describe('tp7 serve: live events', () => {
   it('sends each accepted submission to an open board within a second', async () => {
-    const h = await serve(undefined, { pingMs: 200 });
-    await h.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = h.app.server.address() as { port: number };
+    const h = await listening({ pingMs: 200 });
+    const { port } = h;
     const token = await joined(h, 'Alice');
     const received: string[] = [];
-    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-      httpRequest({ host: '127.0.0.1', port, path: '/api/events', headers: { authorization: `Bearer ${h.key}` } }, resolve).on('error', reject).end();
-    });
+    const stream = await eventStream(port, h.key);
     expect(stream.statusCode).toBe(200);
     expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(stream.headers['content-security-policy']).toMatch(/default-src 'none'/);
@@ -693,12 +706,6 @@ describe('tp7 serve: live events', () => {
 
 // Issue 19, part 4: slow requests, many connections, a flood of joins. Real sockets on 127.0.0.1, short limits.
 describe('tp7 serve: slow clients, many connections, a flood of joins', { timeout: 20_000 }, () => {
-  async function listening(extra: Partial<ServeOptions> = {}): Promise<Harness & { port: number }> {
-    const h = await serve(undefined, extra);
-    await h.app.listen({ host: '127.0.0.1', port: 0 });
-    return { ...h, port: (h.app.server.address() as { port: number }).port };
-  }
-
   /** A raw connection that writes `head`, then one byte of `trickle` every 100 ms: when (ms) and how it ended. */
   function slowloris(port: number, head: string, trickle: string): Promise<{ ms: number; answer: string }> {
     return new Promise((resolve) => {
@@ -769,9 +776,7 @@ describe('tp7 serve: slow clients, many connections, a flood of joins', { timeou
     const h = await listening({ connectionsPerAddress: 4 });
     const held = [await idleSocket(h.port), await idleSocket(h.port), await idleSocket(h.port)];
     // An instructor's event stream is one of them: it holds a connection like any other.
-    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-      httpRequest({ host: '127.0.0.1', port: h.port, path: '/api/events', headers: { authorization: `Bearer ${h.key}` } }, resolve).on('error', reject).end();
-    });
+    const stream = await eventStream(h.port, h.key);
     const over = await rawGet(h.port, '/api/health');
     expect(over).toMatchObject({ status: 'HTTP/1.1 429 Too Many Requests', closed: true, retryAfter: expect.stringMatching(/^\d+$/) });
     expect(over.body).toEqual({ error: 'too-many-connections', message: { fr: expect.stringContaining('connexions'), en: expect.stringContaining('connections') } });
@@ -805,9 +810,7 @@ describe('tp7 serve: slow clients, many connections, a flood of joins', { timeou
 
   it('never cuts an open event stream: it is an answer, not a request', async () => {
     const h = await listening({ requestTimeoutMs: 1000, pingMs: 200 });
-    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-      httpRequest({ host: '127.0.0.1', port: h.port, path: '/api/events', headers: { authorization: `Bearer ${h.key}` } }, resolve).on('error', reject).end();
-    });
+    const stream = await eventStream(h.port, h.key);
     let text = '';
     stream.on('data', (chunk) => (text += chunk));
     await new Promise((resolve) => setTimeout(resolve, 2_500));
