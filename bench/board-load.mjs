@@ -64,8 +64,9 @@ function usage(pid) {
 
 /** Starts `tp7 serve --json` on a free port; resolves with its port, key, class code and process. */
 async function startServer(data) {
-  const server = spawn('node', [join(ROOT, 'bin/tp7.js'), 'serve', '--host', HOST, '--port', '0', '--data', data, '--json'], {
-    env: { ...process.env, NO_COLOR: '1' },
+  // The whole simulated room comes from one address: its per-address limits are raised to the room's size.
+  const server = spawn('node', [join(ROOT, 'bin/tp7.js'), 'serve', '--host', HOST, '--port', '0', '--data', data, '--json', '--max-students', String(Math.max(500, STUDENTS))], {
+    env: { ...process.env, NO_COLOR: '1', TP7_SERVE_CONNECTIONS_PER_ADDRESS: String(STUDENTS + 100), TP7_SERVE_JOINS_PER_MINUTE: String(STUDENTS + 100) },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   let out = '';

@@ -5,7 +5,7 @@ import { createDetail } from './detail.js';
 import { fill, h } from './dom.js';
 import { createGrid } from './grid.js';
 import { connectEvents } from './live.js';
-import { chooseLanguage, translate } from './messages.js';
+import { chooseLanguage, classLanguage, LANGUAGES, translate } from './messages.js';
 import { filterRows, formatPercent, readBelow, sortRows } from './view.js';
 
 const RENDER_EVERY_MS = 150; // a busy room sends many events a second: draw at most this often
@@ -18,7 +18,9 @@ const $ = (id) => document.getElementById(id);
 
 const saved = readSaved();
 const state = {
-  lang: chooseLanguage(location.search, saved.lang, navigator.languages ?? [navigator.language]),
+  lang: chooseLanguage(location.search, saved.lang, navigator.languages ?? [navigator.language], classLanguage(document.documentElement.dataset)),
+  // Kept only once chosen with the switch: the language the page opened in follows the class and the browser.
+  langChosen: LANGUAGES.includes(saved.lang) ? saved.lang : null,
   largeType: saved.largeType === true,
   view: saved.view === 'skills' ? 'skills' : 'exercises',
   sort: ['name', 'score', 'lastSeen', 'stuck'].includes(saved.sort) ? saved.sort : 'name',
@@ -47,8 +49,8 @@ function readSaved() {
 
 function save() {
   try {
-    const { lang, largeType, view, sort } = state;
-    localStorage.setItem('tp7-board', JSON.stringify({ lang, largeType, view, sort }));
+    const { langChosen, largeType, view, sort } = state;
+    localStorage.setItem('tp7-board', JSON.stringify({ ...(langChosen ? { lang: langChosen } : {}), largeType, view, sort }));
   } catch {
     // private mode or storage refused: the choices simply last as long as the page
   }
@@ -220,6 +222,8 @@ function translatePage() {
   }
   const other = state.lang === 'fr' ? 'en' : 'fr';
   $('lang').setAttribute('lang', other);
+  // The exports speak the page's language where they have words of their own (JUnit's expected / actual).
+  for (const link of document.querySelectorAll('a[data-export]')) link.setAttribute('href', `${link.dataset.export}?lang=${state.lang}`);
 }
 
 function applyLargeType() {
@@ -234,6 +238,7 @@ function wireControls() {
   document.querySelector('form.controls').addEventListener('submit', (event) => event.preventDefault());
   $('lang').addEventListener('click', () => {
     state.lang = state.lang === 'fr' ? 'en' : 'fr';
+    state.langChosen = state.lang;
     save();
     translatePage();
     render();

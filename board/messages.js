@@ -159,14 +159,28 @@ export function translate(lang, key, params = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
-/** `?lang=fr|en` wins, then a saved choice, then the browser's language (French for any fr-*), else English. */
-export function chooseLanguage(search, saved, navigatorLanguages) {
+/**
+ * What the server says of the class's language, from the page's <html> (`tp7 serve` writes it there):
+ * `data-class-lang` is its language, `data-class-lang-asked` whether `tp7 serve --lang` chose it.
+ */
+export function classLanguage(dataset) {
+  const lang = LANGUAGES.includes(dataset?.classLang) ? dataset.classLang : undefined;
+  return { lang, asked: lang !== undefined && dataset?.classLangAsked === 'true' };
+}
+
+/**
+ * The page's language. What this browser's user chose first (`?lang=fr|en`, then the page's switch, saved), then
+ * the class's language when `tp7 serve --lang` set it, then the browser's languages (French for any fr-*), then
+ * the server's own (its TP7_LANG or LANG), and French, first language of the course, when nothing says.
+ */
+export function chooseLanguage(search, saved, navigatorLanguages, classLang = {}) {
   const asked = new URLSearchParams(search).get('lang');
   if (asked && LANGUAGES.includes(asked)) return asked;
   if (saved && LANGUAGES.includes(saved)) return saved;
+  if (classLang.asked && LANGUAGES.includes(classLang.lang)) return classLang.lang;
   for (const tag of navigatorLanguages ?? []) {
     const base = String(tag).toLowerCase().split('-')[0];
     if (LANGUAGES.includes(base)) return base;
   }
-  return 'en';
+  return LANGUAGES.includes(classLang.lang) ? classLang.lang : 'fr';
 }

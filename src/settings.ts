@@ -18,7 +18,15 @@ const NUMERIC = {
   TP7_SUBMIT_RETRY_FOR_MS: { default: 600_000, unit: 'milliseconds' },
   /** The sender's first wait after a failure (doubled at each further one, up to a minute). */
   TP7_SUBMIT_BACKOFF_MS: { default: 1_000, unit: 'milliseconds' },
+  /** tp7 serve: the longest a request may take to arrive, headers and body (a slow-loris client is cut then). */
+  TP7_SERVE_REQUEST_TIMEOUT_MS: { default: 30_000, unit: 'milliseconds' },
+  /** tp7 serve: open connections per client address; past them, 429. */
+  TP7_SERVE_CONNECTIONS_PER_ADDRESS: { default: 32, unit: 'connections' },
+  /** tp7 serve: joins per client address per minute; past them, 429. */
+  TP7_SERVE_JOINS_PER_MINUTE: { default: 30, unit: 'joins' },
 } as const;
+
+const UNIT_FR: Record<(typeof NUMERIC)[keyof typeof NUMERIC]['unit'], string> = { milliseconds: 'millisecondes', connections: 'connexions', joins: 'inscriptions' };
 
 export type NumericSetting = keyof typeof NUMERIC;
 export type Settings = Record<NumericSetting, number>;
@@ -38,7 +46,7 @@ export function parseSettings(env: NodeJS.ProcessEnv): Settings {
     const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(value) || value <= 0 || value > MAX_DELAY_MS) {
       throw new UsageError(both(
-        `${name} doit être un nombre entier de ${spec.unit === 'milliseconds' ? 'millisecondes' : spec.unit} supérieur à 0 (par défaut ${spec.default}), pas « ${raw.slice(0, 40)} »`,
+        `${name} doit être un nombre entier de ${UNIT_FR[spec.unit]} supérieur à 0 (par défaut ${spec.default}), pas « ${raw.slice(0, 40)} »`,
         `${name} must be a whole number of ${spec.unit} above 0 (default ${spec.default}), not "${raw.slice(0, 40)}"`,
       ));
     }

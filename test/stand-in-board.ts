@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { nameKey } from '../src/student-name.js';
 
 // A stand-in classroom board on 127.0.0.1, answering the student endpoints as BOARD-API.md says (the real one is
 // `tp7 serve`, built on another branch): health, join with the class code and name-taken, submit with the token,
@@ -16,9 +17,8 @@ interface Joined {
 
 const LIMIT = 1024 * 1024;
 
-function fold(name: string): string {
-  return name.normalize('NFC').toLowerCase();
-}
+/** Names compared as the board compares them. */
+const fold = nameKey;
 
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -83,6 +83,7 @@ export const COMMANDS: CommandSpec[] = [
       host: { type: 'string', value: 'ADDRESS', description: both("l'adresse d'écoute ; par défaut : 127.0.0.1 (cette machine seule) ; 0.0.0.0 pour le réseau de la salle", 'the address to listen on; default: 127.0.0.1 (this machine only); 0.0.0.0 for the classroom network') },
       port: { type: 'string', value: 'PORT', description: both("le port d'écoute ; par défaut : 7070", 'the port to listen on; default: 7070') },
       data: { type: 'string', value: 'DIR', description: both('où garder la classe (code, jetons, rapports, historique) ; par défaut : ./tp7-class ; `tp7 class DIR/reports` le lit', 'where the class is kept (code, tokens, reports, history); default: ./tp7-class; `tp7 class DIR/reports` reads it') },
+      'max-students': { type: 'string', value: 'N', description: both("le nombre de noms que la classe peut tenir à la fois ; par défaut : 500 ; au-delà, une inscription est refusée", 'how many names the class holds at once; default: 500; past it, a join is refused') },
     },
     load: () => import('../commands/serve/index.js'),
   },

@@ -6,6 +6,7 @@ import { settings } from '../settings.js';
 import { boardHealth, joinBoard, type JoinOutcome } from '../submit/board-client.js';
 import { classCode, readJoinedBoard, writeJoinedBoard, type JoinedBoard } from '../submit/board-file.js';
 import { notABoardText, refusedText, unreachableText } from '../submit/messages.js';
+import { displayName, nameKey, nameProblem, nameProblemText } from '../student-name.js';
 import { showControlsInline } from '../ui/escape.js';
 import { input } from '../ui/prompt.js';
 
@@ -22,12 +23,11 @@ export class BoardUnreachableError extends Tp7Error {
 
 /** Tries a prompt gets when the board refuses the code or the name, before giving up. */
 const PROMPT_TRIES = 3;
-const NAME = /^[^\p{C}]{1,64}$/u;
-
+/** The name as the board will read it (src/student-name.ts), refused here first with the same words. */
 function checkName(name: string): string {
-  const trimmed = name.trim().normalize('NFC');
-  if (!NAME.test(trimmed)) throw new UsageError(both('le nom fait de 1 à 64 caractères visibles', 'the name is 1 to 64 visible characters'));
-  return trimmed;
+  const problem = nameProblem(name);
+  if (problem) throw new UsageError(nameProblemText(problem));
+  return displayName(name);
 }
 
 async function ask(context: CommandContext, question: LocalizedText, given: string | undefined, option: string): Promise<string> {
@@ -75,7 +75,7 @@ export async function joinClassBoard(context: CommandContext, url: string, given
     }
     const taken = outcome.kind === 'refused' && outcome.status === 409 && outcome.error === 'name-taken';
     // Our own name on this board, still held for our token: joined already.
-    if (taken && previous?.url === url && previous.name.normalize('NFC').toLowerCase() === wanted.toLowerCase()) return previous;
+    if (taken && previous?.url === url && nameKey(previous.name) === nameKey(wanted)) return previous;
     const error = taken ? nameTaken(showControlsInline(wanted)) : refusal(outcome, url);
     const badCode = outcome.kind === 'refused' && outcome.status === 403 && outcome.error === 'bad-code';
     const canAsk = context.interactive && !context.json && tries < PROMPT_TRIES;

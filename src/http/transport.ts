@@ -14,6 +14,8 @@ export interface SendInit {
   signal?: AbortSignal;
   /** 'manual': a redirect is the answer; 'follow' (default): up to five are followed, as fetch does. */
   redirect?: 'follow' | 'manual';
+  /** The request's body, sent with its Content-Length (a redirect is then never followed: it is the answer). */
+  body?: string | Buffer;
 }
 
 /** One answer. Its body stays unread until asked for: read it or discard it, or the connection stays busy. */
@@ -83,18 +85,33 @@ function exchangeOf(response: IncomingMessage, signal: AbortSignal | undefined):
   };
 }
 
+/** Errors of a connection the server closed while we were still sending: its answer may be on the way. */
+const CUT_WHILE_SENDING = new Set(['EPIPE', 'ECONNRESET']);
+
 function sendOnce(agents: Agents, url: URL, init: SendInit): Promise<HttpExchange> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const send = secure ? httpsRequest : request;
-    const outgoing = send(url, { method: init.method ?? 'GET', headers: init.headers, agent: secure ? agents.https : agents.http, signal: init.signal }, (response) => {
+    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const headers = body ? { ...init.headers, 'content-length': String(body.length) } : init.headers;
+    let answered = false;
+    const outgoing = send(url, { method: init.method ?? 'GET', headers, agent: secure ? agents.https : agents.http, signal: init.signal }, (response) => {
+      answered = true;
       const exchange = exchangeOf(response, init.signal);
       // A HEAD or an empty answer has no body to wait for.
       if (init.method === 'HEAD' || exchange.status === 204 || exchange.status === 304) exchange.discard();
       resolve(exchange);
     });
-    outgoing.once('error', (error) => reject(transportError(error, init.signal)));
-    outgoing.end();
+    // The answer is listened for while the body is still being sent: a server may refuse it before reading it
+    // (413) and close; that answer, once here, is what counts, and a write failing after it is no failure.
+    outgoing.on('error', (error) => {
+      if (answered) return;
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      // The answer may be parsed in this same turn of the event loop: give it that chance before failing.
+      if (CUT_WHILE_SENDING.has(code)) setImmediate(() => answered || reject(transportError(error, init.signal)));
+      else reject(transportError(error, init.signal));
+    });
+    outgoing.end(body);
   });
 }
 
@@ -105,7 +122,7 @@ export function httpSend(agents: Agents): HttpSend {
     for (let hop = 0; ; hop++) {
       const exchange = await sendOnce(agents, target, init);
       const location = exchange.headers.location;
-      if (init.redirect === 'manual' || !location || exchange.status < 300 || exchange.status >= 400 || hop >= MAX_REDIRECTS) return exchange;
+      if (init.redirect === 'manual' || init.body !== undefined || !location || exchange.status < 300 || exchange.status >= 400 || hop >= MAX_REDIRECTS) return exchange;
       exchange.discard();
       target = new URL(location, target);
     }

@@ -60,7 +60,8 @@ export const ReportSchema = z.looseObject({
   checklist: z.array(SkillShape).max(100),
   score: z.looseObject({ earned: Count, possible: Count, percent: z.number().min(0).max(100), skipped: Count.optional() }),
   strict: z.boolean(),
-  environment: z.record(z.string().max(200), Text(2000)).optional(),
+  // A run lists the variables that steered it (TP7_*, a few DOCKER_*): a handful, never a hundred.
+  environment: z.record(z.string().max(200), Text(2000)).refine((variables) => Object.keys(variables).length <= 100, 'at most 100 variables').optional(),
   /** Added by `tp7 check --submit`: hex sha256 of the class code and the engine's ID (the board flags two students on one engine). */
   integrity: z.looseObject({ engine: z.string().regex(/^[0-9a-f]{64}$/).optional() }).optional(),
 });

@@ -1,33 +1,35 @@
 import { PACKAGE_ROOT } from '../package-root.js';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { both, type LocalizedText } from '../lab/lang.js';
+import { BOARD_SCHEMA, JOIN_LIMIT_BYTES, REPORT_LIMIT_BYTES } from '../board-contract.js';
+import { both, type Lang, type LocalizedText } from '../lab/lang.js';
 import { gradebook, renderCsv } from '../report/gradebook.js';
 import type { Report } from '../report/json.js';
 import { renderClassJunit } from '../report/junit.js';
-import { ReportSchema, StudentName } from '../report/schema.js';
+import { boundExtras } from '../report/extras.js';
+import { ReportSchema } from '../report/schema.js';
+import { nameProblem, nameProblemText } from '../student-name.js';
 import { showControlsInline as shown } from '../ui/escape.js';
+import { ConnectionLimit, CONNECTIONS_PER_ADDRESS } from './connections.js';
 import { EventHub } from './events.js';
 import { EngineIndex, flagsOf } from './integrity.js';
-import { bearer, cookie, fromFastify, problemsOf, Refused, SECURITY_HEADERS } from './http.js';
+import { bearer, cookie, drainUnreadBody, fromFastify, readBody, Refused, SECURITY_HEADERS } from './http.js';
 import { refusal, REFUSALS } from './messages.js';
 import { nameKey, sha256 } from './names.js';
 import { stuckChecks, studentRow, type CourseOutline, type StudentRow } from './rows.js';
 import { sameCode, secretEquals } from './secrets.js';
 import type { ClassStore, StudentRecord } from './store.js';
 
-// `tp7 serve`'s HTTP side (the contract: BOARD-API.md). Students are the attackers here: every body is
+// `tp7 serve`'s HTTP side (the contract: README, "The classroom board"). Students are the attackers here: every body is
 // size-limited and validated, every token checked before the body is read, every student rate-limited, and a
 // name is only ever compared and hashed. The board page is static files with a strict Content-Security-Policy.
 
-export const BOARD_SCHEMA = 'tp7-board/1';
 export const BOARD_DIR = join(PACKAGE_ROOT, 'board');
-const REPORT_LIMIT = 1024 * 1024;
-const JOIN_LIMIT = 4 * 1024;
 const COOKIE = 'tp7_board';
 
 export interface ServeOptions {
@@ -41,9 +43,33 @@ export interface ServeOptions {
   joinsPerMinute?: number;
   boardDir?: string;
   pingMs?: number;
+  /** The longest a request may take to arrive, headers and body (TP7_SERVE_REQUEST_TIMEOUT_MS, 30 s). */
+  requestTimeoutMs?: number;
+  /** Open connections per client address (TP7_SERVE_CONNECTIONS_PER_ADDRESS, 32); past them, 429. */
+  connectionsPerAddress?: number;
+  /** Names held at once (`tp7 serve --max-students`, 500); a join past them is refused (403 class-full). */
+  maxStudents?: number;
+  /** The class's language, told to the board page: `tp7 serve`'s, and whether `--lang` chose it (French otherwise). */
+  pageLanguage?: { lang: Lang; asked: boolean };
 }
 
-const JoinBody = z.strictObject({ name: StudentName, code: z.string().max(64) });
+export const MAX_STUDENTS = 500;
+/** Joins per client address per minute: a room behind one NAT address joins within a minute or two. */
+export const JOINS_PER_MINUTE = 30;
+
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Node's own limits on a request's arrival, for http.createServer: headers and the whole request both within
+ * `timeoutMs`, checked often enough that a slow-loris client is cut at that time, not up to 30 s later (node
+ * looks every 30 s by default, and allows headers 60 s). A response (the event stream) is no request: never cut.
+ */
+export function arrivalLimits(timeoutMs: number): { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval: number } {
+  return { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10))) };
+}
+
+/** The name is read by src/student-name.ts (a refusal names the character), after this shape check. */
+const JoinBody = z.strictObject({ name: z.string().max(1024), code: z.string().max(64) });
 
 export async function buildServer(options: ServeOptions): Promise<FastifyInstance> {
   const { store, outline } = options;
@@ -52,7 +78,11 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   const engines = new EngineIndex();
   for (const record of store.students.values()) engines.set(record.key, record.report?.integrity?.engine);
   // A body that trickles in (a slow-loris student) is cut after 30 s; the event stream is a response, not a request.
-  const app = Fastify({ logger: false, bodyLimit: REPORT_LIMIT, trustProxy: false, return503OnClosing: true, requestTimeout: 30_000 });
+  const arrival = arrivalLimits(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
+  const app = Fastify({ logger: false, bodyLimit: REPORT_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, requestTimeout: arrival.requestTimeout, http: arrival });
+  const connections = new ConnectionLimit(options.connectionsPerAddress ?? CONNECTIONS_PER_ADDRESS);
+  connections.watch(app.server);
+  const maxStudents = options.maxStudents ?? MAX_STUDENTS;
 
   const nameOf = (key: string) => store.students.get(key)?.name ?? key;
   const rowOf = (record: StudentRecord): StudentRow & { released: boolean } => ({
@@ -69,16 +99,22 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
 
   app.addHook('onSend', async (request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    drainUnreadBody(request, reply);
     if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
     return payload;
   });
   app.addHook('preClose', async () => hub.close());
+  app.addHook('onRequest', async (request, reply) => {
+    if (!connections.isOver(request.raw.socket)) return;
+    reply.header('connection', 'close');
+    throw new Refused('too-many-connections', undefined, 5);
+  });
 
   app.setErrorHandler((error: unknown, _request, reply) => {
     const refused = error instanceof Refused ? error : fromFastify(error);
     if (refused.retryAfter !== undefined) reply.header('Retry-After', String(refused.retryAfter));
     if (refused.code === 'internal') log(both(`erreur interne : ${shown(String((error as Error)?.message ?? error))}`, `internal error: ${shown(String((error as Error)?.message ?? error))}`));
-    return reply.code(REFUSALS[refused.code].status).type('application/json; charset=utf-8').send(refusal(refused.code, refused.problems));
+    return reply.code(REFUSALS[refused.code].status).type('application/json; charset=utf-8').send(refusal(refused.code, refused.problems, refused.message));
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(refusal('not-found')));
 
@@ -98,15 +134,21 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   app.get('/api/health', async () => ({ ok: true, schema: BOARD_SCHEMA }));
 
   app.post('/api/join', {
-    bodyLimit: JOIN_LIMIT,
-    config: { rateLimit: { max: options.joinsPerMinute ?? 300, timeWindow: 60_000 } },
+    bodyLimit: JOIN_LIMIT_BYTES,
+    config: { rateLimit: { max: options.joinsPerMinute ?? JOINS_PER_MINUTE, timeWindow: 60_000 } },
   }, async (request, reply) => {
-    const parsed = JoinBody.safeParse(request.body);
-    if (!parsed.success) throw new Refused('invalid', problemsOf(parsed.error.issues));
-    if (!sameCode(parsed.data.code, store.secrets.code)) throw new Refused('bad-code');
-    const token = await store.join(parsed.data.name);
+    const body = readBody(JoinBody, request.body);
+    const problem = nameProblem(body.name);
+    if (problem) {
+      const text = nameProblemText(problem);
+      throw new Refused('invalid', [`name: ${text.en}`], undefined, text);
+    }
+    if (!sameCode(body.code, store.secrets.code)) throw new Refused('bad-code');
+    // Checked and taken in one turn of the event loop: two joins at once cannot both take the last place.
+    if (!store.holds(body.name) && store.heldNames() >= maxStudents) throw new Refused('class-full');
+    const token = await store.join(body.name);
     if (token === undefined) throw new Refused('name-taken');
-    const record = store.find(parsed.data.name)!;
+    const record = store.find(body.name)!;
     log(both(`« ${shown(record.name)} » a rejoint la classe`, `"${shown(record.name)}" joined the class`));
     publish([record.key]);
     return reply.code(201).send({ student: record.name, token });
@@ -129,9 +171,8 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   }, async (request, reply) => {
     const record = store.byTokenOf(bearer(request)!);
     if (!record) throw new Refused('bad-token');
-    const parsed = ReportSchema.safeParse(request.body);
-    if (!parsed.success) throw new Refused('invalid', problemsOf(parsed.error.issues));
-    const report = parsed.data;
+    // Fields the format does not define are kept, bounded (src/report/extras.ts); the answer names those dropped.
+    const { value: report, dropped } = boundExtras(ReportSchema, readBody(ReportSchema, request.body));
     if (nameKey(report.student) !== record.key) throw new Refused('wrong-student');
     const accepted = await store.serial(record, async () => {
       const previous = record.report?.generatedAt;
@@ -146,7 +187,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
       return done;
     });
     log(both(`« ${shown(record.name)} » : ${report.score.percent} % (n° ${accepted.sequence})`, `"${shown(record.name)}": ${report.score.percent} % (#${accepted.sequence})`));
-    return reply.code(202).send({ accepted: true, ...accepted });
+    return reply.code(202).send({ accepted: true, ...accepted, ...(dropped.length ? { ignored: dropped } : {}) });
   });
 
   // ---- the instructor ---------------------------------------------------------------------------------------
@@ -198,7 +239,13 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   const attachment = (reply: FastifyReply, type: string, file: string) => reply.type(type).header('Content-Disposition', `attachment; filename="${file}"`);
   app.get('/api/export.csv', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'text/csv; charset=utf-8', 'tp7-class.csv').send(renderCsv(gradebook(entries()))));
   app.get('/api/export.json', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'application/json; charset=utf-8', 'tp7-class.json').send(gradebook(entries())));
-  app.get('/api/export.junit.xml', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'application/xml; charset=utf-8', 'tp7-class.junit.xml').send(renderClassJunit(entries(), new Date().toISOString())));
+  const pageLanguage = options.pageLanguage ?? { lang: 'fr', asked: false };
+  /** `?lang=fr|en` (the board page adds its own), else the class's language. */
+  const langOf = (request: FastifyRequest): Lang => {
+    const asked = (request.query as { lang?: unknown }).lang;
+    return asked === 'fr' || asked === 'en' ? asked : pageLanguage.lang;
+  };
+  app.get('/api/export.junit.xml', { onRequest: instructor }, async (request, reply) => attachment(reply, 'application/xml; charset=utf-8', 'tp7-class.junit.xml').send(renderClassJunit(entries(), new Date().toISOString(), langOf(request))));
 
   // ---- the board page ---------------------------------------------------------------------------------------
 
@@ -211,14 +258,26 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
       reply.header('Set-Cookie', `${COOKIE}=${key}; HttpOnly; SameSite=Strict; Path=/`);
       return reply.redirect('/board', 303);
     }
-    if (!existsSync(join(boardDir, 'index.html'))) throw new Refused('not-found');
-    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    const page = await readFile(join(boardDir, 'index.html'), 'utf8').catch(() => undefined);
+    if (page === undefined) throw new Refused('not-found');
+    return reply.type('text/html; charset=utf-8').send(withClassLanguage(page, pageLanguage));
   });
+  app.get('/board/', async (_request, reply) => reply.redirect('/board', 303));
   if (existsSync(boardDir)) {
-    await app.register(fastifyStatic, { root: boardDir, prefix: '/board/', index: ['index.html'], dotfiles: 'deny', cacheControl: false, etag: true });
+    // The page itself only through /board, which tells it the class's language; its scripts and styles as they are.
+    await app.register(fastifyStatic, { root: boardDir, prefix: '/board/', index: false, allowedPath: (path) => path !== '/index.html', dotfiles: 'deny', cacheControl: false, etag: true });
   }
 
   return app;
+}
+
+/**
+ * The board page with the class's language on its <html> (`data-class-lang`, `data-class-lang-asked`), which
+ * board/messages.js reads: the CSP allows no inline script, and an attribute is known before the page's
+ * scripts run, so the page opens in its language at once.
+ */
+export function withClassLanguage(page: string, language: { lang: Lang; asked: boolean }): string {
+  return page.replace(/<html\b[^>]*>/i, `<html lang="${language.lang}" data-class-lang="${language.lang}" data-class-lang-asked="${language.asked}">`);
 }
 
 /**

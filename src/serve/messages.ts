@@ -11,6 +11,8 @@ export const REFUSALS = {
   'bad-token': { status: 401, message: both('jeton inconnu ou libéré : rejoignez la classe à nouveau avec `tp7 join`', 'unknown or released token: join the class again with `tp7 join`') },
   'wrong-student': { status: 403, message: both("ce rapport est au nom d'un autre étudiant que celui de votre jeton", 'this report names another student than the one your token belongs to') },
   'too-large': { status: 413, message: both('requête trop volumineuse (1 Mio au plus)', 'request too large (1 MiB at most)') },
+  'class-full': { status: 403, message: both("la classe est complète : l'enseignant peut libérer des noms, ou relancer `tp7 serve` avec un --max-students plus grand", 'the class is full: the instructor can release names, or start `tp7 serve` again with a larger --max-students') },
+  'too-many-connections': { status: 429, message: both('trop de connexions ouvertes depuis votre adresse : réessayez dans quelques secondes', 'too many open connections from your address: try again in a few seconds') },
   'rate-limited': { status: 429, message: both('trop de requêtes : réessayez dans quelques secondes', 'too many requests: try again in a few seconds') },
   'stale': { status: 409, message: both('rapport plus ancien que le dernier reçu : ignoré', 'report older than the last one received: ignored') },
   'unauthorized': { status: 401, message: both("clé d'enseignant absente ou fausse : ouvrez l'adresse du tableau que `tp7 serve` affiche", 'missing or wrong instructor key: open the board address that `tp7 serve` prints') },
@@ -27,6 +29,6 @@ export interface RefusalBody {
   problems?: string[];
 }
 
-export function refusal(code: RefusalCode, problems?: string[]): RefusalBody {
-  return { error: code, message: REFUSALS[code].message, ...(problems ? { problems } : {}) };
+export function refusal(code: RefusalCode, problems?: string[], message?: LocalizedText): RefusalBody {
+  return { error: code, message: message ?? REFUSALS[code].message, ...(problems ? { problems } : {}) };
 }

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
+import { nameKey } from '../student-name.js';
 
 // A student's name is shown, compared and hashed, never used as a path: two spellings that a person reads as
-// the same name (composed or decomposed accents, upper or lower case) are the same student.
+// the same name are the same student (src/student-name.ts says which).
 
-/** The comparison key of a name: Unicode NFC, then a full case fold (upper then lower: `ß` and `SS` meet). */
-export function nameKey(name: string): string {
-  return name.trim().normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
-}
+export { nameKey } from '../student-name.js';
 
 /** The file a student's current report is kept in (`reports/<file>`): a hash of the key, never the name itself. */
 export function reportFileName(name: string): string {

@@ -9,11 +9,15 @@ export interface ServeSettings {
   host: string;
   port: number;
   dataDir: string;
+  /** Names held at once: a join past them is refused (the class's size, bounded). */
+  maxStudents: number;
 }
 
 export const DEFAULT_PORT = 7070;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA = 'tp7-class';
+export const DEFAULT_MAX_STUDENTS = 500;
+const MAX_STUDENTS_CEILING = 100_000;
 
 /** A host name as DNS writes it (labels of letters, digits and dashes), or an IPv4/IPv6 address. */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -30,5 +34,10 @@ export function serveSettings(options: Record<string, string | boolean | undefin
   }
   const data = options.data === undefined ? DEFAULT_DATA : String(options.data);
   if (!data.trim()) throw new UsageError(both('--data attend un dossier', '--data takes a folder'));
-  return { host, port, dataDir: resolve(cwd, data) };
+  const rawMax = options['max-students'] === undefined ? String(DEFAULT_MAX_STUDENTS) : String(options['max-students']);
+  const maxStudents = /^\d{1,6}$/.test(rawMax.trim()) ? Number(rawMax.trim()) : NaN;
+  if (!Number.isInteger(maxStudents) || maxStudents < 1 || maxStudents > MAX_STUDENTS_CEILING) {
+    throw new UsageError(both(`--max-students attend un nombre entier d'étudiants de 1 à ${MAX_STUDENTS_CEILING}, pas « ${rawMax.slice(0, 40)} »`, `--max-students takes a whole number of students from 1 to ${MAX_STUDENTS_CEILING}, not "${rawMax.slice(0, 40)}"`));
+  }
+  return { host, port, dataDir: resolve(cwd, data), maxStudents };
 }

@@ -1,11 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ExitCode, Tp7Error } from '../errors.js';
 import { writeAtomically, writeAtomicallyAsync } from '../files/atomic.js';
 import { both, type LocalizedText } from '../lab/lang.js';
 import { ReportSchema, type SubmittedReport } from '../report/schema.js';
+import { displayName } from '../student-name.js';
+import { showControlsInline as shown } from '../ui/escape.js';
 import { nameKey, reportFileName, sha256 } from './names.js';
 import { newClassCode, newSecret } from './secrets.js';
 
@@ -43,6 +45,8 @@ export interface StudentRecord {
   report?: SubmittedReport;
   /** When the current report was accepted. */
   receivedAt?: string;
+  /** The file the current report was read from at start, when an older board named it otherwise. */
+  reportFile?: string;
   submissions: number;
 }
 
@@ -50,6 +54,14 @@ export interface StudentRecord {
 export interface StoreWarning {
   file: string;
   text: LocalizedText;
+}
+
+function namesMergedText(keptName: string, otherName: string): LocalizedText {
+  const [kept, other] = [shown(keptName), shown(otherName)];
+  return both(
+    `« ${kept} » et « ${other} » se lisent désormais comme un seul nom : « ${kept} » le garde ; l'autre rejoint à nouveau sous un autre nom`,
+    `"${kept}" and "${other}" now read as one name: "${kept}" keeps it; the other joins again under another name`,
+  );
 }
 
 function unreadable(file: string, why: string): Tp7Error {
@@ -123,7 +135,7 @@ export class ClassStore {
     const key = nameKey(name);
     let record = this.students.get(key);
     if (!record) {
-      record = { key, name: name.trim(), released: false, submissions: 0 };
+      record = { key, name: displayName(name), released: false, submissions: 0 };
       this.students.set(key, record);
     }
     return record;
@@ -133,6 +145,11 @@ export class ClassStore {
     const tokens = readJson(this.file.tokens, TokensFile);
     for (const entry of Object.values(tokens?.students ?? {})) {
       const record = this.record(entry.name);
+      if (record.tokenSha256) {
+        // Two names an older board told apart now read as one (src/student-name.ts): the first keeps the name.
+        this.warnings.push({ file: this.file.tokens, text: namesMergedText(record.name, entry.name) });
+        continue;
+      }
       Object.assign(record, { name: entry.name, tokenSha256: entry.tokenSha256, joinedAt: entry.joinedAt, released: entry.released, stale: entry.stale });
       if (!entry.released) this.byToken.set(entry.tokenSha256, record.key);
     }
@@ -153,7 +170,13 @@ export class ClassStore {
         continue;
       }
       const record = this.record(parsed.data.student);
+      if (record.report) {
+        // Two files for one student (names that now read as one): the newer report is shown, the other file stays.
+        this.warnings.push({ file, text: namesMergedText(record.report.student, parsed.data.student) });
+        if (record.report.generatedAt >= parsed.data.generatedAt) continue;
+      }
       record.report = parsed.data;
+      record.reportFile = file;
       record.receivedAt ??= statSync(file).mtime.toISOString();
     }
   }
@@ -189,14 +212,24 @@ export class ClassStore {
     return this.students.get(nameKey(name));
   }
 
+  /** True when `name` is held: joined, and not released since. */
+  holds(name: string): boolean {
+    const record = this.find(name);
+    return Boolean(record?.tokenSha256 && !record.released);
+  }
+
+  /** How many names are held (the class's size, as `--max-students` bounds it). */
+  heldNames(): number {
+    return this.byToken.size;
+  }
+
   /** Joins `name` and returns its new token, or undefined when the name is held (joined and not released). */
   async join(name: string): Promise<string | undefined> {
-    const existing = this.find(name);
-    if (existing?.tokenSha256 && !existing.released) return undefined;
+    if (this.holds(name)) return undefined;
     const record = this.record(name);
     const token = newSecret();
     if (record.tokenSha256) this.byToken.delete(record.tokenSha256);
-    Object.assign(record, { name: name.trim(), tokenSha256: sha256(token), joinedAt: new Date().toISOString(), released: false });
+    Object.assign(record, { name: displayName(name), tokenSha256: sha256(token), joinedAt: new Date().toISOString(), released: false });
     this.byToken.set(record.tokenSha256!, record.key);
     await this.saveTokens();
     return token;
@@ -231,7 +264,11 @@ export class ClassStore {
   /** Keeps an accepted report: the current one replaced atomically, then its line in the history. */
   async accept(record: StudentRecord, report: SubmittedReport): Promise<{ sequence: number; receivedAt: string }> {
     const stored = { ...report, student: record.name };
-    await writeAtomicallyAsync(join(this.file.reports, reportFileName(record.name)), `${JSON.stringify(stored)}\n`, 0o600);
+    const file = join(this.file.reports, reportFileName(record.name));
+    await writeAtomicallyAsync(file, `${JSON.stringify(stored)}\n`, 0o600);
+    // Read at start under the name an older board gave it: the new file replaces it (one file per student).
+    if (record.reportFile && record.reportFile !== file) await rm(record.reportFile, { force: true });
+    record.reportFile = file;
     const sequence = ++this.sequence;
     const receivedAt = new Date().toISOString();
     const line = { sequence, receivedAt, student: record.name, engine: report.integrity?.engine ?? null, percent: report.score.percent };

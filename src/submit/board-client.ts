@@ -3,8 +3,10 @@
 // Every answer is turned into one small outcome value, so the callers (tp7 join, the background sender) decide
 // what to do from a closed list rather than from status codes. What the board says is untrusted text.
 
-import { showControlsInline } from '../ui/escape.js';
+import { BOARD_SCHEMA } from '../board-contract.js';
+import { directSend } from '../http/transport.js';
 import type { LocalizedText } from '../lab/lang.js';
+import { showControlsInline } from '../ui/escape.js';
 
 /** No answer: the board is down, the address wrong, or the network slow. */
 export interface Unreachable {
@@ -34,8 +36,6 @@ export type HealthOutcome = { kind: 'ok' } | Unreachable | NotABoard;
 export type JoinOutcome = { kind: 'joined'; student: string; token: string } | Refused | Unreachable | NotABoard;
 export type SubmitOutcome = { kind: 'accepted'; sequence: number; receivedAt: string } | Refused | Unreachable | NotABoard;
 
-/** The board's schema name in GET /api/health. */
-export const BOARD_SCHEMA = 'tp7-board/1';
 /** More than any answer of the board's student endpoints: a bigger body is not a board talking. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 const MAX_TEXT = 300;
@@ -57,8 +57,15 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
 interface Exchange {
   kind: 'answer';
   status: number;
-  headers: Headers;
+  /** Header names in lowercase. */
+  headers: Record<string, string>;
   body: unknown;
+}
+
+interface Request {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
 }
 
 function unreachable(error: unknown, timeoutMs: number): Unreachable {
@@ -68,20 +75,26 @@ function unreachable(error: unknown, timeoutMs: number): Unreachable {
   return { kind: 'unreachable', reason: code === 'ECONNREFUSED' ? 'refused' : 'other', detail: code };
 }
 
-async function exchange(url: string, init: RequestInit, timeoutMs: number): Promise<Exchange | Unreachable> {
+/**
+ * One exchange over node:http (src/http/transport.ts, never the global fetch). The board's answer is read while
+ * the body is still being sent: a board refusing a body before reading it (413) is heard, not taken for a reset.
+ */
+async function exchange(url: string, init: Request, timeoutMs: number): Promise<Exchange | Unreachable> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response;
   try {
-    const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text.length <= MAX_ANSWER_BYTES ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    return { kind: 'answer', status: response.status, headers: response.headers, body };
+    response = await directSend()(url, { ...init, redirect: 'manual', signal });
   } catch (error) {
     return unreachable(error, timeoutMs);
   }
+  let body: unknown;
+  try {
+    const { bytes, truncated } = await response.body(MAX_ANSWER_BYTES);
+    body = truncated ? undefined : JSON.parse(bytes.toString('utf8'));
+  } catch {
+    body = undefined; // an answer cut short or not JSON: its status still says something
+  }
+  return { kind: 'answer', status: response.status, headers: response.headers, body };
 }
 
 function isLocalized(value: unknown): value is LocalizedText {
@@ -91,10 +104,12 @@ function isLocalized(value: unknown): value is LocalizedText {
 /** A 4xx/5xx answer: the board's refusal when it has the board's error shape, else no board at all. */
 function refusal(answer: Exchange): Refused | NotABoard {
   const body = answer.body as { error?: unknown; message?: unknown; problems?: unknown } | undefined;
+  // A 413 says what it means even when its body was lost (a proxy's page, a connection closed after it).
+  if ((!body || typeof body.error !== 'string') && answer.status === 413) return { kind: 'refused', status: 413, error: 'too-large', problems: [] };
   if (!body || typeof body.error !== 'string') return { kind: 'not-a-board', status: answer.status };
   const message = isLocalized(body.message) ? { fr: clean(body.message.fr), en: clean(body.message.en) } : undefined;
   const problems = Array.isArray(body.problems) ? body.problems.slice(0, 20).map(clean) : [];
-  const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
+  const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
   return { kind: 'refused', status: answer.status, error: clean(body.error), ...(message ? { message } : {}), problems, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
 

@@ -43,3 +43,18 @@ export function notJoinedText(url: string): LocalizedText {
     `report queued for ${url}, but this folder has not joined that board (or left it): \`tp7 join ${url}\``,
   );
 }
+
+export function serverFailureText(url: string, status: number, tries: number): LocalizedText {
+  return both(
+    `le tableau ${url} a échoué ${tries} fois sur ce rapport (HTTP ${status}) : gardé dans .tp7/outbox/refused/, il ne sera plus envoyé ; le prochain \`tp7 check --submit\` envoie un nouveau rapport`,
+    `the board at ${url} failed ${tries} times on this report (HTTP ${status}): kept in .tp7/outbox/refused/, it will not be sent again; the next \`tp7 check --submit\` sends a new one`,
+  );
+}
+
+export function tooLargeText(bytes: number): LocalizedText {
+  const size = (bytes / (1024 * 1024)).toFixed(1);
+  return both(
+    `rapport de ${size} Mio, plus gros que ce qu'un tableau accepte (1 Mio) : gardé dans .tp7/outbox/refused/, non envoyé`,
+    `report of ${size} MiB, larger than a board takes (1 MiB): kept in .tp7/outbox/refused/, not sent`,
+  );
+}

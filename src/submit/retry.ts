@@ -9,9 +9,19 @@ export interface RetryPolicy {
   capMs: number;
   /** The longest Retry-After honoured: a board asking for an hour is asked again after this. */
   maxRetryAfterMs: number;
+  /** Answers of 500 (the board failed on this very report) before it is set aside rather than sent again. */
+  maxServerErrors: number;
 }
 
-export const DEFAULT_POLICY: RetryPolicy = { baseMs: 1_000, capMs: 60_000, maxRetryAfterMs: 300_000 };
+export const DEFAULT_POLICY: RetryPolicy = { baseMs: 1_000, capMs: 60_000, maxRetryAfterMs: 300_000, maxServerErrors: 3 };
+
+/** A gateway or a board starting or stopping (502, 503, 504): the board is away, as when it is down. */
+const AWAY = new Set([502, 503, 504]);
+
+/** A 5xx that says the board took the request and failed on it: sent again a few times, never forever. */
+export function isServerFailure(outcome: SubmitOutcome): boolean {
+  return (outcome.kind === 'refused' || outcome.kind === 'not-a-board') && outcome.status >= 500 && !AWAY.has(outcome.status);
+}
 
 export type Decision =
   /** Accepted: the report leaves the queue. */
@@ -34,8 +44,13 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
   return Math.round(full / 2 + (full / 2) * random());
 }
 
-export function decide(outcome: SubmitOutcome, attempt: number, policy: RetryPolicy, random: () => number = Math.random): Decision {
+/**
+ * `serverErrors`: the answers of 500 this report already got. The board failing on the same report again and
+ * again is about the report: after `maxServerErrors` it is set aside (kept), and the next report is tried afresh.
+ */
+export function decide(outcome: SubmitOutcome, attempt: number, policy: RetryPolicy, random: () => number = Math.random, serverErrors = 0): Decision {
   const backoff: Decision = { action: 'retry', delayMs: backoffDelay(attempt, policy, random) };
+  if (isServerFailure(outcome) && serverErrors + 1 >= policy.maxServerErrors) return { action: 'set-aside' };
   switch (outcome.kind) {
     case 'accepted':
       return { action: 'sent' };

@@ -1,11 +1,12 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { REPORT_LIMIT_BYTES } from '../board-contract.js';
 import type { LocalizedText } from '../lab/lang.js';
 import { submitReport, type SubmitOutcome } from './board-client.js';
 import { readJoinedBoard } from './board-file.js';
-import { notABoardText, notJoinedText, refusedText, STALE_TEXT, tokenRefusedText, unreachableText } from './messages.js';
+import { notABoardText, notJoinedText, refusedText, serverFailureText, STALE_TEXT, tokenRefusedText, tooLargeText, unreachableText } from './messages.js';
 import { listQueued, outboxDir, removeQueued, setAside, type OutboxEntry } from './outbox.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
-import { DEFAULT_POLICY, decide, type Decision, type RetryPolicy } from './retry.js';
+import { DEFAULT_POLICY, decide, isServerFailure, type Decision, type RetryPolicy } from './retry.js';
 import { parseSettings } from '../settings.js';
 import { updateStatus, type SubmitStatus } from './status.js';
 
@@ -31,9 +32,10 @@ export interface DrainResult {
   held: Set<string>;
 }
 
-function describe(entry: OutboxEntry, outcome: SubmitOutcome, decision: Decision): LocalizedText {
+function describe(entry: OutboxEntry, outcome: SubmitOutcome, decision: Decision, serverErrors: number): LocalizedText {
   const { url } = entry.item;
   if (decision.action === 'drop') return STALE_TEXT;
+  if (decision.action === 'set-aside' && isServerFailure(outcome)) return serverFailureText(url, (outcome as { status: number }).status, serverErrors);
   if (outcome.kind === 'unreachable') return unreachableText(url, outcome);
   if (outcome.kind === 'not-a-board') return notABoardText(url, outcome);
   if (outcome.kind === 'refused' && decision.action === 'hold' && (outcome.status === 401 || outcome.status === 403)) return tokenRefusedText(url, outcome);
@@ -43,7 +45,7 @@ function describe(entry: OutboxEntry, outcome: SubmitOutcome, decision: Decision
 const NEXT: Record<Exclude<Decision['action'], 'sent'>, NonNullable<SubmitStatus['lastError']>['next']> = { retry: 'retry', hold: 'hold', drop: 'drop', 'set-aside': 'aside' };
 
 /** Records the outcome of one try; returns how long to wait before the next (0: go on at once). */
-function settle(workdir: string, entry: OutboxEntry, outcome: SubmitOutcome, decision: Decision, held: Set<string>): number {
+function settle(workdir: string, entry: OutboxEntry, outcome: SubmitOutcome, decision: Decision, held: Set<string>, serverErrors: number): number {
   const at = new Date().toISOString();
   const { url, student, generatedAt } = entry.item;
   if (decision.action === 'sent') {
@@ -53,11 +55,11 @@ function settle(workdir: string, entry: OutboxEntry, outcome: SubmitOutcome, dec
     return 0;
   }
   if (decision.action === 'drop') removeQueued(entry.file);
-  if (decision.action === 'set-aside') setAside(entry.file, 'refused');
+  if (decision.action === 'set-aside') setAside(entry.file, isServerFailure(outcome) ? 'server-error' : 'refused');
   if (decision.action === 'hold') held.add(entry.file);
   const delay = decision.action === 'retry' ? decision.delayMs : 0;
   const retryAt = delay ? { retryAt: new Date(Date.now() + delay).toISOString() } : {};
-  updateStatus(workdir, { lastError: { at, url, what: describe(entry, outcome, decision), next: NEXT[decision.action], ...retryAt } });
+  updateStatus(workdir, { lastError: { at, url, what: describe(entry, outcome, decision, serverErrors), next: NEXT[decision.action], ...retryAt } });
   return delay;
 }
 
@@ -68,6 +70,8 @@ export async function drainOutbox(workdir: string, options: DrainOptions): Promi
   const held = new Set<string>();
   let failures = 0;
   let sent = 0;
+  /** Answers of 500 per queued file, in this run (a report set aside after a few never comes back). */
+  const serverErrors = new Map<string, number>();
   for (;;) {
     const queued = listQueued(workdir);
     const entry = queued.find((candidate) => !held.has(candidate.file));
@@ -79,9 +83,18 @@ export async function drainOutbox(workdir: string, options: DrainOptions): Promi
       updateStatus(workdir, { lastError: { at: new Date().toISOString(), url: entry.item.url, what: notJoinedText(entry.item.url), next: 'hold' } });
       continue;
     }
-    const outcome = await send(board.url, board.token, JSON.stringify(entry.item.report), options.requestTimeoutMs);
-    const decision = decide(outcome, failures, options.policy, options.random);
-    const delay = settle(workdir, entry, outcome, decision, held);
+    const reportJson = JSON.stringify(entry.item.report);
+    if (Buffer.byteLength(reportJson) > REPORT_LIMIT_BYTES) {
+      // The board would refuse it (413): not sent at all, kept aside like any report refused for good.
+      setAside(entry.file, 'too-large');
+      updateStatus(workdir, { lastError: { at: new Date().toISOString(), url: entry.item.url, what: tooLargeText(Buffer.byteLength(reportJson)), next: 'aside' } });
+      continue;
+    }
+    const outcome = await send(board.url, board.token, reportJson, options.requestTimeoutMs);
+    const failedBefore = serverErrors.get(entry.file) ?? 0;
+    const decision = decide(outcome, failures, options.policy, options.random, failedBefore);
+    if (isServerFailure(outcome)) serverErrors.set(entry.file, failedBefore + 1);
+    const delay = settle(workdir, entry, outcome, decision, held, failedBefore + 1);
     if (decision.action === 'sent') sent += 1;
     failures = decision.action === 'retry' ? failures + 1 : 0;
     if (Date.now() + delay >= deadline) return { why: 'time-up', sent, held };

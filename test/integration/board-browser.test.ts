@@ -80,6 +80,46 @@ async function expectHostileAsText(page: Page, dialogs: string[], timeout: numbe
   expect(dialogs).toEqual([]);
 }
 
+interface Serving {
+  schema: string;
+  urls: string[];
+  code: string;
+  board: string;
+}
+
+/** The real `tp7 serve --json` on `port`: the process and its one line (address, code, board URL). */
+async function startServe(port: number, data: string, extra: string[] = []): Promise<{ server: ResultPromise; serving: Serving }> {
+  const server = execa('node', [TP7_BIN, 'serve', '--port', String(port), '--data', data, '--json', ...extra], {
+    env: { TP7_LANG: 'en', NO_COLOR: '1' },
+    reject: false,
+  });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`tp7 serve printed no line in 15 s: ${seen}`)), 15_000);
+    server.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const end = seen.indexOf('\n');
+      if (end >= 0) {
+        clearTimeout(timer);
+        resolve(seen.slice(0, end));
+      }
+    });
+    void server.then((result) => reject(new Error(`tp7 serve exited (${result.exitCode}): ${result.stderr}`)));
+  });
+  const serving = JSON.parse(firstLine) as Serving;
+  expect(serving.schema).toBe('tp7-serve/1');
+  expect(new URL(serving.urls[0]!).port).toBe(String(port));
+  return { server, serving };
+}
+
+/** Stops a `tp7 serve` started by startServe: SIGINT, then SIGKILL after 10 s. */
+async function stopServe(server: ResultPromise | undefined): Promise<void> {
+  if (!server) return;
+  server.kill('SIGINT'); // a no-op when it has already exited
+  const stopped = await Promise.race([server, new Promise((resolve) => setTimeout(resolve, 10_000, 'timeout'))]);
+  if (stopped === 'timeout') server.kill('SIGKILL');
+}
+
 const row = (page: Page, name: string) => page.locator('#grid tbody tr').filter({ has: page.locator('th.col-name', { hasText: name }) });
 
 describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () => {
@@ -195,7 +235,7 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () =>
     await page.locator('#sort').selectOption('score');
     if (low!.score.percent < high!.score.percent) expect(await page.locator('#grid tbody th.col-name').first().textContent()).toBe(high!.student);
     await page.locator('#sort').selectOption('name');
-    for (const kind of ['csv', 'json', 'junit.xml']) expect(await page.locator(`a[href="/api/export.${kind}"]`).count()).toBe(1);
+    for (const kind of ['csv', 'json', 'junit.xml']) expect(await page.locator(`a[href="/api/export.${kind}?lang=en"]`).count()).toBe(1);
     await page.locator('#lang').click();
     expect(await page.locator('h1').textContent()).toBe('Tableau de la classe — TP7');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
@@ -243,12 +283,6 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium', () =>
 // `tp7 check ex1 --submit` (the detached background sender does the HTTP), and the board in Chromium showing
 // both, live, without a reload. ex1 unsolved is fine: the report is red but a valid report.
 describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium against the real tp7 serve', () => {
-  interface Serving {
-    schema: string;
-    urls: string[];
-    code: string;
-    board: string;
-  }
   let server: ResultPromise;
   let serving: Serving;
   let context: BrowserContext;
@@ -273,28 +307,7 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium against
 
   beforeAll(async () => {
     await cleanupExercise('ex1');
-    const port = await freePort();
-    server = execa('node', [TP7_BIN, 'serve', '--port', String(port), '--data', tempDir('serve-data-'), '--json'], {
-      env: { TP7_LANG: 'en', NO_COLOR: '1' },
-      reject: false,
-    });
-    const firstLine = await new Promise<string>((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(() => reject(new Error(`tp7 serve printed no line in 15 s: ${seen}`)), 15_000);
-      server.stdout!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        const end = seen.indexOf('\n');
-        if (end >= 0) {
-          clearTimeout(timer);
-          resolve(seen.slice(0, end));
-        }
-      });
-      void server.then((result) => reject(new Error(`tp7 serve exited (${result.exitCode}): ${result.stderr}`)));
-    });
-    serving = JSON.parse(firstLine) as Serving;
-    expect(serving.schema).toBe('tp7-serve/1');
-    expect(new URL(serving.urls[0]!).port).toBe(String(port));
-
+    ({ server, serving } = await startServe(await freePort(), tempDir('serve-data-')));
     ({ context, page } = await openBrowser(dialogs));
   });
 
@@ -314,11 +327,7 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium against
         // already gone: what we want
       }
     }
-    if (server) {
-      server.kill('SIGINT'); // a no-op when it has already exited
-      const stopped = await Promise.race([server, new Promise((resolve) => setTimeout(resolve, 10_000, 'timeout'))]);
-      if (stopped === 'timeout') server.kill('SIGKILL');
-    }
+    await stopServe(server);
     await cleanupExercise('ex1');
   });
 
@@ -344,5 +353,47 @@ describe.skipIf(missing !== null)(missing ?? 'the board page in Chromium against
     await joinAndSubmit(HOSTILE);
     await expectHostileAsText(page, dialogs, E2E_MS);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+});
+
+// Issue 20: the board opens in the class's language. `tp7 serve --lang fr` wins over an English browser; without
+// --lang the browser's language decides; what the instructor picks with the page's switch is kept, and only that.
+describe.skipIf(missing !== null)(missing ?? "the board page opens in the class's language", () => {
+  let server: ResultPromise | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    ({ context, page } = await openBrowser(dialogs)); // locale en-GB
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await stopServe(server);
+  });
+
+  it('opens in French for `tp7 serve --lang fr` in an English browser, then follows the browser without --lang', async () => {
+    const port = await freePort();
+    const data = tempDir('serve-lang-');
+    let serving: Serving;
+    ({ server, serving } = await startServe(port, data, ['--lang', 'fr']));
+    await page.goto(serving.board);
+    expect(await page.locator('h1').textContent()).toBe('Tableau de la classe — TP7');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    expect(await page.locator('a[data-export="/api/export.junit.xml"]').getAttribute('href')).toBe('/api/export.junit.xml?lang=fr');
+    await expect.poll(() => page.locator('#connection').textContent(), { timeout: LIVE_MS }).toContain('en direct');
+    // Another choice saved (the sort) must not save the language the page merely opened in.
+    await page.locator('#sort').selectOption('score');
+    await stopServe(server);
+    ({ server, serving } = await startServe(port, data));
+    await page.goto(serving.board);
+    expect(await page.locator('h1').textContent()).toBe('Class board — TP7');
+    expect(await page.locator('#sort').inputValue()).toBe('score');
+    // The switch is a choice: kept across reloads, whatever the server says.
+    await page.locator('#lang').click();
+    await page.reload();
+    expect(await page.locator('h1').textContent()).toBe('Tableau de la classe — TP7');
+    expect(dialogs).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MESSAGES, chooseLanguage, translate } from '../../board/messages.js';
+import { MESSAGES, chooseLanguage, classLanguage, translate } from '../../board/messages.js';
 import { cellStatus, checkStatus, filterRows, readBelow, relativeTime, sortRows, stuckWeight } from '../../board/view.js';
 
 // The board page's pure logic and its rules as files (the browser itself is tested in
@@ -53,8 +53,27 @@ describe('board messages', () => {
     expect(chooseLanguage('?lang=de', 'fr', ['en-US'])).toBe('fr');
     expect(chooseLanguage('', null, ['fr-CA', 'en'])).toBe('fr');
     expect(chooseLanguage('', null, ['de-DE', 'en-GB'])).toBe('en');
-    expect(chooseLanguage('', null, ['de-DE'])).toBe('en');
+    // No language the board speaks, nothing from the server: French first, as everywhere in tp7.
+    expect(chooseLanguage('', null, ['de-DE'])).toBe('fr');
   });
+
+  it("opens in the class's language: `tp7 serve --lang` wins over the browser, the browser over the server's default", () => {
+    const asked = { lang: 'fr', asked: true };
+    const fallback = { lang: 'en', asked: false };
+    expect(chooseLanguage('', null, ['en-GB', 'en'], asked)).toBe('fr');
+    expect(chooseLanguage('', null, ['en-GB'], { lang: 'en', asked: true })).toBe('en');
+    expect(chooseLanguage('', null, ['fr-FR'], fallback)).toBe('fr');
+    expect(chooseLanguage('', null, ['de-DE'], fallback)).toBe('en');
+    expect(chooseLanguage('', null, [], { lang: 'fr', asked: false })).toBe('fr');
+    // What the person at this browser chose (the page's own switch, ?lang=) still wins.
+    expect(chooseLanguage('', 'en', ['fr-FR'], asked)).toBe('en');
+    expect(chooseLanguage('?lang=en', null, ['fr-FR'], asked)).toBe('en');
+    expect(chooseLanguage('', null, ['en'], { lang: 'de', asked: true })).toBe('en');
+    expect(classLanguage({ classLang: 'fr', classLangAsked: 'true' })).toEqual({ lang: 'fr', asked: true });
+    expect(classLanguage({ classLang: 'en', classLangAsked: 'false' })).toEqual({ lang: 'en', asked: false });
+    expect(classLanguage({})).toEqual({ lang: undefined, asked: false });
+  });
+
 });
 
 describe('board files', () => {

@@ -78,8 +78,11 @@ describe('tp7 join', { timeout: 20_000 }, () => {
     board = await new StandInBoard().start();
     const run = await tp7(['join', board.url, '--name', 'a\u001b[2Jb', '--code', board.code, '--workdir', tempDir()]);
     expect(run.code).toBe(2);
-    expect(run.err.trim()).toBe('tp7: the name is 1 to 64 visible characters');
-    expect(board.requests).toEqual(['GET /api/health']);
+    expect(run.err.trim()).toBe('tp7: the name holds a control character (U+001B, character 2): type it on one line, without tabs');
+    const invisible = await tp7(['join', board.url, '--name', 'Marc\u034f', '--code', board.code, '--workdir', tempDir(), '--lang', 'fr']);
+    expect(invisible.code).toBe(2);
+    expect(invisible.err.trim()).toMatch(/^tp7: le nom contient un caractère invisible \(U\+034F, caractère n° 5\)/);
+    expect(board.requests).toEqual(['GET /api/health', 'GET /api/health']);
   });
 });
 

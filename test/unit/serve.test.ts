@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,38 @@ async function serve(dir = tempDir('serve-'), extra: Partial<ServeOptions> = {})
   return harness;
 }
 
+/** Stops a server and its store (a restart follows): its data folder stays. */
+async function stopped(h: Harness): Promise<void> {
+  await h.app.close();
+  await h.store.close();
+  open.splice(open.indexOf(h), 1);
+}
+
+/** A server listening on a free port of 127.0.0.1, for what inject cannot show (sockets, time limits, races). */
+async function listening(extra: Partial<ServeOptions> = {}): Promise<Harness & { port: number; url: string }> {
+  const h = await serve(undefined, extra);
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = h.app.server.address() as { port: number };
+  return { ...h, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** A class folder left by a stopped server: `name` joined and sent one report. */
+async function folderWithReport(prefix: string, name: string): Promise<{ dir: string; token: string }> {
+  const dir = tempDir(prefix);
+  const first = await serve(dir);
+  const token = await joined(first, name);
+  await submit(first, token, reportOf(name));
+  await stopped(first);
+  return { dir, token };
+}
+
+/** The instructor's event stream (GET /api/events) on a real socket. */
+function eventStream(port: number, key: string): Promise<import('node:http').IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path: '/api/events', headers: { authorization: `Bearer ${key}` } }, resolve).on('error', reject).end();
+  });
+}
+
 async function joinClass(h: Harness, name: string, code = h.code) {
   return h.app.inject({ method: 'POST', url: '/api/join', payload: { name, code } });
 }
@@ -122,6 +155,57 @@ describe('tp7 serve: joining', () => {
       expect(response.json().error).toBe('name-taken');
     }
     expect(nameKey('Straße')).toBe(nameKey('STRASSE'));
+  });
+
+  it('joins names that read the same as one student: NFKC, every space folded to one, case folded', async () => {
+    const h = await serve(undefined, { joinsPerMinute: 1000 });
+    const first = await joinClass(h, '  Marc\u00a0\u00a0Dupont ');
+    expect([first.statusCode, first.json().student]).toEqual([201, 'Marc Dupont']);
+    const same = ['Marc Dupont', '\uff2darc Dupont', '\uff2d\uff41\uff52\uff43\u3000\uff24\uff55\uff50\uff4f\uff4e\uff54', 'Marc\u2003Dupont', 'Marc\u2009Dupont', 'Marc\u202fDupont', 'Marc  Dupont', ' MARC DUPONT ', 'Marc\u2028Dupont', 'Marc\u2029Dupont', 'Marc\u1680Dupont'];
+    for (const name of same) {
+      const response = await joinClass(h, name);
+      expect([response.statusCode, response.json().error], JSON.stringify(name)).toEqual([409, 'name-taken']);
+    }
+    expect(nameKey('\uff2darc')).toBe(nameKey('marc'));
+    expect(nameKey('ﬁlou')).toBe(nameKey('FILOU'));
+    // A report spelled another way that reads the same is the same student's.
+    const token = (await joined(h, 'Zoé Martin'));
+    expect((await submit(h, token, reportOf('Ｚoé\u00a0Martin'))).statusCode).toBe(202);
+    expect((await asInstructor(h, '/api/board')).json().students.map((row: { name: string }) => row.name)).toEqual(['Marc Dupont', 'Zoé Martin']);
+  });
+
+  it('refuses a name with an invisible or default-ignorable character (400, naming it, in both languages)', async () => {
+    const h = await serve(undefined, { joinsPerMinute: 1000 });
+    await joined(h, 'Marc');
+    const invisible: Array<[string, string]> = [
+      ['Marc\u034f', 'U+034F'], ['Marc\ufe0f', 'U+FE0F'], ['\u3164Marc', 'U+3164'], ['Ma\u115frc', 'U+115F'], ['Marc\u2800', 'U+2800'],
+      ['Ma\u200brc', 'U+200B'], ['Ma\u00adrc', 'U+00AD'], ['Marc\u2060', 'U+2060'], ['\ufeffMarc', 'U+FEFF'], ['\u3164', 'U+3164'], ['\u2800\u2800', 'U+2800'],
+    ];
+    for (const [name, point] of invisible) {
+      const response = await joinClass(h, name);
+      expect([response.statusCode, response.json().error], point).toEqual([400, 'invalid']);
+      expect(response.json().message, point).toEqual({ fr: expect.stringContaining(`caractère invisible (${point},`), en: expect.stringContaining(`invisible character (${point},`) });
+      expect(response.json().problems, point).toEqual([expect.stringMatching(new RegExp(`^name: .*${point.replace('+', '\\+')}`))]);
+    }
+    for (const [name, point] of [['Marc\tDupont', 'U+0009'], ['Marc\nDupont', 'U+000A'], ['Marc\u0085', 'U+0085']] as const) {
+      const response = await joinClass(h, name);
+      expect([response.statusCode, response.json().message.en], point).toEqual([400, expect.stringContaining(`control character (${point},`)]);
+    }
+  });
+
+  it('keeps one report file per student when names read the same under the new comparison, and says which token it kept', async () => {
+    const { dir, token } = await folderWithReport('names-', 'Marc');
+    // As an older board kept them: the report under another file name, a second name that now reads the same.
+    const [file] = readdirSync(join(dir, 'reports'));
+    renameSync(join(dir, 'reports', file!), join(dir, 'reports', `${'0'.repeat(32)}.json`));
+    const tokens = JSON.parse(readFileSync(join(dir, 'tokens.json'), 'utf8'));
+    tokens.students.other = { ...tokens.students.marc, name: '\uff2darc', tokenSha256: 'f'.repeat(64) };
+    writeFileSync(join(dir, 'tokens.json'), JSON.stringify(tokens));
+    const second = await serve(dir);
+    expect(second.store.warnings.map((warning) => warning.text.en)).toEqual([expect.stringContaining('"Marc" and "\uff2darc" now read as one name')]);
+    expect((await submit(second, token, reportOf('Marc', { passing: 2 }))).statusCode).toBe(202);
+    expect(readdirSync(join(dir, 'reports'))).toHaveLength(1);
+    expect((await asInstructor(second, '/api/students/marc')).json().row).toMatchObject({ name: 'Marc', earned: 2 });
   });
 
   it('refuses a name with control characters, an empty or a too long one, every problem as path: message', async () => {
@@ -235,6 +319,149 @@ describe('tp7 serve: submitting', () => {
   });
 });
 
+// Issue 19, part 4 (the board, fuzzed). A valid report may carry fields tp7-report/1 does not define (the format
+// allows them): they are kept, bounded in depth, count and size, and whatever a client sends gets 4xx, never 5xx.
+describe('tp7 serve: unknown fields and what a client sends', () => {
+  const deep = (depth: number, kind: 'array' | 'object') => (kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+  /** The report as JSON text with `json` (never parsed here: it may be 100,000 deep) as the value at `path`. */
+  function reportWith(student: string, path: Array<string | number>, json: string): string {
+    const report = reportOf(student) as unknown as Record<string, any>;
+    let at: Record<string, any> = report;
+    for (const key of path.slice(0, -1)) at = at[key];
+    at[path.at(-1)!] = '@@FIELD@@';
+    return JSON.stringify(report).replace('"@@FIELD@@"', () => json);
+  }
+  const submitText = (h: Harness, token: string, text: string) => h.app.inject({ method: 'POST', url: '/api/submit', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: text });
+
+  it('accepts a report with an unknown field nested 100,000 deep, anywhere, and keeps it bounded', async () => {
+    const h = await serve(undefined, { submitsPerMinute: 1000 });
+    const token = await joined(h, 'Alice');
+    const places: Array<Array<string | number>> = [['junk'], ['engine', 'junk'], ['score', 'junk'], ['exercises', 0, 'junk'], ['exercises', 0, 'checks', 1, 'junk'], ['checklist', 0, 'junk'], ['integrity']];
+    for (const path of places) {
+      for (const kind of ['array', 'object'] as const) {
+        const at = path[0] === 'integrity' ? ['integrity', 'junk'] : path;
+        const text = path[0] === 'integrity' ? reportWith('Alice', ['integrity'], `{"junk":${deep(100_000, kind)}}`) : reportWith('Alice', path, deep(100_000, kind));
+        const response = await submitText(h, token, text);
+        expect(response.statusCode, `${at.join('.')} ${kind}: ${response.body.slice(0, 200)}`).toBe(202);
+        expect(response.json().ignored, at.join('.')).toEqual([at.map((key) => (typeof key === 'number' ? `[${key}]` : key)).join('.').replace(/\.\[/g, '[')]);
+        const detail = await asInstructor(h, '/api/students/alice');
+        expect(detail.statusCode).toBe(200);
+        expect(JSON.stringify(detail.json().report)).not.toContain('[[[[[[[[[[');
+      }
+    }
+    for (const file of ['export.csv', 'export.json', 'export.junit.xml']) expect((await asInstructor(h, `/api/${file}`)).statusCode, file).toBe(200);
+  });
+
+  it('keeps small unknown fields as they came: the format may gain fields', async () => {
+    const h = await serve();
+    const token = await joined(h, 'Alice');
+    const report = reportOf('Alice') as unknown as Record<string, any>;
+    report.future = { added: [1, 'two', { three: true }] };
+    report.exercises[0].checks[0].hint = 'a later version says more';
+    const response = await submit(h, token, report);
+    expect([response.statusCode, response.json().ignored]).toEqual([202, undefined]);
+    const kept = (await asInstructor(h, '/api/students/alice')).json().report;
+    expect(kept.future).toEqual({ added: [1, 'two', { three: true }] });
+    expect(kept.exercises[0].checks[0].hint).toBe('a later version says more');
+  });
+
+  it('keeps no more than a bounded amount of unknown fields from a megabyte of junk keys', async () => {
+    const h = await serve();
+    const token = await joined(h, 'Alice');
+    const report = reportOf('Alice') as unknown as Record<string, any>;
+    const known = JSON.stringify(report).length;
+    const junk = (prefix: string, count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, i]));
+    Object.assign(report, junk('k', 44_000));
+    Object.assign(report.exercises[0].checks[0], junk('c', 22_000));
+    const text = JSON.stringify(report);
+    expect(text.length).toBeGreaterThan(900 * 1024);
+    expect(text.length).toBeLessThan(1024 * 1024);
+    const response = await submitText(h, token, text);
+    expect(response.statusCode, response.body.slice(0, 200)).toBe(202);
+    expect(response.json().ignored.length).toBeLessThanOrEqual(20);
+    const stored = readdirSync(join(h.dir, 'reports'));
+    expect(statSync(join(h.dir, 'reports', stored[0]!)).size).toBeLessThan(known + 40 * 1024);
+    expect(JSON.stringify(h.store.find('Alice')!.report).length).toBeLessThan(known + 40 * 1024);
+  });
+
+  it('answers 400, never 5xx, to a body nested 100,000 deep where the report has a known field, or as a whole', async () => {
+    const h = await serve(undefined, { submitsPerMinute: 1000 });
+    const token = await joined(h, 'Alice');
+    for (const kind of ['array', 'object'] as const) {
+      for (const [path, problem] of [[['exercises'], /^exercises(\[0\])?: /], [['exercises', 0, 'checks'], /^exercises\[0\]\.checks(\[0\])?: /], [['environment'], /^environment[.:]/], [['student'], /^student: /]] as const) {
+        const response = await submitText(h, token, reportWith('Alice', [...path], deep(100_000, kind)));
+        expect([response.statusCode, response.json().error], `${path.join('.')} ${kind}`).toEqual([400, 'invalid']);
+        expect(response.json().problems, path.join('.')).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+      }
+      const whole = await submitText(h, token, deep(100_000, kind));
+      expect([whole.statusCode, whole.json().error], kind).toEqual([400, 'invalid']);
+      // A "__proto__" key makes the JSON reader walk the whole tree: its deepest one, so every level is walked.
+      const withProto = await submitText(h, token, `${'{"a":'.repeat(100_000)}{"__proto__":1}${'}'.repeat(100_000)}`);
+      expect([withProto.statusCode, withProto.json().error], kind).toEqual([400, 'invalid']);
+      const join = await h.app.inject({ method: 'POST', url: '/api/join', headers: { 'content-type': 'application/json' }, payload: `{"name":${deep(500, kind)},"code":"x"}` });
+      expect([join.statusCode, join.json().error]).toEqual([400, 'invalid']);
+    }
+  });
+
+  it('refuses a report that lists more environment variables than any tp7 run sets', async () => {
+    const h = await serve();
+    const token = await joined(h, 'Alice');
+    const report = { ...reportOf('Alice'), environment: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`TP7_X${i}`, 'v'])) };
+    const response = await submit(h, token, report);
+    expect([response.statusCode, response.json().problems]).toEqual([400, [expect.stringMatching(/^environment: .*100/)]]);
+  });
+});
+
+// A body over the limit is refused with 413, and the client reads that answer: the server reads (and drops) the
+// rest of the body before closing, so a client that writes its whole body first gets the 413, not a reset (EPIPE).
+// The clients run in processes of their own: in the test's event loop the race a student sees does not happen.
+describe('tp7 serve: a body too large, from a client in another process', { timeout: 60_000 }, () => {
+  async function withStudent(): Promise<Harness & { url: string; token: string }> {
+    const h = await listening({ submitsPerMinute: 1000 });
+    return { ...h, token: await joined(h, 'Alice') };
+  }
+
+  /** A plain node:http client that writes its whole body, then reads: the status (or the error) of each try. */
+  const PLAIN_CLIENT = `
+    const { request } = require('node:http');
+    const [url, token, bytes, times] = process.argv.slice(1);
+    const body = Buffer.alloc(Number(bytes), 'x');
+    (async () => {
+      const seen = [];
+      for (let i = 0; i < Number(times); i++) {
+        seen.push(await new Promise((resolve) => {
+          const req = request(url + '/api/submit', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token, 'content-length': body.length } }, (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve(res.statusCode + ' ' + (JSON.parse(text).error ?? '')));
+          });
+          req.on('error', (error) => resolve(error.code));
+          req.end(body);
+        }));
+      }
+      console.log(JSON.stringify(seen));
+    })();`;
+
+  it('answers 413 to a client that writes its whole oversized body before reading, every time', async () => {
+    const h = await withStudent();
+    const { execa } = await import('execa');
+    const run = await execa(process.execPath, ['-e', PLAIN_CLIENT, h.url, h.token, String(4 * 1024 * 1024), '20'], { timeout: 50_000 });
+    expect(JSON.parse(run.stdout)).toEqual(Array(20).fill('413 too-large'));
+    const stranger = await execa(process.execPath, ['-e', PLAIN_CLIENT, h.url, 'not-a-token', String(4 * 1024 * 1024), '5'], { timeout: 50_000 });
+    expect(JSON.parse(stranger.stdout)).toEqual(Array(5).fill('401 bad-token'));
+  });
+
+  it("the student's sender reads the 413 of an oversized report from the real server, every time", async () => {
+    const h = await withStudent();
+    const { build } = await import('esbuild');
+    const child = join(tempDir('submit-child-'), 'submit-child.mjs');
+    await build({ entryPoints: [join(import.meta.dirname, '../fixtures/submit-child.ts')], outfile: child, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+    const { execa } = await import('execa');
+    const run = await execa(process.execPath, [child, h.url, h.token, String(4 * 1024 * 1024), '10'], { timeout: 50_000 });
+    expect(JSON.parse(run.stdout)).toEqual(Array(10).fill('413 too-large'));
+  });
+});
+
 describe('tp7 serve: storage', () => {
   it('never turns a name into a path, never stores a token, keeps class.json private', async () => {
     const h = await serve();
@@ -255,9 +482,7 @@ describe('tp7 serve: storage', () => {
     const token = await joined(first, 'Alice');
     await submit(first, token, reportOf('Alice'));
     await submit(first, token, reportOf('Alice', { passing: 3 }));
-    await first.app.close();
-    await first.store.close();
-    open.splice(open.indexOf(first), 1);
+    await stopped(first);
     const second = await serve(dir);
     expect([second.code, second.key]).toEqual([first.code, first.key]);
     const board = (await asInstructor(second, '/api/board')).json();
@@ -268,13 +493,7 @@ describe('tp7 serve: storage', () => {
   });
 
   it('reads a history whose last line a crash cut short, and starts the next line on its own', async () => {
-    const dir = tempDir('cut-');
-    const first = await serve(dir);
-    const token = await joined(first, 'Alice');
-    await submit(first, token, reportOf('Alice'));
-    await first.app.close();
-    await first.store.close();
-    open.splice(open.indexOf(first), 1);
+    const { dir, token } = await folderWithReport('cut-', 'Alice');
     writeFileSync(join(dir, 'history.jsonl'), `${readFileSync(join(dir, 'history.jsonl'), 'utf8')}{"sequence":2,"rece`);
     const second = await serve(dir);
     expect((await submit(second, token, reportOf('Alice'))).json().sequence).toBe(2);
@@ -323,6 +542,23 @@ describe('tp7 serve: the instructor', () => {
       expect([400, 404], url).toContain(response.statusCode);
       expect(response.body).not.toContain(h.key);
     }
+  });
+
+  it("serves the board page in the class's language: the server says it on the page, the exports follow", async () => {
+    const asked = await serve(undefined, { pageLanguage: { lang: 'fr', asked: true } });
+    const page = await asked.app.inject({ url: '/board', headers: { cookie: `tp7_board=${asked.key}` } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<html lang="fr" data-class-lang="fr" data-class-lang-asked="true">/);
+    expect(page.body).toContain('<script type="module" src="/board/board.js"></script>');
+    // The page is served one way only: never the file as it lies on disk, without the class's language.
+    expect([404, 303, 302, 301]).toContain((await asked.app.inject('/board/index.html')).statusCode);
+    const plain = await serve(undefined, { pageLanguage: { lang: 'en', asked: false } });
+    expect((await plain.app.inject('/board')).body).toMatch(/<html lang="en" data-class-lang="en" data-class-lang-asked="false">/);
+    expect((await (await serve()).app.inject('/board')).body).toMatch(/data-class-lang="fr" data-class-lang-asked="false"/);
+    await submit(asked, await joined(asked, 'Alice'), reportOf('Alice'));
+    expect((await asInstructor(asked, '/api/export.junit.xml?lang=fr')).body).toContain('attendu : x\nobtenu : y');
+    expect((await asInstructor(asked, '/api/export.junit.xml?lang=en')).body).toContain('expected: x\nactual: y');
+    expect((await asInstructor(asked, '/api/export.junit.xml')).body).toContain('attendu : x');
   });
 
   it('shows each student with their grid, skills and submissions; a student detail; 404 for an unknown one', async () => {
@@ -438,14 +674,11 @@ describe('tp7 serve: exports', () => {
 
 describe('tp7 serve: live events', () => {
   it('sends each accepted submission to an open board within a second', async () => {
-    const h = await serve(undefined, { pingMs: 200 });
-    await h.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = h.app.server.address() as { port: number };
+    const h = await listening({ pingMs: 200 });
+    const { port } = h;
     const token = await joined(h, 'Alice');
     const received: string[] = [];
-    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-      httpRequest({ host: '127.0.0.1', port, path: '/api/events', headers: { authorization: `Bearer ${h.key}` } }, resolve).on('error', reject).end();
-    });
+    const stream = await eventStream(port, h.key);
     expect(stream.statusCode).toBe(200);
     expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(stream.headers['content-security-policy']).toMatch(/default-src 'none'/);
@@ -471,10 +704,130 @@ describe('tp7 serve: live events', () => {
   });
 });
 
+// Issue 19, part 4: slow requests, many connections, a flood of joins. Real sockets on 127.0.0.1, short limits.
+describe('tp7 serve: slow clients, many connections, a flood of joins', { timeout: 20_000 }, () => {
+  /** A raw connection that writes `head`, then one byte of `trickle` every 100 ms: when (ms) and how it ended. */
+  function slowloris(port: number, head: string, trickle: string): Promise<{ ms: number; answer: string }> {
+    return new Promise((resolve) => {
+      const started = performance.now();
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      let at = 0;
+      const timer = setInterval(() => socket.writable && socket.write(trickle[at++ % trickle.length]!), 100);
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ ms: performance.now() - started, answer: answer.split('\r\n')[0]! });
+      });
+      socket.write(head);
+      setTimeout(() => socket.destroy(), 8_000);
+    });
+  }
+
+  it('cuts a body or headers that trickle in at the time limit (30 s by default, here 1.5 s), not a minute later', async () => {
+    const h = await listening({ requestTimeoutMs: 1500 });
+    const body = await slowloris(h.port, `POST /api/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"name":"`, 'a');
+    expect(body.ms).toBeGreaterThan(1400);
+    expect(body.ms).toBeLessThan(3000);
+    expect(body.answer).toBe('HTTP/1.1 408 Request Timeout');
+    const headers = await slowloris(h.port, 'GET /api/health HTTP/1.1\r\nHost: x\r\n', 'X-Slow: a\r\n');
+    expect([headers.ms > 1400, headers.ms < 3000]).toEqual([true, true]);
+    const defaults = await serve();
+    expect([defaults.app.server.requestTimeout, defaults.app.server.headersTimeout]).toEqual([30_000, 30_000]);
+  });
+
+  /** A connection that is open (the server has it) and sends nothing. */
+  async function idleSocket(port: number): Promise<import('node:net').Socket> {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    return socket;
+  }
+
+  /** One request on a connection of its own: the status line, the JSON body, and whether the server closed it. */
+  function rawGet(port: number, path: string, headers = ''): Promise<{ status: string; body: any; closed: boolean; retryAfter?: string }> {
+    return new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      const done = (closed: boolean) => {
+        const [head = '', body = ''] = text.split('\r\n\r\n');
+        let json;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          json = undefined;
+        }
+        socket.destroy();
+        resolve({ status: head.split('\r\n')[0]!, body: json, closed, retryAfter: /\r\nretry-after: (\d+)/i.exec(head)?.[1] });
+      };
+      const timer = setTimeout(() => done(false), 1_500);
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        done(true);
+      });
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n${headers}\r\n`);
+    });
+  }
+
+  it('answers 429 to a connection past the limit per address, in both languages, and takes new ones once some close', async () => {
+    const h = await listening({ connectionsPerAddress: 4 });
+    const held = [await idleSocket(h.port), await idleSocket(h.port), await idleSocket(h.port)];
+    // An instructor's event stream is one of them: it holds a connection like any other.
+    const stream = await eventStream(h.port, h.key);
+    const over = await rawGet(h.port, '/api/health');
+    expect(over).toMatchObject({ status: 'HTTP/1.1 429 Too Many Requests', closed: true, retryAfter: expect.stringMatching(/^\d+$/) });
+    expect(over.body).toEqual({ error: 'too-many-connections', message: { fr: expect.stringContaining('connexions'), en: expect.stringContaining('connections') } });
+    // A connection past the limit that says nothing is not kept either.
+    const started = performance.now();
+    const silent = await idleSocket(h.port);
+    await new Promise((resolve) => silent.once('close', resolve));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    held[0]!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await rawGet(h.port, '/api/health')).status).toBe('HTTP/1.1 200 OK');
+    for (const socket of held) socket.destroy();
+    stream.destroy();
+  });
+
+  it('rate-limits joins per address (30 a minute) and bounds the class (500 by default), in both languages', async () => {
+    const h = await serve(undefined, { maxStudents: 3 });
+    for (const name of ['Ana', 'Bob', 'Cy']) await joined(h, name);
+    const full = await joinClass(h, 'Dee');
+    expect([full.statusCode, full.json().error]).toEqual([403, 'class-full']);
+    expect(full.json().message).toEqual({ fr: expect.stringContaining('complète'), en: expect.stringContaining('full') });
+    expect((await joinClass(h, 'ana')).json().error).toBe('name-taken');
+    await asInstructor(h, '/api/students/ana/release', 'POST');
+    expect((await joinClass(h, 'Dee')).statusCode).toBe(201);
+    const flood = await serve();
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) codes.push((await joinClass(flood, `Student ${i}`, 'WRONG-1')).statusCode);
+    expect(codes.slice(0, 30).every((code) => code === 403)).toBe(true);
+    expect(codes[30]).toBe(429);
+  });
+
+  it('never cuts an open event stream: it is an answer, not a request', async () => {
+    const h = await listening({ requestTimeoutMs: 1000, pingMs: 200 });
+    const stream = await eventStream(h.port, h.key);
+    let text = '';
+    stream.on('data', (chunk) => (text += chunk));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(stream.destroyed).toBe(false);
+    const pings = text.split(': ping').length - 1;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(text.split(': ping').length - 1).toBeGreaterThan(pings);
+    stream.destroy();
+  });
+});
+
 describe('tp7 serve: settings and tp7 class', () => {
   it('checks the port, host and data folder once, as one-line usage errors', () => {
-    expect(serveSettings({}, '/x')).toEqual({ host: '127.0.0.1', port: 7070, dataDir: '/x/tp7-class' });
-    expect(serveSettings({ port: '0', host: '0.0.0.0', data: 'c' }, '/x')).toEqual({ host: '0.0.0.0', port: 0, dataDir: '/x/c' });
+    expect(serveSettings({}, '/x')).toEqual({ host: '127.0.0.1', port: 7070, dataDir: '/x/tp7-class', maxStudents: 500 });
+    expect(serveSettings({ port: '0', host: '0.0.0.0', data: 'c', 'max-students': '40' }, '/x')).toEqual({ host: '0.0.0.0', port: 0, dataDir: '/x/c', maxStudents: 40 });
+    for (const max of ['0', 'lots', '-3', '2.5', '100001']) expect(() => serveSettings({ 'max-students': max }), max).toThrow(UsageError);
+    expect(() => serveSettings({ 'max-students': '0' })).toThrow('--max-students takes a whole number of students from 1 to 100000, not "0"');
     for (const port of ['70000', 'abc', '-1', '80.5', '']) expect(() => serveSettings({ port }), port).toThrow(UsageError);
     expect(() => serveSettings({ port: 'abc' })).toThrow('--port takes a port number from 0 (any free one) to 65535, not "abc"');
     for (const host of ['a b', 'http://x', '-x', '']) expect(() => serveSettings({ host }), host).toThrow(UsageError);

@@ -28,4 +28,11 @@ describe('settings', () => {
     expect(() => parseSettings({ TP7_REGISTRY_TIMEOUT_MS: 'NaN' })).toThrow(/TP7_REGISTRY_TIMEOUT_MS/);
     expect(() => parseSettings({ TP7_DOCKER_HUB_TIMEOUT_MS: 'x' })).toThrow(/TP7_DOCKER_HUB_TIMEOUT_MS/);
   });
+
+  it("reads tp7 serve's limits: a request's arrival, connections and joins per address", () => {
+    expect(parseSettings({})).toMatchObject({ TP7_SERVE_REQUEST_TIMEOUT_MS: 30_000, TP7_SERVE_CONNECTIONS_PER_ADDRESS: 32, TP7_SERVE_JOINS_PER_MINUTE: 30 });
+    expect(parseSettings({ TP7_SERVE_CONNECTIONS_PER_ADDRESS: '300' }).TP7_SERVE_CONNECTIONS_PER_ADDRESS).toBe(300);
+    expect(() => parseSettings({ TP7_SERVE_CONNECTIONS_PER_ADDRESS: 'many' })).toThrow(/^TP7_SERVE_CONNECTIONS_PER_ADDRESS must be a whole number of connections above 0/);
+    expect(() => parseSettings({ TP7_SERVE_JOINS_PER_MINUTE: '0' })).toThrow(/TP7_SERVE_JOINS_PER_MINUTE must be a whole number of joins/);
+  });
 });

@@ -1,7 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRetryAfter, type SubmitOutcome } from '../../src/submit/board-client.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseRetryAfter, submitReport, type SubmitOutcome } from '../../src/submit/board-client.js';
 import { writeJoinedBoard } from '../../src/submit/board-file.js';
 import { enqueue, listQueued, outboxDir } from '../../src/submit/outbox.js';
 import { backoffDelay, decide, DEFAULT_POLICY } from '../../src/submit/retry.js';
@@ -10,7 +12,7 @@ import { readStatus } from '../../src/submit/status.js';
 import { StandInBoard } from '../stand-in-board.js';
 import { tempDir } from '../tmp.js';
 
-const policy = { baseMs: 1_000, capMs: 60_000, maxRetryAfterMs: 300_000 };
+const policy = { baseMs: 1_000, capMs: 60_000, maxRetryAfterMs: 300_000, maxServerErrors: 3 };
 const refused = (status: number, error: string, retryAfterMs?: number): SubmitOutcome => ({ kind: 'refused', status, error, problems: [], ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
 
 describe('retry policy (pure)', () => {
@@ -37,6 +39,20 @@ describe('retry policy (pure)', () => {
     expect(decide({ kind: 'unreachable', reason: 'refused', detail: 'ECONNREFUSED' }, 1, policy, random)).toEqual({ action: 'retry', delayMs: 2_000 });
     expect(decide({ kind: 'not-a-board', status: 502 }, 0, policy, random)).toEqual({ action: 'retry', delayMs: 1_000 });
     expect(decide({ kind: 'not-a-board', status: 404 }, 0, policy, random)).toEqual({ action: 'hold' });
+  });
+
+  it('gives up on a report the board keeps failing on (500) after maxServerErrors answers; a gateway 502-504 is a board away', () => {
+    const random = () => 1;
+    expect(decide(refused(500, 'internal'), 0, policy, random, 0)).toEqual({ action: 'retry', delayMs: 1_000 });
+    expect(decide(refused(500, 'internal'), 1, policy, random, 1)).toEqual({ action: 'retry', delayMs: 2_000 });
+    expect(decide(refused(500, 'internal'), 2, policy, random, 2)).toEqual({ action: 'set-aside' });
+    expect(decide({ kind: 'not-a-board', status: 500 }, 2, policy, random, 2)).toEqual({ action: 'set-aside' });
+    expect(decide({ kind: 'not-a-board', status: 507 }, 2, policy, random, 2)).toEqual({ action: 'set-aside' });
+    for (const status of [502, 503, 504]) {
+      expect(decide({ kind: 'not-a-board', status }, 1, policy, random, 9), String(status)).toEqual({ action: 'retry', delayMs: 2_000 });
+      expect(decide(refused(status, 'unavailable'), 1, policy, random, 9), String(status)).toEqual({ action: 'retry', delayMs: 2_000 });
+    }
+    expect(DEFAULT_POLICY.maxServerErrors).toBeGreaterThan(1);
   });
 
   it('waits as long as a 429 Retry-After says, bounded, never less than the first backoff step', () => {
@@ -149,6 +165,51 @@ describe('the background sender against a board', { timeout: 20_000 }, () => {
     expect(await drainOutbox(workdir, options([]))).toMatchObject({ why: 'empty', sent: 0 });
     expect(readdirSync(join(outboxDir(workdir), 'refused'))).toHaveLength(1);
     expect(readStatus(workdir).lastError?.what.en).toContain('schema: expected');
+  });
+
+  it('sets aside, kept, a report the board answers 500 to again and again, rather than retrying it forever', async () => {
+    board = await new StandInBoard().start();
+    const workdir = await joined();
+    queue(workdir, '2026-12-06T10:00:00.000Z');
+    for (let i = 0; i < 10; i++) board.troubles.push({ kind: 'error-500' });
+    const waits: number[] = [];
+    expect(await drainOutbox(workdir, options(waits))).toMatchObject({ why: 'empty', sent: 0 });
+    expect(board.requests.filter((request) => request === 'POST /api/submit')).toHaveLength(DEFAULT_POLICY.maxServerErrors);
+    expect(waits).toHaveLength(DEFAULT_POLICY.maxServerErrors - 1);
+    expect(listQueued(workdir)).toEqual([]);
+    expect(readdirSync(join(outboxDir(workdir), 'refused'))).toEqual([expect.stringMatching(/\.server-error\.json$/)]);
+    expect(readStatus(workdir).lastError).toMatchObject({ next: 'aside', what: { en: expect.stringContaining(`failed ${DEFAULT_POLICY.maxServerErrors} times`) } });
+    // The next report is tried afresh: the board may have been mended meanwhile.
+    board.troubles.length = 0;
+    queue(workdir, '2026-12-06T10:05:00.000Z');
+    expect(await drainOutbox(workdir, options([]))).toMatchObject({ why: 'empty', sent: 1 });
+  });
+
+  it('sets aside, unsent, a report larger than a board takes (1 MiB), and never tries it again', async () => {
+    board = await new StandInBoard().start();
+    const workdir = await joined();
+    enqueue(workdir, { url: board.url, student: 'Ana', generatedAt: '2026-12-06T10:00:00.000Z', report: { schema: 'tp7-report/1', student: 'Ana', generatedAt: '2026-12-06T10:00:00.000Z', padding: 'x'.repeat(1024 * 1024) } });
+    expect(await drainOutbox(workdir, options([]))).toMatchObject({ why: 'empty', sent: 0 });
+    expect(board.requests).toEqual(['POST /api/join']);
+    expect(readdirSync(join(outboxDir(workdir), 'refused'))).toEqual([expect.stringMatching(/\.too-large\.json$/)]);
+    expect(readStatus(workdir).lastError).toMatchObject({ next: 'aside', what: { en: expect.stringContaining('larger than a board takes (1 MiB)') } });
+    expect(await drainOutbox(workdir, options([]))).toMatchObject({ why: 'empty', sent: 0 });
+    expect(board.requests).toEqual(['POST /api/join']);
+  });
+
+  it('reads a 413 without the board\'s body (a proxy\'s page) as too large: set aside, not held', async () => {
+    const proxy = createServer((request, response) => {
+      request.resume();
+      response.writeHead(413, { 'content-type': 'text/html' }).end('<h1>413 Request Entity Too Large</h1>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const outcome = await submitReport(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, 'token', '{"schema":"tp7-report/1"}', 2_000);
+      expect(outcome).toEqual({ kind: 'refused', status: 413, error: 'too-large', problems: [] });
+      expect(decide(outcome, 0, DEFAULT_POLICY)).toEqual({ action: 'set-aside' });
+    } finally {
+      proxy.close();
+    }
   });
 
   it('holds a report queued for a board this folder no longer belongs to', async () => {
