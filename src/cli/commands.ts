@@ -27,6 +27,16 @@ const SUBMIT: OptionSpec = {
   ),
 };
 
+/** `--delimiter`, for the gradebook CSV of `tp7 class` and `tp7 grade` (src/report/delimiter.ts). */
+const DELIMITER: OptionSpec = {
+  type: 'string',
+  value: ',|;|tab',
+  description: both(
+    'le séparateur des cellules du CSV ; par défaut : `;` en français (ce que découpe un tableur français, décimales avec une virgule), `,` en anglais',
+    'the CSV cell delimiter; default: `;` in French (what a French spreadsheet splits on, decimals with a comma), `,` in English',
+  ),
+};
+
 export const COMMANDS: CommandSpec[] = [
   { name: 'list', usage: 'tp7 list', summary: both('les exercices et où vous en êtes', 'list the exercises and where you stand'), load: () => import('../commands/list/index.js') },
   { name: 'show', usage: 'tp7 show <ex>', summary: both("les consignes, tâches et questions d'un exercice", "read an exercise's instructions, tasks and questions"), load: () => import('../commands/show/index.js') },
@@ -69,7 +79,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'class',
     usage: 'tp7 class <report.json|folder>...',
     summary: both("les rapports de toute une classe : un tableau, --json, ou un carnet de notes --csv", "many students' reports at once: a table, --json, or a gradebook --csv"),
-    options: { csv: { type: 'boolean', description: both('afficher un carnet de notes CSV (une ligne par étudiant)', 'print a gradebook CSV (one line per student)') } },
+    options: { csv: { type: 'boolean', description: both('afficher un carnet de notes CSV (une ligne par étudiant)', 'print a gradebook CSV (one line per student)') }, delimiter: DELIMITER },
     load: () => import('../commands/class/index.js'),
   },
   {
@@ -97,6 +107,7 @@ export const COMMANDS: CommandSpec[] = [
       jobs: { type: 'string', short: 'j', value: 'N', description: both('étudiants notés en même temps (par défaut 4) ; durée maximale par étudiant : TP7_GRADE_TIMEOUT_MS', 'students graded at once (default 4); time limit per student: TP7_GRADE_TIMEOUT_MS') },
       strict: { type: 'boolean', description: both('compter comme échouée une vérification qui n’a pas pu être faite (sautée)', 'count a check that could not be run (skipped) as failed') },
       csv: { type: 'boolean', description: both('afficher le carnet de notes CSV, avec les colonnes « status » et « error »', 'print the gradebook CSV, with status and error columns') },
+      delimiter: DELIMITER,
       junit: { type: 'string', value: 'FILE', description: both('écrire aussi un rapport JUnit XML dans FILE (une suite par étudiant et exercice)', 'also write a JUnit XML report to FILE (a suite per student and exercise)') },
       markdown: { type: 'string', value: 'FILE', description: both('écrire aussi un résumé Markdown pour l’enseignant dans FILE', 'also write a Markdown summary for the instructor to FILE') },
       compare: { type: 'string', value: 'DIR', description: both('comparer au rapport rendu par chaque étudiant (dossier de rapports tp7-report/1) et lister chaque désaccord', 'compare with the report each student handed in (a folder of tp7-report/1 reports) and list every disagreement') },

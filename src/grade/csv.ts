@@ -4,6 +4,7 @@
 // byte-order mark ("CSV UTF-8"); LibreOffice may write tabs or UTF-16. Each row keeps the line it starts on.
 import { createRequire } from 'node:module';
 import { both, type LocalizedText } from '../lab/lang.js';
+import { CSV_DELIMITERS, type CsvDelimiter } from '../report/delimiter.js';
 
 type CsvParse = typeof import('csv-parse/sync');
 
@@ -20,8 +21,6 @@ export interface CsvRow {
   cells: string[];
 }
 
-export const CSV_DELIMITERS = [',', ';', '\t'] as const;
-export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
 /**
  * The text of a file's bytes: UTF-8 or UTF-16 by their byte-order mark, UTF-8 without one when the bytes are

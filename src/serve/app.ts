@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { both, type LocalizedText } from '../lab/lang.js';
+import { DELIMITER_FORMS, readDelimiter } from '../report/delimiter.js';
 import { gradebook, renderCsv } from '../report/gradebook.js';
 import type { Report } from '../report/json.js';
 import { renderClassJunit } from '../report/junit.js';
@@ -196,7 +197,13 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
 
   const entries = () => shownRecords().flatMap((record) => (record.report ? [{ student: record.name, report: record.report as unknown as Report }] : []));
   const attachment = (reply: FastifyReply, type: string, file: string) => reply.type(type).header('Content-Disposition', `attachment; filename="${file}"`);
-  app.get('/api/export.csv', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'text/csv; charset=utf-8', 'tp7-class.csv').send(renderCsv(gradebook(entries()))));
+  app.get('/api/export.csv', { onRequest: instructor }, async (request, reply) => {
+    // `?delimiter=;` (or tab) for a French spreadsheet; the cells are otherwise apart by `,`.
+    const asked = (request.query as { delimiter?: unknown }).delimiter;
+    const delimiter = asked === undefined ? ',' : typeof asked === 'string' ? readDelimiter(asked) : undefined;
+    if (!delimiter) throw new Refused('invalid', [`delimiter: ${DELIMITER_FORMS.en} expected, not "${shown(String(asked))}"`]);
+    return attachment(reply, 'text/csv; charset=utf-8', 'tp7-class.csv').send(renderCsv(gradebook(entries()), [], delimiter));
+  });
   app.get('/api/export.json', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'application/json; charset=utf-8', 'tp7-class.json').send(gradebook(entries())));
   app.get('/api/export.junit.xml', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'application/xml; charset=utf-8', 'tp7-class.junit.xml').send(renderClassJunit(entries(), new Date().toISOString())));
 

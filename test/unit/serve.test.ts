@@ -428,6 +428,20 @@ describe('tp7 serve: exports', () => {
     expect(renderCsv([])).toBe('student,percent,earned,possible,skipped,strict,checked_at\n');
   });
 
+  it('CSV export takes a delimiter for a French spreadsheet (`;` or tab) and refuses any other', async () => {
+    const h = await serve();
+    for (const name of ['Lefèvre; Élodie', 'Bo']) await submit(h, await joined(h, name), reportOf(name));
+    const entries = ['Lefèvre; Élodie', 'Bo'].map((name) => ({ student: name, report: reportOf(name) }));
+    const semicolon = await asInstructor(h, '/api/export.csv?delimiter=%3B');
+    expect(semicolon.statusCode).toBe(200);
+    expect(semicolon.body.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T')).toBe(renderCsv(gradebook(entries), [], ';').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T'));
+    expect(semicolon.body).toContain('\n"Lefèvre; Élodie";33,3;');
+    expect((await asInstructor(h, '/api/export.csv?delimiter=tab')).body.split('\n')[0]).toMatch(/^student\tpercent\t/);
+    const bad = await asInstructor(h, '/api/export.csv?delimiter=%7C');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'invalid', problems: ['delimiter: `,`, `;` or `tab` expected, not "|"'] });
+  });
+
   it('never logs a control character: such a name is refused at the door, the others are logged as text', async () => {
     const h = await serve();
     await joined(h, '<b>Zoé</b>');
