@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS, findCommand } from '../../src/cli/commands.js';
-import { helpText, main } from '../../src/cli/main.js';
+import { helpText } from '../../src/cli/main.js';
+import { runTp7 } from './run-tp7.js';
 
 // Each command's --help lists the options it takes and no other, and an option a command would ignore is a usage
 // error naming it: `tp7 serve --workdir /srv/class` silently keeping the class in ./tp7-class, or `tp7 grade
@@ -33,20 +34,7 @@ const EVERY_COMMAND = ['lang', 'no-color', 'help'];
 /** The long options a help text lists, in order. */
 const listed = (help: string) => [...help.matchAll(/^ {2}(?:-\w, | {4})--([\w-]+)/gm)].map((match) => match[1]);
 
-async function tp7(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-  try {
-    await main(argv);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, out: out.join(''), err: err.join('') };
-}
+const tp7 = runTp7;
 
 afterEach(() => {
   process.exitCode = undefined;

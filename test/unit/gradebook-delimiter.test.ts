@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/json.js';
 import type { CheckResult } from '../../src/runner/types.js';
 import { tempDir } from '../tmp.js';
+import { runTp7 } from './run-tp7.js';
 
 // The gradebooks open in columns in the instructor's spreadsheet: `;` in French mode (Excel and LibreOffice in a
 // French locale split on `;`, the comma being their decimal mark), `,` in English mode, or what --delimiter says.
@@ -22,22 +22,7 @@ function reports(): string {
   return dir;
 }
 
-async function tp7(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  try {
-    await main(argv);
-  } finally {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, out: out.join(''), err: err.join('') };
-}
+const tp7 = runTp7;
 
 afterEach(() => {
   process.exitCode = undefined;
