@@ -16,6 +16,7 @@ import { SftpStatusError, type SftpAttrs, type SftpUnavailableError } from './sf
 /** The exit code our scripts give for "no such file": SFTP's status 2 to the callers. */
 const MISSING = 3;
 const NO_SUCH_FILE = 2;
+const FAILURE = 4;
 /** One request is quick (a stat, a small file): this bounds a hung remote. Streams have no limit of their own. */
 const REQUEST_MS = 30_000;
 
@@ -56,12 +57,17 @@ export function shellFileSession(connection: SshConnection, unavailable: SftpUna
   const turn = connectionTurns(connection);
   const start = (script: string, args: readonly string[]): ChildProcess => connection.exec(['sh', '-c', script, 'sh', ...args]);
 
-  /** What went wrong, in one line: SFTP's absence first (the cause), then what the shell said. */
+  /**
+   * What went wrong, as SFTP would say it: no such file (status 2), or the remote's own words (status 4: a
+   * permission, a folder that exists). A tool the shell lacks (126, 127) is SFTP's absence that nothing could make
+   * up for: the one line saying what to add to sshd_config, and what the shell said.
+   */
   const failure = (reply: Reply, path: string): Error => {
     if (reply.code === MISSING) return new SftpStatusError(NO_SUCH_FILE, `${path}: no such file`);
     // 255 before anything ran: ssh itself failed (the master went away, the host is gone).
     if (reply.code === 255) return new CheckError(explainSsh(new SshError(sshReason(reply.stderr, 'ssh exited with 255'), 255), connection.address));
     const said = showControlsInline(reply.stderr.trim().split('\n').at(-1) || `exit ${reply.code}`).slice(0, 240);
+    if (reply.code !== 126 && reply.code !== 127) return new SftpStatusError(FAILURE, said);
     return new CheckError(both(`${unavailable.text.fr} (son shell n'a pas pu le remplacer : « ${said} »)`, `${unavailable.text.en} (its shell could not stand in: "${said}")`));
   };
 

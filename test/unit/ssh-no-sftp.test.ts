@@ -83,7 +83,12 @@ describe('an sshd that offers no SFTP', () => {
     });
   }
 
-  it('a shell that cannot do it either says both in one line', async () => {
+  it('a refusal reads as SFTP would give it (the remote\'s words), a tool the shell lacks says both causes in one line', async () => {
+    const root = tempDir('nosftp-');
+    const session = await openFileSession(noSftpMachine());
+    await session.mkdir(join(root, 'made'), 0o700);
+    await expect(session.mkdir(join(root, 'made'), 0o700)).rejects.toMatchObject({ status: 4, message: expect.stringMatching(/File exists/) });
+    await expect(session.readdir(join(root, 'made', 'none'))).rejects.toMatchObject({ status: 2 });
     const bin = tempDir('no-stat-');
     symlinkSync('/bin/sh', join(bin, 'sh'));
     const files = remoteWorkdirFiles(() => openFileSession(noSftpMachine(bin)), tempDir('nosftp-'));
