@@ -5,9 +5,9 @@ import { ExitCode, Tp7Error, UsageError } from '../errors.js';
 import { both, langOption, pick, resolveLang, type Lang, type LocalizedText } from '../lab/lang.js';
 import { settings } from '../settings.js';
 import { setColor } from '../ui/style.js';
-import { arity, COMMANDS, findCommand, type CommandSpec } from './commands.js';
+import { arity, commandOptions, COMMANDS, findCommand, type CommandSpec } from './commands.js';
 import type { CommandContext } from './context.js';
-import { GLOBAL_OPTIONS, type OptionSpec } from './options.js';
+import { COMMON_OPTIONS, SHARED_OPTIONS, VERSION_OPTION, type OptionSpec } from './options.js';
 import { findWorkdir } from './workdir.js';
 import { endQuietlyOnClosedOutput, writeErr, writeOut } from './output.js';
 
@@ -38,6 +38,7 @@ const HELP = {
     'Codes de sortie : 0 tout est vert · 1 une vérification a échoué · 2 usage incorrect ou fichiers du lab invalides · 3 moteur Docker injoignable · 4 `tp7 grade` : des étudiants n’ont pas pu être notés · 69 tableau de la classe injoignable (`tp7 join`) · 141 sortie fermée (| head)',
     'Exit codes: 0 all checks passed · 1 a check failed · 2 usage error or invalid lab files · 3 Docker engine unreachable · 4 `tp7 grade`: some students could not be graded · 69 class board unreachable (`tp7 join`) · 141 output closed (| head)',
   ),
+  commandHelp: both('Les options de chaque commande : `tp7 <commande> --help`.', "Each command's options: `tp7 <command> --help`."),
   environment: both('Environnement : DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG, TP7_BOARD_TIMEOUT_MS, TP7_SUBMIT_RETRY_FOR_MS, TP7_SUBMIT_BACKOFF_MS.', 'Environment: DOCKER_HOST (unix, tcp, ssh), NO_COLOR, TP7_LANG, TP7_BOARD_TIMEOUT_MS, TP7_SUBMIT_RETRY_FOR_MS, TP7_SUBMIT_BACKOFF_MS.'),
 };
 
@@ -45,7 +46,7 @@ export function helpText(command: CommandSpec | undefined, lang: Lang): string {
   const say = (text: LocalizedText) => pick(text, lang);
   if (command) {
     const usage = both(`Usage : ${command.usage} [options]`, `Usage: ${command.usage} [options]`);
-    return [say(usage), '', pick(command.summary, lang), '', say(HELP.optionsTitle), ...optionLines({ ...command.options, ...GLOBAL_OPTIONS }, lang)].join('\n');
+    return [say(usage), '', pick(command.summary, lang), '', say(HELP.optionsTitle), ...optionLines(commandOptions(command), lang)].join('\n');
   }
   return [
     say(HELP.title),
@@ -56,11 +57,24 @@ export function helpText(command: CommandSpec | undefined, lang: Lang): string {
     ...COMMANDS.map((spec) => `  ${spec.usage.padEnd(40)} ${pick(spec.summary, lang)}`),
     '',
     say(HELP.optionsTitle),
-    ...optionLines(GLOBAL_OPTIONS, lang),
+    ...optionLines(programOptions(), lang),
+    say(HELP.commandHelp),
     '',
     say(HELP.exits),
     say(HELP.environment),
   ].join('\n');
+}
+
+/** What `tp7` alone takes: the menu's options, and --version. */
+function programOptions(): Record<string, OptionSpec> {
+  return { ...commandOptions(findCommand('menu')!), ...VERSION_OPTION };
+}
+
+/** `--name` or `-n` is an option of some command, or of tp7 alone (given to one that does not take it). */
+function declaredElsewhere(flag: string): boolean {
+  const options = allOptions();
+  if (flag.startsWith('--')) return flag.slice(2) in options;
+  return Object.values(options).some((option) => option.short !== undefined && `-${option.short}` === flag);
 }
 
 /** node's parseArgs speaks English: its three refusals, said again in the run's language. */
@@ -68,6 +82,12 @@ function argumentError(error: unknown, command: string, dashesUsage?: string): U
   const { code, message } = error as { code?: string; message: string };
   const what = /'([^']*)'/.exec(message)?.[1] ?? '';
   const help = `\`tp7 ${command}--help\``;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && declaredElsewhere(what)) {
+    // Ignoring it would hide a mistake (`tp7 serve --workdir DIR` keeps the class in ./tp7-class): say so.
+    if (!command) return new UsageError(both(`${what} ne s’applique pas à \`tp7\` seul : nommez une commande ; voir \`tp7 --help\``, `${what} does not apply to \`tp7\` alone: name a command; see \`tp7 --help\``));
+    const name = `\`tp7 ${command.trim()}\``;
+    return new UsageError(both(`${what} ne s’applique pas à ${name} ; ses options : ${help}`, `${what} does not apply to ${name}; its options: ${help}`));
+  }
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     // A text answer that starts with a dash, given before the answer begins: say where it goes.
     const dashes = dashesUsage ? both(` ; un texte qui commence par un tiret va après -- : ${dashesUsage}`, `; a text that starts with a dash goes after --: ${dashesUsage}`) : both('', '');
@@ -127,7 +147,7 @@ export function protectFreeText(argv: string[], options: Record<string, OptionSp
 
 /** Every option of every command: an option word means the same wherever it is declared. */
 function allOptions(): Record<string, OptionSpec> {
-  return Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {}));
+  return Object.assign({}, SHARED_OPTIONS, COMMON_OPTIONS, VERSION_OPTION, ...COMMANDS.map((command) => command.options ?? {}));
 }
 
 /**
@@ -157,7 +177,7 @@ async function dispatch(given: string[], lang: Lang): Promise<number> {
   }
   const stdinTty = Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
   const command = explicit ?? findCommand('menu')!;
-  const options = { ...GLOBAL_OPTIONS, ...command.options };
+  const options = explicit ? commandOptions(command) : programOptions();
   let parsed;
   try {
     const args = explicit?.textFrom ? protectFreeText(argv, options, explicit.textFrom) : argv;

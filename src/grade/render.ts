@@ -2,6 +2,7 @@
 // Markdown summary for the instructor. Names, messages and reasons come from students' machines: each output
 // escapes them its own way (src/ui/escape.ts).
 import { pick, both, type Lang } from '../lab/lang.js';
+import type { CsvDelimiter } from '../report/delimiter.js';
 import { gradebook, renderCsv, unscoredRow, type GradebookRow } from '../report/gradebook.js';
 import { junitDocument, junitSuite } from '../report/junit.js';
 import { markdownText, showControlsInline as shown, xmlText } from '../ui/escape.js';
@@ -82,12 +83,12 @@ function gradebookRows(rows: readonly GradeRow[], generatedAt: string): Gradeboo
 }
 
 /** The gradebook CSV of `tp7 class`, plus each row's status and reason. */
-export function renderGradeCsv(rows: readonly GradeRow[], lang: Lang, generatedAt: string): string {
+export function renderGradeCsv(rows: readonly GradeRow[], lang: Lang, generatedAt: string, delimiter: CsvDelimiter = ','): string {
   const byStudent = new Map(rows.map((row) => [row.student, row]));
   return renderCsv(gradebookRows(rows, generatedAt), [
     { name: 'status', cell: (row) => byStudent.get(row.student)!.status },
     { name: 'error', cell: (row) => { const graded = byStudent.get(row.student)!; return graded.status === 'error' ? pick(graded.error, lang) : ''; } },
-  ]);
+  ], delimiter);
 }
 
 /** JUnit XML: a testsuite per student and exercise; a student not graded is one errored testcase. */

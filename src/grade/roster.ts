@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { both, type LocalizedText } from '../lab/lang.js';
 import { explain, formatPath } from '../lab/problems.js';
 import type { Target } from '../target/types.js';
-import { parseCsv } from './csv.js';
+import { decodeText, parseCsv } from './csv.js';
 
 /** One student to grade: a name and the machine the work is on. */
 export interface RosterEntry extends Target {
@@ -144,11 +144,16 @@ function validate(records: unknown[], where: Where, base: string): { entries: Ro
   return { entries, problems };
 }
 
-/** A CSV roster: the header names the fields (any order); `line N` counts the file's lines from 1. */
+/**
+ * A CSV roster: the header names the fields (any order), cells apart by `,`, `;` or a tab (the header's);
+ * `line N` counts the file's lines from 1.
+ */
 export function rosterFromCsv(text: string, base: string): { entries: RosterEntry[]; problems: LocalizedText[] } {
-  const rows = parseCsv(text);
+  const parsed = parseCsv(text);
+  if ('problem' in parsed) return { entries: [], problems: [parsed.problem] };
+  const { rows } = parsed;
   const header = rows.shift();
-  if (!header) return { entries: [], problems: [both('fichier vide : une ligne d’en-tête student,engine,workdir est attendue', 'empty file: a header line student,engine,workdir is expected')] };
+  if (!header) return { entries: [], problems: [both('fichier vide : une ligne d’en-tête student;engine;workdir est attendue', 'empty file: a header line student,engine,workdir is expected')] };
   const names = header.cells.map(fieldName);
   const problems: LocalizedText[] = [];
   const unknown = unknownFields(names);
@@ -188,11 +193,14 @@ export function rosterFromYaml(text: string, base: string): { entries: RosterEnt
   return validate(list, where, base);
 }
 
-/** Reads and checks a roster file; any problem is a usage error listing them all (nobody is graded from half a list). */
+/**
+ * Reads and checks a roster file, in whatever encoding a spreadsheet saved it (src/grade/csv.ts); any problem is
+ * a usage error listing them all (nobody is graded from half a list).
+ */
 export function readRoster(file: string): RosterEntry[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = decodeText(readFileSync(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     throw new UsageError(both(`liste d'étudiants ${file} illisible (${code})`, `cannot read the roster ${file} (${code})`));

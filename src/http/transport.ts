@@ -6,6 +6,8 @@ import { Agent, request, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 const MAX_REDIRECTS = 5;
+/** What fetch removes on a redirect to another origin: the credentials meant for the first one alone. */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
 export interface SendInit {
   method?: string;
@@ -115,16 +117,28 @@ function sendOnce(agents: Agents, url: URL, init: SendInit): Promise<HttpExchang
   });
 }
 
-/** Sends through `agents`, following redirects unless told not to. */
+/** The headers without the credentials (names compared as HTTP does, case aside). */
+function withoutCredentials(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  return headers && Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.includes(name.toLowerCase())));
+}
+
+/**
+ * Sends through `agents`, following redirects unless told not to. As fetch does, a redirect to another origin
+ * (scheme, host or port) goes without the credentials, and they stay dropped for the hops after it: a bearer
+ * token Docker Hub gave is not handed to the CDN its blob redirects name, nor to any host a redirect names.
+ */
 export function httpSend(agents: Agents): HttpSend {
-  return async (url, init = {}) => {
+  return async (url, given = {}) => {
+    let init = given;
     let target = new URL(url);
     for (let hop = 0; ; hop++) {
       const exchange = await sendOnce(agents, target, init);
       const location = exchange.headers.location;
       if (init.redirect === 'manual' || init.body !== undefined || !location || exchange.status < 300 || exchange.status >= 400 || hop >= MAX_REDIRECTS) return exchange;
       exchange.discard();
-      target = new URL(location, target);
+      const next = new URL(location, target);
+      if (next.origin !== target.origin) init = { ...init, headers: withoutCredentials(init.headers) };
+      target = next;
     }
   };
 }

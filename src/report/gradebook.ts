@@ -1,4 +1,5 @@
 import { csvCell } from '../ui/escape.js';
+import type { CsvDelimiter } from './delimiter.js';
 import type { Report } from './json.js';
 
 export interface GradebookRow {
@@ -57,8 +58,11 @@ function skippedChecks(report: Report): number {
   return report.exercises.reduce((sum, exercise) => sum + (exercise.checks ?? []).filter((check) => check.status === 'skip' || check.skipped).length, 0);
 }
 
-/** A CSV a spreadsheet or an LMS gradebook imports: one line per student, one column per exercise and skill. */
-export function renderCsv(rows: GradebookRow[], extra: readonly GradebookColumn[] = []): string {
+/**
+ * A CSV a spreadsheet or an LMS gradebook imports: one line per student, one column per exercise and skill, its
+ * cells apart by `delimiter` (src/report/delimiter.ts: `;` for a French spreadsheet).
+ */
+export function renderCsv(rows: GradebookRow[], extra: readonly GradebookColumn[] = [], delimiter: CsvDelimiter = ','): string {
   const exerciseIds = [...new Set(rows.flatMap((row) => Object.keys(row.exercises)))].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
   const skillIds = [...new Set(rows.flatMap((row) => Object.keys(row.skills)))];
   const header = ['student', 'percent', 'earned', 'possible', 'skipped', 'strict', ...exerciseIds, ...skillIds.map((id) => `skill:${id}`), 'checked_at', ...extra.map((column) => column.name)];
@@ -70,5 +74,5 @@ export function renderCsv(rows: GradebookRow[], extra: readonly GradebookColumn[
     row.generatedAt,
     ...extra.map((column) => column.cell(row)),
   ]);
-  return [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\n') + '\n';
+  return [header, ...lines].map((line) => line.map((cell) => csvCell(cell, delimiter)).join(delimiter)).join('\n') + '\n';
 }

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z } from 'zod';
 import { BOARD_SCHEMA, JOIN_LIMIT_BYTES, REPORT_LIMIT_BYTES } from '../board-contract.js';
 import { both, type Lang, type LocalizedText } from '../lab/lang.js';
+import { defaultDelimiter, DELIMITER_FORMS, readDelimiter } from '../report/delimiter.js';
 import { gradebook, renderCsv } from '../report/gradebook.js';
 import type { Report } from '../report/json.js';
 import { renderClassJunit } from '../report/junit.js';
@@ -237,14 +238,20 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
 
   const entries = () => shownRecords().flatMap((record) => (record.report ? [{ student: record.name, report: record.report as unknown as Report }] : []));
   const attachment = (reply: FastifyReply, type: string, file: string) => reply.type(type).header('Content-Disposition', `attachment; filename="${file}"`);
-  app.get('/api/export.csv', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'text/csv; charset=utf-8', 'tp7-class.csv').send(renderCsv(gradebook(entries()))));
-  app.get('/api/export.json', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'application/json; charset=utf-8', 'tp7-class.json').send(gradebook(entries())));
   const pageLanguage = options.pageLanguage ?? { lang: 'fr', asked: false };
   /** `?lang=fr|en` (the board page adds its own), else the class's language. */
   const langOf = (request: FastifyRequest): Lang => {
     const asked = (request.query as { lang?: unknown }).lang;
     return asked === 'fr' || asked === 'en' ? asked : pageLanguage.lang;
   };
+  app.get('/api/export.csv', { onRequest: instructor }, async (request, reply) => {
+    // `?delimiter=` (`;`, `,` or tab), else the one a spreadsheet of the page's language splits on (`;` in French).
+    const asked = (request.query as { delimiter?: unknown }).delimiter;
+    const delimiter = asked === undefined ? defaultDelimiter(langOf(request)) : typeof asked === 'string' ? readDelimiter(asked) : undefined;
+    if (!delimiter) throw new Refused('invalid', [`delimiter: ${DELIMITER_FORMS.en} expected, not "${shown(String(asked))}"`]);
+    return attachment(reply, 'text/csv; charset=utf-8', 'tp7-class.csv').send(renderCsv(gradebook(entries()), [], delimiter));
+  });
+  app.get('/api/export.json', { onRequest: instructor }, async (_request, reply) => attachment(reply, 'application/json; charset=utf-8', 'tp7-class.json').send(gradebook(entries())));
   app.get('/api/export.junit.xml', { onRequest: instructor }, async (request, reply) => attachment(reply, 'application/xml; charset=utf-8', 'tp7-class.junit.xml').send(renderClassJunit(entries(), new Date().toISOString(), langOf(request))));
 
   // ---- the board page ---------------------------------------------------------------------------------------

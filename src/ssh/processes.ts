@@ -42,7 +42,8 @@ const NOT_STARTED: ProcessResult = { exitCode: null, stdout: '', stderr: '', tim
 /** One turn keeper per connection: every runner of one connection (several workdirs, the remote's facts) shares it. */
 const turns = new WeakMap<SshConnection, ReturnType<typeof sharedLimit>>();
 
-function turnsOf(connection: SshConnection): ReturnType<typeof sharedLimit> {
+/** The turns of one connection's commands: a runner's, and the shell's stand-in for SFTP (shell-files.ts). */
+export function connectionTurns(connection: SshConnection): ReturnType<typeof sharedLimit> {
   let turn = turns.get(connection);
   if (!turn) {
     turn = sharedLimit(MAX_COMMAND_SESSIONS);
@@ -62,7 +63,7 @@ export function sshRunner(connection: SshConnection, workdir: string): ProcessRu
     child.stdin?.end();
     child.on('error', () => undefined);
   };
-  const turn = turnsOf(connection);
+  const turn = connectionTurns(connection);
   return {
     // Stopped while waiting for its turn: nothing is started on the remote.
     run: (command, args, options: RunOptions) => turn(() => (options.signal?.aborted ? Promise.resolve(NOT_STARTED) : runOnce(command, args, options))),

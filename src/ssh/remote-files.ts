@@ -1,11 +1,13 @@
-// The student's working directory on their own machine, read over SFTP, with the confinement of
+// The student's working directory on their own machine, read over SFTP (or the remote's shell where its sshd
+// offers no SFTP: file-session.ts), with the confinement of
 // src/files/workdir.ts: neither `..` nor a symbolic link (resolved by the server) leads out of it.
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { CheckError } from '../errors.js';
 import { both } from '../lab/lang.js';
 import type { FileAccess, FileInfo } from '../files/types.js';
-import { isDirectoryMode, isFileMode, SftpStatusError, type SftpSession } from './sftp.js';
+import type { FileSession } from './file-session.js';
+import { isDirectoryMode, isFileMode, SftpStatusError } from './sftp.js';
 
 /** Same cap as the local workdir's readText. */
 const MAX_TEXT_BYTES = 1 << 20;
@@ -15,13 +17,13 @@ function escapes(base: string, path: string): boolean {
   return rel === '..' || rel.startsWith('../') || posix.isAbsolute(rel);
 }
 
-export function remoteWorkdirFiles(sftp: () => Promise<SftpSession>, root: string): FileAccess {
+export function remoteWorkdirFiles(sftp: () => Promise<FileSession>, root: string): FileAccess {
   const base = posix.resolve('/', root);
   let realBase: Promise<string> | undefined;
   const outside = (path: string) => new CheckError(both(`${path} est hors du dossier de travail`, `${path} is outside the working directory`));
 
   /** Both the path as written and where its links lead (as the server resolves them) stay inside the workdir. */
-  const inside = async (path: string): Promise<{ session: SftpSession; full: string }> => {
+  const inside = async (path: string): Promise<{ session: FileSession; full: string }> => {
     const full = posix.resolve(base, path);
     if (escapes(base, full)) throw outside(path);
     const session = await sftp();

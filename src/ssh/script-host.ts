@@ -13,7 +13,8 @@ import type { HostEntry, ScriptHost } from '../scripts/script-host.js';
 import type { ProcessRunner } from '../processes/types.js';
 import type { SshConnection } from './connection.js';
 import { remoteFacts } from './remote-facts.js';
-import { isDirectoryMode, isFileMode, isLinkMode, SftpStatusError, type SftpSession } from './sftp.js';
+import type { FileSession } from './file-session.js';
+import { isDirectoryMode, isFileMode, isLinkMode, SftpStatusError } from './sftp.js';
 
 /** Housekeeping commands (cp, rm) are quick: this bounds a hung remote. */
 const HOUSEKEEPING_MS = 30_000;
@@ -25,7 +26,7 @@ const SFTP_FAILURE = 4;
  * `engineHost`: the engine as the remote's own `docker` reaches it (remote-facts.ts), for the reads a recorded run
  * forwards there: the grader's ssh:// address means nothing on the student's machine.
  */
-export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, sftp: () => Promise<SftpSession>, engineHost?: string): ScriptHost {
+export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, sftp: () => Promise<FileSession>, engineHost?: string): ScriptHost {
   // The remote's temporary folder and docker CLI: the connection's one question about itself.
   const facts = () => remoteFacts(connection, HOUSEKEEPING_MS);
   /** A POSIX sh one-liner with its arguments; fails with its stderr when it exits non-zero. */
@@ -46,9 +47,13 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
       throw new CheckError(both(`${connection.address} : ${path} : ${error.message}`, `${connection.address}: ${path}: ${error.message}`));
     }
   };
-  /** SFTP first (no shell); what it cannot empty (a folder the script made read-only) goes to rm -rf. */
+  /**
+   * SFTP first (no shell); what it cannot empty (a folder the script made read-only) goes to rm -rf, and so does
+   * everything where requests go over the shell anyway (no SFTP): one command rather than one per entry.
+   */
   const remove = async (path: string): Promise<void> => {
-    const removed = await sftpRemoveTree(await sftp(), path).then(() => true, () => false);
+    const session = await sftp();
+    const removed = !session.overShell && (await sftpRemoveTree(session, path).then(() => true, () => false));
     if (!removed) await shell('rm -rf -- "$1"', path);
   };
   const tmp = async () => (await facts()).tmp;
@@ -78,7 +83,8 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
         // As the local host: what was at the target goes first (never written through, never merged).
         await remove(target);
         await makeDirectories(session, posix.dirname(target));
-        return sftpCopy(session, source, target);
+        // Over the shell, cp does a whole tree in one command.
+        return !session.overShell && sftpCopy(session, source, target);
       });
       if (!copied) await shell('rm -rf -- "$2/$3"; cp -pPR -- "$1/$3" "$2/$3"', from, to, path);
     },
@@ -119,7 +125,7 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
 }
 
 /** As mktemp -d: a new name, made by mkdir (which never reuses nor follows an existing path), mode 0700, with OWNER. */
-async function makeOwnedFolder(session: SftpSession, dir: string, prefix: string, owner: string): Promise<string> {
+async function makeOwnedFolder(session: FileSession, dir: string, prefix: string, owner: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const scratch = posix.join(dir, `${prefix}${randomBytes(6).toString('hex')}`);
     try {
@@ -134,7 +140,7 @@ async function makeOwnedFolder(session: SftpSession, dir: string, prefix: string
 }
 
 /** mkdir -p over SFTP: an existing folder is fine, missing parents are made first. */
-async function makeDirectories(session: SftpSession, path: string): Promise<void> {
+async function makeDirectories(session: FileSession, path: string): Promise<void> {
   const attrs = await session.stat(path);
   if (attrs && isDirectoryMode(attrs.mode)) return;
   const parent = posix.dirname(path);
@@ -152,13 +158,13 @@ async function makeDirectories(session: SftpSession, path: string): Promise<void
  * Copies a file or a folder (recursively) over SFTP, permission bits kept; false, having copied nothing of it,
  * when the tree holds what SFTP v3 cannot make as `cp -pPR` would (a symbolic link, a device, a large file).
  */
-async function sftpCopy(session: SftpSession, source: string, target: string): Promise<boolean> {
+async function sftpCopy(session: FileSession, source: string, target: string): Promise<boolean> {
   if (!(await copiableOverSftp(session, source))) return false;
   await copyTree(session, source, target);
   return true;
 }
 
-async function copiableOverSftp(session: SftpSession, path: string): Promise<boolean> {
+async function copiableOverSftp(session: FileSession, path: string): Promise<boolean> {
   const attrs = await session.stat(path, false);
   if (!attrs) return true;
   if (isFileMode(attrs.mode)) return attrs.size <= MAX_SFTP_COPY_BYTES;
@@ -169,7 +175,7 @@ async function copiableOverSftp(session: SftpSession, path: string): Promise<boo
   return true;
 }
 
-async function copyTree(session: SftpSession, source: string, target: string): Promise<void> {
+async function copyTree(session: FileSession, source: string, target: string): Promise<void> {
   const attrs = await session.stat(source, false);
   if (!attrs) return;
   const mode = attrs.mode & 0o7777;
@@ -183,7 +189,7 @@ async function copyTree(session: SftpSession, source: string, target: string): P
 }
 
 /** rm -rf over SFTP: links removed as links, never followed; nothing when the path does not exist. */
-async function sftpRemoveTree(session: SftpSession, path: string): Promise<void> {
+async function sftpRemoveTree(session: FileSession, path: string): Promise<void> {
   const attrs = await session.stat(path, false);
   if (!attrs) return;
   if (!isDirectoryMode(attrs.mode)) return session.remove(path);

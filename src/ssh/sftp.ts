@@ -2,7 +2,10 @@
 // through the same ssh binary, configuration and master as everything else. ssh2's SFTP is tied to its own
 // SSH client (which is what we avoid), and the few requests probes and recorded runs need fit in this file.
 import type { ChildProcess } from 'node:child_process';
+import { CheckError } from '../errors.js';
+import { both } from '../lab/lang.js';
 import { SshError, sshReason } from './errors.js';
+import type { FileSession } from './file-session.js';
 
 const T = { INIT: 1, VERSION: 2, OPEN: 3, CLOSE: 4, READ: 5, WRITE: 6, LSTAT: 7, SETSTAT: 9, OPENDIR: 11, READDIR: 12, REMOVE: 13, MKDIR: 14, RMDIR: 15, REALPATH: 16, STAT: 17, READLINK: 19, STATUS: 101, HANDLE: 102, DATA: 103, NAME: 104, ATTRS: 105 } as const;
 const FX = { OK: 0, EOF: 1, NO_SUCH_FILE: 2 } as const;
@@ -22,7 +25,23 @@ export const isDirectoryMode = (mode: number) => (mode & 0o170000) === 0o040000;
 export const isFileMode = (mode: number) => (mode & 0o170000) === 0o100000;
 export const isLinkMode = (mode: number) => (mode & 0o170000) === 0o120000;
 
-/** A failed request: the server's status code and message. code 2 is "no such file". */
+/**
+ * The session ended before SFTP's first answer, and not because ssh failed (that is an SshError, ssh's words in
+ * it): the remote sshd offers no SFTP. OpenSSH without a `Subsystem sftp` line refuses the request, and ssh,
+ * through a master at LogLevel=ERROR, exits 255 saying nothing, whence the "sftp ended (255)" it used to give.
+ */
+export class SftpUnavailableError extends CheckError {
+  constructor(address: string, said: string) {
+    const host = address.replace(/^ssh:\/\//, '');
+    super(
+      said
+        ? both(`le serveur SSH de ${host} n'offre pas de SFTP qui marche (« ${said} ») : vérifiez la ligne \`Subsystem sftp\` de son sshd_config`, `the SSH server of ${host} offers no working SFTP ("${said}"): check the \`Subsystem sftp\` line of its sshd_config`)
+        : both(`le serveur SSH de ${host} n'offre pas SFTP : ajoutez \`Subsystem sftp internal-sftp\` à son sshd_config`, `the SSH server of ${host} offers no SFTP: add \`Subsystem sftp internal-sftp\` to its sshd_config`),
+    );
+  }
+}
+
+/** A failed request: the server's status code and message (the shell stand-in gives the same codes). code 2 is "no such file". */
 export class SftpStatusError extends Error {
   constructor(
     readonly status: number,
@@ -107,25 +126,51 @@ interface Pending {
   reject(error: Error): void;
 }
 
-export class SftpSession {
+export class SftpSession implements FileSession {
+  readonly overShell = false;
   private nextId = 1;
+  private versioned = false;
   private readonly pending = new Map<number, Pending>();
   private inbox = Buffer.alloc(0);
   private failure?: Error;
   private stderr = '';
   private readonly started: Promise<void>;
 
-  constructor(private readonly child: ChildProcess) {
+  /** `address`: the ssh:// address of the remote, for messages. */
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly address = 'ssh://remote',
+  ) {
     child.stdout!.on('data', (chunk: Buffer) => this.receive(chunk));
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4096)));
     child.stdin!.on('error', () => undefined);
-    child.once('exit', (code) => this.fail(new SshError(sshReason(this.stderr, `sftp ended (${code})`), code)));
+    // 'close', not 'exit': what the child said on stderr is read by then.
+    child.once('close', (code) => this.fail(this.ended(code)));
     child.once('error', (error) => this.fail(error));
     this.started = new Promise((resolve, reject) => {
       // INIT has no request id: its VERSION reply is id 0 here.
-      this.pending.set(0, { resolve: () => resolve(), reject });
+      this.pending.set(0, {
+        resolve: () => {
+          this.versioned = true;
+          resolve();
+        },
+        reject,
+      });
       child.stdin!.write(frame(new Writer().u8(T.INIT).u32(3).done()));
     });
+    this.started.catch(() => undefined);
+  }
+
+  /** Why the session ended: ssh failing says so itself (255 and its words); before any answer, no SFTP. */
+  private ended(code: number | null): Error {
+    const said = sshReason(this.stderr, '');
+    if (!this.versioned && !(code === 255 && said)) return new SftpUnavailableError(this.address, said);
+    return new SshError(said || `sftp ended (${code})`, code);
+  }
+
+  /** Resolves once the server answered INIT: rejects with SftpUnavailableError when it offers no SFTP. */
+  ready(): Promise<void> {
+    return this.started;
   }
 
   private fail(error: Error): void {

@@ -1,5 +1,5 @@
 // Every client of one student's machine reached over SSH, sharing one ssh master: the engine (dial-stdio),
-// the workdir (SFTP), scripts (commands over ssh), and localhost services (ssh -W). close() ends the master.
+// the workdir (SFTP, or the remote's shell without it), scripts (commands over ssh), and localhost services (ssh -W). close() ends the master.
 import { connectEngine } from '../engine/dockerode-client.js';
 import { EngineUnreachableError } from '../errors.js';
 import { createHttpClient } from '../http/client.js';
@@ -11,10 +11,10 @@ import { sshConnection } from './connection.js';
 import { explainSsh, SshError } from './errors.js';
 import { forwardedSend } from './forward.js';
 import { sshRunner } from './processes.js';
+import { openFileSession, type FileSession } from './file-session.js';
 import { remoteFacts } from './remote-facts.js';
 import { remoteWorkdirFiles } from './remote-files.js';
 import { sshScriptHost } from './script-host.js';
-import { SftpSession } from './sftp.js';
 
 export interface SshTargetSession {
   clients: Omit<ProbeClients, 'signal'>;
@@ -26,9 +26,10 @@ export async function openSshTarget(engine: EngineAddress, workdir: string, regi
   await connection.ready(settings().TP7_ENGINE_TIMEOUT_MS).catch((error: unknown) => {
     throw error instanceof SshError ? new EngineUnreachableError(engine.host, explainSsh(error, engine.host)) : error;
   });
-  let session: Promise<SftpSession> | undefined;
-  // One SFTP session, opened on first use, shared by the file probes and the recorded runs.
-  const sftp = () => (session ??= Promise.resolve(new SftpSession(connection.subsystem('sftp'))));
+  let session: Promise<FileSession> | undefined;
+  // One SFTP session (the remote's shell where its sshd offers no SFTP), opened on first use, shared by the file
+  // probes and the recorded runs.
+  const sftp = () => (session ??= openFileSession(connection));
   const processes = sshRunner(connection, workdir);
   // Asked now, once: the engine forward below and the script host use the same answer.
   const facts = await remoteFacts(connection, settings().TP7_ENGINE_TIMEOUT_MS).catch(() => undefined);
@@ -44,7 +45,7 @@ export async function openSshTarget(engine: EngineAddress, workdir: string, regi
       http: createHttpClient(send),
     },
     async close() {
-      if (session) (await session).end();
+      if (session) (await session.catch(() => undefined))?.end();
       await connection.close();
     },
   };

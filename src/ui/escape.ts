@@ -1,6 +1,7 @@
 // Text the lab did not write (an image's history, labels and files, a registry's tags and error messages, a
 // student script's output, a report handed in by someone else) is shown, never obeyed. One module escapes it
 // for each place it can land: a terminal, JUnit XML, a CSV gradebook.
+import type { CsvDelimiter } from '../report/delimiter.js';
 
 /**
  * Characters a terminal or a text viewer acts on instead of showing: C0 controls but tab and newline (ESC starts
@@ -54,13 +55,15 @@ export function xmlText(text: string): string {
 }
 
 /**
- * One CSV cell. A spreadsheet runs a cell that starts with = + - @ (or tab, CR, which it skips first) as a
- * formula: such text gets a leading apostrophe, the usual mark for "this is text". Numbers stay numbers.
+ * One CSV cell, for a file whose cells are apart by `delimiter`. A spreadsheet runs a cell that starts with
+ * = + - @ (or tab, CR, which it skips first) as a formula: such text gets a leading apostrophe, the usual mark for
+ * "this is text". A cell holding a quote or the delimiter is quoted. Numbers stay numbers: with `;`, a French
+ * spreadsheet's CSV, their decimal mark is its comma (33,3), or it would read them as text.
  */
-export function csvCell(value: string | number): string {
-  if (typeof value === 'number') return String(value);
+export function csvCell(value: string | number, delimiter: CsvDelimiter = ','): string {
+  if (typeof value === 'number') return delimiter === ';' ? String(value).replace('.', ',') : String(value);
   const text = showControlsInline(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-  return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return text.includes('"') || text.includes(delimiter) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**

@@ -171,8 +171,8 @@ describe('command line', () => {
 
 // A reader that goes away at once (`| head -1`, a closed pager): the process ends quietly, 141 like `yes | head`.
 describe('output to a closed pipe', () => {
-  async function closedReader(args: string[], workdir = newWorkdir()): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn('node', [TP7_BIN, ...args, '--workdir', workdir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TP7_LANG: 'en', NO_COLOR: '1' } });
+  async function closedReader(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn('node', [TP7_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TP7_LANG: 'en', NO_COLOR: '1' } });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
@@ -189,7 +189,7 @@ describe('output to a closed pipe', () => {
   });
 
   it('tp7 watch ends with 141 and no stack trace', async () => {
-    const { code, stderr } = await closedReader(['watch', 'ex1']);
+    const { code, stderr } = await closedReader(['watch', 'ex1', '--workdir', newWorkdir()]);
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
     expect(code).toBe(141);
   });

@@ -9,8 +9,9 @@ import { tempDir } from '../tmp.js';
 
 // The issue's "done when": `tp7 grade roster.csv` on a mixed roster. One student over ssh:// (the test sshd of
 // scripts/test-sshd.sh: on this machine, so the "remote" workdir is a local folder read over SFTP and the
-// remote's docker reaches the test engine), one over the engine's local unix socket, one dead ssh host (a closed
-// port). The ssh student solved ex1 and ex6; ex6's checks do recorded runs of the student's cleanup script, so
+// remote's docker reaches the test engine), the same workdir again through an sshd that offers no SFTP (read
+// over its shell: it once was a row "sftp ended (255)"), one over the engine's local unix socket, one dead ssh
+// host (a closed port). The ssh student solved ex1 and ex6; ex6's checks do recorded runs of the student's cleanup script, so
 // the recorded run happens on the remote (scratch folder, docker shim, forwarded reads).
 const sshDir = process.env.TP7_TEST_SSH_DIR!;
 const sshPort = () => /^Port (\d+)$/m.exec(readFileSync(join(sshDir, 'sshd_config'), 'utf8'))![1]!;
@@ -77,6 +78,7 @@ describe('tp7 grade on a mixed roster: ssh, unix, a dead ssh host', () => {
       [
         'student,engine,workdir',
         `sam,ssh://root@127.0.0.1:${sshPort()},${workdirs.sam}`,
+        `noa,ssh://tp7-nosftp,${workdirs.sam}`,
         `una,${process.env.DOCKER_HOST},${workdirs.una}`,
         `zed,ssh://root@127.0.0.1:${dead},/home/zed`,
         '',
@@ -99,8 +101,9 @@ describe('tp7 grade on a mixed roster: ssh, unix, a dead ssh host', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(4);
     const { rows, cell } = table();
-    expect(rows.map((row) => row.split(',')[0])).toEqual(['sam', 'una', 'zed']);
+    expect(rows.map((row) => row.split(',')[0])).toEqual(['sam', 'noa', 'una', 'zed']);
     expect(cell('sam', 'status')).toBe('graded');
+    expect(cell('noa', 'status')).toBe('graded');
     expect(cell('una', 'status')).toBe('graded');
     expect(cell('zed', 'status')).toBe('error');
     expect(cell('zed', 'percent')).toBe('');
@@ -114,7 +117,8 @@ describe('tp7 grade on a mixed roster: ssh, unix, a dead ssh host', () => {
   // and the runs outlived their time limit; see src/ssh/script-host.ts).
   it('scores the ssh student as a local tp7 check of the same workdir does', () => {
     const { cell } = table();
-    for (const student of ['sam', 'una'] as const) {
+    expected.noa = expected.sam!;
+    for (const student of ['sam', 'noa', 'una'] as const) {
       for (const exercise of EXERCISES) expect({ student, exercise, score: cell(student, exercise) }).toEqual({ student, exercise, score: expected[student]![exercise] });
     }
     // The reference solutions earn every point.

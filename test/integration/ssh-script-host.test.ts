@@ -1,8 +1,8 @@
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { sshConnection } from '../../src/ssh/connection.js';
 import { sshRunner } from '../../src/ssh/processes.js';
 import { sshScriptHost } from '../../src/ssh/script-host.js';
-import { SftpSession } from '../../src/ssh/sftp.js';
+import { openFileSession } from '../../src/ssh/file-session.js';
 import { scriptHostContract } from '../contract/script-host.js';
 import { tempDir } from '../tmp.js';
 
@@ -12,12 +12,15 @@ const dir = process.env.TP7_TEST_SSH_DIR;
 // The ssh wrapper of the test sshd passes its config file (-F): the alias tp7-remote is known through it.
 if (dir) process.env.PATH = `${dir}/bin:${process.env.PATH}`;
 
+// tp7-nosftp's sshd offers no SFTP: the same contract, the housekeeping done over the remote's shell.
 describe.skipIf(!dir)('the SSH script host', () => {
-  scriptHostContract('ssh://tp7-remote', async () => {
-    const connection = sshConnection('ssh://tp7-remote');
-    await connection.ready(15_000);
-    let session: Promise<SftpSession> | undefined;
-    const sftp = () => (session ??= Promise.resolve(new SftpSession(connection.subsystem('sftp'))));
-    return { host: sshScriptHost(connection, sshRunner(connection, '/'), sftp), folder: async () => tempDir('remote-') };
-  });
+  for (const alias of ['tp7-remote', 'tp7-nosftp']) {
+    scriptHostContract(`ssh://${alias}`, async () => {
+      const connection = sshConnection(`ssh://${alias}`);
+      await connection.ready(15_000);
+      const session = openFileSession(connection);
+      expect((await session).overShell).toBe(alias === 'tp7-nosftp');
+      return { host: sshScriptHost(connection, sshRunner(connection, '/'), () => session), folder: async () => tempDir('remote-') };
+    });
+  }
 });

@@ -4,7 +4,10 @@ import { createServer, type Server } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDocker } from '../../src/engine/dockerode-client.js';
+import { sshConnection } from '../../src/ssh/connection.js';
 import { cliEngineHost } from '../../src/ssh/engine-socket.js';
+import { openFileSession } from '../../src/ssh/file-session.js';
+import { SftpSession } from '../../src/ssh/sftp.js';
 import { openTarget } from '../../src/target/open.js';
 import type { TargetSession } from '../../src/target/types.js';
 import { checksOf, freePort, newWorkdir, tp7, tp7Json } from './harness.js';
@@ -70,7 +73,9 @@ describe('ssh:// engines behave like ssh', () => {
   });
 });
 
-describe('a target on the student machine over ssh', () => {
+// The same again on tp7-nosftp, an sshd that offers no SFTP (no `Subsystem sftp` line, as hardened images ship):
+// the files are then read, and recorded runs kept, over the remote's shell.
+for (const alias of ['tp7-remote', 'tp7-nosftp']) describe(`a target on the student machine over ssh (${alias})`, () => {
   let session: TargetSession;
   let workdir: string;
   let server: Server;
@@ -85,7 +90,7 @@ describe('a target on the student machine over ssh', () => {
     writeFileSync(join(workdir, 'sub', 'inner.txt'), 'inner');
     symlinkSync('/etc/passwd', join(workdir, 'passwd-link'));
     symlinkSync('notes.txt', join(workdir, 'inside-link'));
-    session = await openTarget({ engine: { host: 'ssh://tp7-remote' }, workdir, registry: '127.0.0.1:5001' });
+    session = await openTarget({ engine: { host: `ssh://${alias}` }, workdir, registry: '127.0.0.1:5001' });
     server = createServer((req, res) => res.end(`page at ${req.url}`));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
@@ -96,7 +101,7 @@ describe('a target on the student machine over ssh', () => {
     process.env.PATH = pathBefore;
   });
 
-  it('reads the workdir over SFTP, confined: no escape by .. or by a link, bounded reads', async () => {
+  it('reads the workdir (SFTP, or the shell where there is none), confined: no escape by .. or by a link, bounded reads', async () => {
     const { files } = session.clients;
     expect(await files.readText('notes.txt')).toBe('hello from the student');
     expect(await files.readText('notes.txt', 5)).toBe('hello');
@@ -165,7 +170,7 @@ describe('a target on the student machine over ssh', () => {
 
   // The engine's socket forwarded through the master (no remote shell, no docker CLI per connection), and the
   // docker CLI's own way, dial-stdio, where sshd refuses stream-local forwarding (the second port of the test sshd).
-  it('reaches the engine through its forwarded socket, and through dial-stdio where forwarding is refused', async () => {
+  it.skipIf(alias !== 'tp7-remote')('reaches the engine through its forwarded socket, and through dial-stdio where forwarding is refused', async () => {
     const forwarded = await openDocker({ host: 'ssh://tp7-remote' });
     expect(forwarded.options.socketPath).toMatch(/\/tp7-ssh-[^/]+\/fwd-\d+\.sock$/);
     expect(cliEngineHost('ssh://tp7-remote')).toBe(`unix://${forwarded.options.socketPath}`);
@@ -175,6 +180,26 @@ describe('a target on the student machine over ssh', () => {
     // Both reach the same engine.
     const [a, b] = await Promise.all([forwarded.docker.info(), refused.docker.info()]);
     expect(a.ID).toBe(b.ID);
+  });
+});
+
+describe('an sshd that offers no SFTP', () => {
+  it('is named in one line with its fix (it once read "sftp ended (255)"), and the files are read over its shell', async () => {
+    const pathBefore = process.env.PATH;
+    process.env.PATH = `${dir}/bin:${process.env.PATH}`;
+    const connection = sshConnection('ssh://tp7-nosftp');
+    try {
+      await connection.ready(15_000);
+      const sftp = new SftpSession(connection.subsystem('sftp'), connection.address);
+      const failure = (await sftp.ready().catch((error: unknown) => error)) as { text: { fr: string; en: string } };
+      expect(failure.text.en).toBe('the SSH server of tp7-nosftp offers no SFTP: add `Subsystem sftp internal-sftp` to its sshd_config');
+      expect((await openFileSession(connection)).overShell).toBe(true);
+      expect((await openFileSession(sshConnection('ssh://tp7-remote'))).overShell).toBe(false);
+    } finally {
+      await connection.close();
+      await sshConnection('ssh://tp7-remote').close();
+      process.env.PATH = pathBefore;
+    }
   });
 });
 

@@ -2,15 +2,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/cli/context.js';
 import { protectFreeText } from '../../src/cli/main.js';
-import { findCommand } from '../../src/cli/commands.js';
-import { GLOBAL_OPTIONS } from '../../src/cli/options.js';
+import { commandOptions, findCommand } from '../../src/cli/commands.js';
 import { clientsFor, recordAnswer, verdictText } from '../../src/commands/answering.js';
 import { validateLab } from '../../src/lab/validate.js';
 import { loadProgress } from '../../src/progress/store.js';
 import { tempDir } from '../tmp.js';
 
 const answerSpec = findCommand('answer')!;
-const options = { ...GLOBAL_OPTIONS, ...answerSpec.options };
+const options = commandOptions(answerSpec);
 const protect = (argv: string[]) => protectFreeText(argv, options, answerSpec.textFrom!);
 
 describe('tp7 answer: an answer may contain dashes', () => {

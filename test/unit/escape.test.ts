@@ -63,6 +63,9 @@ describe('the escaping module', () => {
     expect(csvCell(-5)).toBe('-5');
     expect(csvCell('2/3')).toBe('2/3');
     expect(csvCell('a\nb')).toBe('a\\u000ab');
+    // Quoted where the cell holds the delimiter in use, and only there.
+    expect([csvCell('a;b', ';'), csvCell('a;b'), csvCell('a,b', ';'), csvCell('a\tb', '\t')]).toEqual(['"a;b"', 'a;b', 'a,b', 'a\\u0009b']);
+    expect([csvCell('=1;2', ';'), csvCell(-5, ';'), csvCell(33.3, ';'), csvCell(33.3, '\t')]).toEqual([`"'=1;2"`, '-5', '33,3', '33.3']);
     expect(csvCell(`x${HOSTILE.clear}`)).not.toMatch(RAW);
   });
 });

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EngineUnreachableError } from '../../src/errors.js';
+import { EngineUnreachableError, type UsageError } from '../../src/errors.js';
 import { workdirFiles } from '../../src/files/workdir.js';
 import { compareWithSubmitted } from '../../src/grade/compare.js';
 import { parseCsv } from '../../src/grade/csv.js';
 import { gradeRoster, type GradeOptions, type GradeRow } from '../../src/grade/grade.js';
 import { gradeDocument, renderGradeCsv, renderGradeJunit, renderMarkdown, renderTable } from '../../src/grade/render.js';
-import { rosterFromCsv, rosterFromYaml, type RosterEntry } from '../../src/grade/roster.js';
+import { readRoster, rosterFromCsv, rosterFromYaml, type RosterEntry } from '../../src/grade/roster.js';
 import type { Exercise } from '../../src/lab/schema.js';
 import { pick } from '../../src/lab/lang.js';
 import { execaRunner } from '../../src/processes/execa-runner.js';
@@ -69,7 +69,54 @@ describe('roster', () => {
   });
 
   it('parses CSV as RFC 4180 says', () => {
-    expect(parseCsv('a,"b,c",d\n"e""f",,\n')).toEqual([{ line: 1, cells: ['a', 'b,c', 'd'] }, { line: 2, cells: ['e"f', '', ''] }]);
+    expect(parseCsv('a,"b,c",d\n"e""f",,\n')).toEqual({ delimiter: ',', rows: [{ line: 1, cells: ['a', 'b,c', 'd'] }, { line: 2, cells: ['e"f', '', ''] }] });
+  });
+});
+
+// Rosters as instructors have them: saved by Excel or LibreOffice in a French locale. Real bytes, read from a file.
+describe('roster files from French spreadsheets', () => {
+  const file = (name: string, bytes: Buffer) => {
+    const path = join(tempDir('roster-'), name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  /** Windows-1252: what Excel writes for "CSV (séparateur : point-virgule)". É is 0xC9, è 0xE8, ï 0xEF. */
+  const cp1252 = (text: string) => Buffer.from([...text].map((char) => ({ É: 0xc9, è: 0xe8, ï: 0xef, é: 0xe9 })[char] ?? char.charCodeAt(0)));
+  const usage = (path: string) => {
+    try {
+      readRoster(path);
+    } catch (error) {
+      return (error as UsageError).details.map((detail) => detail.en);
+    }
+    throw new Error('no usage error');
+  };
+
+  it('reads Excel\'s `;` CSV in Windows-1252 with CRLF, a quoted cell holding `;`, and empty rows under the table', () => {
+    const text = 'Student;Engine;Workdir;Registry\r\nÉlodie Lefèvre;ssh://elodie@lab-03;/home/élodie/tp7;\r\n"Anaïs; groupe B";unix:///var/run/docker.sock;/srv/anaïs;10.0.0.5:5000\r\n;;;\r\n;;;\r\n';
+    expect(readRoster(file('classe.csv', cp1252(text)))).toEqual([
+      { student: 'Élodie Lefèvre', engine: { host: 'ssh://elodie@lab-03' }, workdir: '/home/élodie/tp7' },
+      { student: 'Anaïs; groupe B', engine: { host: 'unix:///var/run/docker.sock' }, workdir: '/srv/anaïs', registry: '10.0.0.5:5000' },
+    ]);
+  });
+
+  it('reads UTF-8 with a byte-order mark (Excel\'s "CSV UTF-8"), UTF-16 with one (tabs), and Excel\'s sep= line', () => {
+    const rows = 'student;engine;workdir\r\nÉlodie Lefèvre;unix:///s;/w\r\n';
+    const expected = [{ student: 'Élodie Lefèvre', engine: { host: 'unix:///s' }, workdir: '/w' }];
+    expect(readRoster(file('utf8.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows)])))).toEqual(expected);
+    expect(readRoster(file('plain.csv', Buffer.from(rows)))).toEqual(expected);
+    const tabs = rows.replaceAll(';', '\t');
+    expect(readRoster(file('utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tabs, 'utf16le')])))).toEqual(expected);
+    expect(readRoster(file('utf16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(tabs, 'utf16le').swap16()])))).toEqual(expected);
+    expect(readRoster(file('sep.csv', cp1252(`sep=,\r\nstudent,engine,workdir\r\n"Élodie; Lefèvre",unix:///s,/w\r\n`)))).toEqual([{ ...expected[0], student: 'Élodie; Lefèvre' }]);
+  });
+
+  it('keeps `line N: column: message` in a `;` file, lines counted across quoted line breaks and blank lines', () => {
+    const text = 'student;engine;workdir\r\n"Élodie\r\nLefèvre";unix:///s;/w\r\n\r\nBo;http://x;/w\r\nCé;unix:///s;relatif\r\n';
+    expect(usage(file('errors.csv', cp1252(text)))).toEqual([
+      'line 5: engine: "http://x" is no engine address; accepted forms: unix:///path, tcp://host:port, ssh://user@host',
+      'line 6: workdir: "relatif": an absolute path on the student\'s machine is expected',
+    ]);
+    expect(usage(file('quote.csv', Buffer.from('student;engine;workdir\nBo;unix:///s;/w\n\n"Cé;unix:///s;/w\nDan;unix:///s;/w\n')))).toEqual(['line 4: a quote opened here is never closed']);
   });
 });
 

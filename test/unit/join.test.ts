@@ -2,28 +2,15 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StandInBoard } from '../stand-in-board.js';
 import { tempDir } from '../tmp.js';
+import { runTp7 } from './run-tp7.js';
 
 // `tp7 join` and the usage errors of `--submit`, run in this process (no terminal: every answer is an option)
 // against the stand-in board on 127.0.0.1.
 
-async function tp7(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-  try {
-    await main([...argv, '--lang', 'en']);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, out: out.join(''), err: err.join('') };
-}
+const tp7 = (argv: string[]) => runTp7([...argv, '--lang', 'en']);
 
 describe('tp7 join', { timeout: 20_000 }, () => {
   let board: StandInBoard;

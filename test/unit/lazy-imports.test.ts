@@ -39,9 +39,13 @@ describe('lazy imports', () => {
     expect([...staticPackages(join(ROOT, 'src/serve/app.ts'))]).toContain('fastify');
   });
 
-  it('tp7 check loads the YAML parser and the tar reader only when a check reads YAML or a tar (src/yaml.ts, src/archive/tar.ts)', () => {
+  it('tp7 check loads the YAML parser and the tar reader only when a check reads YAML or a tar (src/yaml.ts, src/archive/tar.ts), and never the CSV parser', () => {
     const packages = [...staticPackages(join(ROOT, 'src/commands/check/index.ts'))];
     expect(packages.filter((name) => name === 'yaml' || name === 'tar-stream')).toEqual([]);
+    // Nor the CSV parser, which only `tp7 grade` uses, and only for a CSV roster (src/grade/csv.ts).
+    for (const entry of ['src/cli/main.ts', 'src/commands/check/index.ts', 'src/commands/grade/index.ts']) {
+      expect([...staticPackages(join(ROOT, entry))].filter((name) => name.startsWith('csv-parse')), entry).toEqual([]);
+    }
     // The check command does reach the probes, which read both: the graph is the real one.
     expect(packages).toContain('zod');
   });

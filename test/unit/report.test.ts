@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, environmentOverrides } from '../../src/report/json.js';
-import { gradebook, renderCsv } from '../../src/report/gradebook.js';
+import { gradebook, renderCsv, type GradebookRow } from '../../src/report/gradebook.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderText } from '../../src/report/text.js';
 import { allPassed, scoreSkills, strictResults, totalScore } from '../../src/runner/score.js';
@@ -131,5 +131,17 @@ describe('gradebook', () => {
     const [header, line] = csv.trim().split('\n');
     expect(header).toBe('student,percent,earned,possible,skipped,strict,ex1,skill:tags,skill:multi,skill:cleanup,checked_at');
     expect(line).toBe('"Dupont, Jean",50,1,2,0,no,1/2,partial,pending,pending,2026-01-01T10:00:00Z');
+  });
+  it('writes it for a French spreadsheet with `;` (decimals with a comma) or with tabs: a cell holding the delimiter is quoted, formulas stay neutral', () => {
+    const row = (student: string, percent: number): GradebookRow => ({ student, generatedAt: '2026-01-01T10:00:00Z', percent, earned: 1, possible: 3, skipped: 0, strict: false, exercises: { ex1: '1/3' }, skills: {} });
+    const rows = [row('Lefèvre; Élodie', 33.3), row('Dupont, Jean', 50), row('=1+1', 0)];
+    expect(renderCsv(rows, [], ';').trimEnd().split('\n')).toEqual([
+      'student;percent;earned;possible;skipped;strict;ex1;checked_at',
+      '"Lefèvre; Élodie";33,3;1;3;0;no;1/3;2026-01-01T10:00:00Z',
+      'Dupont, Jean;50;1;3;0;no;1/3;2026-01-01T10:00:00Z',
+      "'=1+1;0;1;3;0;no;1/3;2026-01-01T10:00:00Z",
+    ]);
+    expect(renderCsv(rows, [], '\t').trimEnd().split('\n')[1]).toBe('Lefèvre; Élodie\t33.3\t1\t3\t0\tno\t1/3\t2026-01-01T10:00:00Z');
+    expect(renderCsv(rows).trimEnd().split('\n')[1]).toBe('Lefèvre; Élodie,33.3,1,3,0,no,1/3,2026-01-01T10:00:00Z');
   });
 });

@@ -643,7 +643,8 @@ describe('tp7 serve: exports', () => {
   it('CSV is exactly what `tp7 class --csv` prints of DIR/reports; names are neutralised in CSV and JUnit', async () => {
     const h = await serve();
     for (const name of [...HOSTILE, 'Zoé']) await submit(h, await joined(h, name), reportOf(name));
-    const csv = await asInstructor(h, '/api/export.csv');
+    // The page asks in its language: in English, cells apart by `,` as `tp7 class --csv` writes them in English.
+    const csv = await asInstructor(h, '/api/export.csv?lang=en');
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="tp7-class\.csv"$/);
     const out: string[] = [];
@@ -655,6 +656,8 @@ describe('tp7 serve: exports', () => {
     expect(await run({ ...context, args: [h.dir] })).toBe(0);
     expect(csv.body).toBe(`${out.join('\n')}\n`);
     expect(csv.body).toContain("\n'=cmd|' /C calc'!A0,");
+    // A French class's export, asked with no language, opens in columns in a French spreadsheet.
+    expect((await asInstructor(h, '/api/export.csv')).body.split('\n')[0]).toMatch(/^student;percent;/);
     const junit = (await asInstructor(h, '/api/export.junit.xml')).body;
     expect(junit).toContain('&#60;img src=x onerror=alert(1)&#62; · ex1 Exercise ex1');
     expect(junit).not.toContain('<img');
@@ -662,6 +665,20 @@ describe('tp7 serve: exports', () => {
     const entries = json.map((row: { student: string }) => row.student);
     expect(entries).toEqual(gradebook(HOSTILE.concat('Zoé').map((name) => ({ student: name, report: reportOf(name) }))).map((row) => row.student));
     expect(renderCsv([])).toBe('student,percent,earned,possible,skipped,strict,checked_at\n');
+  });
+
+  it('CSV export takes a delimiter for a French spreadsheet (`;` or tab) and refuses any other', async () => {
+    const h = await serve();
+    for (const name of ['Lefèvre; Élodie', 'Bo']) await submit(h, await joined(h, name), reportOf(name));
+    const entries = ['Lefèvre; Élodie', 'Bo'].map((name) => ({ student: name, report: reportOf(name) }));
+    const semicolon = await asInstructor(h, '/api/export.csv?delimiter=%3B');
+    expect(semicolon.statusCode).toBe(200);
+    expect(semicolon.body.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T')).toBe(renderCsv(gradebook(entries), [], ';').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T'));
+    expect(semicolon.body).toContain('\n"Lefèvre; Élodie";33,3;');
+    expect((await asInstructor(h, '/api/export.csv?delimiter=tab')).body.split('\n')[0]).toMatch(/^student\tpercent\t/);
+    const bad = await asInstructor(h, '/api/export.csv?delimiter=%7C');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'invalid', problems: ['delimiter: `,`, `;` or `tab` expected, not "|"'] });
   });
 
   it('never logs a control character: such a name is refused at the door, the others are logged as text', async () => {

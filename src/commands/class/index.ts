@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, Tp7Error, UsageError } from '../../errors.js';
 import { both, pick, type Lang, type Localized } from '../../lab/text.js';
+import { delimiterOption } from '../../report/delimiter.js';
 import { gradebook, renderCsv, type GradebookRow } from '../../report/gradebook.js';
 import type { Report } from '../../report/json.js';
 import { GradebookReportShape } from '../../report/schema.js';
@@ -71,6 +72,7 @@ function renderTable(rows: GradebookRow[], lang: Lang): string {
 
 /** `tp7 class`: many students' reports (tp7 check --json) seen at once, as a table, JSON or a gradebook CSV. */
 export async function run(context: CommandContext): Promise<number> {
+  const delimiter = delimiterOption(context.options.delimiter, Boolean(context.options.csv), context.lang);
   if (!context.args.length) {
     throw new UsageError(both(
       'nommez les fichiers de rapport ou un dossier qui les contient (faits par `tp7 check --json --student NOM`)',
@@ -87,7 +89,7 @@ export async function run(context: CommandContext): Promise<number> {
   });
   for (const problem of problems) context.err(`tp7: ${pick(problem, context.lang)}`);
   const rows = gradebook(entries);
-  if (context.options.csv) context.out(renderCsv(rows).trimEnd());
+  if (context.options.csv) context.out(renderCsv(rows, [], delimiter).trimEnd());
   else if (context.json) printJson(context, rows);
   else context.out(renderTable(rows, context.lang));
   return problems.length ? ExitCode.checkFailed : ExitCode.ok;

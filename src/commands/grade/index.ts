@@ -9,6 +9,7 @@ import { showControlsInline as shown } from '../../ui/escape.js';
 import { compareWithSubmitted, type Disagreement } from '../../grade/compare.js';
 import { gradeRoster, type GradeRow } from '../../grade/grade.js';
 import { readRoster } from '../../grade/roster.js';
+import { delimiterOption } from '../../report/delimiter.js';
 import { gradeDocument, renderDisagreements, renderGradeCsv, renderGradeJunit, renderMarkdown, renderTable } from '../../grade/render.js';
 import { writeReportFile } from '../../report/junit.js';
 import type { Report } from '../../report/json.js';
@@ -64,6 +65,7 @@ export async function run(context: CommandContext): Promise<number> {
   const [rosterFile, ...exerciseArgs] = context.args;
   if (context.json && context.options.csv) throw new UsageError(both('--json et --csv ne vont pas ensemble : choisissez une sortie', '--json and --csv do not go together: pick one output'));
   const jobs = jobsOption(context.options.jobs);
+  const delimiter = delimiterOption(context.options.delimiter, Boolean(context.options.csv), context.lang);
   const lab = await loadLab();
   const exercises = exerciseArgs.length ? exerciseArgs.map((id) => requireExercise(lab, id).exercise) : lab.exercises.map(({ exercise }) => exercise);
   const roster = readRoster(rosterFile!);
@@ -85,7 +87,7 @@ export async function run(context: CommandContext): Promise<number> {
 
   if (context.json) printJson(context, gradeDocument(rows, context.lang, generatedAt, disagreements));
   else if (context.options.csv) {
-    context.out(renderGradeCsv(rows, context.lang, generatedAt).trimEnd());
+    context.out(renderGradeCsv(rows, context.lang, generatedAt, delimiter).trimEnd());
     // The CSV stays a gradebook; what --compare found goes beside it, on stderr.
     if (disagreements) context.err(renderDisagreements(disagreements, context.lang));
   } else {
