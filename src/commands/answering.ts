@@ -1,5 +1,6 @@
 import type { CommandContext } from '../cli/context.js';
-import { connectClients, writeProgress } from './shared.js';
+import { textFor } from '../lab/engine-text.js';
+import { connectClients, studentStore, writeProgress } from './shared.js';
 import { EngineUnreachableError, UsageError } from '../errors.js';
 import type { Exercise } from '../lab/schema.js';
 import { both, pick, type Localized } from '../lab/text.js';
@@ -96,10 +97,11 @@ export function findQuestion(exercise: Exercise, id: string | undefined): Questi
   return question;
 }
 
-/** The verdict line and, once answered, the explanation. */
-export function verdictText(context: CommandContext, question: Question, judged: Judged): string {
+/** The verdict line and, once answered, the explanation (in its form for the student's engine, when it has one). */
+export async function verdictText(context: CommandContext, question: Question, judged: Judged, clients: ProbeClients): Promise<string> {
   const verdict = pick(judged.outcome.message, context.lang);
-  const explanation = judged.outcome.status === 'pass' ? `\n${pick(question.explanation, context.lang)}` : '';
+  const store = question.explanation.containerd ? await studentStore(question.kind === 'engine' ? clients : undefined) : undefined;
+  const explanation = judged.outcome.status === 'pass' ? `\n${pick(textFor(question.explanation, store), context.lang)}` : '';
   return `${verdict}${explanation}${judged.note ? `\n${pick(judged.note, context.lang)}` : ''}`;
 }
 

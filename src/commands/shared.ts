@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import { connectEngine } from '../engine/dockerode-client.js';
-import { UsageError } from '../errors.js';
-import { both, pick } from '../lab/text.js';
+import type { ImageStore } from '../engine/types.js';
+import { EngineUnreachableError, UsageError } from '../errors.js';
+import { instructionsFor } from '../lab/engine-text.js';
+import { both, pick, type Lang } from '../lab/text.js';
 import { findExercise, loadLab, type Lab, type LoadedExercise } from '../lab/loader.js';
 import type { ProbeClients } from '../probes/types.js';
 import { loadProgress, updateProgress, type LoadResult, type Progress } from '../progress/store.js';
@@ -32,6 +36,26 @@ export async function connectClients(context: CommandContext): Promise<ProbeClie
     processes: execaRunner(context.workdir),
     http: createHttpClient(),
   };
+}
+
+/**
+ * The image store of the student's engine, for a text that has a form for it (src/lab/engine-text.ts): read from
+ * the clients when the command has them, else from the engine if it answers; undefined when no engine does (every
+ * form is then shown, each saying which engine it is for).
+ */
+export async function studentStore(clients?: Pick<ProbeClients, 'engine'>): Promise<ImageStore | undefined> {
+  try {
+    return (await (clients?.engine ?? (await connectEngine())).version()).store;
+  } catch (error) {
+    if (error instanceof EngineUnreachableError) return undefined;
+    throw error;
+  }
+}
+
+/** An exercise's instructions in `lang`, with the blocks written for the student's engine only (src/lab/engine-text.ts). */
+export async function instructions(dir: string, lang: Lang): Promise<string> {
+  const markdown = readFileSync(join(dir, `instructions.${lang}.md`), 'utf8');
+  return instructionsFor(markdown, markdown.includes('<!-- engine:') ? await studentStore() : undefined);
 }
 
 function reportCorrupt(context: CommandContext, loaded: LoadResult): void {

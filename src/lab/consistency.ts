@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { engineBlockProblems } from './engine-text.js';
 import { both, LANGS, type Localized } from './text.js';
 import type { Exercise, Skill } from './schema.js';
 
@@ -33,7 +34,12 @@ export function crossCheckExercise(exercise: Exercise, dir: string, folder: stri
     if (new Set(choiceIds).size !== choiceIds.length) problems.push(both(`questions[${i}].choices : les id des choix doivent être uniques`, `questions[${i}].choices: choice ids must be unique`));
   });
   for (const lang of LANGS) {
-    if (!existsSync(join(dir, `instructions.${lang}.md`))) problems.push(both(`instructions.${lang}.md : absent à côté de la définition`, `instructions.${lang}.md: missing beside the definition`));
+    const file = join(dir, `instructions.${lang}.md`);
+    if (!existsSync(file)) {
+      problems.push(both(`instructions.${lang}.md : absent à côté de la définition`, `instructions.${lang}.md: missing beside the definition`));
+      continue;
+    }
+    for (const problem of engineBlockProblems(readFileSync(file, 'utf8'))) problems.push(both(`instructions.${lang}.md : ${problem.fr}`, `instructions.${lang}.md: ${problem.en}`));
   }
   if (!exercise.checks.length && !exercise.questions.length) problems.push(both('checks : un exercice a besoin d’au moins une vérification ou une question', 'checks: an exercise needs at least one check or question'));
   return problems;

@@ -3,7 +3,7 @@ import { ProbeSchema } from '../probes/index.js';
 import { QuestionSchema } from '../questions/schema.js';
 import { SetupSchema } from '../setup/schema.js';
 import { ExerciseId, Id, ImageRef } from './ids.js';
-import { Localized } from './text.js';
+import { EngineText, Localized } from './text.js';
 
 /** The one format version of lab files. Bump it (and migrate every file) when the format changes incompatibly. */
 export const FORMAT_VERSION = 1;
@@ -23,7 +23,7 @@ export const CheckSchema = z
     points: z.number().int().positive().default(1).describe('Points earned when the check passes'),
     probe: ProbeSchema,
     hints: z
-      .array(Localized)
+      .array(EngineText)
       .min(1, { error: 'every check needs at least one hint (a nudge first, the command last)' })
       .describe('Hints shown one at a time: first a nudge, last the command to use'),
   })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FactSchema } from '../facts/index.js';
 import { Id, Pattern } from '../lab/ids.js';
-import { Localized } from '../lab/text.js';
+import { EngineText, Localized } from '../lab/text.js';
 import { MATCHERS } from './match.js';
 
 const Choice = z.strictObject({
@@ -13,9 +13,9 @@ const common = {
   id: Id.describe('Question id, unique within the exercise'),
   task: z.string().optional().describe('The task (e.g. "1.1") this question belongs to'),
   prompt: Localized.describe('The question as the student reads it'),
-  explanation: Localized.describe('Shown once the question is answered: why the answer is what it is'),
+  explanation: EngineText.describe('Shown once the question is answered: why the answer is what it is'),
   points: z.number().int().positive().default(1).describe('Points earned by a right answer'),
-  hints: z.array(Localized).default([]).describe('Hints, from a nudge to the answer path (never the answer itself)'),
+  hints: z.array(EngineText).default([]).describe('Hints, from a nudge to the answer path (never the answer itself)'),
 };
 
 export const SingleChoiceQuestion = z

@@ -44,7 +44,7 @@ describe('answer history', () => {
     const wrong = await recordAnswer(ctx, exercise, question, 'a', clients);
     expect(wrong.outcome.status).toBe('fail');
     expect(wrong.replacedRight).toBe('b');
-    expect(verdictText(ctx, question, wrong)).toBe(
+    expect(await verdictText(ctx, question, wrong, clients)).toBe(
       'Wrong answer.\nNote: your previous answer ("b") was right. The last answer is the one that counts; the earlier one stays in the history (.tp7/progress.json). To restore it: tp7 answer ex1 latest-vs-stable -- b',
     );
     // A wrong answer after a wrong one: nothing to warn about.

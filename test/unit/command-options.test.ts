@@ -20,7 +20,7 @@ const EXPECTED: Record<string, string[]> = {
   reset: ['yes', 'resources', 'workdir', 'json'],
   setup: ['workdir', 'json'],
   class: ['csv', 'delimiter', 'json'],
-  serve: ['host', 'port', 'data', 'json'],
+  serve: ['host', 'port', 'data', 'max-students', 'json'],
   grade: ['jobs', 'strict', 'csv', 'delimiter', 'junit', 'markdown', 'compare', 'json'],
   analyze: ['ci-config', 'workdir', 'json'],
   doctor: ['workdir', 'registry', 'json'],

@@ -9,7 +9,8 @@ export async function run(context: CommandContext): Promise<number> {
   const [, questionId, ...words] = context.args;
   const question = findQuestion(loaded.exercise, questionId);
   if (!words.length) throw new UsageError(both('usage : tp7 answer <ex> <question-id> <answer>', 'usage: tp7 answer <ex> <question-id> <answer>'));
-  const judged = await recordAnswer(context, loaded.exercise, question, words.join(' '), await clientsFor(context, [question]));
+  const clients = await clientsFor(context, [question]);
+  const judged = await recordAnswer(context, loaded.exercise, question, words.join(' '), clients);
   const right = judged.outcome.status === 'pass';
   if (context.json) {
     printJson(context, {
@@ -21,7 +22,7 @@ export async function run(context: CommandContext): Promise<number> {
       ...(judged.replacedRight === undefined ? {} : { replacedRight: judged.replacedRight }),
     });
   } else {
-    context.out(verdictText(context, question, judged));
+    context.out(await verdictText(context, question, judged, clients));
   }
   return right ? ExitCode.ok : ExitCode.checkFailed;
 }

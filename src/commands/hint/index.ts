@@ -1,9 +1,11 @@
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
-import { both, pick, type Localized } from '../../lab/text.js';
+import { textFor } from '../../lab/engine-text.js';
+import { both, pick, type EngineText, type Localized } from '../../lab/text.js';
+import type { ProbeClients } from '../../probes/types.js';
 import { runExercise } from '../../runner/run.js';
 import { style } from '../../ui/style.js';
-import { connectClients, labAndExercise, printJson, readProgress, writeProgress } from '../shared.js';
+import { connectClients, labAndExercise, printJson, readProgress, studentStore, writeProgress } from '../shared.js';
 
 /**
  * Hints come one at a time for one check: the first that is not green (or the one named). Each call reveals
@@ -12,7 +14,7 @@ import { connectClients, labAndExercise, printJson, readProgress, writeProgress 
 export async function run(context: CommandContext): Promise<number> {
   const { loaded } = await labAndExercise(context);
   const { exercise } = loaded;
-  const items: Array<{ id: string; title: Localized; hints: Localized[] }> = [
+  const items: Array<{ id: string; title: Localized; hints: EngineText[] }> = [
     ...exercise.checks.map((check) => ({ id: check.id, title: check.title, hints: check.hints })),
     ...exercise.questions.map((question) => ({ id: question.id, title: question.prompt, hints: question.hints })),
   ];
@@ -22,8 +24,10 @@ export async function run(context: CommandContext): Promise<number> {
   if (context.args[1] && !target) {
     throw new UsageError(both(`pas de vérification ni de question « ${context.args[1]} » dans ${exercise.id}`, `no check or question "${context.args[1]}" in ${exercise.id}`));
   }
+  let clients: ProbeClients | undefined;
   if (!target) {
-    const result = await runExercise(exercise, await connectClients(context), progress, { lang: context.lang, reveal: false, reuseStored: true });
+    clients = await connectClients(context);
+    const result = await runExercise(exercise, clients, progress, { lang: context.lang, reveal: false, reuseStored: true });
     const firstOpen = result.checks.find((check) => check.status !== 'pass' && items.find((item) => item.id === check.id)?.hints.length);
     target = firstOpen && items.find((item) => item.id === firstOpen.id);
   }
@@ -43,7 +47,9 @@ export async function run(context: CommandContext): Promise<number> {
   writeProgress(context, (stored) => {
     (stored.hints[exercise.id] ??= {})[target.id] = level;
   });
-  const text = pick(target.hints[level - 1]!, context.lang);
+  const hint = target.hints[level - 1]!;
+  // A hint written otherwise for the containerd image store is given in the student's engine's form.
+  const text = pick(textFor(hint, hint.containerd ? await studentStore(clients) : undefined), context.lang);
   if (context.json) {
     printJson(context, { exercise: exercise.id, check: target.id, level, of: target.hints.length, hint: text });
     return 0;

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { findCommand } from '../../cli/commands.js';
 import type { CommandContext } from '../../cli/context.js';
 import { Tp7Error, UsageError } from '../../errors.js';
@@ -8,7 +6,7 @@ import { both, pick } from '../../lab/text.js';
 import { renderMarkdown } from '../../ui/markdown.js';
 import { select } from '../../ui/prompt.js';
 import { style } from '../../ui/style.js';
-import { readProgress } from '../shared.js';
+import { instructions, readProgress } from '../shared.js';
 import { readJoinedBoard } from '../../submit/board-file.js';
 import { showControlsInline } from '../../ui/escape.js';
 
@@ -48,7 +46,7 @@ async function exerciseMenu(context: CommandContext, loaded: LoadedExercise): Pr
       { name: 'back', message: words.back },
     ]);
     if (action === 'back') return;
-    if (action === 'read') context.out(await renderMarkdown(readFileSync(join(loaded.dir, `instructions.${context.lang}.md`), 'utf8')));
+    if (action === 'read') context.out(await renderMarkdown(await instructions(loaded.dir, context.lang)));
     // Once the folder joined a class board, the menu's checks go to it too (queued, never waiting for it).
     else await runCommand(context, action, [id], action === 'check' && readJoinedBoard(context.workdir) ? { submit: '' } : {});
   }

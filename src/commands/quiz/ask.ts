@@ -19,6 +19,6 @@ export async function askQuestion(context: CommandContext, exercise: Exercise, q
   }
   const judged = await recordAnswer(context, exercise, question, raw, clients);
   const right = judged.outcome.status === 'pass';
-  context.out(`${right ? style.green('✔') : style.red('✘')} ${verdictText(context, question, judged)}\n`);
+  context.out(`${right ? style.green('✔') : style.red('✘')} ${await verdictText(context, question, judged, clients)}\n`);
   return right;
 }

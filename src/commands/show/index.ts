@@ -1,20 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { publicExercise } from '../../lab/public.js';
 import { renderMarkdown } from '../../ui/markdown.js';
 import { style } from '../../ui/style.js';
-import { labAndExercise, printJson } from '../shared.js';
+import { instructions, labAndExercise, printJson } from '../shared.js';
 
 export async function run(context: CommandContext): Promise<number> {
   const { lab, loaded } = await labAndExercise(context);
   const view = publicExercise(loaded.exercise, context.lang);
   const skills = lab.skills.filter((skill) => skill.exercises.includes(view.id)).map((skill) => skill.id);
   if (context.json) {
-    printJson(context, { ...view, skills, instructions: readFileSync(join(loaded.dir, `instructions.${context.lang}.md`), 'utf8') });
+    printJson(context, { ...view, skills, instructions: await instructions(loaded.dir, context.lang) });
     return 0;
   }
-  context.out(await renderMarkdown(readFileSync(join(loaded.dir, `instructions.${context.lang}.md`), 'utf8')));
+  context.out(await renderMarkdown(await instructions(loaded.dir, context.lang)));
   const fr = context.lang === 'fr';
   context.out(style.bold(fr ? 'Questions' : 'Questions'));
   for (const question of view.questions) {
