@@ -28,7 +28,16 @@ export function createDetail(dialog, context, { onClose }) {
       h('li', {}, t('detailLastSeen', { when: when(row.lastSeen) })),
       h('li', {}, t('detailSubmissions', { count: row.submissions ?? 0 })),
       report?.generatedAt ? h('li', {}, t('detailGenerated', { when: when(report.generatedAt) })) : null,
+      report?.engine ? h('li', {}, engineLine(report.engine)) : null,
     );
+  }
+
+  /** Where the student's checks ran: Docker's version, its API, its image store and its platform. */
+  function engineLine(engine) {
+    const { t } = context;
+    const store = engine.store === 'containerd' || engine.store === 'classic' ? t(`store.${engine.store}`) : null;
+    const parts = [`Docker ${String(engine.version ?? '?')}`, `API ${String(engine.apiVersion ?? '?')}`, store, engine.platform ? String(engine.platform) : null];
+    return t('detailEngine', { engine: parts.filter(Boolean).join(', ') });
   }
 
   function flags(row) {

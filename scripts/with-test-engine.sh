@@ -12,19 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib/engine.sh source-path=SCRIPTDIR/..
 source scripts/lib/engine.sh
 
-if [[ $(id -u) -ne 0 ]]; then
-  tp7_log "the test engine is a dockerd of its own and dockerd runs as root: run this as root"
-  exit 1
-fi
-tp7_install_packages
-# Exercise 7 runs arm64 and arm/v7 images; without emulation its run checks are skipped, not failed.
-tp7_enable_emulation || tp7_log "exercise 7's checks that run foreign images will be skipped"
-
-# npm ci when node_modules is missing or older than the lock file (npm writes node_modules/.package-lock.json).
-if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
-fi
-npm run build
+tp7_prepare_tests
 
 # One test engine per machine (two dockerds on one bridge break each other): runs queue on this lock.
 exec 9>/tmp/tp7-test-engine.lock

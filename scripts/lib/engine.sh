@@ -4,6 +4,7 @@
 #
 # Usage: source scripts/lib/engine.sh, then call:
 #   tp7_install_packages                          install the Debian packages when a command is missing
+#   tp7_prepare_tests                             root, packages, qemu, npm ci, build: what a test run needs first
 #   tp7_start_mirror DIR PORT                     registry on 127.0.0.1:PORT, state in DIR
 #   tp7_stop_mirror DIR                           stop the mirror started with that DIR
 #   tp7_start_dockerd DIR SOCKET MIRROR_URL       private dockerd (own data/exec roots in DIR)
@@ -161,6 +162,25 @@ EOF
 tp7_stop_mirror() {
   local dir=${1:?usage: tp7_stop_mirror DIR}
   tp7__stop_pidfile "$dir/mirror.pid" "$dir/config.yml" 10
+}
+
+# What every test run needs before an engine starts: root (dockerd runs as root), the Debian packages, qemu for
+# exercise 7's foreign images (their run checks are skipped without it), the npm packages, a fresh build.
+tp7_prepare_tests() {
+  # Once per run: scripts/test.sh prepares, then starts one engine after the other.
+  [[ ${TP7_PREPARED:-} == 1 ]] && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    tp7_log "the test engine is a dockerd of its own and dockerd runs as root: run this as root"
+    return 1
+  fi
+  tp7_install_packages
+  tp7_enable_emulation || tp7_log "exercise 7's checks that run foreign images will be skipped"
+  # npm ci when node_modules is missing or older than the lock file (npm writes node_modules/.package-lock.json).
+  if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    npm ci --no-audit --no-fund
+  fi
+  npm run build
+  export TP7_PREPARED=1
 }
 
 # --- downloads and the modern engine --------------------------------------------------------------

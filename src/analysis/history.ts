@@ -58,6 +58,8 @@ export function shortStep(createdBy: string, width = 60): string {
   const text = createdBy
     .replace(/^\/bin\/sh -c #\(nop\)\s+/, '')
     .replace(/^\/bin\/sh -c /, 'RUN ')
+    // BuildKit writes the instruction itself: `RUN /bin/sh -c echo hi` (with `|1 A=b` before the shell for build args).
+    .replace(/^RUN (\|\d+ (\S+=\S*\s+)*)?\/bin\/(ba)?sh -c /, 'RUN ')
     .replace(/\s+# buildkit$/, '')
     .replace(/\b(file|dir|multi):([0-9a-f]{8})[0-9a-f]{56}\b/g, '$1:$2…')
     .replace(/\s+/g, ' ')

@@ -58,10 +58,10 @@ const silentFor = (ms: number) => both(`pas de réponse en ${ms / 1000} s`, `no 
  * GET `path` with a query, 404 as an error with statusCode (as dockerode's own calls): several of dockerode's
  * methods (image inspect, history, save) send no query, and the query is how a platform or the manifests are asked.
  */
-function get<T>(docker: Docker, path: string, query: Record<string, string>): Promise<T> {
+function get<T>(docker: Docker, path: string, query: Record<string, string>, isStream = false): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     // docker-modem adds the query only to a path that has a '?'.
-    docker.modem.dial({ path: `${path}?`, method: 'GET', options: query, statusCodes: { 200: true, 404: 'not found', 500: 'server error' } }, (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as T)));
+    docker.modem.dial({ path: `${path}?`, method: 'GET', options: query, isStream, statusCodes: { 200: true, 404: 'not found', 500: 'server error' } }, (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as T)));
   });
 }
 
@@ -138,7 +138,11 @@ export async function openDocker(address?: EngineAddress): Promise<DockerConnect
     }
     if (apiBelow(raw.ApiVersion, MINIMUM_API)) throw tooOld(host, raw.Version, raw.ApiVersion);
     const docker = new DockerCtor({ ...options, timeout: REQUEST_TIMEOUT_MS(), version: `v${raw.ApiVersion}` });
-    const info = (await docker.info()) as EngineInfo;
+    // An engine whose /info fails (HTTP 500) still answers the checks: its store is then taken to be the classic one.
+    const info = (await docker.info().catch((error: unknown) => {
+      if ((error as EngineError)?.statusCode) return {};
+      throw error;
+    })) as EngineInfo;
     const version: EngineVersion = { version: raw.Version, apiVersion: raw.ApiVersion, os: String(raw.Os ?? ''), arch: String(raw.Arch ?? ''), store: storeOf(info) };
     return { host, docker, version, options, info };
   } catch (error) {
@@ -259,7 +263,14 @@ class DockerodeEngine implements EngineClient {
 
   async saveImage(ref: string): Promise<NodeJS.ReadableStream | null> {
     // Not cached: a stream is read once. Existence first, so a missing image is null rather than a 404 mid-stream.
-    if (!(await this.inspectImage(ref))) return null;
+    const image = await this.inspectImage(ref);
+    if (!image) return null;
+    // The containerd store saves the engine's own platform unless told, and fails when that one was never pulled:
+    // the platform inspect shows (the host's, else one that is there) is asked for by name (API 1.48+).
+    if (this.engineVersion.store === 'containerd' && !apiBelow(this.engineVersion.apiVersion, '1.48')) {
+      const platform = JSON.stringify({ os: image.Os, architecture: image.Architecture, ...(image.Variant ? { variant: image.Variant } : {}) });
+      return this.guard(() => get<NodeJS.ReadableStream>(this.docker, `/images/${ref}/get`, { platform }, true));
+    }
     return this.guard(() => this.docker.getImage(ref).get());
   }
 

@@ -145,6 +145,9 @@ describe('history', () => {
   it('shortens a step for a table', () => {
     expect(shortStep('/bin/sh -c #(nop)  CMD ["nginx"]')).toBe('CMD ["nginx"]');
     expect(shortStep('/bin/sh -c apk add   nginx')).toBe('RUN apk add nginx');
-    expect(shortStep('RUN /bin/sh -c make # buildkit', 10)).toBe('RUN /bin/…');
+    // BuildKit writes the instruction with the shell: shown as the Dockerfile line, build arguments left out.
+    expect(shortStep('RUN /bin/sh -c make # buildkit')).toBe('RUN make');
+    expect(shortStep('RUN |1 VERSION=1.2 /bin/sh -c make install # buildkit')).toBe('RUN make install');
+    expect(shortStep('RUN /bin/sh -c make all install # buildkit', 10)).toBe('RUN make …');
   });
 });
