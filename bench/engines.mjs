@@ -9,19 +9,17 @@
 // (cold < 2 s, warm < 0.3 s) leave out what the student's own scripts cost.
 // Writes bench/engines.json, one entry per engine (TP7_ENGINE), keeping the other engines' entries.
 // Settings: BENCH_RUNS (default 5), BENCH_OUT.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXERCISES, median, ROOT, solveCourse } from './lib/course.mjs';
 
-const ROOT = join(import.meta.dirname, '..');
 const TP7 = join(ROOT, 'bin/tp7.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench/engines.json');
-const EXERCISES = ['ex1', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7', 'ex8', 'ex9'];
 const scratch = mkdtempSync(join(tmpdir(), 'tp7-bench-engines-'));
 const freshCache = () => mkdtempSync(join(scratch, 'cache-'));
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 function time(command, args, env) {
   const started = process.hrtime.bigint();
@@ -31,16 +29,6 @@ function time(command, args, env) {
   return { ms, stdout: run.stdout };
 }
 
-/** The reference solutions in course order, in one workdir, as the integration tests run them. */
-function solve(workdir) {
-  for (const exercise of EXERCISES) {
-    execFileSync(join(ROOT, 'solutions', exercise, 'solve.sh'), [], {
-      cwd: workdir,
-      env: { ...process.env, TP7: `node ${TP7}`, TP7_WORKDIR: workdir, TP7_LANG: 'en', NO_COLOR: '1', XDG_CACHE_HOME: freshCache() },
-      stdio: 'ignore',
-    });
-  }
-}
 
 /** What a check that runs a script spent, from the report: the probe kinds marked sideEffects. */
 async function scriptKinds() {
@@ -51,7 +39,7 @@ async function scriptKinds() {
 const engine = process.env.TP7_ENGINE ?? '20.10';
 const workdir = mkdtempSync(join(scratch, 'work-'));
 try {
-  solve(workdir);
+  solveCourse(workdir, TP7, freshCache);
   const sideEffects = await scriptKinds();
   const base = { ...process.env, NO_COLOR: '1', TP7_LANG: 'en' };
   const version = JSON.parse(time('node', [TP7, 'check', 'ex1', '--json', '--workdir', workdir], { ...base, XDG_CACHE_HOME: freshCache() }).stdout).engine;

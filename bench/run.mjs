@@ -18,17 +18,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXERCISES, median, ROOT, solveCourse } from './lib/course.mjs';
 
-const ROOT = join(import.meta.dirname, '..');
 const TP7 = process.env.BENCH_TP7 ?? join(ROOT, 'bin/tp7.js');
 const CLI = join(ROOT, 'bench/course-docker-cli.sh');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const COURSE_RUNS = Number(process.env.BENCH_COURSE_RUNS ?? 5);
-const EXERCISES = ['ex1', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7', 'ex8', 'ex9'];
 const scratch = mkdtempSync(join(tmpdir(), 'tp7-bench-'));
 const freshCache = () => mkdtempSync(join(scratch, 'cache-'));
 
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /**
  * Median wall time of each command, in milliseconds. Runs are interleaved (a, b, c, a, b, c, ...) after one
@@ -51,16 +49,6 @@ function medians(commands, runs, warmUp = true) {
   return samples.map(median);
 }
 
-/** What the reference solutions do, in course order, in one workdir (test/integration/harness.ts runSolution). */
-function solve(workdir) {
-  for (const exercise of EXERCISES) {
-    execFileSync(join(ROOT, 'solutions', exercise, 'solve.sh'), [], {
-      cwd: workdir,
-      env: { ...process.env, TP7: `node ${TP7}`, TP7_WORKDIR: workdir, TP7_LANG: 'en', NO_COLOR: '1', XDG_CACHE_HOME: freshCache() },
-      stdio: 'ignore',
-    });
-  }
-}
 
 /** The choice and text questions' accepted answers, for the CLI script (a verify script hard-codes them). */
 async function answerKey() {
@@ -109,7 +97,7 @@ async function cleanup() {
 const given = process.env.BENCH_WORKDIR;
 const workdir = given ?? mkdtempSync(join(scratch, 'work-'));
 try {
-  if (!given) solve(workdir);
+  if (!given) solveCourse(workdir, TP7, freshCache);
   const key = await answerKey();
   const base = { ...process.env, NO_COLOR: '1', TP7_LANG: 'en' };
   const cold = () => ({ ...base, XDG_CACHE_HOME: freshCache() });
