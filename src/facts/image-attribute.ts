@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IMAGE_ATTRIBUTES, readAttribute } from '../engine/attributes.js';
+import { shownSizes } from '../engine/sizes.js';
 import { ImageRef } from '../lab/ids.js';
 import type { FactKind } from './types.js';
 import { both } from '../lab/text.js';
@@ -26,6 +27,11 @@ export const imageAttributeFact: FactKind<Spec> = {
       const entry = value.find((item) => item.startsWith(`${spec.envVar}=`));
       if (!entry) return { value: null, missing: both(`${spec.ref} n'a pas de variable ${spec.envVar}`, `${spec.ref} has no ${spec.envVar} variable`) };
       return { value: entry.slice(spec.envVar.length + 1) };
+    }
+    if (spec.attribute === 'size') {
+      // docker inspect's Size, and on the containerd store docker images's other figure: either is a right answer.
+      const others = (await shownSizes(engine, image)).filter((size) => size !== value).map(String);
+      return others.length ? { value, synonyms: others } : { value };
     }
     return { value };
   },

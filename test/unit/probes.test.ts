@@ -3,7 +3,8 @@ import { imageAttribute } from '../../src/probes/image-attribute.js';
 import { imageExists } from '../../src/probes/image-exists.js';
 import { sameImage } from '../../src/probes/same-image.js';
 import { ProbeSchema } from '../../src/probes/index.js';
-import { clients, fakeEngine, ID_A, ID_B } from './fake-engine.js';
+import { imageAttributeFact } from '../../src/facts/image-attribute.js';
+import { clients, CONTENT_SHARE, fakeEngine, ID_A, ID_B } from './fake-engine.js';
 
 const engine = fakeEngine({
   'nginx:latest': { Id: ID_A, Size: 190_000_000 },
@@ -73,5 +74,15 @@ describe('image-attribute', () => {
     const result = await imageAttribute.run(spec({ attribute: 'size', lessThanImage: 'nginx:1.25' }), clients(engine));
     expect(result.status).toBe('fail');
     expect(result.actual).toBe('nginx:1.25 absent');
+  });
+});
+
+describe('image-attribute fact: size', () => {
+  const spec = { kind: 'image-attribute' as const, ref: 'nginx:alpine', attribute: 'size' as const };
+  it('is docker inspect\'s Size; on the containerd store docker images\'s figure is right too', async () => {
+    const images = { 'nginx:alpine': { Size: 10_000_000 } };
+    expect(await imageAttributeFact.read(spec, clients(fakeEngine(images)))).toEqual({ value: 10_000_000 });
+    const content = Math.round(10_000_000 * CONTENT_SHARE);
+    expect(await imageAttributeFact.read(spec, clients(fakeEngine(images, {}, '29-containerd')))).toEqual({ value: content, synonyms: [String(10_000_000 + content)] });
   });
 });
