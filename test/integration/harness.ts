@@ -100,11 +100,13 @@ export async function ok(run: Promise<Run>): Promise<Run> {
 }
 
 /** `docker build -q -t tag` of a Dockerfile (and extra files) written in a fresh folder. */
-export async function buildImage(tag: string, dockerfile: string, files: Record<string, string | Buffer> = {}): Promise<void> {
+export async function buildImage(tag: string, dockerfile: string, files: Record<string, string | Buffer> = {}, options: { legacy?: boolean } = {}): Promise<void> {
   const dir = newWorkdir();
   for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
   writeFileSync(join(dir, 'Dockerfile'), dockerfile);
-  await ok(docker('build', '-q', '-t', tag, dir));
+  // `legacy`: the classic builder, whatever the CLI's default (BuildKit on the 28.5 engines, as on a modern install).
+  const result = await execa('docker', ['build', '-q', '-t', tag, dir], { reject: false, env: options.legacy ? { DOCKER_BUILDKIT: '0' } : {} });
+  if (result.exitCode !== 0) throw new Error(`command failed (${result.exitCode}): ${result.stderr}`);
 }
 
 /** Runs solutions/<ex>/solve.sh in `workdir`, the way `tp7 dev` runs a reference solution (on `env`'s engine). */

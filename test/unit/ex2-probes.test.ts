@@ -155,6 +155,14 @@ describe('shared-image-size fact', () => {
     const content = Math.round(43_000_000 * CONTENT_SHARE);
     expect(fact).toEqual({ value: 43_000_000 + content, synonyms: [String(content)] });
   });
+  it('on the containerd store, stays right when a later platform pull makes the image bigger (exercise 7)', async () => {
+    const both = { Id: ID_A, Size: 43_000_000, platforms: [{ architecture: 'amd64' }, { architecture: 'arm64', variant: 'v8' }] };
+    const fact = await read({ 'mon-nginx:v1': both, 'mon-nginx:v2': both }, '28-containerd');
+    const one = 43_000_000 + Math.round(43_000_000 * CONTENT_SHARE);
+    // docker images now shows both platforms; what it showed with one, before the arm64 pull, is kept.
+    expect(fact.value).toBe(2 * one);
+    expect(fact.synonyms).toContain(String(one));
+  });
   it('is unknown while a tag is missing or names another image', async () => {
     expect((await read({ 'mon-nginx:v1': { Id: ID_A } })).missing?.en).toBe('mon-nginx:v2 not on the engine');
     const split = await read({ 'mon-nginx:v1': { Id: ID_A }, 'mon-nginx:v2': { Id: ID_B } });

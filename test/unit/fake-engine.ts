@@ -356,7 +356,8 @@ export class FakeEngine implements EngineClient {
         RepoTags: dangling ? (none ? ['<none>:<none>'] : []) : tags.length ? tags : null,
         RepoDigests: dangling ? (none ? ['<none>@<none>'] : []) : digests.length ? (this.containerd ? digests.slice(0, 1) : digests) : null,
         Created: Math.floor(Date.parse(image.inspect.Created) / 1000),
-        Size: this.containerd ? this.contentSize(image) + image.inspect.Size : image.inspect.Size,
+        // Containerd: content and snapshots of every platform there (each weighs what the image's Size says).
+        Size: this.containerd ? (this.contentSize(image) + image.inspect.Size) * this.pulledPlatforms(image) : image.inspect.Size,
         Labels: labels,
       });
     }
@@ -526,6 +527,11 @@ export class FakeEngine implements EngineClient {
     if (!this.containerd) return sha256(config);
     const manifest = sha256(ociManifest(config, layerBlobs(layers)));
     return platforms?.length ? sha256(canonicalJson({ mediaType: 'application/vnd.oci.image.index.v1+json', manifests: platforms.map((platform) => [manifest, platform]) })) : manifest;
+  }
+
+  /** How many platforms of a containerd image have their content on the engine (1 for a single-platform one). */
+  private pulledPlatforms(image: StoredImage): number {
+    return image.platforms ? image.platforms.filter((platform) => platform.available ?? true).length : 1;
   }
 
   /** What a containerd inspect's Size counts: the content of the platform shown. */
