@@ -89,6 +89,8 @@ export function verdictMessage(path: string, error: ArchiveError): Localized {
       return both(`${path} contient des chemins qui sortent de l'archive : ce n'est pas une sauvegarde de Docker (${detailFr}).`, `${path} holds paths that lead out of the archive: Docker did not write it (${detailEn}).`);
     case 'too-large':
       return both(`${path} se décompresse en bien trop de données pour une image : lecture arrêtée (${detailFr}).`, `${path} decompresses to far too much data for an image: reading stopped (${detailEn}).`);
+    case 'oversized':
+      return both(`${path} contient plus qu'une sauvegarde de l'image ne le pourrait : lecture arrêtée (${detailFr}). Une sauvegarde de plusieurs images, ou autre chose qu'un docker save de cette image ?`, `${path} holds more than a save of the image could: reading stopped (${detailEn}). A save of several images, or something else than a docker save of this image?`);
     case 'too-many-entries':
       return both(`${path} contient bien trop d'entrées pour une sauvegarde d'image ou un export de conteneur : lecture arrêtée (${detailFr}).`, `${path} holds far too many entries for an image save or a container export: reading stopped (${detailEn}).`);
     case 'not-a-save':
