@@ -26,27 +26,47 @@ function fromKept(kept: KeptRead): ArchiveRead {
   return 'refused' in kept ? { found: true, size: kept.size, content: kept.content, error: new ArchiveError(kept.refused.verdict, kept.refused.text) } : kept;
 }
 
+/** How a probe reads a workdir archive: kept readings, the check's signal, and the bound of what it should hold. */
+export interface ArchiveReadOptions {
+  stored?: StoredReadings;
+  /** The check's time limit: the reading (file, decoders) stops with it. */
+  signal?: AbortSignal;
+  /** What the tar may hold at most (saveBound of the image it should be a save of). */
+  maxTarBytes?: number;
+}
+
+/**
+ * What a `docker save` of images of these sizes (the engine's Size) can hold, generously: layers as tar (headers
+ * and padding over the files' bytes), every platform of a multi-platform image on the containerd store, configs
+ * and manifests. A file declaring more is not read to its end (a save of every image, or no save at all).
+ */
+export function saveBound(imageSizes: readonly number[]): number {
+  return 4 * imageSizes.reduce((sum, size) => sum + Math.max(0, size), 0) + (256 << 20);
+}
+
 /**
  * Stats, sniffs and reads `path`; an archive the reader refuses becomes `error`, any other failure is thrown.
- * A file with the same device, inode, size, mtime and ctime as one read before is not read again: not in this
- * process, nor, given `stored` (a student's check), in the next one.
+ * A file with the same device, inode, size, mtime and ctime as one read before (with the same bound) is not read
+ * again: not in this process, nor, given `stored` (a student's check), in the next one. A reading stopped by
+ * the signal is kept nowhere.
  */
-export async function readWorkdirArchive(files: FileAccess, path: string, stored?: StoredReadings): Promise<ArchiveRead> {
+export async function readWorkdirArchive(files: FileAccess, path: string, options: ArchiveReadOptions = {}): Promise<ArchiveRead> {
+  const { stored } = options;
   const info = await files.stat(path);
   if (!info) return { found: false, reason: 'missing' };
   if (!info.isFile) return { found: false, reason: 'not-a-file' };
-  const read = () => readArchiveFile(files, path, info.size);
+  const read = () => readArchiveFile(files, path, info.size, options);
   if (info.dev === undefined || info.ino === undefined) return read();
-  const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs ?? ''}`;
+  const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs ?? ''}${options.maxTarBytes === undefined ? '' : `:max=${options.maxTarBytes}`}`;
   const readOrKept = stored && info.ctimeMs !== undefined ? async () => fromKept(await stored.get('archive', identity, async () => toKept(await read()))) : read;
   return readings(identity, readOrKept);
 }
 
-async function readArchiveFile(files: FileAccess, path: string, size: number): Promise<ArchiveRead> {
+async function readArchiveFile(files: FileAccess, path: string, size: number, { signal, maxTarBytes }: ArchiveReadOptions): Promise<ArchiveRead> {
   const content = await sniffCompression(files.open(path));
   const progress = terminalProgress(path, size);
   try {
-    const description = await readArchive(files.open(path), { onProgress: progress.onProgress });
+    const description = await readArchive(files.open(path), { onProgress: progress.onProgress, signal, maxTarBytes });
     return { found: true, size, content, description };
   } catch (error) {
     if (error instanceof ArchiveError) return { found: true, size, content, error };
