@@ -1,6 +1,7 @@
 // Shared by the archive probes (image-archive, export-archive, backup-folder): read one of the student's
 // archives through the confined file access, with terminal progress, and phrase every verdict for a student.
 import { readArchive, sniffCompression, terminalProgress, ArchiveError, type ArchiveDescription, type ArchiveVerdict, type ContentKind } from '../archive/index.js';
+export { saveBound } from '../archive/index.js';
 import type { StoredReadings } from '../cache/stored-readings.js';
 import type { FileAccess } from '../files/types.js';
 import type { LocalizedText } from '../lab/lang.js';
@@ -33,15 +34,6 @@ export interface ArchiveReadOptions {
   signal?: AbortSignal;
   /** What the tar may hold at most (saveBound of the image it should be a save of). */
   maxTarBytes?: number;
-}
-
-/**
- * What a `docker save` of images of these sizes (the engine's Size) can hold, generously: layers as tar (headers
- * and padding over the files' bytes), every platform of a multi-platform image on the containerd store, configs
- * and manifests. A file declaring more is not read to its end (a save of every image, or no save at all).
- */
-export function saveBound(imageSizes: readonly number[]): number {
-  return 4 * imageSizes.reduce((sum, size) => sum + Math.max(0, size), 0) + (256 << 20);
 }
 
 /**
