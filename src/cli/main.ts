@@ -230,3 +230,5 @@ export async function main(argv: string[]): Promise<void> {
   }
   process.exitCode = code;
 }
+
+export { leaveOnceDone } from '../stop.js';

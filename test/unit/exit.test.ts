@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../tmp.js';
+
+// tp7 leaves once its report is written: a request a check's time limit gave up on (an engine that never
+// answers it), or any other work still in flight, does not keep the process running. Run against a stand-in
+// engine that answers what a connection needs (/_ping, /version, /info, /events) and never anything else.
+
+const BIN = resolve(import.meta.dirname, '../../bin/tp7.js');
+const LIMIT_MS = 800;
+
+let server: Server;
+let socket: string;
+const held = new Set<Socket>();
+
+beforeAll(async () => {
+  socket = join(tempDir('engine-'), 'docker.sock');
+  server = createServer((request, response) => {
+    const path = (request.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0];
+    const json = (body: unknown) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    if (path === '/_ping') return response.end('OK');
+    if (path === '/version') return json({ Version: '28.5.2', ApiVersion: '1.51', Os: 'linux', Arch: 'amd64' });
+    if (path === '/info') return json({ ID: 'stand-in', RegistryConfig: { Mirrors: [] } });
+    if (path === '/events') return void response.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
+    held.add(request.socket); // never answered
+  });
+  await new Promise<void>((done) => server.listen(socket, done));
+});
+
+afterAll(() => {
+  held.forEach((each) => each.destroy());
+  server.close();
+});
+
+interface Timed {
+  code: number | null;
+  stdout: string;
+  /** From the last byte of output to the end of the process. */
+  afterOutputMs: number;
+  totalMs: number;
+}
+
+/** Runs the built tp7; `stop` sends SIGINT once the output matches it (a watch's first checklist). */
+function run(args: string[], workdir: string, stop?: RegExp): Promise<Timed> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args, '--workdir', workdir], {
+    env: { ...process.env, DOCKER_HOST: `unix://${socket}`, TP7_LANG: 'en', NO_COLOR: '1', TP7_CHECK_TIMEOUT_MS: String(LIMIT_MS), TP7_ENGINE_TIMEOUT_MS: '60000', XDG_CACHE_HOME: tempDir('cache-') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let last = performance.now();
+  const seen = (chunk: Buffer) => {
+    last = performance.now();
+    stdout += chunk.toString();
+    if (stop?.test(stdout)) child.kill('SIGINT');
+  };
+  child.stdout.on('data', seen);
+  child.stderr.on('data', (chunk: Buffer) => (last = performance.now(), void chunk));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+  return new Promise((done) => child.once('exit', (code) => {
+    clearTimeout(killer);
+    done({ code, stdout, afterOutputMs: performance.now() - last, totalMs: performance.now() - started });
+  }));
+}
+
+describe('tp7 exits once its report is written', () => {
+  it('check: the checks the engine never answered time out, the report is out, and tp7 is gone at once', { timeout: 60_000 }, async () => {
+    const result = await run(['check', 'ex2'], tempDir('work-'));
+    expect(result.stdout).toContain(`took longer than ${LIMIT_MS / 1000} s`);
+    expect(result.code).toBe(1);
+    expect(result.afterOutputMs).toBeLessThan(1000);
+  });
+
+  it('hint: the same', { timeout: 60_000 }, async () => {
+    const result = await run(['hint', 'ex2'], tempDir('work-'));
+    expect(result.stdout).toMatch(/^Hint 1\//m);
+    expect(result.afterOutputMs).toBeLessThan(1000);
+  });
+
+  it('watch: Ctrl+C while its checks wait on the engine ends it at once', { timeout: 60_000 }, async () => {
+    const result = await run(['watch', 'ex2'], tempDir('work-'), /Watching/);
+    expect(result.code).toBe(0);
+    expect(result.afterOutputMs).toBeLessThan(1000);
+  });
+
+  it('grade: a student whose engine answers nothing is a row, and the gradebook is the end', { timeout: 60_000 }, async () => {
+    const dir = tempDir('grade-');
+    const workdir = tempDir('student-');
+    writeFileSync(join(dir, 'roster.csv'), `student,engine,workdir\nsam,unix://${socket},${workdir}\n`);
+    const result = await run(['grade', join(dir, 'roster.csv'), 'ex2', '--csv'], dir);
+    expect(result.stdout).toMatch(/^sam,/m);
+    expect(result.afterOutputMs).toBeLessThan(1000);
+  });
+});
