@@ -119,7 +119,7 @@ export async function connectEngine(address?: EngineAddress): Promise<EngineClie
   const { default: DockerCtor } = await import('dockerode');
   // The event stream is quiet for as long as the student is: no idle timeout on it.
   const events = new DockerCtor({ ...options, version: `v${version.apiVersion}` });
-  return new DockerodeEngine(host, docker, events, version);
+  return new DockerodeEngine(host, docker, events, version, address ?? engineAddressFromEnv());
 }
 
 /**
@@ -149,6 +149,7 @@ class DockerodeEngine implements EngineClient {
     private readonly docker: Docker,
     private readonly events: Docker,
     private readonly engineVersion: EngineVersion,
+    readonly address: EngineAddress,
   ) {}
 
   async version(): Promise<EngineVersion> {

@@ -15,6 +15,7 @@ import { style } from '../../ui/style.js';
 import { connectClients, labAndExercise, readProgress } from '../shared.js';
 import { boardToSubmitTo, submitToBoard } from '../submitting.js';
 import { roundFailure } from './round-error.js';
+import { isolationNotes } from '../../scripts/recorded-run.js';
 
 /** Events closer than this make one round: a `docker pull` or a loop of `docker tag` emits a burst. */
 const COALESCE_MS = 30;
@@ -66,7 +67,7 @@ export async function run(context: CommandContext): Promise<number> {
     const fresh = { ...clients, engine: await connectEngine() };
     const result = await runExercise(exercise, fresh, readProgress(context), { lang: context.lang, reveal: false, previous: last, rerun: last ? rerun : undefined, reuseStored: true, signal: stopping.signal });
     last = result;
-    const built = buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang), board?.name);
+    const built = buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang), board?.name, { notes: isolationNotes(context.lang) });
     const report = renderText(built, context.lang);
     if (report === shown) return;
     shown = report;
