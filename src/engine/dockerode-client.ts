@@ -11,6 +11,7 @@ import { pullImage, runProbe } from './probe-run.js';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
 import { buildProbeImage, createProbeContainer, removeProbeContainer, removeProbeImage } from './probe-image.js';
 import { memo } from '../memo.js';
+import { MAX_ANSWER_BYTES } from './bounded-agent.js';
 import { settings } from '../settings.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
@@ -56,6 +57,9 @@ const silentFor = (ms: number) => both(`pas de réponse en ${ms / 1000} s`, `no 
 export function explainConnectionError(host: string, error: unknown, elapsedMs = 0): EngineUnreachableError | undefined {
   const err = error as EngineError;
   if (error instanceof SshError) return new EngineUnreachableError(host, explainSsh(error, host));
+  // An answer cut by its bounds (bounded-agent.ts): what sends it is no engine tp7 can grade.
+  if (err?.code === 'ETP7_ENGINE_SLOW') return new EngineUnreachableError(host, both(`pas de réponse complète en ${REQUEST_TIMEOUT_MS() / 1000} s`, `no complete answer within ${REQUEST_TIMEOUT_MS() / 1000} s`));
+  if (err?.code === 'ETP7_ENGINE_LARGE') return new EngineUnreachableError(host, both(`une réponse de plus de ${MAX_ANSWER_BYTES >> 20} Mio`, `an answer of more than ${MAX_ANSWER_BYTES >> 20} MiB`));
   // docker-modem ends a request that outlives its timeout by destroying the socket: it surfaces as ECONNRESET.
   if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS() * 0.9) {
     return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS()));
