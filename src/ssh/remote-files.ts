@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { CheckError } from '../errors.js';
 import { both } from '../lab/lang.js';
 import type { FileAccess, FileInfo } from '../files/types.js';
+import { notRegular } from '../files/workdir.js';
 import { isDirectoryMode, isFileMode, SftpStatusError, type SftpSession } from './sftp.js';
 
 /** Same cap as the local workdir's readText. */
@@ -34,6 +35,17 @@ export function remoteWorkdirFiles(sftp: () => Promise<SftpSession>, root: strin
     return { session, full };
   };
 
+  /**
+   * Only a regular file is opened: the server's open(2) of a FIFO would wait for a writer, and with it every later
+   * request of the session (sftp-server answers one at a time).
+   */
+  const regular = async (path: string): Promise<{ session: SftpSession; full: string }> => {
+    const found = await inside(path);
+    const attrs = await found.session.stat(found.full);
+    if (attrs && !isFileMode(attrs.mode)) throw notRegular(path);
+    return found;
+  };
+
   const info = async (path: string): Promise<FileInfo | null> => {
     const { session, full } = await inside(path);
     const attrs = await session.stat(full);
@@ -56,13 +68,13 @@ export function remoteWorkdirFiles(sftp: () => Promise<SftpSession>, root: strin
       return entries.filter((entry): entry is FileInfo => entry !== null);
     },
     async readText(path, maxBytes = MAX_TEXT_BYTES) {
-      const { session, full } = await inside(path);
+      const { session, full } = await regular(path);
       return (await session.readHead(full, maxBytes)).toString('utf8');
     },
     open(path) {
       return Readable.from(
         (async function* () {
-          const { session, full } = await inside(path);
+          const { session, full } = await regular(path);
           yield* session.chunks(full);
         })(),
       );
