@@ -8,6 +8,8 @@
 //   and /dev/shm, and by /dev/null bound over those elsewhere; the scratch folder alone is put back;
 // - no network but an unconfigured loopback: no TCP engine, no ssh:// context, no abstract socket;
 // - a fresh /proc of the new PID namespace: no /proc/<pid>/root of a process outside leads back to a socket;
+// - every other file system read-only (as far as the kernel lets a user namespace make it so): the script writes
+//   in its scratch folder and the empty temporary folders only, never the engine's data (rm -rf /var/lib/docker);
 // - no capability and no_new_privs (setpriv), so the script can neither undo a mount nor gain one with sudo.
 // The only socket left is the one tp7 serves in the scratch folder (read-proxy.ts), which answers the reads the
 // shim forwards and nothing else. The same POSIX sh runs on this machine and on a student's over SSH.
@@ -35,11 +37,18 @@ for dir in /run /var/run /tmp /var/tmp /dev/shm; do
 done
 mkdir -p "$scratch" && mount --no-canonicalize --bind /proc/self/fd/9 "$scratch" || fail scratch
 exec 9<&-
+awk '{ print $5 }' /proc/self/mountinfo | while IFS= read -r point; do
+  point=$(printf '%b' "$point")
+  case $point in /run|/var/run|/tmp|/var/tmp|/dev/shm|"$scratch"|/proc|/proc/*) continue ;; esac
+  covered "$point" || mount -o remount,bind,ro "$point" 2>/dev/null || true
+done
 mount -t proc proc /proc || fail proc
 while IFS= read -r sock; do
   case $sock in "$scratch"/*) continue ;; esac
   if [ -S "$sock" ] && [ -w "$sock" ]; then fail reachable "$sock"; fi
 done <"$scratch/sockets"
+# The working folder was entered through the mounts of before (read-only now): enter it again through the new ones.
+cd -- "$PWD" 2>/dev/null || true
 printf '${READY}\\n' >&2
 exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
 `;

@@ -1,4 +1,4 @@
-import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,21 @@ describe('the sandbox of a recorded run', () => {
       expect(engine.requests.some((request) => request.includes('/images/json'))).toBe(true);
     } finally {
       engine.close();
+    }
+  });
+
+  it('writes nothing outside its scratch folder: the rest of the machine is read-only (the engine data with it)', async () => {
+    // A folder outside the temporary ones (those are covered by empty ones): beside this test file.
+    const outside = mkdtempSync(join(import.meta.dirname, '.sandbox-'));
+    writeFileSync(join(outside, 'keep.txt'), 'kept');
+    try {
+      const workdir = scriptIn(`rm -rf ${outside}; echo x > ${outside}/new.txt; echo ok > mine.txt && cat mine.txt`);
+      const run = await recordedRun(localScriptHost(execaRunner(workdir)), { workdir, script: 'script.sh', args: [], timeoutMs: 20_000, engineHost: 'unix:///nonexistent.sock' });
+      expect(run.stdout).toBe('ok');
+      expect(run.stderr).toMatch(/Read-only file system/);
+      expect(readdirSync(outside)).toEqual(['keep.txt']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 
