@@ -6,7 +6,7 @@ import { createGzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ArchiveError, readArchive, readImageArchive, type ReadOptions } from '../../src/archive/index.js';
 import { scanArchive } from '../../src/archive/scan.js';
-import { compress, legacySave, ociSave, syntheticImage } from '../fixtures/archives/build.js';
+import { compress, legacySave, ociSave, syntheticImage, tarHeader } from '../fixtures/archives/build.js';
 import { tempDir } from '../tmp.js';
 
 // Where a reading stops: at tar's end-of-archive marker, at the bound a caller knows (the image's size), and
@@ -28,28 +28,6 @@ function lazy(head: Buffer, zeros: number): Readable {
       yield left >= MiB ? ZEROS : ZEROS.subarray(0, left);
     }
   })(), { objectMode: false });
-}
-
-/** A ustar header for one file of `size` bytes (base-256 size field above 8 GiB, as GNU tar writes it). */
-function fileHeader(name: string, size: number): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 'latin1');
-  header.write('0000644\0', 100, 'latin1');
-  header.write('0000000\0', 108, 'latin1');
-  header.write('0000000\0', 116, 'latin1');
-  if (size < 8 ** 11) header.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-  else {
-    header[124] = 0x80;
-    let rest = BigInt(size);
-    for (let at = 135; at > 124; at--, rest >>= 8n) header[at] = Number(rest & 0xffn);
-  }
-  header.write('00000000000\0', 136, 'latin1');
-  header.write('0', 156, 'latin1');
-  header.write('ustar\u000000', 257, 'latin1');
-  header.fill(' ', 148, 156);
-  const sum = header.reduce((total, byte) => total + byte, 0);
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return header;
 }
 
 /** Reads and returns the outcome with the most input bytes read. */
@@ -128,15 +106,15 @@ describe('the marker found in what tar tools write (pax records, GNU long names,
 
 describe('the bound a caller gives (maxTarBytes: what a save of the image can hold)', () => {
   it('refuses an entry declaring more than the bound at its header, without reading it', async () => {
-    const result = await measured(lazy(fileHeader('blobs/sha256/huge', 40 * 1024 * MiB), 4096 * MiB), { maxTarBytes: 100 * MiB });
+    const result = await measured(lazy(tarHeader('blobs/sha256/huge', 40 * 1024 * MiB), 4096 * MiB), { maxTarBytes: 100 * MiB });
     expect(result.error).toMatchObject({ verdict: 'oversized' });
     expect((result.error as ArchiveError).message).toMatch(/declares .* more than .* could hold/);
     expect(result.bytesRead).toBeLessThan(4 * MiB);
   });
 
   it('refuses entries whose sizes add up past the bound, before the one that crosses it is read', async () => {
-    const entry = (name: string) => Buffer.concat([fileHeader(name, 30 * MiB), Buffer.alloc(30 * MiB)]);
-    const result = await measured(Readable.from([entry('a'), entry('b'), fileHeader('c', 80 * MiB), Buffer.alloc(MiB)]), { maxTarBytes: 100 * MiB });
+    const entry = (name: string) => Buffer.concat([tarHeader(name, 30 * MiB), Buffer.alloc(30 * MiB)]);
+    const result = await measured(Readable.from([entry('a'), entry('b'), tarHeader('c', 80 * MiB), Buffer.alloc(MiB)]), { maxTarBytes: 100 * MiB });
     expect(result.error).toMatchObject({ verdict: 'oversized' });
     expect(result.bytesRead).toBeLessThan(70 * MiB);
   });
@@ -150,7 +128,7 @@ describe('the bound a caller gives (maxTarBytes: what a save of the image can ho
 
 /** A never-ending input: a tar entry of 40 GiB of zeros, compressed on the fly as `format` says. */
 function endless(format: 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd'): { input: Readable; stop(): void } {
-  const raw = lazy(fileHeader('blobs/sha256/endless', 40 * 1024 * MiB), Infinity);
+  const raw = lazy(tarHeader('blobs/sha256/endless', 40 * 1024 * MiB), Infinity);
   if (format === 'none') return { input: raw, stop: () => raw.destroy() };
   if (format === 'gzip') {
     const gzip = raw.pipe(createGzip({ level: 1 }));

@@ -1,10 +1,8 @@
-import { createServer, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerKind } from '../../src/engine/bounded-agent.js';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
 import { EngineUnreachableError } from '../../src/errors.js';
-import { tempDir } from '../tmp.js';
+import { apiPath, forever, standInEngine, type StandInEngine } from '../stand-in-engine.js';
 
 // An engine a student runs may answer anything: an inspect whose body never ends, or that comes a byte at a
 // time. Each answer tp7 buffers is capped and must be complete within the engine time limit; streams (a save)
@@ -13,55 +11,33 @@ import { tempDir } from '../tmp.js';
 process.env.TP7_ENGINE_TIMEOUT_MS = '1500';
 
 const MiB = 1 << 20;
-let socket: string;
-let server: ReturnType<typeof createServer>;
-const open = new Set<ServerResponse>();
-
-/** Writes `chunk` every `everyMs` until the client goes away. */
-function forever(response: ServerResponse, chunk: Buffer, everyMs: number): void {
-  open.add(response);
-  const timer = setInterval(() => {
-    if (response.destroyed || response.writableEnded) return clearInterval(timer);
-    response.write(chunk);
-  }, everyMs);
-  response.once('close', () => clearInterval(timer));
-}
+let standIn: StandInEngine;
 
 beforeAll(async () => {
-  socket = join(tempDir('engine-'), 'docker.sock');
-  server = createServer((request, response) => {
-    const path = (request.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0];
-    if (path === '/_ping') return response.end('OK');
-    if (path === '/version') return response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ Version: '20.10.24', ApiVersion: '1.41', Os: 'linux', Arch: 'amd64' }));
-    response.writeHead(200, { 'Content-Type': 'application/json' });
-    if (path === '/images/endless/json') return forever(response, Buffer.alloc(4 * MiB, 0x20), 1);
-    if (path === '/images/drip/json') return forever(response, Buffer.from(' '), 100);
-    if (path === '/images/big/json') return response.end(JSON.stringify({ Id: 'sha256:b', Size: 1, Architecture: 'amd64' }));
+  standIn = await standInEngine((request, response) => {
+    const path = apiPath(request);
+    if (path === '/images/endless/json') return forever(Buffer.alloc(4 * MiB, 0x20), 1)(request, response);
+    if (path === '/images/drip/json') return forever(Buffer.from(' '), 100)(request, response);
+    if (path === '/images/big/json') return response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ Id: 'sha256:b', Size: 1, Architecture: 'amd64' }));
+    if (path !== '/images/big/get') return response.writeHead(404).end('{"message":"no such image"}');
     // A save of 100 MiB: a stream, read whole however large.
-    if (path === '/images/big/get') {
-      let sent = 0;
-      const next = () => {
-        while (sent < 100 * MiB) {
-          sent += MiB;
-          if (!response.write(Buffer.alloc(MiB))) return void response.once('drain', next);
-        }
-        response.end();
-      };
-      return next();
-    }
-    response.writeHead(404).end('{"message":"no such image"}');
+    let sent = 0;
+    const next = () => {
+      while (sent < 100 * MiB) {
+        sent += MiB;
+        if (!response.write(Buffer.alloc(MiB))) return void response.once('drain', next);
+      }
+      response.end();
+    };
+    next();
   });
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
 });
 
-afterAll(() => {
-  open.forEach((response) => response.destroy());
-  server.close();
-});
+afterAll(() => standIn.close());
 
 describe('answers from an engine, bounded', () => {
   it('an endless body is cut at 64 MiB: the engine is out of reach, in one line', async () => {
-    const engine = await connectEngine({ host: `unix://${socket}` });
+    const engine = await connectEngine({ host: standIn.host });
     const started = performance.now();
     const error = await engine.inspectImage('endless').then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(EngineUnreachableError);
@@ -70,7 +46,7 @@ describe('answers from an engine, bounded', () => {
   });
 
   it('an answer that comes a byte at a time is cut at the engine time limit', async () => {
-    const engine = await connectEngine({ host: `unix://${socket}` });
+    const engine = await connectEngine({ host: standIn.host });
     const started = performance.now();
     const error = await engine.inspectImage('drip').then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(EngineUnreachableError);
@@ -79,7 +55,7 @@ describe('answers from an engine, bounded', () => {
   });
 
   it('a stream (a save) is read as it comes, past the cap', async () => {
-    const engine = await connectEngine({ host: `unix://${socket}` });
+    const engine = await connectEngine({ host: standIn.host });
     const stream = await engine.saveImage('big');
     let bytes = 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) bytes += chunk.length;

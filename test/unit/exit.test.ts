@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiPath, standInEngine, type StandInEngine } from '../stand-in-engine.js';
 import { tempDir } from '../tmp.js';
 
 // tp7 leaves once its report is written: a request a check's time limit gave up on (an engine that never
@@ -13,28 +12,16 @@ import { tempDir } from '../tmp.js';
 const BIN = resolve(import.meta.dirname, '../../bin/tp7.js');
 const LIMIT_MS = 800;
 
-let server: Server;
-let socket: string;
-const held = new Set<Socket>();
+let engine: StandInEngine;
 
+// Whatever is not a connection's request is never answered: held open until the test ends.
 beforeAll(async () => {
-  socket = join(tempDir('engine-'), 'docker.sock');
-  server = createServer((request, response) => {
-    const path = (request.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0];
-    const json = (body: unknown) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-    if (path === '/_ping') return response.end('OK');
-    if (path === '/version') return json({ Version: '28.5.2', ApiVersion: '1.51', Os: 'linux', Arch: 'amd64' });
-    if (path === '/info') return json({ ID: 'stand-in', RegistryConfig: { Mirrors: [] } });
-    if (path === '/events') return void response.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
-    held.add(request.socket); // never answered
+  engine = await standInEngine((request, response) => {
+    if (apiPath(request) === '/events') response.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
   });
-  await new Promise<void>((done) => server.listen(socket, done));
 });
 
-afterAll(() => {
-  held.forEach((each) => each.destroy());
-  server.close();
-});
+afterAll(() => engine.close());
 
 interface Timed {
   code: number | null;
@@ -48,7 +35,7 @@ interface Timed {
 function run(args: string[], workdir: string, stop?: RegExp): Promise<Timed> {
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, ...args, '--workdir', workdir], {
-    env: { ...process.env, DOCKER_HOST: `unix://${socket}`, TP7_LANG: 'en', NO_COLOR: '1', TP7_CHECK_TIMEOUT_MS: String(LIMIT_MS), TP7_ENGINE_TIMEOUT_MS: '60000', XDG_CACHE_HOME: tempDir('cache-') },
+    env: { ...process.env, DOCKER_HOST: engine.host, TP7_LANG: 'en', NO_COLOR: '1', TP7_CHECK_TIMEOUT_MS: String(LIMIT_MS), TP7_ENGINE_TIMEOUT_MS: '60000', XDG_CACHE_HOME: tempDir('cache-') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -90,7 +77,7 @@ describe('tp7 exits once its report is written', () => {
   it('grade: a student whose engine answers nothing is a row, and the gradebook is the end', { timeout: 60_000 }, async () => {
     const dir = tempDir('grade-');
     const workdir = tempDir('student-');
-    writeFileSync(join(dir, 'roster.csv'), `student,engine,workdir\nsam,unix://${socket},${workdir}\n`);
+    writeFileSync(join(dir, 'roster.csv'), `student,engine,workdir\nsam,${engine.host},${workdir}\n`);
     const result = await run(['grade', join(dir, 'roster.csv'), 'ex2', '--csv'], dir);
     expect(result.stdout).toMatch(/^sam,/m);
     expect(result.afterOutputMs).toBeLessThan(1000);

@@ -11,6 +11,7 @@ import { emptyProgress } from '../../src/progress/store.js';
 import { runExercise } from '../../src/runner/run.js';
 import { tempDir } from '../tmp.js';
 import { clients, fakeEngine } from './fake-engine.js';
+import { tarHeader } from '../fixtures/archives/build.js';
 
 // A student's workdir holding huge files under the names the course's checks read (a sparse file costs no
 // disk): every archive check ends with one clear line, long before its time limit, and leaves nothing open.
@@ -28,21 +29,6 @@ function sparse(root: string, path: string, size: number, head?: Buffer): void {
   if (head) writeSync(fd, head);
   closeSync(fd);
   truncateSync(full, size);
-}
-
-/** A ustar header for one file of `size` bytes (base-256 above 8 GiB). */
-function tarHeader(name: string, size: number): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 'latin1');
-  header.write('0000644\0', 100, 'latin1');
-  header[124] = 0x80;
-  let rest = BigInt(size);
-  for (let at = 135; at > 124; at--, rest >>= 8n) header[at] = Number(rest & 0xffn);
-  header.write('0', 156, 'latin1');
-  header.write('ustar\u000000', 257, 'latin1');
-  header.fill(' ', 148, 156);
-  header.write(`${header.reduce((sum, byte) => sum + byte, 0).toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return header;
 }
 
 const engine = fakeEngine({

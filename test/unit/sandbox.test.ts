@@ -1,28 +1,15 @@
 import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execaRunner } from '../../src/processes/execa-runner.js';
 import { localScriptHost } from '../../src/scripts/local-host.js';
 import { isAllowedRead } from '../../src/scripts/read-proxy.js';
 import { isolationNotes, isolationOf, recordedRun, unisolatedHosts } from '../../src/scripts/recorded-run.js';
+import { standInEngine } from '../stand-in-engine.js';
 import { tempDir } from '../tmp.js';
 
 // The sandbox of recorded runs on this machine (Linux, user namespaces): what it hides, what it keeps, how it
 // says it could not be made, and that a script cannot pretend it could not.
-
-/** A stand-in engine on a unix socket: answers reads like an engine and counts every request it gets. */
-async function standInEngine(): Promise<{ host: string; requests: string[]; close(): void }> {
-  const socket = join(tempDir('engine-'), 'docker.sock');
-  const requests: string[] = [];
-  const server = createServer((request, response) => {
-    requests.push(`${request.method} ${request.url}`);
-    const body = /\/version$/.test(request.url ?? '') ? { Version: '20.10.24', ApiVersion: '1.41', MinAPIVersion: '1.12' } : /\/images\/json/.test(request.url ?? '') ? [{ Id: 'sha256:abc', RepoTags: ['a:1'], Created: 1, Size: 1 }] : {};
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Api-Version': '1.41' }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-  return { host: `unix://${socket}`, requests, close: () => server.close() };
-}
 
 function scriptIn(body: string): string {
   const workdir = tempDir('work-');
@@ -32,7 +19,8 @@ function scriptIn(body: string): string {
 
 describe('the sandbox of a recorded run', () => {
   it('hides the engine socket, keeps the scratch folder, and reads through tp7 only', async () => {
-    const engine = await standInEngine();
+    // The reads the shim makes, answered as an engine would.
+    const engine = await standInEngine((request, response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(/\/images\/json/.test(request.url ?? '') ? [{ Id: 'sha256:abc', RepoTags: ['a:1'], Created: 1, Size: 1 }] : {})));
     const socket = engine.host.slice('unix://'.length);
     const workdir = scriptIn([
       'docker images -q',
