@@ -181,7 +181,7 @@ describe('a recorded run never reaches the engine, whatever the script calls', (
     const workdir = newWorkdir();
     writeFileSync(join(workdir, 'escape.sh'), `${escapes(tcp.port)["curl to DOCKER_HOST's socket"]}\n${escapes(tcp.port)['curl to a TCP engine']}\n`);
     await execa('bash', ['escape.sh'], { cwd: workdir, reject: false });
-    expect((await escaped()).sort()).toEqual(['tp7-escape3:proof', 'tp7-escape4:proof']);
+    expect(await escaped()).toEqual(expect.arrayContaining(['tp7-escape3:proof', 'tp7-escape4:proof']));
     for (const name of await escaped()) await ok(docker('rmi', name));
   });
 
