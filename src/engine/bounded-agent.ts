@@ -7,7 +7,8 @@ import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node
 /** A buffered answer (JSON) larger than this is no engine's: a listing of 10,000 images is some 20 MB. */
 export const MAX_ANSWER_BYTES = 64 << 20;
 
-export type EngineLimit = 'ETP7_ENGINE_SLOW' | 'ETP7_ENGINE_LARGE';
+/** No answer at all in time, an answer begun but not finished in time, an answer too large. */
+export type EngineLimit = 'ETP7_ENGINE_SILENT' | 'ETP7_ENGINE_SLOW' | 'ETP7_ENGINE_LARGE';
 
 /** The request was cut: its answer took too long, or grew too large. `code` tells which. */
 export class EngineAnswerError extends Error {
@@ -44,11 +45,14 @@ export function answerKind(method: string, url: string): 'stream' | 'long' | 'an
 /** Cuts `request` when its answer is not complete within `deadlineMs` (a stream: its headers), or grows past the cap. */
 function watch(request: ClientRequest, kind: ReturnType<typeof answerKind>, deadlineMs: number): void {
   const cut = (code: EngineLimit, message: string) => request.destroy(new EngineAnswerError(code, message));
-  const deadline = kind === 'long' ? undefined : setTimeout(() => cut('ETP7_ENGINE_SLOW', `no complete answer within ${deadlineMs / 1000} s`), deadlineMs);
+  let answering = false;
+  const late = () => (answering ? cut('ETP7_ENGINE_SLOW', `no complete answer within ${deadlineMs / 1000} s`) : cut('ETP7_ENGINE_SILENT', `no answer within ${deadlineMs / 1000} s`));
+  const deadline = kind === 'long' ? undefined : setTimeout(late, deadlineMs);
   deadline?.unref();
   const done = () => clearTimeout(deadline);
   request.once('close', done);
   request.once('response', (response: IncomingMessage) => {
+    answering = true;
     if (kind === 'stream') return done();
     // docker-modem reads this answer whole with its own 'data' listener, attached right after this one.
     let bytes = 0;

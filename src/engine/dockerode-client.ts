@@ -58,6 +58,7 @@ export function explainConnectionError(host: string, error: unknown, elapsedMs =
   const err = error as EngineError;
   if (error instanceof SshError) return new EngineUnreachableError(host, explainSsh(error, host));
   // An answer cut by its bounds (bounded-agent.ts): what sends it is no engine tp7 can grade.
+  if (err?.code === 'ETP7_ENGINE_SILENT') return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS()));
   if (err?.code === 'ETP7_ENGINE_SLOW') return new EngineUnreachableError(host, both(`pas de réponse complète en ${REQUEST_TIMEOUT_MS() / 1000} s`, `no complete answer within ${REQUEST_TIMEOUT_MS() / 1000} s`));
   if (err?.code === 'ETP7_ENGINE_LARGE') return new EngineUnreachableError(host, both(`une réponse de plus de ${MAX_ANSWER_BYTES >> 20} Mio`, `an answer of more than ${MAX_ANSWER_BYTES >> 20} MiB`));
   // docker-modem ends a request that outlives its timeout by destroying the socket: it surfaces as ECONNRESET.

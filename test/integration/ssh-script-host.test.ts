@@ -32,7 +32,7 @@ describe.skipIf(!dir)('the SSH script host', () => {
     await host.writeFile(`${workdir}/s.sh`, 'docker version --format "{{.Server.APIVersion}}"\n');
     const run = await recordedRun(host, { workdir, script: 's.sh', args: [], timeoutMs: 20_000, engineHost: process.env.DOCKER_HOST! });
     expect(run.notIsolated).toEqual(NO_READ_SOCKET);
-    expect(run.stdout).toMatch(/^1\.\d+$/);
+    expect(run.stdout, run.stderr).toMatch(/^1\.\d+$/);
     await connection.close();
   });
 });
