@@ -26,7 +26,8 @@ describe.skipIf(!dir)('the SSH script host', () => {
   it('where sshd refuses to forward a socket: the run says it was not isolated, and its reads still work', async () => {
     const connection = sshConnection('ssh://tp7-noforward');
     await connection.ready(15_000);
-    const sftp = () => Promise.resolve(new SftpSession(connection.subsystem('sftp')));
+    let session: Promise<SftpSession> | undefined;
+    const sftp = () => (session ??= Promise.resolve(new SftpSession(connection.subsystem('sftp'))));
     const host = sshScriptHost(connection, sshRunner(connection, '/'), sftp);
     const workdir = tempDir('remote-');
     await host.writeFile(`${workdir}/s.sh`, 'docker version --format "{{.Server.APIVersion}}"\n');
