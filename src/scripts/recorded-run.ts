@@ -67,7 +67,9 @@ export interface RecordedRun extends ProcessResult {
   notIsolated?: LocalizedText;
 }
 
-/** Hosts where no sandbox could be made, and why: not tried again in this process, and said in the report. */
+/** Hosts where no sandbox can be made, and why: not tried again in this process. */
+const noSandbox = new Map<string, LocalizedText>();
+/** Hosts where a recorded run of this process ran without isolation, and why: said in the report. */
 const unisolated = new Map<string, LocalizedText>();
 
 /** Every host (its label) where recorded runs of this process ran without isolation, with the reason. */
@@ -80,14 +82,14 @@ export function unisolatedHosts(): ReadonlyMap<string, LocalizedText> {
  * (what `tp7 doctor` says). A host found without isolation is remembered as a recorded run would.
  */
 export async function isolationOf(host: ScriptHost): Promise<{ isolated: true } | { isolated: false; reason: LocalizedText }> {
-  const known = unisolated.get(host.label);
+  const known = noSandbox.get(host.label);
   if (known) return { isolated: false, reason: known };
   const scratch = await host.makeScratch(SCRATCH_PREFIX, `tp7 recorded run, owner ${ownerId()}\n`);
   try {
     const box = sandboxed(scratch, 'true', []);
     const outcome = sandboxOutcome(await host.run(box.command, box.args, { cwd: scratch, timeoutMs: 30_000 }));
     if (outcome.isolated) return { isolated: true };
-    unisolated.set(host.label, outcome.reason);
+    noSandbox.set(host.label, outcome.reason);
     return outcome;
   } finally {
     await host.remove(scratch);
@@ -196,13 +198,13 @@ export async function recordedRun<T>(host: ScriptHost, options: RecordedRunOptio
     const launch = `PATH=${shellQuote(bin)}:"$PATH"; export PATH; exec bash "$@"`;
     const script = ['-c', launch, 'bash', options.script, ...options.args];
     const runOptions = { cwd: work, timeoutMs: options.timeoutMs, env };
-    let notIsolated = proxy ? unisolated.get(host.label) : NO_READ_SOCKET;
+    let notIsolated = proxy ? noSandbox.get(host.label) : NO_READ_SOCKET;
     let result: ProcessResult | undefined;
     if (!notIsolated) {
       const box = sandboxed(scratch, 'bash', script);
       const outcome = sandboxOutcome(await host.run(box.command, box.args, runOptions));
       if (outcome.isolated) result = outcome.result;
-      else unisolated.set(host.label, (notIsolated = outcome.reason));
+      else noSandbox.set(host.label, (notIsolated = outcome.reason));
     }
     if (notIsolated) unisolated.set(host.label, notIsolated);
     // The script did not start in a sandbox that could not be made: it runs as the shim alone keeps it.
