@@ -42,6 +42,11 @@ tp7_missing_packages() {
   command -v tmux >/dev/null || missing+=(tmux)
   command -v jq >/dev/null || missing+=(jq)
   command -v curl >/dev/null || missing+=(curl)
+  # A recorded run's sandbox (src/scripts/sandbox.ts) is util-linux's unshare and setpriv; its tests go around the
+  # shim with nc (and curl, python3, perl, ctr) the way a student's script could.
+  command -v unshare >/dev/null && command -v setpriv >/dev/null || missing+=(util-linux)
+  command -v nc >/dev/null || missing+=(netcat-openbsd)
+  [[ -x /usr/bin/python3 ]] || missing+=(python3-minimal)
   command -v xz >/dev/null || missing+=(xz-utils)
   command -v bzip2 >/dev/null || missing+=(bzip2)
   command -v zstd >/dev/null || missing+=(zstd)

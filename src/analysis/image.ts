@@ -1,6 +1,6 @@
 // An image on the engine, analysed the way dive does: `docker save` streamed from the Engine API
 // (GET /images/{name}/get), every layer's file list read on the fly by the archive reader, nothing on disk.
-import { readImageArchive } from '../archive/index.js';
+import { readImageArchive, saveBound } from '../archive/index.js';
 import type { EngineClient } from '../engine/types.js';
 import { instructionOf, stepsForLayers } from './history.js';
 import { analyseLayers } from './layers.js';
@@ -29,15 +29,21 @@ export interface ImageAnalysis extends LayersAnalysis {
 
 export interface AnalyseOptions {
   onProgress?: (bytesRead: number) => void;
+  /** Stops the save's stream and its reading (a check's time limit). */
+  signal?: AbortSignal;
 }
 
 export async function analyseImageUncached(engine: EngineClient, ref: string, options: AnalyseOptions = {}): Promise<ImageAnalysis | null> {
   const started = performance.now();
-  const stream = await engine.saveImage(ref);
-  if (!stream) return null;
+  const image = await engine.inspectImage(ref);
+  const stream = image && (await engine.saveImage(ref));
+  if (!image || !stream) return null;
   let bytesRead = 0;
   const archive = await readImageArchive(stream, {
     listEntries: true,
+    // The engine's save of one image holds that image: an engine streaming on and on is not read forever.
+    maxTarBytes: saveBound([image.Size]),
+    signal: options.signal,
     onProgress: (bytes) => {
       bytesRead = bytes;
       options.onProgress?.(bytes);
@@ -53,7 +59,7 @@ export async function analyseImageUncached(engine: EngineClient, ref: string, op
     ...analysis,
     ref,
     // The engine's own ID: the config digest on the classic store, the manifest digest on the containerd store.
-    id: (await engine.inspectImage(ref))?.Id ?? archive.configDigest,
+    id: image.Id,
     ...(archive.config.architecture ? { architecture: archive.config.architecture } : {}),
     ...(archive.config.os ? { os: archive.config.os } : {}),
     steps,

@@ -42,6 +42,8 @@ export interface BlobContext {
   listEntries: boolean;
   /** Bytes of JSON still allowed in memory. */
   textRoom: { bytes: number };
+  /** The reading's abort: a layer's decoder stops with it. */
+  signal?: AbortSignal;
 }
 
 function recordType(type: Headers['type']): BlobRecord['type'] {
@@ -79,7 +81,7 @@ function decodedRoute(format: Compression, context: BlobContext): Route {
   let failure: unknown;
   let done = false;
   const consumer = (async () => {
-    for await (const chunk of decompress(format, input)) {
+    for await (const chunk of decompress(format, input, context.signal)) {
       context.budget.decoded(chunk.length);
       hash.update(chunk);
       size += chunk.length;

@@ -14,6 +14,15 @@ export const DEFAULT_MAX_LAYER_ENTRIES = 1_000_000;
 /** Layers stored compressed with bzip2, xz or zstd each start a decoder process: a real image has < 128 layers. */
 export const MAX_PROCESS_DECODES = 256;
 
+/**
+ * What a `docker save` of images of these sizes (the engine's Size) can hold, generously: layers as tar (headers
+ * and padding over the files' bytes), every platform of a multi-platform image on the containerd store, configs
+ * and manifests. Given as maxTarBytes, a file declaring more is not read to its end (a save of every image).
+ */
+export function saveBound(imageSizes: readonly number[]): number {
+  return 4 * imageSizes.reduce((sum, size) => sum + Math.max(0, size), 0) + (256 << 20);
+}
+
 /** What one read may consume: input bytes seen, bytes decompression produced, entries walked. */
 export class Budget {
   bytesRead = 0;

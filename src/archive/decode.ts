@@ -8,6 +8,7 @@ import type { Duplex, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { both } from '../lab/lang.js';
 import { drained } from './drain.js';
+import { abortError } from './abort.js';
 import { ArchiveError, type Compression } from './types.js';
 
 const DECODERS: Record<Exclude<Compression, 'gzip'>, { command: string; args: string[]; install: string }> = {
@@ -40,8 +41,17 @@ export function decodeFailure(format: Compression, detail: string): ArchiveError
   return new ArchiveError('corrupt', both(`les données ${format} sont endommagées${quoted.fr}`, `${format} data is damaged${quoted.en}`));
 }
 
-async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** Runs `stop` when `signal` aborts (at once if it has); returns what removes the listener. */
+function onAbort(signal: AbortSignal | undefined, stop: () => void): () => void {
+  if (!signal) return () => undefined;
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  return () => signal.removeEventListener('abort', stop);
+}
+
+async function* gunzip(source: AsyncIterable<Buffer>, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const zlib = createGunzip();
+  const release = onAbort(signal, () => zlib.destroy(abortError(signal!)));
   let feedError: unknown;
   const feeding = feed(source, zlib).catch((error: unknown) => {
     feedError = error;
@@ -50,21 +60,25 @@ async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of zlib as AsyncIterable<Buffer>) yield chunk;
   } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
     await feeding;
     if (feedError) throw feedError;
     const code = (error as NodeJS.ErrnoException).code;
     const message = (error as Error).message;
     throw decodeFailure('gzip', code === 'Z_BUF_ERROR' ? 'unexpected end' : message);
   } finally {
+    release();
     zlib.destroy();
   }
   await feeding;
   if (feedError) throw feedError;
 }
 
-async function* byProcess(format: Exclude<Compression, 'gzip'>, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* byProcess(format: Exclude<Compression, 'gzip'>, source: AsyncIterable<Buffer>, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const decoder = DECODERS[format];
   const child = spawn(decoder.command, decoder.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Given up: the decoder goes at once, whatever it waits for (its input, or room for its output).
+  const release = onAbort(signal, () => child.kill('SIGKILL'));
   const status = new Promise<{ code: number | null; error?: Error }>((resolve) => {
     child.once('error', (error) => resolve({ code: null, error }));
     child.once('close', (code) => resolve({ code }));
@@ -86,6 +100,7 @@ async function* byProcess(format: Exclude<Compression, 'gzip'>, source: AsyncIte
       if (!(await status).error) throw error; // a decoder that could not start is reported below
     }
     const { code, error } = await status;
+    if (signal?.aborted) throw abortError(signal);
     await feeding;
     if (feedError) throw feedError;
     if (error) {
@@ -96,11 +111,15 @@ async function* byProcess(format: Exclude<Compression, 'gzip'>, source: AsyncIte
     }
     if (code !== 0) throw decodeFailure(format, stderr || `${decoder.command}: exit ${code}`);
   } finally {
+    release();
     if (child.exitCode === null && child.signalCode === null) child.kill();
   }
 }
 
-/** The decompressed bytes of source. Failures are ArchiveErrors (truncated, corrupt, too-large, unsupported). */
-export function decompress(format: Compression, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  return format === 'gzip' ? gunzip(source) : byProcess(format, source);
+/**
+ * The decompressed bytes of source. Failures are ArchiveErrors (truncated, corrupt, too-large, unsupported);
+ * once `signal` aborts, the decoder is stopped and the stream throws an AbortError.
+ */
+export function decompress(format: Compression, source: AsyncIterable<Buffer>, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  return format === 'gzip' ? gunzip(source, signal) : byProcess(format, source, signal);
 }

@@ -9,6 +9,7 @@ import { ArchiveError, type ArchiveDescription, type ImageArchive, type ReadOpti
 export { sniffCompression, detectContent } from './sniff.js';
 export { InputError } from './scan.js';
 export { terminalProgress } from './progress.js';
+export { saveBound } from './budget.js';
 export * from './types.js';
 
 /** Reads any archive and says what it is: a save (one or more images) or a filesystem export. */

@@ -9,11 +9,18 @@ import { decompress } from './decode.js';
 import { isSaveName, isUnsafeName, normaliseName } from './paths.js';
 import { detectContent, SNIFF_BYTES } from './sniff.js';
 import { drained } from './drain.js';
+import { abortError, whenAborted } from './abort.js';
+import { TarEnd } from './tar-end.js';
 import { ArchiveError, type Compression, type ReadOptions } from './types.js';
 
 /** JSON kept in memory for one read (configs with a long history are ~100 KB). */
 const TEXT_ROOM_BYTES = 32 << 20;
-const TRAILER_BYTES = 1024;
+/**
+ * Past the end marker of a compressed tar, what its decoder may still produce before the rest is left unread:
+ * enough for the compressed stream's own end (its check) and a tar tool's padding, not for gigabytes of zeros.
+ */
+const AFTER_END_BYTES = 1 << 20;
+const BLOCK = 512;
 /** Top-level names kept to describe an export: a filesystem has a few dozen. */
 const MAX_TOP_LEVEL = 1000;
 
@@ -34,14 +41,16 @@ export interface Scan {
 /** The input itself failed (a file that cannot be read, a lost engine connection): not a verdict on the archive. */
 export class InputError extends Error {}
 
-async function* counted(input: NodeJS.ReadableStream, budget: Budget): AsyncGenerator<Buffer> {
+/** The input's chunks, counted; `stopped` (the caller's abort) ends a wait for the next one. */
+async function* counted(input: NodeJS.ReadableStream, budget: Budget, stopped?: Promise<never>): AsyncGenerator<Buffer> {
   const iterator = (input as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   try {
     for (;;) {
       let next: IteratorResult<Buffer | string>;
       try {
-        next = await iterator.next();
+        next = await (stopped ? Promise.race([iterator.next(), stopped]) : iterator.next());
       } catch (error) {
+        if ((error as Error)?.name === 'AbortError') throw error;
         throw new InputError((error as Error).message ?? String(error));
       }
       if (next.done) return;
@@ -98,12 +107,37 @@ function notATar(head: Buffer, compression: Compression | 'none'): ArchiveError 
   ));
 }
 
-/** Keeps the last TRAILER_BYTES of the tar stream: a complete tar ends with two zero blocks. */
-async function* watchTrailer(source: AsyncIterable<Buffer>, budget: Budget, decoded: boolean, tail: { bytes: Buffer }): AsyncGenerator<Buffer> {
+const megabytes = (bytes: number) => Math.max(1, Math.round(bytes / 1e6));
+
+function oversized(declared: number, bound: number): ArchiveError {
+  return new ArchiveError('oversized', both(
+    `l'archive déclare au moins ${megabytes(declared)} Mo avant sa fin, plus que ce qui est attendu ne pourrait en contenir (${megabytes(bound)} Mo au plus)`,
+    `the archive declares at least ${megabytes(declared)} MB before its end, more than what is expected could hold (${megabytes(bound)} MB at most)`,
+  ));
+}
+
+/**
+ * The tar stream up to its end-of-archive marker (two zero blocks), bounded by `maxTarBytes`. Past the marker a
+ * plain file is left unread, as tar leaves it; a decoder only gets to finish its own stream (AFTER_END_BYTES).
+ */
+async function* untilEnd(source: AsyncIterable<Buffer>, budget: Budget, decoded: boolean, end: TarEnd, maxTarBytes: number | undefined): AsyncGenerator<Buffer> {
+  let tarBytes = 0;
+  let after = 0;
   for await (const chunk of source) {
     if (decoded) budget.decoded(chunk.length);
-    tail.bytes = chunk.length >= TRAILER_BYTES ? chunk.subarray(chunk.length - TRAILER_BYTES) : Buffer.concat([tail.bytes, chunk]).subarray(-TRAILER_BYTES);
-    yield chunk;
+    if (end.ended) {
+      after += chunk.length;
+      if (after > AFTER_END_BYTES) return;
+      continue;
+    }
+    const kept = end.take(chunk);
+    tarBytes += kept;
+    if (maxTarBytes !== undefined && tarBytes > maxTarBytes) throw oversized(tarBytes, maxTarBytes);
+    if (kept) yield kept === chunk.length ? chunk : chunk.subarray(0, kept);
+    if (end.ended) {
+      after = chunk.length - kept;
+      if (!decoded || after > AFTER_END_BYTES) return;
+    }
   }
 }
 
@@ -141,16 +175,38 @@ async function skip(entry: AsyncIterable<Buffer>): Promise<void> {
 }
 
 export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOptions = {}): Promise<Scan> {
+  const { signal } = options;
+  const destroyInput = () => (input as { destroy?: () => void }).destroy?.();
+  const abort = whenAborted(signal);
+  // Aborted: the input goes first (a file descriptor, an engine stream), then every stage waiting on it ends.
+  signal?.addEventListener('abort', destroyInput, { once: true });
+  try {
+    if (signal?.aborted) {
+      destroyInput();
+      throw abortError(signal);
+    }
+    return await scan(input, options, abort.stopped);
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    throw error;
+  } finally {
+    abort.release();
+    signal?.removeEventListener('abort', destroyInput);
+  }
+}
+
+async function scan(input: NodeJS.ReadableStream, options: ReadOptions, stopped: Promise<never> | undefined): Promise<Scan> {
+  const { signal } = options;
   const budget = new Budget(options);
   const records = new Map<string, BlobRecord>();
-  const tail = { bytes: Buffer.alloc(0) };
-  const outer = await peek(counted(input, budget));
+  const end = new TarEnd();
+  const outer = await peek(counted(input, budget, stopped));
   const kind = detectContent(outer.head);
   let compression: Compression | 'none' = 'none';
   let tar = outer;
   if (kind === 'gzip' || kind === 'bzip2' || kind === 'xz' || kind === 'zstd') {
     compression = kind;
-    tar = await peek(decompress(kind, outer.stream));
+    tar = await peek(decompress(kind, outer.stream, signal));
   }
   if (detectContent(tar.head) !== 'tar') {
     await tar.stream.return(undefined);
@@ -158,15 +214,21 @@ export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOpt
     throw notATar(tar.head, compression);
   }
   const parser = tarStream().extract() as unknown as Writable & { destroyed: boolean } & AsyncIterable<AsyncIterable<Buffer> & { header: Headers }>;
-  feedParser(watchTrailer(tar.stream, budget, compression !== 'none', tail), parser);
-  const context = { budget, listEntries: Boolean(options.listEntries), textRoom: { bytes: TEXT_ROOM_BYTES } };
+  feedParser(untilEnd(tar.stream, budget, compression !== 'none', end, options.maxTarBytes), parser);
+  const stopParser = () => parser.destroy(abortError(signal!));
+  signal?.addEventListener('abort', stopParser, { once: true });
+  const context = { budget, listEntries: Boolean(options.listEntries), textRoom: { bytes: TEXT_ROOM_BYTES }, signal };
   const topLevel = new Set<string>();
   let hasDockerenv = false;
   let looksLikeSave = false;
+  /** What the headers seen so far say the tar holds up to the end of the current entry. */
+  let declared = 0;
   try {
     for await (const entry of parser) {
       (entry as unknown as NodeJS.EventEmitter).on('error', () => undefined); // reported through the parser
       const { header } = entry;
+      declared += BLOCK + Math.ceil((header.size ?? 0) / BLOCK) * BLOCK;
+      if (options.maxTarBytes !== undefined && declared > options.maxTarBytes) throw oversized(declared, options.maxTarBytes);
       if (isUnsafeName(header.name)) {
         throw new ArchiveError('unsafe-path', both(
           `l'entrée « ${header.name} » sort de l'archive (chemin absolu ou « .. »)`,
@@ -191,8 +253,10 @@ export async function scanArchive(input: NodeJS.ReadableStream, options: ReadOpt
     parser.destroy();
     (input as { destroy?: () => void }).destroy?.();
     throw tarFailure(error);
+  } finally {
+    signal?.removeEventListener('abort', stopParser);
   }
-  if (tail.bytes.length < TRAILER_BYTES || tail.bytes.some((byte) => byte !== 0)) {
+  if (!end.ended) {
     throw new ArchiveError('truncated', both("l'archive tar n'a pas de marque de fin : le fichier a été coupé", 'the tar archive has no end marker: the file was cut short'));
   }
   return { compression, records, entryCount: budget.entries, topLevel, hasDockerenv };

@@ -82,6 +82,7 @@ export type ArchiveVerdict =
   | 'corrupt'
   | 'unsafe-path'
   | 'too-large'
+  | 'oversized'
   | 'too-many-entries'
   | 'not-a-save'
   | 'export-not-save'
@@ -123,4 +124,15 @@ export interface ReadOptions {
   maxEntries?: number;
   /** Cap on the files listed inside the layers (listEntries), all layers together. Default 1,000,000. */
   maxLayerEntries?: number;
+  /**
+   * What the tar itself may hold, headers and padding included, when the caller knows what it should be (a save
+   * of an image cannot hold much more than the image: see saveBound). An entry whose declared size would take
+   * the archive past it is refused at its header, unread ('oversized'). Default: no bound but the end marker.
+   */
+  maxTarBytes?: number;
+  /**
+   * Aborting it stops the reading at once: the input is destroyed, decoder processes killed, and the read
+   * rejects with an error named AbortError (a check's time limit, the user stopping tp7).
+   */
+  signal?: AbortSignal;
 }

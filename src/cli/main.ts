@@ -250,3 +250,5 @@ export async function main(argv: string[]): Promise<void> {
   }
   process.exitCode = code;
 }
+
+export { leaveOnceDone } from '../stop.js';

@@ -13,6 +13,7 @@ import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, Engi
 import { buildProbeImage, createProbeContainer, removeProbeContainer, removeProbeImage } from './probe-image.js';
 import { storeOf, type EngineInfo } from './store.js';
 import { memo } from '../memo.js';
+import { MAX_ANSWER_BYTES } from './bounded-agent.js';
 import { settings } from '../settings.js';
 
 /** Idle timeout of one Engine API request: a hung engine becomes a one-line error, not a frozen terminal. */
@@ -69,6 +70,10 @@ function get<T>(docker: Docker, path: string, query: Record<string, string>, isS
 export function explainConnectionError(host: string, error: unknown, elapsedMs = 0): EngineUnreachableError | undefined {
   const err = error as EngineError;
   if (error instanceof SshError) return new EngineUnreachableError(host, explainSsh(error, host));
+  // An answer cut by its bounds (bounded-agent.ts): what sends it is no engine tp7 can grade.
+  if (err?.code === 'ETP7_ENGINE_SILENT') return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS()));
+  if (err?.code === 'ETP7_ENGINE_SLOW') return new EngineUnreachableError(host, both(`pas de réponse complète en ${REQUEST_TIMEOUT_MS() / 1000} s`, `no complete answer within ${REQUEST_TIMEOUT_MS() / 1000} s`));
+  if (err?.code === 'ETP7_ENGINE_LARGE') return new EngineUnreachableError(host, both(`une réponse de plus de ${MAX_ANSWER_BYTES >> 20} Mio`, `an answer of more than ${MAX_ANSWER_BYTES >> 20} MiB`));
   // docker-modem ends a request that outlives its timeout by destroying the socket: it surfaces as ECONNRESET.
   if (err?.code === 'ECONNRESET' && elapsedMs >= REQUEST_TIMEOUT_MS() * 0.9) {
     return new EngineUnreachableError(host, silentFor(REQUEST_TIMEOUT_MS()));
@@ -160,7 +165,7 @@ export async function connectEngine(address?: EngineAddress): Promise<EngineClie
   const { default: DockerCtor } = await import('dockerode');
   // The event stream is quiet for as long as the student is: no idle timeout on it.
   const events = new DockerCtor({ ...options, version: `v${version.apiVersion}` });
-  return new DockerodeEngine(host, docker, events, version, info);
+  return new DockerodeEngine(host, docker, events, version, info, address ?? engineAddressFromEnv());
 }
 
 /**
@@ -186,6 +191,7 @@ class DockerodeEngine implements EngineClient {
     private readonly events: Docker,
     private readonly engineVersion: EngineVersion,
     private readonly engineInfo: EngineInfo,
+    readonly address: EngineAddress,
   ) {}
 
   async version(): Promise<EngineVersion> {

@@ -1,3 +1,4 @@
+import type { EngineAddress } from './address.js';
 import type { EngineEvent } from './events.js';
 // The engine as probes see it: a narrow interface, so probes stay pure logic and unit tests can pass a fake.
 // Field names follow the Engine API (GET /images/{name}/json, /history, /containers/{id}/json).
@@ -148,6 +149,8 @@ export interface ProbeRun {
 export interface EngineClient {
   /** Where the engine was reached, e.g. unix:///var/run/docker.sock. */
   readonly host: string;
+  /** The whole address (TLS files included), for another connection of tp7's own to the same engine. */
+  readonly address?: EngineAddress;
   version(): Promise<EngineVersion>;
   /**
    * The engine's own ID (`ID` of GET /info, what `docker info` shows): the same for as long as its data lives,

@@ -1,5 +1,6 @@
-import { createReadStream, realpathSync } from 'node:fs';
+import { constants, createReadStream, realpathSync } from 'node:fs';
 import { open as openFile, readdir, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CheckError } from '../errors.js';
 import { both } from '../lab/lang.js';
@@ -11,6 +12,11 @@ const MAX_TEXT_BYTES = 1 << 20;
 function escapes(base: string, path: string): boolean {
   const rel = relative(base, path);
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
+/** A FIFO, a device, a folder: what a probe must never open for reading (a FIFO blocks until a writer comes). */
+export function notRegular(path: string): CheckError {
+  return new CheckError(both(`${path} n'est pas un fichier ordinaire`, `${path} is not a regular file`));
 }
 
 function realOrSelf(path: string): string {
@@ -50,7 +56,7 @@ export function workdirFiles(root: string): FileAccess {
       return entries.filter((entry): entry is FileInfo => entry !== null);
     },
     async readText(path, maxBytes = MAX_TEXT_BYTES) {
-      const handle = await openFile(inside(path), 'r');
+      const handle = await openRegular(inside(path), path);
       try {
         const buffer = Buffer.alloc(maxBytes);
         const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
@@ -60,7 +66,23 @@ export function workdirFiles(root: string): FileAccess {
       }
     },
     open(path) {
-      return createReadStream(inside(path));
+      // Opened without waiting (O_NONBLOCK) and checked first: a FIFO put in place of an archive errors at once.
+      return Readable.from((async function* () {
+        const handle = await openRegular(inside(path), path);
+        yield* createReadStream('', { fd: handle });
+      })());
     },
   };
+}
+
+/** Opens a regular file for reading, refusing anything else without waiting on it (a FIFO, a device, a folder). */
+async function openRegular(full: string, path: string) {
+  const handle = await openFile(full, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw notRegular(path);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
 }

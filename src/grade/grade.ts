@@ -13,6 +13,7 @@ import { runExercise } from '../runner/run.js';
 import { scoreSkills, strictResults } from '../runner/score.js';
 import type { Target, TargetSession } from '../target/types.js';
 import type { RosterEntry } from './roster.js';
+import { isolationNotes } from '../scripts/recorded-run.js';
 
 interface RowBase {
   student: string;
@@ -75,7 +76,8 @@ async function gradeOn(entry: RosterEntry, options: GradeOptions, signal: AbortS
     const run = await Promise.all(options.exercises.map((exercise) => runExercise(exercise, { ...clients, signal }, progress, runOptions)));
     const results = options.strict ? strictResults(run, options.lang) : run;
     const skills = scoreSkills(options.skills, results, options.lang);
-    return buildReport(clients.engine.host, await clients.engine.version(), results, skills, entry.student, { strict: options.strict, environment: gradedEnvironment(entry) });
+    const notes = isolationNotes(options.lang, [clients.scripts?.label ?? 'local']);
+    return buildReport(clients.engine.host, await clients.engine.version(), results, skills, entry.student, { strict: options.strict, environment: gradedEnvironment(entry), notes });
   } finally {
     await session.close().catch(() => undefined);
   }

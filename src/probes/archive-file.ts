@@ -1,6 +1,7 @@
 // Shared by the archive probes (image-archive, export-archive, backup-folder): read one of the student's
 // archives through the confined file access, with terminal progress, and phrase every verdict for a student.
 import { readArchive, sniffCompression, terminalProgress, ArchiveError, type ArchiveDescription, type ArchiveVerdict, type ContentKind } from '../archive/index.js';
+export { saveBound } from '../archive/index.js';
 import type { StoredReadings } from '../cache/stored-readings.js';
 import type { FileAccess } from '../files/types.js';
 import type { LocalizedText } from '../lab/lang.js';
@@ -26,27 +27,38 @@ function fromKept(kept: KeptRead): ArchiveRead {
   return 'refused' in kept ? { found: true, size: kept.size, content: kept.content, error: new ArchiveError(kept.refused.verdict, kept.refused.text) } : kept;
 }
 
+/** How a probe reads a workdir archive: kept readings, the check's signal, and the bound of what it should hold. */
+export interface ArchiveReadOptions {
+  stored?: StoredReadings;
+  /** The check's time limit: the reading (file, decoders) stops with it. */
+  signal?: AbortSignal;
+  /** What the tar may hold at most (saveBound of the image it should be a save of). */
+  maxTarBytes?: number;
+}
+
 /**
  * Stats, sniffs and reads `path`; an archive the reader refuses becomes `error`, any other failure is thrown.
- * A file with the same device, inode, size, mtime and ctime as one read before is not read again: not in this
- * process, nor, given `stored` (a student's check), in the next one.
+ * A file with the same device, inode, size, mtime and ctime as one read before (with the same bound) is not read
+ * again: not in this process, nor, given `stored` (a student's check), in the next one. A reading stopped by
+ * the signal is kept nowhere.
  */
-export async function readWorkdirArchive(files: FileAccess, path: string, stored?: StoredReadings): Promise<ArchiveRead> {
+export async function readWorkdirArchive(files: FileAccess, path: string, options: ArchiveReadOptions = {}): Promise<ArchiveRead> {
+  const { stored } = options;
   const info = await files.stat(path);
   if (!info) return { found: false, reason: 'missing' };
   if (!info.isFile) return { found: false, reason: 'not-a-file' };
-  const read = () => readArchiveFile(files, path, info.size);
+  const read = () => readArchiveFile(files, path, info.size, options);
   if (info.dev === undefined || info.ino === undefined) return read();
-  const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs ?? ''}`;
+  const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs ?? ''}${options.maxTarBytes === undefined ? '' : `:max=${options.maxTarBytes}`}`;
   const readOrKept = stored && info.ctimeMs !== undefined ? async () => fromKept(await stored.get('archive', identity, async () => toKept(await read()))) : read;
   return readings(identity, readOrKept);
 }
 
-async function readArchiveFile(files: FileAccess, path: string, size: number): Promise<ArchiveRead> {
+async function readArchiveFile(files: FileAccess, path: string, size: number, { signal, maxTarBytes }: ArchiveReadOptions): Promise<ArchiveRead> {
   const content = await sniffCompression(files.open(path));
   const progress = terminalProgress(path, size);
   try {
-    const description = await readArchive(files.open(path), { onProgress: progress.onProgress });
+    const description = await readArchive(files.open(path), { onProgress: progress.onProgress, signal, maxTarBytes });
     return { found: true, size, content, description };
   } catch (error) {
     if (error instanceof ArchiveError) return { found: true, size, content, error };
@@ -89,6 +101,8 @@ export function verdictMessage(path: string, error: ArchiveError): Localized {
       return both(`${path} contient des chemins qui sortent de l'archive : ce n'est pas une sauvegarde de Docker (${detailFr}).`, `${path} holds paths that lead out of the archive: Docker did not write it (${detailEn}).`);
     case 'too-large':
       return both(`${path} se décompresse en bien trop de données pour une image : lecture arrêtée (${detailFr}).`, `${path} decompresses to far too much data for an image: reading stopped (${detailEn}).`);
+    case 'oversized':
+      return both(`${path} contient plus qu'une sauvegarde de l'image ne le pourrait : lecture arrêtée (${detailFr}). Une sauvegarde de plusieurs images, ou autre chose qu'un docker save de cette image ?`, `${path} holds more than a save of the image could: reading stopped (${detailEn}). A save of several images, or something else than a docker save of this image?`);
     case 'too-many-entries':
       return both(`${path} contient bien trop d'entrées pour une sauvegarde d'image ou un export de conteneur : lecture arrêtée (${detailFr}).`, `${path} holds far too many entries for an image save or a container export: reading stopped (${detailEn}).`);
     case 'not-a-save':

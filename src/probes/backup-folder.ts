@@ -4,9 +4,8 @@ import { ArchiveError } from '../archive/index.js';
 import { ImageRef } from '../lab/ids.js';
 import { both, type Localized } from '../lab/text.js';
 import type { FileAccess } from '../files/types.js';
-import type { StoredReadings } from '../cache/stored-readings.js';
-import { contentName, readWorkdirArchive, verdictMessage } from './archive-file.js';
-import { outcome, type Outcome, type ProbeKind } from './types.js';
+import { contentName, readWorkdirArchive, saveBound, verdictMessage } from './archive-file.js';
+import { outcome, type Outcome, type ProbeClients, type ProbeKind } from './types.js';
 
 const schema = z
   .strictObject({
@@ -40,8 +39,10 @@ async function newestIndex(files: FileAccess, dir: string): Promise<{ name: stri
 }
 
 /** Why one listed image's archive is not a good backup of it, or undefined when it is. */
-async function archiveProblem(files: FileAccess, path: string, ref: string, stored?: StoredReadings): Promise<Localized | undefined> {
-  const read = await readWorkdirArchive(files, path, stored);
+async function archiveProblem({ files, engine, stored, signal }: Pick<ProbeClients, 'files' | 'engine' | 'stored' | 'signal'>, path: string, ref: string): Promise<Localized | undefined> {
+  // A save of the image cannot hold much more than it: a huge file under its name is not read to its end.
+  const image = await engine.inspectImage(ref).catch(() => null);
+  const read = await readWorkdirArchive(files, path, { stored, signal, ...(image ? { maxTarBytes: saveBound([image.Size]) } : {}) });
   if (!read.found) return both(`${path} est introuvable`, `${path} is missing`);
   if (read.content !== 'gzip' && read.content !== 'unknown' && read.content !== 'empty') {
     return both(`${path} n'est pas compressé en gzip (contenu : ${contentName(read.content).fr})`, `${path} is not gzip-compressed (content: ${contentName(read.content).en})`);
@@ -59,7 +60,8 @@ export const backupFolder: ProbeKind<Spec> = {
   kind: 'backup-folder',
   schema,
   inputs: { files: ['dir', 'script'], images: ['images'] },
-  async run(spec, { files, stored }): Promise<Outcome> {
+  async run(spec, clients): Promise<Outcome> {
+    const { files } = clients;
     const expected = `${spec.dir}/images_<date>.txt lists ${spec.images.join(', ') || 'the images'}, each saved as <name>_<date>.tar.gz`;
     if (spec.script && !(await files.stat(spec.script))?.isFile) {
       return outcome('fail', expected, `${spec.script} absent`, both(`Le script ${spec.script} est introuvable dans votre dossier de travail.`, `The script ${spec.script} is not in your working directory.`));
@@ -81,7 +83,7 @@ export const backupFolder: ProbeKind<Spec> = {
     }
     const problems: Localized[] = [];
     for (const ref of index.refs) {
-      const problem = await archiveProblem(files, posix.join(spec.dir, backupName(ref, index.date)), ref, stored);
+      const problem = await archiveProblem(clients, posix.join(spec.dir, backupName(ref, index.date)), ref);
       if (problem) problems.push(problem);
     }
     if (problems.length) {

@@ -90,7 +90,7 @@ export const cleanupScript: ProbeKind<Spec> = {
     if (!script?.isFile) return scriptMissing(spec.script, expected);
     // The snapshot comes first: the run forwards reads (docker images myapp -q) to this same state.
     const engineNow = await snapshot(engine);
-    const run = await recordedRun(scriptHostOf(clients), { workdir, script: spec.script, args: [], timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host });
+    const run = await recordedRun(scriptHostOf(clients), { workdir, script: spec.script, args: [], timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host, engineAddress: engine.address });
     if (run.timedOut) return outcome('fail', expected, `timed out after ${spec.timeoutSeconds} s`, both(`${spec.script} n'a pas fini en ${spec.timeoutSeconds} s.`, `${spec.script} did not finish within ${spec.timeoutSeconds} s.`));
     return judge(spec, expected, readCalls(run.calls), engineNow, registry.address);
   },

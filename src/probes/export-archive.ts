@@ -19,9 +19,9 @@ export const exportArchive: ProbeKind<Spec> = {
   kind: 'export-archive',
   schema,
   inputs: { files: ['path'] },
-  async run(spec, { files, stored }): Promise<Outcome> {
+  async run(spec, { files, stored, signal }): Promise<Outcome> {
     const expected = `${spec.path}: a container's filesystem as docker export writes it`;
-    const read = await readWorkdirArchive(files, spec.path, stored);
+    const read = await readWorkdirArchive(files, spec.path, { stored, signal });
     if (!read.found) return outcome('fail', expected, `${spec.path} ${read.reason}`, missingMessage(spec.path, read.reason));
     if ('error' in read) return outcome('fail', expected, `${read.error.verdict}: ${read.error.message}`, verdictMessage(spec.path, read.error));
     if (read.description.kind === 'save') {

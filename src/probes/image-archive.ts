@@ -8,7 +8,7 @@ import { ImageRef } from '../lab/ids.js';
 import { sameReference } from '../reference.js';
 import { both } from '../lab/text.js';
 import type { StoredReadings } from '../cache/stored-readings.js';
-import { contentName, missingMessage, readWorkdirArchive, verdictMessage } from './archive-file.js';
+import { contentName, missingMessage, readWorkdirArchive, saveBound, verdictMessage } from './archive-file.js';
 import { outcome, type Outcome, type ProbeKind } from './types.js';
 
 const COMPRESSION = ['none', 'gzip', 'bzip2', 'xz', 'zstd'] as const;
@@ -75,7 +75,7 @@ export const imageArchive: ProbeKind<Spec> = {
   kind: 'image-archive',
   schema,
   inputs: { files: ['path'], images: ['image'] },
-  async run(spec, { engine, files, stored }): Promise<Outcome> {
+  async run(spec, { engine, files, stored, signal }): Promise<Outcome> {
     const expected = `${spec.path.replace(DATE_PLACEHOLDER, 'YYYYMMDD')}: docker save of ${spec.image}, ${spec.compression === 'none' ? 'uncompressed' : `${spec.compression}-compressed`}`;
     const path = spec.path.includes(DATE_PLACEHOLDER) ? await newestDatedFile(files, spec.path) : spec.path;
     if (path === undefined) {
@@ -85,12 +85,15 @@ export const imageArchive: ProbeKind<Spec> = {
         `No file named like ${wanted} (YYYYMMDD: the day, as date +%Y%m%d writes it).`,
       ));
     }
-    return judgeArchive({ ...spec, path }, expected, engine, files, stored);
+    return judgeArchive({ ...spec, path }, expected, engine, files, { stored, signal });
   },
 };
 
-async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, files: FileAccess, stored?: StoredReadings): Promise<Outcome> {
-  const read = await readWorkdirArchive(files, spec.path, stored);
+async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, files: FileAccess, options: { stored?: StoredReadings; signal?: AbortSignal }): Promise<Outcome> {
+  // The image first: a save of it cannot hold much more than it, so a huge file is not read to its end.
+  const engineImage = await engine.inspectImage(spec.image);
+  const maxTarBytes = engineImage ? saveBound([engineImage.Size]) : undefined;
+  const read = await readWorkdirArchive(files, spec.path, { ...options, maxTarBytes });
   if (!read.found) return outcome('fail', expected, `${spec.path} ${read.reason}`, missingMessage(spec.path, read.reason));
   const wanted = spec.compression === 'none' ? 'tar' : spec.compression;
   if (read.content !== wanted && read.content !== 'unknown' && read.content !== 'empty') {
@@ -107,7 +110,6 @@ async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, 
       `${spec.path} is a container export (one flat filesystem, no manifest.json, no layers): save the image itself.`,
     ));
   }
-  const engineImage = await engine.inspectImage(spec.image);
   if (!engineImage) {
     return outcome('fail', expected, read.description.images.map(describeImage).join('; '), both(
       `${spec.image} n'est pas sur votre moteur Docker : impossible de vérifier que ${spec.path} la contient.`,

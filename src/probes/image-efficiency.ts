@@ -72,14 +72,14 @@ function figuresOf(analysis: ImageAnalysis, contains: string[]): Figures {
   };
 }
 
-async function figures(spec: Spec, { engine, stored }: ProbeClients): Promise<Figures | null> {
+async function figures(spec: Spec, { engine, stored, signal }: ProbeClients): Promise<Figures | null> {
   const image = stored && (await engine.inspectImage(spec.ref));
   if (!stored || !image) {
-    const analysis = await analyseImage(engine, spec.ref);
+    const analysis = await analyseImage(engine, spec.ref, { signal });
     return analysis && figuresOf(analysis, spec.contains);
   }
   return stored.get('dive-figures', JSON.stringify([imageContentKey(image), spec.contains]), async () => {
-    const analysis = await analyseImage(engine, image.Id);
+    const analysis = await analyseImage(engine, image.Id, { signal });
     return analysis && figuresOf(analysis, spec.contains);
   }, (kept) => kept !== null);
 }

@@ -69,7 +69,7 @@ export const recordedScript: ProbeKind<Spec> = {
     const script = await files.stat(spec.script);
     if (!script?.isFile) return scriptMissing(spec.script, expectedOf(spec, command));
     const record = () => recordedRun(scriptHostOf(clients), {
-      workdir, script: spec.script, args, files: spec.files, timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host, collect: spec.saves?.dir,
+      workdir, script: spec.script, args, files: spec.files, timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host, engineAddress: engine.address, collect: spec.saves?.dir,
     });
     if (!spec.saves) return judge(spec, command, await record());
     return withUnforeseenImage(engine, spec.saves, async (unforeseen) => judge(spec, command, await record(), unforeseen));

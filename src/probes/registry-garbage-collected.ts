@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readSaveArchive } from '../archive/index.js';
+import { readSaveArchive, saveBound } from '../archive/index.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import { ImageRef, RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
@@ -26,19 +26,19 @@ type Spec = z.infer<typeof schema>;
  * deleted. So the config digest is read from the engine's own `docker save` of the image (the platform whose
  * layers the engine uses).
  */
-async function savedConfigDigest(engine: EngineClient, image: ImageInspect): Promise<string | null> {
+async function savedConfigDigest(engine: EngineClient, image: ImageInspect, signal?: AbortSignal): Promise<string | null> {
   // By ID: a tag moved meanwhile cannot make it read another image's save.
   const stream = await engine.saveImage(image.Id);
   if (!stream) return null; // gone between two calls
-  const saved = await readSaveArchive(stream);
+  const saved = await readSaveArchive(stream, { signal, maxTarBytes: saveBound([image.Size]) });
   const layers = (image.RootFS?.Layers ?? []).join(' ');
   const mine = saved.find((candidate) => candidate.layers.map((layer) => layer.diffId).join(' ') === layers) ?? saved[0]!;
   return mine.configDigest;
 }
 
 /** The config digest, kept by image ID for the next process given `stored` (the save is the probe's whole cost). */
-async function configDigest({ engine, stored }: Pick<ProbeClients, 'engine' | 'stored'>, image: ImageInspect): Promise<string> {
-  const read = () => savedConfigDigest(engine, image);
+async function configDigest({ engine, stored, signal }: Pick<ProbeClients, 'engine' | 'stored' | 'signal'>, image: ImageInspect): Promise<string> {
+  const read = () => savedConfigDigest(engine, image, signal);
   // An image gone meanwhile: its ID is the best guess left, never kept (the ID may name an index).
   return (await (stored ? stored.get('config-digest', imageContentKey(image), read, (digest) => digest !== null) : read())) ?? image.Id;
 }
@@ -47,7 +47,7 @@ export const registryGarbageCollected: ProbeKind<Spec> = {
   kind: 'registry-garbage-collected',
   schema,
   inputs: { images: ['image'], registry: true },
-  async run(spec, { engine, registry, stored }) {
+  async run(spec, { engine, registry, stored, signal }) {
     const ref = `${registry.address}/${spec.repository}`;
     const expected = `${spec.image}'s blobs gone from ${ref}`;
     const image = await engine.inspectImage(spec.image);
@@ -71,7 +71,7 @@ export const registryGarbageCollected: ProbeKind<Spec> = {
         }
       }
       // The config blob belongs to this image alone, unlike base layers other images share.
-      const config = await configDigest({ engine, stored }, image);
+      const config = await configDigest({ engine, stored, signal }, image);
       if (await blobExists(registry, spec.repository, config)) {
         return outcome('fail', expected, `blob ${config.slice(0, 19)}… still served`, both(
           `Le manifeste est supprimé, mais le registre sert encore les blobs de l'image (sa config ${config.slice(7, 19)}…) : lancez le ramasse-miettes, puis redémarrez le registre (son cache se souvient des blobs effacés).`,

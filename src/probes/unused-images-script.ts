@@ -73,7 +73,7 @@ export const unusedImagesScript: ProbeKind<Spec> = {
       ));
     }
     return withCheckTimeImages(engine, async (made) => {
-      const run = await recordedRun(scriptHostOf(clients), { workdir, script: spec.script, args: [], timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host });
+      const run = await recordedRun(scriptHostOf(clients), { workdir, script: spec.script, args: [], timeoutMs: spec.timeoutSeconds * 1000, engineHost: engine.host, engineAddress: engine.address });
       if (run.timedOut) return scriptRunProblem(spec.script, run, spec.timeoutSeconds, expected)!;
       const verdict = await judgeListing(spec, engine, run, made, expected);
       // A right list passes whatever the exit code (a script ending on `[ ... ] && echo` returns 1 after a

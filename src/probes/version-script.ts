@@ -120,6 +120,7 @@ async function runScenario(spec: Spec, scenario: Scenario, clients: Parameters<P
       files: spec.files,
       timeoutMs: spec.timeoutSeconds * 1000,
       engineHost: clients.engine.host,
+      engineAddress: clients.engine.address,
       env: GIT_ENV,
       setup: async (work) => {
         await host.remove(posix.join(work, 'VERSION'));

@@ -33,6 +33,16 @@ export interface Report {
    * the engine's `docker info` ID), so the board can tell two students on one engine without learning its ID.
    */
   integrity?: { engine: string };
+  /**
+   * What qualifies the result, in the run's language: e.g. recorded runs that could not be isolated from the engine
+   * (their destructive modes were judged from the shim's record alone). Absent when there is nothing to say.
+   */
+  notes?: ReportNote[];
+}
+
+export interface ReportNote {
+  id: string;
+  message: string;
 }
 
 /** Variables that steer a run: which engine, which registry and Hub, which time limits, which lab files. */
@@ -53,7 +63,7 @@ export function buildReport(
   exercises: ExerciseResult[],
   checklist: SkillResult[],
   student = defaultStudent(),
-  run: { strict?: boolean; environment?: Record<string, string> } = {},
+  run: { strict?: boolean; environment?: Record<string, string>; notes?: ReportNote[] } = {},
 ): Report {
   return {
     schema: 'tp7-report/1',
@@ -66,5 +76,6 @@ export function buildReport(
     score: totalScore(exercises),
     strict: run.strict ?? false,
     environment: run.environment ?? environmentOverrides(),
+    ...(run.notes?.length ? { notes: run.notes } : {}),
   };
 }

@@ -5,12 +5,12 @@ import type { Report } from './json.js';
 
 const WORDS = {
   fr: {
-    checklist: 'Checklist de validation', score: 'Score', points: 'pts', expected: 'attendu', found: 'trouvé', engine: 'Moteur',
+    checklist: 'Checklist de validation', note: 'Note', score: 'Score', points: 'pts', expected: 'attendu', found: 'trouvé', engine: 'Moteur',
     skip: 'sautée, non comptée', missing: (ids: string) => `reste à vérifier : ${ids}`, skipped: (n: number) => `${n} vérification(s) sautée(s), comptée(s) nulle part`,
     strict: (n: number) => `--strict : ${n} vérification(s) non faite(s) comptée(s) comme échouée(s)`,
   },
   en: {
-    checklist: 'Validation checklist', score: 'Score', points: 'pts', expected: 'expected', found: 'found', engine: 'Engine',
+    checklist: 'Validation checklist', note: 'Note', score: 'Score', points: 'pts', expected: 'expected', found: 'found', engine: 'Engine',
     skip: 'skipped, not counted', missing: (ids: string) => `still to check: ${ids}`, skipped: (n: number) => `${n} check(s) skipped, counted nowhere`,
     strict: (n: number) => `--strict: ${n} check(s) not run counted as failed`,
   },
@@ -49,5 +49,6 @@ export function renderText(report: Report, lang: Lang, options: { reveal?: boole
   const strictCount = report.exercises.reduce((sum, exercise) => sum + exercise.checks.filter((check) => check.skipped).length, 0);
   const notRun = report.strict ? (strictCount ? words.strict(strictCount) : '') : skipped ? words.skipped(skipped) : '';
   lines.push(style.bold(`${words.score}: ${earned}/${possible} (${percent} %)`) + (notRun ? ` · ${notRun}` : ''));
+  for (const note of report.notes ?? []) lines.push(style.yellow(`${words.note}: ${showControls(note.message)}`));
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import { access, chmod, cp, lstat, mkdir, mkdtemp, open, readdir, readFile, rm, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { ProcessRunner } from '../processes/types.js';
+import { serveEngineReads } from './read-proxy.js';
 import type { HostEntry, ScriptHost } from './script-host.js';
 
 const absent = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
@@ -88,6 +89,7 @@ export function localScriptHost(processes: ProcessRunner): ScriptHost {
       await rm(path, { recursive: true, force: true });
     },
     findDocker: () => findOnPath('docker'),
+    serveEngineReads,
     async sweepScratch(prefix, stale) {
       for (const name of (await readdir(tmpdir())).filter((entry) => entry.startsWith(prefix))) {
         const folder = join(tmpdir(), name);

@@ -4,8 +4,12 @@
 // that judges a script with side effects (exercise 6's cleanup modes, and later exercises' scripts). Everything
 // goes through a ScriptHost: the same run happens on this machine or on a student's over SSH.
 import { posix } from 'node:path';
+import { engineAddressFromEnv, type EngineAddress } from '../engine/address.js';
 import { isStale, ownerId } from '../engine/probe-owner.js';
 import type { ProcessResult } from '../processes/types.js';
+import { pick, type Lang, type LocalizedText } from '../lab/lang.js';
+import type { ReportNote } from '../report/json.js';
+import { NO_READ_SOCKET, notIsolatedNote, sandboxed, sandboxOutcome, THIS_MACHINE } from './sandbox.js';
 import type { RecordedCall } from './command-rules.js';
 import { readRecord } from './record.js';
 import { cliEngineHost } from '../ssh/engine-socket.js';
@@ -25,6 +29,8 @@ export interface RecordedRunOptions {
   timeoutMs: number;
   /** The engine the read-only commands are answered from (the checker's own, e.g. unix:///var/run/docker.sock). */
   engineHost: string;
+  /** The same engine's whole address (TLS files), when the caller has it (EngineClient.address). */
+  engineAddress?: EngineAddress;
   /** More environment for the script (e.g. a git identity). */
   env?: Record<string, string>;
   /** Prepares the scratch work folder once the files are copied (e.g. a VERSION file, a git repository). */
@@ -54,6 +60,47 @@ export interface RecordedRun extends ProcessResult {
   calls: RecordedCall[];
   /** The files left in the `collect` folder (none without one). */
   written: WrittenFile[];
+  /**
+   * Why the script could not be kept from the engine (sandbox.ts): then only the shim's record tells what it did,
+   * and a script going around the shim could have reached the engine. Absent: it ran isolated.
+   */
+  notIsolated?: LocalizedText;
+}
+
+/** Hosts where no sandbox can be made, and why: not tried again in this process. */
+const noSandbox = new Map<string, LocalizedText>();
+/** Hosts where a recorded run of this process ran without isolation, and why: said in the report. */
+const unisolated = new Map<string, LocalizedText>();
+
+/** Every host (its label) where recorded runs of this process ran without isolation, with the reason. */
+export function unisolatedHosts(): ReadonlyMap<string, LocalizedText> {
+  return unisolated;
+}
+
+/**
+ * Whether recorded runs on `host` can be kept from the engine: a sandbox made around `true` in a scratch folder
+ * (what `tp7 doctor` says). A host found without isolation is remembered as a recorded run would.
+ */
+export async function isolationOf(host: ScriptHost): Promise<{ isolated: true } | { isolated: false; reason: LocalizedText }> {
+  const known = noSandbox.get(host.label);
+  if (known) return { isolated: false, reason: known };
+  const scratch = await host.makeScratch(SCRATCH_PREFIX, `tp7 recorded run, owner ${ownerId()}\n`);
+  try {
+    const box = sandboxed(scratch, 'true', []);
+    const outcome = sandboxOutcome(await host.run(box.command, box.args, { cwd: scratch, timeoutMs: 30_000 }));
+    if (outcome.isolated) return { isolated: true };
+    noSandbox.set(host.label, outcome.reason);
+    return outcome;
+  } finally {
+    await host.remove(scratch);
+  }
+}
+
+/** A report's notes for the hosts (all of them when none is named) whose recorded runs ran without isolation. */
+export function isolationNotes(lang: Lang, hosts?: readonly string[]): ReportNote[] {
+  return [...unisolated]
+    .filter(([host]) => !hosts || hosts.includes(host))
+    .map(([host, reason]) => ({ id: 'recorded-runs-not-isolated', message: pick(notIsolatedNote(host === 'local' ? pick(THIS_MACHINE, lang) : host, reason), lang) }));
 }
 
 /** The scratch folders are named so: owned by this tool, removed after each run. */
@@ -71,14 +118,24 @@ interface Scratch {
   record: string;
 }
 
-/** Writes the scratch folder: bin/docker (and bin/sudo, so `sudo docker` is recorded too), work/, home/. */
-async function prepare(host: ScriptHost, scratch: string, options: RecordedRunOptions): Promise<Scratch> {
+/** The engine's address as the caller knows it: with the TLS files of the environment when it is that engine. */
+function addressOf(options: RecordedRunOptions): EngineAddress {
+  if (options.engineAddress) return options.engineAddress;
+  const fromEnv = engineAddressFromEnv();
+  return fromEnv.host === options.engineHost ? fromEnv : { host: options.engineHost };
+}
+
+/**
+ * Writes the scratch folder: bin/docker (and bin/sudo, so `sudo docker` is recorded too), work/, home/. The shim's
+ * reads go to `reads` when tp7 serves them there (the run is then isolated), else to the engine as the host reaches it.
+ */
+async function prepare(host: ScriptHost, scratch: string, options: RecordedRunOptions, reads: string | undefined): Promise<Scratch> {
   const [bin, work, home, calls] = ['bin', 'work', 'home', 'calls'].map((name) => join(scratch, name)) as [string, string, string, string];
   const record = join(scratch, 'record');
   const [docker] = await Promise.all([host.findDocker(), ...[bin, work, home, calls].map((dir) => host.makeDirectory(dir))]);
   // On this machine, an ssh:// engine whose socket tp7 forwarded is read through that socket: the docker CLI's
   // own ssh would make a new connection, and start a login shell on the remote, for every forwarded read.
-  const engineHost = host.engineHost ?? (host.label === 'local' ? cliEngineHost(options.engineHost) : options.engineHost);
+  const engineHost = reads ? `unix://${reads}` : host.engineHost ?? (host.label === 'local' ? cliEngineHost(options.engineHost) : options.engineHost);
   await Promise.all([
     host.writeFile(join(bin, 'docker'), dockerShim({ scratch, record, calls, docker, engineHost }), 0o755),
     host.writeFile(join(bin, 'sudo'), SUDO_SHIM, 0o755),
@@ -111,8 +168,9 @@ async function collectFiles(host: ScriptHost, work: string, folder: string | und
 
 /**
  * Runs `bash SCRIPT ARGS...` in a scratch folder of `host` and returns its result with the docker calls it
- * made. DOCKER_HOST points at a socket that does not exist, so a script calling docker by its full path (around
- * the shim) reaches no engine; only the shim knows the real one.
+ * made. It runs in a sandbox where no engine can be reached (sandbox.ts): the shim's reads go to a socket where
+ * tp7 answers them (read-proxy.ts). Where no sandbox can be made, it runs as the shim alone can keep it, with
+ * DOCKER_HOST at a socket that does not exist, and the run says why (`notIsolated`).
  */
 export async function recordedRun(host: ScriptHost, options: RecordedRunOptions): Promise<RecordedRun>;
 /** The same, with `inspect` reading the work folder after the run (what the script wrote, its git tags...). */
@@ -125,8 +183,9 @@ export async function recordedRun<T>(host: ScriptHost, options: RecordedRunOptio
     return owner !== undefined && isStale(owner, mtimeMs);
   });
   const scratch = await host.makeScratch(SCRATCH_PREFIX, `tp7 recorded run, owner ${ownerId()}\n`);
+  const proxy = await host.serveEngineReads(join(scratch, 'engine.sock'), addressOf(options)).catch(() => undefined);
   try {
-    const { bin, work, home, record } = await prepare(host, scratch, options);
+    const { bin, work, home, record } = await prepare(host, scratch, options, proxy && join(scratch, 'engine.sock'));
     await options.setup?.(work, host);
     // HOME inside the scratch folder: a script writing to $HOME/docker-backups or ~/... (a backup script, a
     // release log) must not overwrite the student's real files with the stand-ins of a recorded run.
@@ -137,11 +196,24 @@ export async function recordedRun<T>(host: ScriptHost, options: RecordedRunOptio
     };
     // The shim goes first on the host's own PATH, whatever that PATH is there.
     const launch = `PATH=${shellQuote(bin)}:"$PATH"; export PATH; exec bash "$@"`;
-    const result = await host.run('bash', ['-c', launch, 'bash', options.script, ...options.args], { cwd: work, timeoutMs: options.timeoutMs, env });
+    const script = ['-c', launch, 'bash', options.script, ...options.args];
+    const runOptions = { cwd: work, timeoutMs: options.timeoutMs, env };
+    let notIsolated = proxy ? noSandbox.get(host.label) : NO_READ_SOCKET;
+    let result: ProcessResult | undefined;
+    if (!notIsolated) {
+      const box = sandboxed(scratch, 'bash', script);
+      const outcome = sandboxOutcome(await host.run(box.command, box.args, runOptions));
+      if (outcome.isolated) result = outcome.result;
+      else noSandbox.set(host.label, (notIsolated = outcome.reason));
+    }
+    if (notIsolated) unisolated.set(host.label, notIsolated);
+    // The script did not start in a sandbox that could not be made: it runs as the shim alone keeps it.
+    result ??= await host.run('bash', script, runOptions);
     const calls = readRecord((await host.readHead(record, MAX_RECORD_BYTES)) ?? Buffer.alloc(0));
-    const run = { ...result, calls, written: await collectFiles(host, work, options.collect) };
+    const run = { ...result, calls, written: await collectFiles(host, work, options.collect), ...(notIsolated ? { notIsolated } : {}) };
     return inspect ? { ...run, inspected: await inspect(work, host) } : run;
   } finally {
+    await proxy?.close();
     await host.remove(scratch);
   }
 }

@@ -2,7 +2,9 @@
 // SSH (src/ssh/). A recorded run and the `setup`/`inspect` steps of the probes that use one go through this
 // interface only, so the same safe run (scratch folder, shell shim, HOME inside it, no engine on DOCKER_HOST)
 // happens wherever the student's files are. Every path here is absolute on that machine, in POSIX form.
+import type { EngineAddress } from '../engine/address.js';
 import { withSignal, type ProcessRunner } from '../processes/types.js';
+import type { ReadProxy } from './read-proxy.js';
 
 /** One entry of a folder, as `lstat` sees it: a symbolic link is a link, never what it points to. */
 export interface HostEntry {
@@ -46,6 +48,12 @@ export interface ScriptHost extends ProcessRunner {
   remove(path: string): Promise<void>;
   /** The real docker CLI on the host's PATH (an absolute path), if any. */
   findDocker(): Promise<string | undefined>;
+  /**
+   * Makes a unix socket at `socketPath` (absolute, on the host, its folder existing) where tp7 itself answers the
+   * engine's reads a recorded run's shim forwards (read-proxy.ts), from `engine`; undefined when it cannot be
+   * made there (an sshd refusing to forward a socket).
+   */
+  serveEngineReads(socketPath: string, engine: EngineAddress): Promise<ReadProxy | undefined>;
   /**
    * Removes the folders of the temporary folder named `prefix…` whose OWNER file's text and modification time
    * `stale` judges abandoned; a folder without a readable OWNER is left alone.

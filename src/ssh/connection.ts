@@ -105,8 +105,33 @@ export class SshConnection {
     if (!this.multiplexed || !this.master) throw new SshError('no ssh master to forward through', null);
     await this.master;
     const local = join(this.folder(), `fwd-${++this.forwards}.sock`);
-    // Asynchronous: a master that hangs must not stop every other student's grading with it.
-    const child = spawn('ssh', [...this.options(), '-O', 'forward', '-L', `${local}:${remotePath}`, ...destinationArgs(this.destination)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await this.control(['-O', 'forward', '-L', `${local}:${remotePath}`], timeoutMs);
+    return local;
+  }
+
+  /** A new path in the connection's private (0700) folder, for a local socket the master forwards to. */
+  privateSocketPath(): string {
+    return join(this.folder(), `in-${++this.forwards}.sock`);
+  }
+
+  /**
+   * The other way round: the remote's sshd listens on `remotePath` and carries each connection to the local socket
+   * `localPath` (stream-local remote forwarding, through the master). Rejects when ssh refuses. Undone by
+   * cancelRemoteForward.
+   */
+  async forwardToLocalSocket(remotePath: string, localPath: string, timeoutMs: number): Promise<void> {
+    await this.control(['-O', 'forward', '-R', `${remotePath}:${localPath}`], timeoutMs);
+  }
+
+  async cancelRemoteForward(remotePath: string, localPath: string, timeoutMs: number): Promise<void> {
+    await this.control(['-O', 'cancel', '-R', `${remotePath}:${localPath}`], timeoutMs);
+  }
+
+  /** One `ssh -O ...` request to the master, asynchronous: a master that hangs must not stop every other student. */
+  private async control(request: string[], timeoutMs: number): Promise<void> {
+    if (!this.multiplexed || !this.master) throw new SshError('no ssh master to forward through', null);
+    await this.master;
+    const child = spawn('ssh', [...this.options(), ...request, ...destinationArgs(this.destination)], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4096)));
     const code = await new Promise<number | null>((resolve) => {
@@ -117,8 +142,7 @@ export class SshConnection {
         resolve(exitCode);
       });
     });
-    if (code !== 0) throw new SshError(sshReason(stderr, `ssh -O forward exited with ${code}`), code);
-    return local;
+    if (code !== 0) throw new SshError(sshReason(stderr, `ssh ${request.slice(0, 2).join(' ')} exited with ${code}`), code);
   }
 
   private spawnSsh(args: string[]): ChildProcess {

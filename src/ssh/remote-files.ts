@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { CheckError } from '../errors.js';
 import { both } from '../lab/lang.js';
 import type { FileAccess, FileInfo } from '../files/types.js';
+import { notRegular } from '../files/workdir.js';
 import type { FileSession } from './file-session.js';
 import { isDirectoryMode, isFileMode, SftpStatusError } from './sftp.js';
 
@@ -36,6 +37,17 @@ export function remoteWorkdirFiles(sftp: () => Promise<FileSession>, root: strin
     return { session, full };
   };
 
+  /**
+   * Only a regular file is opened: the server's open(2) of a FIFO would wait for a writer, and with it every later
+   * request of the session (sftp-server answers one at a time).
+   */
+  const regular = async (path: string): Promise<{ session: FileSession; full: string }> => {
+    const found = await inside(path);
+    const attrs = await found.session.stat(found.full);
+    if (attrs && !isFileMode(attrs.mode)) throw notRegular(path);
+    return found;
+  };
+
   const info = async (path: string): Promise<FileInfo | null> => {
     const { session, full } = await inside(path);
     const attrs = await session.stat(full);
@@ -58,13 +70,13 @@ export function remoteWorkdirFiles(sftp: () => Promise<FileSession>, root: strin
       return entries.filter((entry): entry is FileInfo => entry !== null);
     },
     async readText(path, maxBytes = MAX_TEXT_BYTES) {
-      const { session, full } = await inside(path);
+      const { session, full } = await regular(path);
       return (await session.readHead(full, maxBytes)).toString('utf8');
     },
     open(path) {
       return Readable.from(
         (async function* () {
-          const { session, full } = await inside(path);
+          const { session, full } = await regular(path);
           yield* session.chunks(full);
         })(),
       );

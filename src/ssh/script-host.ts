@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import { CheckError } from '../errors.js';
 import { both } from '../lab/lang.js';
 import type { HostEntry, ScriptHost } from '../scripts/script-host.js';
+import { serveEngineReads } from '../scripts/read-proxy.js';
 import type { ProcessRunner } from '../processes/types.js';
 import type { SshConnection } from './connection.js';
 import { remoteFacts } from './remote-facts.js';
@@ -106,6 +107,24 @@ export function sshScriptHost(connection: SshConnection, runner: ProcessRunner, 
     remove,
     async findDocker() {
       return (await facts()).docker;
+    },
+    // tp7 answers the reads here, on the grader's side, over its own connection to the student's engine; the
+    // remote's sshd carries the socket into the scratch folder (refused by an sshd without stream-local forwarding).
+    async serveEngineReads(socketPath, engine) {
+      const local = connection.privateSocketPath();
+      const proxy = await serveEngineReads(local, engine);
+      try {
+        await connection.forwardToLocalSocket(socketPath, local, HOUSEKEEPING_MS);
+      } catch {
+        await proxy.close();
+        return undefined;
+      }
+      return {
+        async close() {
+          await connection.cancelRemoteForward(socketPath, local, HOUSEKEEPING_MS).catch(() => undefined);
+          await proxy.close();
+        },
+      };
     },
     async sweepScratch(prefix, stale) {
       const dir = await tmp();

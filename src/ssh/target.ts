@@ -7,7 +7,7 @@ import { createRegistryClient } from '../registry/http-client.js';
 import { settings } from '../settings.js';
 import type { ProbeClients } from '../probes/types.js';
 import type { EngineAddress } from '../engine/address.js';
-import { sshConnection } from './connection.js';
+import { sshConnection, type SshConnection } from './connection.js';
 import { explainSsh, SshError } from './errors.js';
 import { forwardedSend } from './forward.js';
 import { sshRunner } from './processes.js';
@@ -21,8 +21,29 @@ export interface SshTargetSession {
   close(): Promise<void>;
 }
 
+/**
+ * Sessions open on each connection: two students of one roster on one ssh address (two workdirs of one account)
+ * share its master, which the first to finish must not end under the other.
+ */
+const users = new WeakMap<SshConnection, number>();
+
 export async function openSshTarget(engine: EngineAddress, workdir: string, registry: string): Promise<SshTargetSession> {
   const connection = sshConnection(engine.host);
+  users.set(connection, (users.get(connection) ?? 0) + 1);
+  const release = async () => {
+    const left = (users.get(connection) ?? 1) - 1;
+    users.set(connection, left);
+    if (left === 0) await connection.close();
+  };
+  try {
+    return await openOn(connection, engine, workdir, registry, release);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+async function openOn(connection: SshConnection, engine: EngineAddress, workdir: string, registry: string, release: () => Promise<void>): Promise<SshTargetSession> {
   await connection.ready(settings().TP7_ENGINE_TIMEOUT_MS).catch((error: unknown) => {
     throw error instanceof SshError ? new EngineUnreachableError(engine.host, explainSsh(error, engine.host)) : error;
   });
@@ -46,7 +67,7 @@ export async function openSshTarget(engine: EngineAddress, workdir: string, regi
     },
     async close() {
       if (session) (await session.catch(() => undefined))?.end();
-      await connection.close();
+      await release();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordedRun, SCRATCH_PREFIX } from '../../src/scripts/recorded-run.js';
 import type { ScriptHost } from '../../src/scripts/script-host.js';
+import { standInEngine } from '../stand-in-engine.js';
 
 // The ScriptHost contract: what recorded runs rely on a host to do, asserted against this machine
 // (test/unit/script-host.test.ts) and, by the SSH implementation's tests, against a remote. A host that passes
@@ -10,6 +11,11 @@ export interface HostWorld {
   host: ScriptHost;
   /** An empty folder on the host, absolute, standing for a student's workdir. */
   folder(): Promise<string>;
+  /**
+   * Why the host cannot keep a recorded run from the engine (a machine without util-linux: BusyBox, Alpine), as
+   * the run must say it; absent when it can.
+   */
+  cannotIsolate?: RegExp;
 }
 
 export function scriptHostContract(name: string, world: () => Promise<HostWorld>): void {
@@ -74,6 +80,29 @@ export function scriptHostContract(name: string, world: () => Promise<HostWorld>
       } finally {
         await host.remove(alive);
         await host.remove(stale);
+      }
+    });
+
+    it("serves the engine's reads through tp7 to a recorded run kept from every engine socket", async () => {
+      const { host, folder, cannotIsolate } = await world();
+      const engine = await standInEngine((request, response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(/\/images\/json/.test(request.url ?? '') ? [{ Id: 'sha256:abc', RepoTags: ['a:1'], Created: 1, Size: 1 }] : {})));
+      try {
+        const workdir = await folder();
+        const socket = engine.host.slice('unix://'.length);
+        await host.writeFile(`${workdir}/s.sh`, `docker images -q\ncurl -s --max-time 2 --unix-socket ${socket} -X POST http://x/images/a/tag; echo "direct=$?"\n`);
+        const run = await recordedRun(host, { workdir, script: 's.sh', args: [], timeoutMs: 20_000, engineHost: engine.host });
+        if (cannotIsolate) {
+          // Said, in one line naming what is missing: the run is then judged from what the shim saw (its reads go
+          // to the host's own docker CLI, which a machine without util-linux may lack too).
+          expect(run.notIsolated?.en).toMatch(cannotIsolate);
+          return;
+        }
+        expect(run.notIsolated).toBeUndefined();
+        expect(run.stdout.split('\n')).toEqual(['abc', 'direct=7']);
+        expect(engine.requests.some((request) => request.includes('/images/json'))).toBe(true);
+        expect(engine.requests.filter((request) => !/^(GET|HEAD) /.test(request))).toEqual([]);
+      } finally {
+        engine.close();
       }
     });
 

@@ -23,6 +23,11 @@ describe('tp7 doctor', () => {
     expect(leftovers.stdout.trim()).toBe('');
   });
 
+  it('says whether recorded runs can be kept from the engine here (they can, on this machine)', async () => {
+    const { json } = await tp7Json(['doctor'], { workdir: newWorkdir() });
+    expect(json.findings.find((finding: { id: string }) => finding.id === 'isolation')).toEqual({ id: 'isolation', status: 'pass', detail: 'recorded runs reach no engine (private namespaces)' });
+  });
+
   it('speaks French in French mode', async () => {
     const run = await tp7(['doctor', '--lang', 'fr'], { workdir: newWorkdir() });
     expect(run.stdout).toMatch(/network\s+un conteneur de \S+ démarre sur le réseau bridge/);

@@ -1,4 +1,4 @@
-import { createReadStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { execa } from 'execa';
@@ -121,6 +121,30 @@ describe('ex3: saving and loading images', () => {
     await sh(workdir, 'docker save localhost/mon-site:2.0 | gzip > docker-backups/localhost_mon-site_2.0_20240102-000000.tar.gz');
     checks = await checkEx3(workdir);
     expect(checks['backup-script']!.message).toContain('localhost_mon-site_1.0_20240102-000000.tar.gz does not hold localhost/mon-site:1.0 (it holds: localhost/mon-site:2.0)');
+  });
+
+  it('a 50 GB sparse file under every name the exercise reads: one line each, tp7 gone within the check limit + 1 s', async () => {
+    // The images of the backup folder's near misses above are on the engine: each archive has its image's bound.
+    const workdir = newWorkdir();
+    writeFileSync(join(workdir, 'backup-images.sh'), '#!/bin/bash\n');
+    mkdirSync(join(workdir, 'docker-backups'));
+    writeFileSync(join(workdir, 'docker-backups/images_20240102-000000.txt'), 'localhost/mon-site:1.0\nlocalhost/mon-site:2.0\n');
+    const names = ['nginx-save.tar', 'container-export.tar', 'nginx-alpine.tar.gz', 'nginx-alpine.tar.bz2', 'nginx-alpine.tar.xz', 'docker-backups/localhost_mon-site_1.0_20240102-000000.tar.gz', 'docker-backups/localhost_mon-site_2.0_20240102-000000.tar.gz'];
+    for (const name of names) {
+      writeFileSync(join(workdir, name), '');
+      truncateSync(join(workdir, name), 50e9);
+    }
+    const limit = 4000;
+    const started = Date.now();
+    const run = await tp7(['check', 'ex3', '--json'], { workdir, env: { TP7_CHECK_TIMEOUT_MS: String(limit) } });
+    expect(Date.now() - started).toBeLessThan(limit + 1000);
+    const checks = checksOf(JSON.parse(run.stdout), 'ex3');
+    for (const id of ['save-nginx', 'export-container', 'save-gzip', 'save-bzip2', 'save-xz', 'backup-script']) {
+      expect([id, checks[id]!.status]).toEqual([id, 'fail']);
+      expect(checks[id]!.message).not.toContain('\n');
+    }
+    expect(checks['save-xz']!.message).toContain('By its content, nginx-alpine.tar.xz is an uncompressed tar, not xz');
+    expect(checks['export-container']!.message).toContain('container-export.tar is a tar archive, but not a docker save');
   });
 
   it('near misses of the backup script, judged by a recorded run on an image made at check time', async () => {

@@ -190,6 +190,25 @@ describe('ex6: optimisation and cleanup', () => {
     expect(await sentinelState()).toBe(before);
   });
 
+  it('a nuclear mode going around the shim tags nothing on the engine (the issue\'s two escapes, by tp7 check)', async () => {
+    const workdir = newWorkdir();
+    const socket = process.env.DOCKER_HOST!.replace(/^unix:\/\//, '');
+    await ok(docker('pull', 'nginx:alpine'));
+    strategy(workdir, {
+      nuclear: [
+        'docker system prune -a --volumes -f',
+        `env -u DOCKER_HOST "$(command -v /usr/local/bin/docker)" -H unix://${socket} tag nginx:alpine tp7-escape:proof`,
+        `curl -s --unix-socket ${socket} -X POST "http://localhost/images/nginx:alpine/tag?repo=tp7-escape2&tag=proof"`,
+        'true',
+      ].join('; '),
+    });
+    const { checks, json } = await checkEx6(workdir);
+    expect(checks['cleanup-nuclear'], checks['cleanup-nuclear']!.message).toMatchObject({ status: 'pass' });
+    expect((await docker('image', 'inspect', 'tp7-escape:proof')).exitCode).not.toBe(0);
+    expect((await docker('image', 'inspect', 'tp7-escape2:proof')).exitCode).not.toBe(0);
+    expect(json.notes ?? []).toEqual([]);
+  });
+
   it('says how many dangling images the engine holds in all, the student\'s own included', async () => {
     const workdir = newWorkdir();
     // A dangling image of the student's: the same tag built twice by the classic builder (BuildKit on the

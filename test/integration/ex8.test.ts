@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,20 @@ describe('ex8: the complete pipeline', () => {
     expect(checks['backup']!.status).toBe('fail');
     expect(checks['backup']!.message).toMatch(/backups\/myapp-1\.0\.0-20991231\.tar\.gz holds image [0-9a-f]{12} \(nginx:alpine\), not myapp:1\.0\.0/);
     rmSync(wrong);
+  });
+
+  it('a 50 GB sparse file as the newest backup: one line, tp7 gone within the check limit + 1 s', async () => {
+    const huge = join(workdir, 'backups/myapp-1.0.0-20991231.tar.gz');
+    writeFileSync(huge, '');
+    truncateSync(huge, 50e9);
+    const limit = 4000;
+    const started = Date.now();
+    const { json } = await tp7Json(['check', 'ex8'], { workdir, env: { TP7_CHECK_TIMEOUT_MS: String(limit) } });
+    expect(Date.now() - started).toBeLessThan(limit + 1000);
+    const backup = checksOf(json, 'ex8')['backup']!;
+    expect(backup.status).toBe('fail');
+    expect(backup.message).toContain('By its content, backups/myapp-1.0.0-20991231.tar.gz is an uncompressed tar, not gzip');
+    rmSync(huge);
   });
 
   it('near miss: local convenience tags left behind', async () => {

@@ -1,4 +1,6 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { recordedRun } from '../../src/scripts/recorded-run.js';
+import { NO_READ_SOCKET } from '../../src/scripts/sandbox.js';
 import { sshConnection } from '../../src/ssh/connection.js';
 import { sshRunner } from '../../src/ssh/processes.js';
 import { sshScriptHost } from '../../src/ssh/script-host.js';
@@ -23,4 +25,17 @@ describe.skipIf(!dir)('the SSH script host', () => {
       return { host: sshScriptHost(connection, sshRunner(connection, '/'), () => session), folder: async () => tempDir('remote-') };
     });
   }
+
+  it('where sshd refuses to forward a socket: the run says it was not isolated, and its reads still work', async () => {
+    const connection = sshConnection('ssh://tp7-noforward');
+    await connection.ready(15_000);
+    const session = openFileSession(connection);
+    const host = sshScriptHost(connection, sshRunner(connection, '/'), () => session);
+    const workdir = tempDir('remote-');
+    await host.writeFile(`${workdir}/s.sh`, 'docker version --format "{{.Server.APIVersion}}"\n');
+    const run = await recordedRun(host, { workdir, script: 's.sh', args: [], timeoutMs: 20_000, engineHost: process.env.DOCKER_HOST! });
+    expect(run.notIsolated).toEqual(NO_READ_SOCKET);
+    expect(run.stdout, run.stderr).toMatch(/^1\.\d+$/);
+    await connection.close();
+  });
 });

@@ -62,7 +62,7 @@ describe('hostile archives', () => {
   it('stops a gzip bomb at the default cap (1 GiB, or 20 × what was read)', { timeout: 30_000 }, async () => {
     // 1.5 GiB of zeros in one tar entry compress to about 1.5 MB: far past 20 ×.
     const header = (await tarOf([{ name: 'zeros', content: Buffer.alloc(1) }])).subarray(0, 512);
-    header.write('00014000000000\0', 124, 'latin1'); // size field, octal 1.5 GiB; checksum fixed below
+    header.write('14000000000\0', 124, 'latin1'); // size field (12 bytes), octal 1.5 GiB; checksum fixed below
     header.fill(' ', 148, 156);
     const sum = header.reduce((total, byte) => total + byte, 0);
     header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');

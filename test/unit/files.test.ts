@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,19 @@ describe('workdir files', () => {
     await expect(files.readText('../x')).rejects.toThrow('outside the working directory');
     await expect(files.readText(join(outside, 'secret.txt'))).rejects.toThrow('outside the working directory');
     await expect(files.readText('link.txt')).rejects.toThrow('outside the working directory');
+  });
+
+  it('never waits on a FIFO (opening one blocks until a writer comes): one line at once', async () => {
+    expect(spawnSync('mkfifo', [join(root, 'pipe')]).status).toBe(0);
+    mkdirSync(join(root, '.tp7'));
+    expect(spawnSync('mkfifo', [join(root, '.tp7/progress.json')]).status).toBe(0);
+    const started = performance.now();
+    await expect(files.readText('pipe')).rejects.toThrow('pipe is not a regular file');
+    await expect(files.readText('.tp7/progress.json')).rejects.toThrow('.tp7/progress.json is not a regular file');
+    const error = await new Promise((resolve) => files.open('pipe').once('error', resolve).resume());
+    expect(String(error)).toContain('pipe is not a regular file');
+    await expect(files.readText('backups')).rejects.toThrow('backups is not a regular file');
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('caps what readText returns', async () => {

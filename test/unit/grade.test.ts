@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineUnreachableError, type UsageError } from '../../src/errors.js';
@@ -201,6 +202,26 @@ describe('grading a roster', () => {
     expect(readFileSync(join(ann.workdir, 'runs.log'), 'utf8')).toBe('run\nrun\n');
     expect(existsSync(join(ann.workdir, '.tp7'))).toBe(false);
     expect(JSON.parse(readFileSync(join(bob.workdir, '.tp7', 'side-effects.json'), 'utf8'))).toEqual({ 'exG/script': planted });
+  });
+
+  it('a progress file that is a FIFO, or a link out of the workdir, is that row\'s one-line reason at once', async () => {
+    const images = { 'a:1': { Id: ID_A }, 'b:1': { Id: ID_B } };
+    const fifo = machine(images);
+    const link = machine(images);
+    const ann = machine(images);
+    mkdirSync(join(fifo.workdir, '.tp7'));
+    expect(spawnSync('mkfifo', [join(fifo.workdir, '.tp7/progress.json')]).status).toBe(0);
+    mkdirSync(join(link.workdir, '.tp7'));
+    symlinkSync('/etc/passwd', join(link.workdir, '.tp7/progress.json'));
+    const machines = new Map<string, any>([['unix:///fifo', fifo], ['unix:///link', link], ['unix:///ann', ann]]);
+    const started = performance.now();
+    const rows = await gradeRoster([entry('fifo', 'unix:///fifo', fifo.workdir), entry('link', 'unix:///link', link.workdir), entry('ann', 'unix:///ann', ann.workdir)], options(machines, { timeoutMs: 10_000 }));
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(rows.map((row) => [row.student, row.status, row.status === 'error' ? pick(row.error, 'en') : ''])).toEqual([
+      ['fifo', 'error', '.tp7/progress.json is not a regular file'],
+      ['link', 'error', '.tp7/progress.json is outside the working directory'],
+      ['ann', 'graded', ''],
+    ]);
   });
 
   it('says when the workdir is not on the student machine', async () => {

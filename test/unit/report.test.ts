@@ -60,6 +60,14 @@ describe('honest grading', () => {
     expect(renderText(report, 'en')).toContain('Score: 1/3 (33.3 %) · --strict: 1 check(s) not run counted as failed');
     expect(renderCsv(gradebook([{ student: 'a', report }])).split('\n')[1]).toMatch(/^a,33.3,1,3,1,yes,/);
   });
+  it('carries notes only when there is one, shown after the score, controls shown', () => {
+    const engine = { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64' };
+    expect(buildReport('unix:///x', engine, [], [], 'a')).not.toHaveProperty('notes');
+    const report = buildReport('unix:///x', engine, [], [], 'a', { notes: [{ id: 'recorded-runs-not-isolated', message: 'not isolated (\u001b[31mred)' }] });
+    expect(report.notes).toEqual([{ id: 'recorded-runs-not-isolated', message: 'not isolated (\u001b[31mred)' }]);
+    expect(renderText(report, 'en').split('\n').at(-1)).toBe('Note: not isolated (\\u001b[31mred)');
+  });
+
   it('shows skipped checks as skipped in every output', () => {
     const report = buildReport('unix:///x', { version: '20.10', apiVersion: '1.41', os: 'linux', arch: 'amd64', store: 'classic' }, [hubSkipped], [], 'a');
     expect(report.score).toEqual({ earned: 1, possible: 1, percent: 100, skipped: 1 });

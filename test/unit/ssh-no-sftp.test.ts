@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/ssh/connection.js';
@@ -32,7 +33,21 @@ function noSftpMachine(path = process.env.PATH!): SshConnection {
   const env = { ...process.env, PATH: path };
   const exec = (words: readonly string[]) => spawn(words[0]!, words.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env });
   const subsystem = () => spawn('sh', ['-c', 'exit 255'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  return { address: 'ssh://lab-03', exec, subsystem } as unknown as SshConnection;
+  // `ssh -R remote:local` on one machine: sshd listens on the remote path and carries each connection to the
+  // local socket (a listening socket in the scratch folder: the sandbox keeps that folder, not /tmp's sockets).
+  const forwards = new Map<string, Server>();
+  const forwardToLocalSocket = async (remotePath: string, localPath: string) => {
+    const server = createServer((client) => client.pipe(connect(localPath)).pipe(client));
+    await new Promise<void>((resolve) => server.listen(remotePath, resolve));
+    forwards.set(remotePath, server);
+  };
+  const cancelRemoteForward = async (remotePath: string) => {
+    forwards.get(remotePath)?.close();
+    forwards.delete(remotePath);
+    rmSync(remotePath, { force: true });
+  };
+  const privateSocketPath = () => join(tempDir('socket-'), 'reads.sock');
+  return { address: 'ssh://lab-03', exec, subsystem, forwardToLocalSocket, cancelRemoteForward, privateSocketPath } as unknown as SshConnection;
 }
 
 describe('an sshd that offers no SFTP', () => {
@@ -102,6 +117,8 @@ for (const [tools, path] of [['coreutils', process.env.PATH!], ['busybox', busyb
   scriptHostContract(`ssh, no SFTP (${tools})`, async () => {
     const machine = noSftpMachine(path);
     const session = openFileSession(machine);
-    return { host: sshScriptHost(machine, sshRunner(machine, '/'), () => session), folder: async () => tempDir('remote-') };
+    // BusyBox's unshare and setpriv lack what the sandbox needs: such a machine says it cannot isolate the runs.
+    const cannotIsolate = tools === 'busybox' ? /^the unshare command is missing \(util-linux package\)$/ : undefined;
+    return { host: sshScriptHost(machine, sshRunner(machine, '/'), () => session), folder: async () => tempDir('remote-'), cannotIsolate };
   });
 }

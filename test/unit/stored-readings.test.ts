@@ -90,11 +90,11 @@ describe('an archive of the workdir', () => {
     utimesSync(path, mtime, mtime);
     const files = await countingFiles(dir);
     const first = await newProcess();
-    const reading = await first.readWorkdirArchive(files, 'save.tar', first.stored);
+    const reading = await first.readWorkdirArchive(files, 'save.tar', { stored: first.stored });
     expect(reading).toMatchObject({ found: true, content: 'tar', description: { kind: 'save' } });
     const opensOfOneRead = files.opens();
     const second = await newProcess();
-    expect(await second.readWorkdirArchive(files, 'save.tar', second.stored)).toEqual(reading);
+    expect(await second.readWorkdirArchive(files, 'save.tar', { stored: second.stored })).toEqual(reading);
     expect(files.opens()).toBe(opensOfOneRead);
 
     // The cheapest fake of a stale reading: same size, same mtime, other bytes. The ctime still moves.
@@ -103,12 +103,12 @@ describe('an archive of the workdir', () => {
     utimesSync(path, mtime, mtime);
     expect(statSync(path).mtimeMs).toBe(before.mtimeMs);
     const third = await newProcess();
-    const rewritten = await third.readWorkdirArchive(files, 'save.tar', third.stored);
+    const rewritten = await third.readWorkdirArchive(files, 'save.tar', { stored: third.stored });
     expect(files.opens()).toBe(2 * opensOfOneRead);
     expect(rewritten).toMatchObject({ found: true, error: { verdict: 'not-a-tar' } });
     // A refusal is kept too, as a refusal the probes can word.
     const fourth = await newProcess();
-    const kept = await fourth.readWorkdirArchive(files, 'save.tar', fourth.stored);
+    const kept = await fourth.readWorkdirArchive(files, 'save.tar', { stored: fourth.stored });
     expect(files.opens()).toBe(2 * opensOfOneRead);
     expect(kept).toEqual(rewritten);
     expect('error' in kept && kept.error.text).toEqual('error' in rewritten && rewritten.error.text);

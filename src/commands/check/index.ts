@@ -8,6 +8,7 @@ import { runExercise } from '../../runner/run.js';
 import { allPassed, scoreSkills, strictResults } from '../../runner/score.js';
 import { boardToSubmitTo, submitToBoard } from '../submitting.js';
 import { connectClients, printJson, readProgress, requireExercise, writeProgress } from '../shared.js';
+import { isolationNotes } from '../../scripts/recorded-run.js';
 
 export async function run(context: CommandContext): Promise<number> {
   const lab = await loadLab();
@@ -34,7 +35,7 @@ export async function run(context: CommandContext): Promise<number> {
   const results = strict ? strictResults(run, context.lang) : run;
   if (showProgress) process.stderr.write('\u001b[2K\r');
   const student = board?.name ?? (typeof context.options.student === 'string' ? context.options.student : undefined);
-  const report = buildReport(clients.engine.host, await clients.engine.version(), results, scoreSkills(lab.skills, results, context.lang), student, { strict });
+  const report = buildReport(clients.engine.host, await clients.engine.version(), results, scoreSkills(lab.skills, results, context.lang), student, { strict, notes: isolationNotes(context.lang) });
   if (context.json) printJson(context, report);
   else context.out(renderText(report, context.lang, { reveal: options.reveal }));
   // The report is out first: a progress or JUnit file that cannot be written never costs the grader the result.

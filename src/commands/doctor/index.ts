@@ -86,6 +86,25 @@ function diskFinding(workdir: string): Finding {
   return { id: 'disk', status: free >= MIN_FREE_BYTES ? 'pass' : 'error', detail: both(`${gb} Go libres dans ${workdir}`, `${gb} GB free in ${workdir}`) };
 }
 
+/** Whether a recorded run's script can be kept from the engine here (src/scripts/sandbox.ts). */
+async function isolationFinding(workdir: string): Promise<Finding> {
+  const { execaRunner } = await import('../../processes/execa-runner.js');
+  const { localScriptHost } = await import('../../scripts/local-host.js');
+  const { isolationOf } = await import('../../scripts/recorded-run.js');
+  const { notIsolatedNote, THIS_MACHINE } = await import('../../scripts/sandbox.js');
+  try {
+    const found = await isolationOf(localScriptHost(execaRunner(workdir)));
+    if (found.isolated) {
+      return { id: 'isolation', status: 'pass', detail: both("les scripts lancés en simulation n'atteignent aucun moteur (espaces de noms privés)", 'recorded runs reach no engine (private namespaces)') };
+    }
+    const note = notIsolatedNote(THIS_MACHINE.en, found.reason);
+    return { id: 'isolation', status: 'error', detail: both(notIsolatedNote(THIS_MACHINE.fr, found.reason).fr, note.en) };
+  } catch (error) {
+    const line = oneLine(error);
+    return { id: 'isolation', status: 'error', detail: both(`essai impossible (« ${line} »)`, `could not try ("${line}")`) };
+  }
+}
+
 function toolFinding(tool: string): Finding {
   return onPath(tool)
     ? { id: `tool:${tool}`, status: 'pass', detail: both('trouvé', 'found') }
@@ -93,8 +112,8 @@ function toolFinding(tool: string): Finding {
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const [{ finding: engine, engine: client }, registry] = await Promise.all([engineFinding(), registryFinding(context.registry)]);
-  const findings: Finding[] = [engine, await defaultNetworkFinding(client), registry, diskFinding(context.workdir), ...TOOLS.map(toolFinding)];
+  const [{ finding: engine, engine: client }, registry, isolation] = await Promise.all([engineFinding(), registryFinding(context.registry), isolationFinding(context.workdir)]);
+  const findings: Finding[] = [engine, await defaultNetworkFinding(client), registry, isolation, diskFinding(context.workdir), ...TOOLS.map(toolFinding)];
   const shown = findings.map((finding) => ({ ...finding, detail: pick(finding.detail, context.lang) }));
   if (context.json) printJson(context, { findings: shown });
   // Details quote the engine and the registry: shown, never obeyed by the terminal.

@@ -15,6 +15,7 @@ import { style } from '../../ui/style.js';
 import { connectClients, labAndExercise, readProgress } from '../shared.js';
 import { boardToSubmitTo, submitToBoard } from '../submitting.js';
 import { roundFailure } from './round-error.js';
+import { isolationNotes } from '../../scripts/recorded-run.js';
 
 /** Events closer than this make one round: a `docker pull` or a loop of `docker tag` emits a burst. */
 const COALESCE_MS = 30;
@@ -38,6 +39,10 @@ export async function run(context: CommandContext): Promise<number> {
   const { exercise } = loaded;
   const board = await boardToSubmitTo(context);
   const clients = await connectClients(context);
+  // Listening from the start: Ctrl+C during the first round ends the watch too, and stops its checks in flight.
+  const stopped = untilStopped();
+  const stopping = new AbortController();
+  void stopped.then(() => stopping.abort());
   const fr = context.lang === 'fr';
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -60,9 +65,9 @@ export async function run(context: CommandContext): Promise<number> {
     // A fresh client each round: the engine client keeps answers for the length of one run (what never
     // changes, a file read from an image ID, is kept for the life of the process).
     const fresh = { ...clients, engine: await connectEngine() };
-    const result = await runExercise(exercise, fresh, readProgress(context), { lang: context.lang, reveal: false, previous: last, rerun: last ? rerun : undefined, reuseStored: true });
+    const result = await runExercise(exercise, fresh, readProgress(context), { lang: context.lang, reveal: false, previous: last, rerun: last ? rerun : undefined, reuseStored: true, signal: stopping.signal });
     last = result;
-    const built = buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang), board?.name);
+    const built = buildReport(fresh.engine.host, await fresh.engine.version(), [result], scoreSkills(lab.skills, [result], context.lang), board?.name, { notes: isolationNotes(context.lang) });
     const report = renderText(built, context.lang);
     if (report === shown) return;
     shown = report;
@@ -106,8 +111,8 @@ export async function run(context: CommandContext): Promise<number> {
   // Registries and remote state emit no engine event: look again now and then anyway (cheap: what cannot have
   // changed is reused, and nothing is redrawn unless the checklist changed).
   const poll = setInterval(() => notice(ANY_CHANGE), settings().TP7_WATCH_POLL_MS);
-  await check();
-  const signal = await untilStopped();
+  await Promise.race([check(), stopped]);
+  const signal = await stopped;
   clearInterval(poll);
   clearTimeout(timer);
   watcher?.close();
