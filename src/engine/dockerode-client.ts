@@ -252,7 +252,8 @@ class DockerodeEngine implements EngineClient {
   }
 
   createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void> {
-    return this.guard(() => buildProbeImage(this.docker, tag, fileSizes));
+    const { os, arch } = this.engineVersion;
+    return this.guard(() => buildProbeImage(this.docker, tag, fileSizes, { os: os || 'linux', architecture: arch || 'amd64' }));
   }
 
   removeProbeImage(tag: string): Promise<void> {

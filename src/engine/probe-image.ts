@@ -1,34 +1,59 @@
-// Throwaway images a probe builds to judge a student's script on inputs the student could not foresee. Each one
-// is FROM scratch (no base image needed, nothing runs), one layer per file, and carries tp7's probe label: the
-// caller removes it when done, and only an image with that label is ever removed here.
+// Throwaway images a probe makes to judge a student's script on inputs the student could not foresee. Each one
+// is FROM scratch (no base image needed, nothing runs), one layer per file, loaded from an archive tp7 writes, and
+// carries tp7's probe label: the caller removes it when done, and only an image with that label is ever removed.
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { createProbe, PROBE_LABEL } from './image-file.js';
 
-/** A build context holding a Dockerfile and one file of each given size (random bytes: layers never coincide). */
-async function scratchContext(fileSizes: readonly number[]): Promise<Readable> {
+/** One layer: a tar holding `tp7-probe/f<index>`, `size` random bytes (layers never coincide). */
+async function layerTar(index: number, size: number): Promise<Buffer> {
   const [{ pack }, { randomBytes }] = await Promise.all([import('tar-stream'), import('node:crypto')]);
-  const context = pack();
-  const copies = fileSizes.map((_, index) => `COPY f${index} /tp7-probe/f${index}\n`).join('');
-  context.entry({ name: 'Dockerfile' }, `FROM scratch\n${copies}`);
-  fileSizes.forEach((size, index) => context.entry({ name: `f${index}` }, randomBytes(size)));
-  context.finalize();
-  return context as unknown as Readable;
+  const tar = pack();
+  tar.entry({ name: 'tp7-probe/', type: 'directory', mode: 0o755, mtime: new Date(0) });
+  tar.entry({ name: `tp7-probe/f${index}`, mode: 0o644, mtime: new Date(0) }, randomBytes(size));
+  tar.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of tar as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
-/** Builds `tag` and waits for the build to end; a build error becomes an Error with the engine's words. */
-export async function buildProbeImage(docker: Docker, tag: string, fileSizes: readonly number[]): Promise<void> {
-  const stream = await docker.buildImage(await scratchContext(fileSizes) as unknown as NodeJS.ReadableStream, {
-    t: tag,
-    labels: { [PROBE_LABEL]: 'true' },
-    rm: true,
-    forcerm: true,
+/**
+ * A `docker save` archive (the legacy layout, which every engine loads) of one FROM-scratch image named `tag`,
+ * one layer per file, labelled as tp7's probe image, for the engine's own platform.
+ */
+async function probeArchive(tag: string, fileSizes: readonly number[], platform: { os: string; architecture: string }): Promise<Readable> {
+  const [{ pack }, { createHash }] = await Promise.all([import('tar-stream'), import('node:crypto')]);
+  const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+  const layers = await Promise.all(fileSizes.map((size, index) => layerTar(index, size)));
+  const created = new Date().toISOString();
+  const config = JSON.stringify({
+    ...platform,
+    created,
+    config: { Labels: { [PROBE_LABEL]: 'true' } },
+    rootfs: { type: 'layers', diff_ids: layers.map((layer) => `sha256:${sha256(layer)}`) },
+    history: fileSizes.map((_, index) => ({ created, created_by: `COPY f${index} /tp7-probe/f${index}` })),
   });
-  const output = await new Promise<Array<{ error?: string }>>((resolve, reject) => {
+  const archive = pack();
+  const configName = `${sha256(config)}.json`;
+  archive.entry({ name: configName }, config);
+  layers.forEach((layer, index) => archive.entry({ name: `layer${index}/layer.tar` }, layer));
+  archive.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: layers.map((_, index) => `layer${index}/layer.tar`) }]));
+  archive.finalize();
+  return archive as unknown as Readable;
+}
+
+/**
+ * Makes `tag` by loading an archive tp7 writes (POST /images/load): no builder is involved, so no store's builder
+ * quirks either (the containerd store's classic builder loses images that concurrent builds share, BuildKit is
+ * not always there), and the image is the same on every engine. A load error becomes an Error with the engine's words.
+ */
+export async function buildProbeImage(docker: Docker, tag: string, fileSizes: readonly number[], platform: { os: string; architecture: string }): Promise<void> {
+  const stream = (await docker.loadImage(await probeArchive(tag, fileSizes, platform) as unknown as NodeJS.ReadableStream, { quiet: true })) as NodeJS.ReadableStream;
+  const output = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>((resolve, reject) => {
     docker.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => (error ? reject(error) : resolve(events)));
   });
-  const failed = output.find((event) => event.error);
-  if (failed) throw new Error(`building a probe image failed: ${failed.error}`);
+  const failed = output.find((event) => event.error || event.errorDetail);
+  if (failed) throw new Error(`making a probe image failed: ${failed.errorDetail?.message ?? failed.error}`);
 }
 
 /** Removes `tag` if, and only if, it is one of tp7's probe images. */

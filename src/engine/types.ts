@@ -183,7 +183,7 @@ export interface EngineClient {
    */
   containerFileStamp(name: string, path: string): Promise<string | null>;
   /**
-   * Builds a throwaway image FROM scratch holding one file per given size, one layer each, labelled as tp7's probe
+   * Makes a throwaway image FROM scratch holding one file per given size, one layer each, labelled as tp7's probe
    * resource (to judge a script on an image it could not foresee). The caller removes it with removeProbeImage.
    */
   createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void>;
