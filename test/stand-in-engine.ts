@@ -16,7 +16,13 @@ export interface StandInEngine {
 /** The request's API path, without its /vX.Y prefix and query. */
 export const apiPath = (request: IncomingMessage): string => (request.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0]!;
 
-export async function standInEngine(answer: (request: IncomingMessage, response: ServerResponse) => void): Promise<StandInEngine> {
+/** Who the stand-in says it is: a 20.10 engine with the classic store unless told otherwise. */
+export interface StandInIdentity {
+  version?: { Version: string; ApiVersion: string };
+  info?: Record<string, unknown>;
+}
+
+export async function standInEngine(answer: (request: IncomingMessage, response: ServerResponse) => void, identity: StandInIdentity = {}): Promise<StandInEngine> {
   const socket = join(tempDir('engine-'), 'docker.sock');
   const requests: string[] = [];
   const held = new Set<ServerResponse>();
@@ -25,8 +31,8 @@ export async function standInEngine(answer: (request: IncomingMessage, response:
     const json = (body: unknown) => response.writeHead(200, { 'Content-Type': 'application/json', 'Api-Version': '1.41' }).end(JSON.stringify(body));
     const path = apiPath(request);
     if (path === '/_ping') return response.end('OK');
-    if (path === '/version') return json({ Version: '20.10.24', ApiVersion: '1.41', MinAPIVersion: '1.12', Os: 'linux', Arch: 'amd64' });
-    if (path === '/info') return json({ ID: 'stand-in', RegistryConfig: { Mirrors: [] } });
+    if (path === '/version') return json({ Version: '20.10.24', ApiVersion: '1.41', MinAPIVersion: '1.12', Os: 'linux', Arch: 'amd64', ...identity.version });
+    if (path === '/info') return json({ ID: 'stand-in', RegistryConfig: { Mirrors: [] }, ...identity.info });
     held.add(response);
     response.once('close', () => held.delete(response));
     answer(request, response);

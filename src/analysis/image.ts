@@ -1,6 +1,7 @@
 // An image on the engine, analysed the way dive does: `docker save` streamed from the Engine API
 // (GET /images/{name}/get), every layer's file list read on the fly by the archive reader, nothing on disk.
 import { readImageArchive, saveBound } from '../archive/index.js';
+import { storedBytes } from '../engine/sizes.js';
 import type { EngineClient } from '../engine/types.js';
 import { instructionOf, stepsForLayers } from './history.js';
 import { analyseLayers } from './layers.js';
@@ -42,7 +43,7 @@ export async function analyseImageUncached(engine: EngineClient, ref: string, op
   const archive = await readImageArchive(stream, {
     listEntries: true,
     // The engine's save of one image holds that image: an engine streaming on and on is not read forever.
-    maxTarBytes: saveBound([image.Size]),
+    maxTarBytes: saveBound([storedBytes(image)]),
     signal: options.signal,
     onProgress: (bytes) => {
       bytesRead = bytes;

@@ -100,8 +100,11 @@ export function findQuestion(exercise: Exercise, id: string | undefined): Questi
 /** The verdict line and, once answered, the explanation (in its form for the student's engine, when it has one). */
 export async function verdictText(context: CommandContext, question: Question, judged: Judged, clients: ProbeClients): Promise<string> {
   const verdict = pick(judged.outcome.message, context.lang);
-  const store = question.explanation.containerd ? await studentStore(question.kind === 'engine' ? clients : undefined) : undefined;
-  const explanation = judged.outcome.status === 'pass' ? `\n${pick(textFor(question.explanation, store), context.lang)}` : '';
+  let explanation = '';
+  if (judged.outcome.status === 'pass') {
+    const store = question.explanation.containerd ? await studentStore(question.kind === 'engine' ? clients : undefined) : undefined;
+    explanation = `\n${pick(textFor(question.explanation, store), context.lang)}`;
+  }
   return `${verdict}${explanation}${judged.note ? `\n${pick(judged.note, context.lang)}` : ''}`;
 }
 

@@ -40,8 +40,9 @@ export async function connectClients(context: CommandContext): Promise<ProbeClie
 
 /**
  * The image store of the student's engine, for a text that has a form for it (src/lab/engine-text.ts): read from
- * the clients when the command has them, else from the engine if it answers; undefined when no engine does (every
- * form is then shown, each saying which engine it is for).
+ * the clients when the command has them, else from the engine if it answers; undefined when no engine does (an
+ * instructions page then keeps every engine's block, each saying which engine it is for; a hint or an explanation
+ * is given in its own form).
  */
 export async function studentStore(clients?: Pick<ProbeClients, 'engine'>): Promise<ImageStore | undefined> {
   try {

@@ -8,7 +8,7 @@ import { forwardedEngineSocket } from '../ssh/engine-socket.js';
 import { subscribeEvents, type EngineEvent } from './events.js';
 import { diskUsageOf } from './disk-usage.js';
 import { containerFileStamp, readContainerFile, readImageFile, sweepProbeContainers } from './image-file.js';
-import { pullImage, runProbe } from './probe-run.js';
+import { demultiplexed, pullImage, runProbe } from './probe-run.js';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageSummary, ProbeRun, ProbeRunOptions } from './types.js';
 import { buildProbeImage, createProbeContainer, removeProbeContainer, removeProbeImage } from './probe-image.js';
 import { storeOf, type EngineInfo } from './store.js';
@@ -184,6 +184,7 @@ class DockerodeEngine implements EngineClient {
   private readonly cache = new Map<string, Promise<unknown>>();
   /** Leftover probe containers of ended tp7 processes, swept once per engine (tp7 grade holds several). */
   private sweptOnce: Promise<void> | undefined;
+  private manifestsByImage: Promise<Map<string, ImageInspect['Manifests']>> | undefined;
 
   constructor(
     readonly host: string,
@@ -199,9 +200,25 @@ class DockerodeEngine implements EngineClient {
   }
 
   inspectImage(ref: string): Promise<ImageInspect | null> {
-    // The manifests of a containerd image (its platforms, what is on the engine) come only when asked for.
-    const query: Record<string, string> = this.engineVersion.store === 'containerd' && !apiBelow(this.engineVersion.apiVersion, '1.48') ? { manifests: 'true' } : {};
-    return this.cached(`image:${ref}`, async () => checkImageShape(ref, await get(this.docker, `/images/${ref}/json`, query)));
+    // The manifests of a containerd image (its platforms, what is on the engine) come only when asked for: from
+    // inspect at API 1.48+, from the image list at 1.47 (Engine 27, Docker Desktop 4.34 to 4.38).
+    const { store, apiVersion } = this.engineVersion;
+    const inInspect = store === 'containerd' && !apiBelow(apiVersion, '1.48');
+    const fromList = store === 'containerd' && !inInspect && !apiBelow(apiVersion, '1.47');
+    return this.cached(`image:${ref}`, async () => {
+      const image = checkImageShape(ref, await get(this.docker, `/images/${ref}/json`, inInspect ? { manifests: 'true' } : {}));
+      if (fromList) image.Manifests = (await this.listedManifests()).get(image.Id) ?? null;
+      return image;
+    });
+  }
+
+  /** API 1.47: the manifests of every image, by ID, from one GET /images/json?manifests=1 per run. */
+  private listedManifests(): Promise<Map<string, ImageInspect['Manifests']>> {
+    this.manifestsByImage ??= this.guard(async () => {
+      const list = await get<Array<{ Id: string; Manifests?: ImageInspect['Manifests'] }>>(this.docker, '/images/json', { all: 'true', manifests: 'true' });
+      return new Map(list.map((summary) => [summary.Id, summary.Manifests ?? null]));
+    });
+    return this.manifestsByImage;
   }
 
   imageHistory(ref: string): Promise<HistoryEntry[] | null> {
@@ -244,6 +261,19 @@ class DockerodeEngine implements EngineClient {
   readContainerFile(nameOrId: string, path: string, maxBytes?: number): Promise<ContainerFile> {
     const name = bareName(nameOrId);
     return this.cached(`container-file:${name}:${path}:${maxBytes ?? ''}`, () => readContainerFile(this.docker, name, path, maxBytes)) as Promise<ContainerFile>;
+  }
+
+  containerLogs(nameOrId: string, tailLines: number, maxBytes: number): Promise<string | null> {
+    const name = bareName(nameOrId);
+    return this.cached(`container-logs:${name}:${tailLines}:${maxBytes}`, async () => {
+      const container = await this.inspectContainer(name);
+      if (!container) return null;
+      const logs = (await this.docker.getContainer(name).logs({ stdout: true, stderr: true, follow: false, tail: tailLines })) as unknown as Buffer;
+      // Without a terminal the two streams come in frames; with one, as they are.
+      const tty = (container.Config as { Tty?: boolean }).Tty === true;
+      const text = (Buffer.isBuffer(logs) ? (tty ? logs : demultiplexed(logs)) : Buffer.from(String(logs))).subarray(-maxBytes);
+      return text.toString('utf8');
+    });
   }
 
   containerFileStamp(nameOrId: string, path: string): Promise<string | null> {
@@ -323,6 +353,8 @@ class DockerodeEngine implements EngineClient {
     try {
       return await call();
     } catch (error) {
+      // A failure already said in both languages stays as it is.
+      if (error instanceof CheckError) throw error;
       throw explainConnectionError(this.host, error, Date.now() - started) ?? engineFailure(engineMessage(error));
     }
   }

@@ -3,6 +3,8 @@
 // carries tp7's probe label: the caller removes it when done, and only an image with that label is ever removed.
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import { CheckError } from '../errors.js';
+import { both } from '../lab/lang.js';
 import { createProbe, PROBE_LABEL } from './image-file.js';
 
 /** One layer: a tar holding `tp7-probe/f<index>`, `size` random bytes (layers never coincide). */
@@ -53,7 +55,10 @@ export async function buildProbeImage(docker: Docker, tag: string, fileSizes: re
     docker.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => (error ? reject(error) : resolve(events)));
   });
   const failed = output.find((event) => event.error || event.errorDetail);
-  if (failed) throw new Error(`making a probe image failed: ${failed.errorDetail?.message ?? failed.error}`);
+  if (failed) {
+    const said = failed.errorDetail?.message ?? failed.error ?? '';
+    throw new CheckError(both(`l'image de test n'a pas pu être chargée (« ${said} »)`, `the probe image could not be loaded ("${said}")`));
+  }
 }
 
 /** Removes `tag` if, and only if, it is one of tp7's probe images. */

@@ -57,7 +57,7 @@ export async function runProbe(docker: Docker, ref: string, options: ProbeRunOpt
 }
 
 /** The logs of a container without a terminal come in frames: 8-byte header (stream, 0, 0, 0, size BE). */
-function demultiplexed(logs: Buffer): Buffer {
+export function demultiplexed(logs: Buffer): Buffer {
   const parts: Buffer[] = [];
   let at = 0;
   while (at + 8 <= logs.length) {

@@ -24,3 +24,13 @@ export async function shownSizes(engine: EngineClient, image: ImageInspect): Pro
   const platforms = availablePlatforms(image).flatMap((manifest) => (manifest.Size?.Total ? [manifest.Size.Total] : []));
   return [...new Set([listed ?? image.Size, image.Size, ...platforms])];
 }
+
+/**
+ * What a save of the image may hold at most, as a size to bound a reading by: its Size, and on the containerd store
+ * (whose inspect Size counts one platform's compressed content, a few kilobytes when the host's is absent) the
+ * content and snapshots of every platform there.
+ */
+export function storedBytes(image: ImageInspect): number {
+  const platforms = availablePlatforms(image).reduce((sum, manifest) => sum + (manifest.Size?.Total ?? 0), 0);
+  return Math.max(image.Size, platforms);
+}

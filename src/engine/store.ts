@@ -1,3 +1,4 @@
+import { formatPlatform } from '../registry/platform.js';
 import type { EngineClient, ImageInspect, ImageStore, ManifestSummary } from './types.js';
 
 // The two image stores a Docker engine may use, and what each one's answers mean. The classic store (graph
@@ -32,15 +33,29 @@ export function availablePlatforms(image: ImageInspect): ManifestSummary[] {
  * manifest that is), whatever the image was ever called: its ID and its available platform manifests.
  */
 export async function pushedDigests(engine: EngineClient, image: ImageInspect, address: string, repository: string): Promise<string[]> {
-  if ((await engine.version()).store === 'containerd') return [image.Id, ...availablePlatforms(image).map((manifest) => manifest.ID)];
+  if ((await engine.version()).store === 'containerd') return knownDigests(image);
   const prefix = `${address}/${repository}@`;
   return (image.RepoDigests ?? []).filter((entry) => entry.startsWith(prefix)).map((entry) => entry.slice(prefix.length));
+}
+
+/**
+ * The manifest digests the engine holds this image as: its ID, and on the containerd store each platform manifest
+ * whose content is there. A save (`docker save --platform` names the platform's manifest), a pull by digest or a
+ * registry's manifest is this image when its digest is one of them.
+ */
+export function knownDigests(image: ImageInspect): string[] {
+  return [image.Id, ...availablePlatforms(image).map((manifest) => manifest.ID)];
+}
+
+/** Whether the image holds the manifest `digest` (its own, or one platform's of its index). */
+export function holdsManifest(image: ImageInspect | null | undefined, digest: string): boolean {
+  return Boolean(image && knownDigests(image).includes(digest));
 }
 
 /** os/architecture[/variant] of each platform of a containerd image whose content is on the engine. */
 export function heldPlatforms(image: ImageInspect): string[] {
   return availablePlatforms(image).flatMap((manifest) => {
     const platform = manifest.ImageData?.Platform ?? manifest.Descriptor.platform;
-    return platform ? [[platform.os, platform.architecture, platform.variant].filter(Boolean).join('/')] : [];
+    return platform ? [formatPlatform(platform)] : [];
   });
 }

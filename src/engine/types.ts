@@ -177,6 +177,11 @@ export interface EngineClient {
    */
   readContainerFile(name: string, path: string, maxBytes?: number): Promise<ContainerFile>;
   /**
+   * The last `tailLines` lines a container wrote, stdout and stderr (`docker logs --tail`), at most `maxBytes` of
+   * them; null when there is no such container.
+   */
+  containerLogs(name: string, tailLines: number, maxBytes: number): Promise<string | null>;
+  /**
    * A short string that stays the same while one path of a container is unchanged and changes when it may have
    * changed (its size, mode or modification time), asked without reading the file; null when the container or
    * the path is missing. Lets a reading of the file be kept between tp7 processes.

@@ -6,7 +6,7 @@ import { RegistryError } from '../registry/errors.js';
 import { canonicalPlatform, formatPlatform, parsePlatform } from '../registry/platform.js';
 import { upstreamOf } from '../probes/upstream.js';
 import { both } from '../lab/text.js';
-import { availablePlatforms } from '../engine/store.js';
+import { holdsManifest } from '../engine/store.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import type { Fact, FactKind } from './types.js';
 
@@ -23,7 +23,8 @@ const schema = z
   .describe("The multi-platform list of a Docker Hub image as the engine pulls it (through its mirror when it has one): its platforms, or one child's digest");
 type Spec = z.infer<typeof schema>;
 
-const architectureOf = (image: ImageInspect): string => [image.Architecture, image.Variant].filter(Boolean).join('/');
+/** What `docker inspect` shows as the architecture, with its variant (arm/v7). */
+const architectureOf = (image: ImageInspect): string => formatPlatform({ os: '', architecture: image.Architecture, ...(image.Variant ? { variant: image.Variant } : {}) });
 
 const notOnEngine = (spec: Spec): Fact => ({ value: null, missing: both(`l'image ${spec.platform} de ${spec.image} n'est pas sur votre moteur`, `the ${spec.platform} image of ${spec.image} is not on your engine`) });
 
@@ -35,10 +36,9 @@ const notOnEngine = (spec: Spec): Fact => ({ value: null, missing: both(`l'image
  */
 async function containerdArchitecture(spec: Spec, engine: EngineClient, listDigest: string, childDigest: string): Promise<Fact> {
   const [tagged, byDigest] = await Promise.all([engine.inspectImage(spec.image), engine.inspectImage(childDigest)]);
-  const holds = (image: ImageInspect | null) => Boolean(image && (image.Id === childDigest || availablePlatforms(image).some((manifest) => manifest.ID === childDigest)));
-  if (!holds(tagged) && !holds(byDigest)) return notOnEngine(spec);
+  if (!holdsManifest(tagged, childDigest) && !holdsManifest(byDigest, childDigest)) return notOnEngine(spec);
   const pulled = parsePlatform(spec.platform!)!;
-  const course = [pulled.architecture, pulled.variant].filter(Boolean).join('/');
+  const course = formatPlatform({ ...pulled, os: '' });
   const shown = tagged && tagged.Id === listDigest ? architectureOf(tagged) : course;
   if (shown === course) return { value: shown };
   return {

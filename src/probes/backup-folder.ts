@@ -6,6 +6,7 @@ import { both, type Localized } from '../lab/text.js';
 import type { FileAccess } from '../files/types.js';
 import { contentName, readWorkdirArchive, saveBound, verdictMessage } from './archive-file.js';
 import { outcome, type Outcome, type ProbeClients, type ProbeKind } from './types.js';
+import { storedBytes } from '../engine/sizes.js';
 
 const schema = z
   .strictObject({
@@ -42,7 +43,7 @@ async function newestIndex(files: FileAccess, dir: string): Promise<{ name: stri
 async function archiveProblem({ files, engine, stored, signal }: Pick<ProbeClients, 'files' | 'engine' | 'stored' | 'signal'>, path: string, ref: string): Promise<Localized | undefined> {
   // A save of the image cannot hold much more than it: a huge file under its name is not read to its end.
   const image = await engine.inspectImage(ref).catch(() => null);
-  const read = await readWorkdirArchive(files, path, { stored, signal, ...(image ? { maxTarBytes: saveBound([image.Size]) } : {}) });
+  const read = await readWorkdirArchive(files, path, { stored, signal, ...(image ? { maxTarBytes: saveBound([storedBytes(image)]) } : {}) });
   if (!read.found) return both(`${path} est introuvable`, `${path} is missing`);
   if (read.content !== 'gzip' && read.content !== 'unknown' && read.content !== 'empty') {
     return both(`${path} n'est pas compressé en gzip (contenu : ${contentName(read.content).fr})`, `${path} is not gzip-compressed (content: ${contentName(read.content).en})`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { holdsManifest } from '../engine/store.js';
 import { RepositoryComponent } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { listTags, manifestDigest, reachability } from '../registry/api.js';
@@ -64,7 +65,9 @@ export const hubRepository: ProbeKind<Spec> = {
       }
       const local = await engine.inspectImage(`${mine.name}:${spec.tags[0]}`);
       const wanted = `${mine.name}@${digests[0]}`;
-      if (!local?.RepoDigests?.includes(wanted)) {
+      // The classic store records the digest a push or a pull met; the containerd store holds the manifest itself.
+      const carried = (await engine.version()).store === 'containerd' ? holdsManifest(local, digests[0]) : Boolean(local?.RepoDigests?.includes(wanted));
+      if (!carried) {
         return outcome('fail', expected, `${actual}; local RepoDigests: ${(local?.RepoDigests ?? []).join(', ') || 'none'}`, both(
           `Docker Hub sert ${mine.name}, mais votre image locale ne porte pas son digest : récupérez-la depuis Docker Hub pour vérifier l'aller-retour.`,
           `Docker Hub serves ${mine.name}, but your local image does not carry its digest: pull it back from Docker Hub to prove the round trip.`,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { savedImageId, type ImageArchive } from '../archive/types.js';
+import { storedBytes } from '../engine/sizes.js';
 import { shortId } from '../engine/attributes.js';
+import { holdsManifest } from '../engine/store.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import type { FileAccess } from '../files/types.js';
 import { DATE_PLACEHOLDER, newestDatedFile } from './dated.js';
@@ -48,7 +50,7 @@ function sameLayers(image: ImageArchive, engineLayers: string[]): boolean {
 /** Why no image of the archive is the engine's: its ID without its layers, its layers without its ID, or neither. */
 function mismatch(spec: Spec, expected: string, images: ImageArchive[], engineImage: ImageInspect, engineLayers: string[]): Outcome {
   const engineId = shortId(engineImage.Id);
-  const named = images.find((candidate) => knownAs(candidate).includes(engineImage.Id));
+  const named = images.find((candidate) => knownAs(candidate).some((digest) => holdsManifest(engineImage, digest)));
   if (named) {
     // The same image index, but the save holds another platform's manifest than the one the engine runs.
     return outcome('fail', expected, describeImage(named), both(
@@ -92,7 +94,7 @@ export const imageArchive: ProbeKind<Spec> = {
 async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, files: FileAccess, options: { stored?: StoredReadings; signal?: AbortSignal }): Promise<Outcome> {
   // The image first: a save of it cannot hold much more than it, so a huge file is not read to its end.
   const engineImage = await engine.inspectImage(spec.image);
-  const maxTarBytes = engineImage ? saveBound([engineImage.Size]) : undefined;
+  const maxTarBytes = engineImage ? saveBound([storedBytes(engineImage)]) : undefined;
   const read = await readWorkdirArchive(files, spec.path, { ...options, maxTarBytes });
   if (!read.found) return outcome('fail', expected, `${spec.path} ${read.reason}`, missingMessage(spec.path, read.reason));
   const wanted = spec.compression === 'none' ? 'tar' : spec.compression;
@@ -119,7 +121,8 @@ async function judgeArchive(spec: Spec, expected: string, engine: EngineClient, 
   // The image is the one of the engine when it carries the engine's ID and the layers the engine has for it.
   const engineLayers = engineImage.RootFS?.Layers ?? [];
   const images = read.description.images;
-  const image = images.find((candidate) => knownAs(candidate).includes(engineImage.Id) && sameLayers(candidate, engineLayers));
+  // Its ID, or on the containerd store one of its platform manifests (`docker save --platform` names that one).
+  const image = images.find((candidate) => knownAs(candidate).some((digest) => holdsManifest(engineImage, digest)) && sameLayers(candidate, engineLayers));
   if (!image) return mismatch(spec, expected, images, engineImage, engineLayers);
   if (!image.repoTags.some((tag) => sameReference(tag, spec.image))) {
     // `docker save <ID>` keeps the image but not its name: docker load would restore an untagged image.

@@ -39,17 +39,20 @@ type Spec = z.infer<typeof schema>;
 export const imagePulled: ProbeKind<Spec> = {
   kind: 'image-pulled',
   schema,
-  inputs: { images: ['ref', 'notSameAs'] },
+  inputs: { images: ['ref', 'notSameAs'], registry: true },
   async run(spec, { engine, registry }) {
     const expected = `${spec.ref} pulled from ${repositoryName(spec.ref)}`;
     const image = await engine.inspectImage(spec.ref);
     if (!image) return missingImage(engine, spec.ref, expected);
     const actual = `${spec.ref} → ${shortId(image.Id)}`;
     const containerd = (await engine.version()).store === 'containerd';
+    const origin = containerd ? await notPublished(spec, image, expected, actual, engine, registry) : notFromRepository(spec, image, expected, actual);
+    // An origin that cannot be told (a skip) yields to a failure the image shows by itself.
+    if (origin?.status === 'fail') return origin;
     return (
-      (containerd ? await notPublished(spec, image, expected, actual, engine, registry) : notFromRepository(spec, image, expected, actual)) ??
       (await sameAsAnother(spec, image, expected, actual, engine)) ??
       declaresOtherwise(spec, image, expected, actual) ??
+      origin ??
       outcome('pass', expected, actual, both(`${spec.ref} est bien l'image publiée sous ce tag.`, `${spec.ref} is the image published under this tag.`))
     );
   },
@@ -78,12 +81,20 @@ function notFromRepository(spec: Spec, image: ImageInspect, expected: string, ac
  * The containerd store's RepoDigests are made up from the names (`docker tag alpine nginx:alpine` gives
  * `nginx@<alpine's digest>`), so they prove nothing. What does: the image ID there is the digest the tag pointed
  * to when pulled, and the registry keeps serving that manifest by digest after the tag moves on, while a local
- * build or another repository's image is not one of its manifests. Undefined when that registry cannot be asked
- * (offline without a mirror): the other evidence then judges alone.
+ * build or another repository's image is not one of its manifests. A skip when that registry cannot be asked
+ * (offline without a mirror): nothing else tells.
  */
 async function notPublished(spec: Spec, image: ImageInspect, expected: string, actual: string, engine: EngineClient, registry: RegistryClient): Promise<Outcome | undefined> {
   const source = await sourceOf(engine, registry, spec.ref);
-  if (!source || !(await reachability(source.registry)).reachable) return undefined;
+  const reached = source ? await reachability(source.registry) : undefined;
+  if (!source || !reached?.reachable) {
+    // Nothing else on this store tells a pull from a local build that declares the same version.
+    const why = reached && !reached.reachable ? reached.text : both('aucun miroir ni Docker Hub', 'no mirror, no Docker Hub');
+    return outcome('skip', expected, `${actual}, its registry out of reach`, both(
+      `Impossible de dire d'où vient ${spec.ref} : son registre est injoignable (${why.fr}), et votre moteur (stockage d'images containerd) ne garde aucune trace d'un téléchargement. Vérifié dès que le registre répond.`,
+      `Cannot tell where ${spec.ref} came from: its registry is out of reach (${why.en}), and your engine (containerd image store) keeps no trace of a pull. Checked once the registry answers.`,
+    ));
+  }
   if ((await manifestDigest(source.registry, source.repository, image.Id).catch(() => undefined)) !== null) return undefined;
   const repository = repositoryName(spec.ref);
   const others = (await tagsOfImage(engine, image.Id)).filter((tag) => !sameReference(tag, spec.ref));

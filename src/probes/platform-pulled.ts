@@ -4,7 +4,7 @@ import { shortId } from '../engine/attributes.js';
 import { ImageRef } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { platformChildren, readManifest } from '../registry/manifests.js';
-import { availablePlatforms, heldPlatforms } from '../engine/store.js';
+import { heldPlatforms, holdsManifest } from '../engine/store.js';
 import type { EngineClient } from '../engine/types.js';
 import { canonicalPlatform, formatPlatform, parsePlatform, samePlatform, type Platform } from '../registry/platform.js';
 import { imagePlatform, upstreamOf } from './upstream.js';
@@ -80,7 +80,7 @@ function notHere(spec: Spec, wanted: Platform, expected: string, here: string, h
  */
 async function judgeContainerd(spec: Spec, wanted: Platform, expected: string, engine: EngineClient, listDigest: string, childDigest: string): Promise<Outcome> {
   const [fromList, byDigest] = await Promise.all([engine.inspectImage(listDigest), engine.inspectImage(childDigest)]);
-  const holder = [fromList, byDigest].find((image) => image && (image.Id === childDigest || availablePlatforms(image).some((manifest) => manifest.ID === childDigest)));
+  const holder = [fromList, byDigest].find((image) => holdsManifest(image, childDigest));
   if (holder) {
     return outcome('pass', expected, `${shortId(holder.Id)} holds ${formatPlatform(wanted)}`, both(
       `L'image ${formatPlatform(wanted)} de ${spec.image} est sur votre moteur (plateforme de ${shortId(holder.Id)}).`,

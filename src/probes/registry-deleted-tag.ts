@@ -2,17 +2,18 @@ import { z } from 'zod';
 import { ImageRef, RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { listTags, manifestDigest } from '../registry/api.js';
-import { pushedDigests } from '../engine/store.js';
+import { neverPushed, provenPushes } from './registry-pushes.js';
 import { guardRegistry } from './registry-guard.js';
 import { outcome, type ProbeKind } from './types.js';
 
 const schema = z
   .strictObject({
     kind: z.literal('registry-deleted-tag'),
-    image: ImageRef.describe('The local image that was pushed under the tag to delete (its RepoDigests prove the push)'),
+    image: ImageRef.describe('The local image that was pushed under the tag to delete'),
     repository: RepositoryPath.describe('Repository in the lab registry'),
     tag: z.string().min(1).describe('The tag whose manifest must have been deleted'),
     keep: z.array(z.string().min(1)).default([]).describe('Tags of the same repository that must still be there'),
+    container: z.string().min(1).default('registry').describe("The lab registry's container: on the containerd image store, its log proves the push"),
   })
   .describe("A tag pushed to the lab registry was deleted (its manifest is gone by digest) while the repository's other tags remain");
 type Spec = z.infer<typeof schema>;
@@ -20,7 +21,7 @@ type Spec = z.infer<typeof schema>;
 export const registryDeletedTag: ProbeKind<Spec> = {
   kind: 'registry-deleted-tag',
   schema,
-  inputs: { images: ['image'], registry: true },
+  inputs: { images: ['image'], containers: ['container'], registry: true },
   async run(spec, { engine, registry }) {
     const ref = `${registry.address}/${spec.repository}`;
     const expected = `${ref}:${spec.tag} deleted${spec.keep.length ? `, ${spec.keep.join(', ')} kept` : ''}`;
@@ -31,14 +32,14 @@ export const registryDeletedTag: ProbeKind<Spec> = {
         `${spec.image} is not on your engine: it is the image to push as ${ref}:${spec.tag}.`,
       ));
     }
-    const digests = await pushedDigests(engine, image, registry.address, spec.repository);
-    if (!digests.length) {
-      return outcome('fail', expected, `${spec.image} never pushed to ${ref}`, both(
-        `${spec.image} n'a jamais été poussée vers ${ref} : poussez-la sous ${ref}:${spec.tag} avant de la supprimer du registre.`,
-        `${spec.image} was never pushed to ${ref}: push it as ${ref}:${spec.tag} before deleting it from the registry.`,
-      ));
-    }
     return guardRegistry(expected, async () => {
+      const digests = await provenPushes(engine, registry, image, spec.repository, spec.container);
+      if (!digests.length) {
+        return outcome('fail', expected, `${spec.image} never pushed to ${ref}`, await neverPushed(engine, spec.image, ref, spec.container, both(
+          `poussez-la sous ${ref}:${spec.tag} avant de la supprimer du registre.`,
+          `push it as ${ref}:${spec.tag} before deleting it from the registry.`,
+        )));
+      }
       const listed = await listTags(registry, spec.repository);
       const tags = listed.found ? listed.tags : [];
       const actual = `${ref}: ${tags.join(', ') || 'no tag'}`;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { readSaveArchive, saveBound } from '../archive/index.js';
+import { storedBytes } from '../engine/sizes.js';
 import type { EngineClient, ImageInspect } from '../engine/types.js';
 import { ImageRef, RepositoryPath } from '../lab/ids.js';
 import { both } from '../lab/text.js';
 import { blobExists, manifestDigest } from '../registry/api.js';
-import { pushedDigests } from '../engine/store.js';
+import { neverPushed, provenPushes } from './registry-pushes.js';
 import { guardRegistry } from './registry-guard.js';
 import { imageContentKey } from './image-file-kept.js';
 import { outcome, type ProbeClients, type ProbeKind } from './types.js';
@@ -14,6 +15,7 @@ const schema = z
     kind: z.literal('registry-garbage-collected'),
     image: ImageRef.describe('The local image that was pushed, then deleted from the registry'),
     repository: RepositoryPath.describe('Repository in the lab registry'),
+    container: z.string().min(1).default('registry').describe("The lab registry's container: on the containerd image store, its log proves the push"),
   })
   .describe(
     "The blobs of an image deleted from the lab registry were garbage-collected: its config blob (digest read from the engine's save of the image) is no longer served. The registry's blob cache keeps answering until it is restarted",
@@ -30,7 +32,7 @@ async function savedConfigDigest(engine: EngineClient, image: ImageInspect, sign
   // By ID: a tag moved meanwhile cannot make it read another image's save.
   const stream = await engine.saveImage(image.Id);
   if (!stream) return null; // gone between two calls
-  const saved = await readSaveArchive(stream, { signal, maxTarBytes: saveBound([image.Size]) });
+  const saved = await readSaveArchive(stream, { signal, maxTarBytes: saveBound([storedBytes(image)]) });
   const layers = (image.RootFS?.Layers ?? []).join(' ');
   const mine = saved.find((candidate) => candidate.layers.map((layer) => layer.diffId).join(' ') === layers) ?? saved[0]!;
   return mine.configDigest;
@@ -46,7 +48,7 @@ async function configDigest({ engine, stored, signal }: Pick<ProbeClients, 'engi
 export const registryGarbageCollected: ProbeKind<Spec> = {
   kind: 'registry-garbage-collected',
   schema,
-  inputs: { images: ['image'], registry: true },
+  inputs: { images: ['image'], containers: ['container'], registry: true },
   async run(spec, { engine, registry, stored, signal }) {
     const ref = `${registry.address}/${spec.repository}`;
     const expected = `${spec.image}'s blobs gone from ${ref}`;
@@ -54,14 +56,14 @@ export const registryGarbageCollected: ProbeKind<Spec> = {
     if (!image) {
       return outcome('fail', expected, `${spec.image} absent`, both(`${spec.image} n'est pas sur votre moteur.`, `${spec.image} is not on your engine.`));
     }
-    const digests = await pushedDigests(engine, image, registry.address, spec.repository);
-    if (!digests.length) {
-      return outcome('fail', expected, `${spec.image} never pushed to ${ref}`, both(
-        `${spec.image} n'a jamais été poussée vers ${ref} : il n'y a rien à nettoyer.`,
-        `${spec.image} was never pushed to ${ref}: there is nothing to collect.`,
-      ));
-    }
     return guardRegistry(expected, async () => {
+      const digests = await provenPushes(engine, registry, image, spec.repository, spec.container);
+      if (!digests.length) {
+        return outcome('fail', expected, `${spec.image} never pushed to ${ref}`, await neverPushed(engine, spec.image, ref, spec.container, both(
+          'il n\'y a rien à nettoyer.',
+          'there is nothing to collect.',
+        )));
+      }
       for (const digest of digests) {
         if (await manifestDigest(registry, spec.repository, digest)) {
           return outcome('fail', expected, `manifest ${digest} still in ${ref}`, both(

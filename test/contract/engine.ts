@@ -18,6 +18,8 @@ export interface EngineWorld {
   build(tag: string, base: string, path: string, content: string): Promise<void>;
   /** docker create --name name image (never started). */
   create(name: string, image: string): Promise<void>;
+  /** What `build` builds with: the classic builder (Debian's 20.10 CLI) or BuildKit (a modern install's default). */
+  builder: 'classic' | 'buildkit';
   /** Removes what the contract made (names under tp7-contract), and nothing else. */
   cleanup(): Promise<void>;
 }
@@ -125,6 +127,19 @@ export function engineContract(label: string, world: () => EngineWorld): void {
         const platforms = (built.Manifests ?? []).filter((manifest) => manifest.Kind === 'image');
         expect(platforms.map((manifest) => [manifest.Available, manifest.ImageData?.Platform.architecture])).toEqual([[true, arch]]);
       }
+    });
+
+    it("keeps a rebuilt tag's former image as a dangling one, but BuildKit on the containerd store lets it go", async () => {
+      const tag = 'tp7-contract/rebuilt:1';
+      await w.build(tag, 'alpine:3.19', FILE, 'first\n');
+      const first = (await present(await w.engine(), tag)).Id;
+      await w.build(tag, 'alpine:3.19', FILE, 'second\n');
+      const after = await w.engine();
+      const dangling = (await after.listImages({ dangling: ['true'] })).map((image) => image.Id);
+      const gone = (await after.version()).store === 'containerd' && w.builder === 'buildkit';
+      expect(dangling.includes(first)).toBe(!gone);
+      if (!gone) await w.untag(first);
+      await w.untag(tag);
     });
 
     it('names itself with one ID, the same from every client, in the form engines write it', async () => {

@@ -24,6 +24,8 @@ engineContract('real engine', () => ({
   untag: async (ref) => void (await ok(docker('rmi', ref))),
   build: (tag, base, path, content) => buildImage(tag, `FROM ${base}\nCOPY contract.txt ${path}\n`, { 'contract.txt': content }),
   create: async (name, image) => void (await ok(docker('create', '--name', name, image))),
+  // The 28.5 engines' CLI has buildx (scripts/test-engine.sh): docker build is BuildKit's there.
+  builder: process.env.TP7_TEST_BUILDX ? 'buildkit' : 'classic',
   cleanup: async () => {
     await docker('rm', '-fv', 'tp7-contract-box', 'tp7-contract-built-box');
     const tags = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', 'tp7-contract/*')).stdout.split('\n').filter(Boolean);

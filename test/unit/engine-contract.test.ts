@@ -13,6 +13,7 @@ describe.each(Object.keys(FAKE_PROFILES) as FakeProfileName[])('fake engine %s',
     untag: async (ref) => engine.untag(ref),
     build: async (tag, base, path, content) => void engine.build(tag, base, { [path]: content }),
     create: async (name, image) => void engine.addContainer(name, { image, running: false, status: 'created' }),
+    builder: profile === '20.10' ? 'classic' : 'buildkit',
     cleanup: async () => {
       engine = new FakeEngine({ profile });
     },

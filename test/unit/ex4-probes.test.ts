@@ -427,13 +427,18 @@ describe('registry-tags', () => {
   });
 });
 
-describe('registry-deleted-tag and registry-garbage-collected', () => {
-  const spec = { kind: 'registry-deleted-tag' as const, image: 'nginx:1.25', repository: 'nginx', tag: 'old', keep: ['alpine', '1.0'] };
-  const gc = { kind: 'registry-garbage-collected' as const, image: 'nginx:1.25', repository: 'nginx' };
+describe.each(['20.10', '28-containerd'] as const)('registry-deleted-tag and registry-garbage-collected (%s)', (profile) => {
+  const spec = { kind: 'registry-deleted-tag' as const, image: 'nginx:1.25', repository: 'nginx', tag: 'old', keep: ['alpine', '1.0'], container: 'registry' };
+  const gc = { kind: 'registry-garbage-collected' as const, image: 'nginx:1.25', repository: 'nginx', container: 'registry' };
 
-  /** What 4.3 asks, done with the fakes: nginx:alpine pushed as alpine and 1.0, nginx:1.25 as old (unless told). */
+  /**
+   * What 4.3 asks, done with the fakes: nginx:alpine pushed as alpine and 1.0, nginx:1.25 as old (unless told);
+   * the registry container writes its access log, as registry 2.8 does (what proves a push on containerd).
+   */
   async function lab(options: { oldAlso?: string[]; pushOld?: boolean } = {}) {
-    const engine = new FakeEngine();
+    const engine = new FakeEngine({ profile });
+    const log = { image: 'registry:2', logs: '' };
+    engine.addContainer('registry', log);
     const registry = new FakeRegistry({ deleteEnabled: true });
     engine.pull('nginx:alpine');
     await engine.load(await syntheticImage(['nginx:1.25']));
@@ -446,7 +451,10 @@ describe('registry-deleted-tag and registry-garbage-collected', () => {
       engine.tag('nginx:1.25', `localhost:5000/nginx:${tag}`);
       old = await engine.push(`localhost:5000/nginx:${tag}`, registry);
     }
-    const deleteOld = async () => expect((await registry.request('DELETE', `/v2/nginx/manifests/${old}`)).status).toBe(202);
+    const deleteOld = async () => {
+      expect((await registry.request('DELETE', `/v2/nginx/manifests/${old}`)).status).toBe(202);
+      log.logs += `172.17.0.1 - - [08/Dec/2026:01:56:18 +0000] "DELETE /v2/nginx/manifests/${old} HTTP/1.1" 202 0 "" "curl/7.88.1"\n`;
+    };
     return { engine, registry, clients: probeClients(engine, registry), deleteOld };
   }
 
@@ -457,7 +465,8 @@ describe('registry-deleted-tag and registry-garbage-collected', () => {
   });
   it('fails when nginx:1.25 was never pushed (nothing to delete)', async () => {
     const result = await registryDeletedTag.run(spec, (await lab({ pushOld: false })).clients);
-    expect(result.message.en).toContain('was never pushed to localhost:5000/nginx');
+    expect(result.message.en).toContain(profile === '20.10' ? 'was never pushed to localhost:5000/nginx' : 'Nothing shows nginx:1.25 was pushed to localhost:5000/nginx: the registry does not serve its manifest, and the log of container registry shows no deletion of it');
+    expect((await registryGarbageCollected.run(gc, (await lab({ pushOld: false })).clients)).status).toBe('fail');
   });
   it('fails when the tag is still there', async () => {
     const result = await registryDeletedTag.run(spec, (await lab()).clients);

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ContainerFile, ContainerInspect, ContainerSummary, DiskUsage, EngineClient, EngineVersion, HistoryEntry, ImageFile, ImageInspect, ImageStore, ImageSummary, ManifestSummary } from '../../src/engine/types.js';
 import type { ProbeClients } from '../../src/probes/types.js';
-import { canonicalReference, familiarName, referenceOf as parseReference, type ImageReference as ParsedReference } from '../../src/reference.js';
+import { canonicalReference, familiarName, referenceOf, referenceOf as parseReference, type ImageReference as ParsedReference } from '../../src/reference.js';
 import type { RegistryClient } from '../../src/registry/types.js';
 import { legacySave, sha256 as archiveSha256, type Image as ArchiveImage } from '../fixtures/archives/build.js';
 import type { FakeRegistry } from './fake-registry.js';
@@ -68,6 +68,8 @@ export interface FakeContainer {
   /** Files as the container's process sees them, mounts included. */
   files?: Record<string, string | Buffer | null>;
   labels?: Record<string, string>;
+  /** What it wrote, stdout and stderr (`docker logs`). */
+  logs?: string;
 }
 
 interface StoredImage {
@@ -81,6 +83,8 @@ interface StoredImage {
   layers?: Buffer[];
   /** Containerd store: a multi-platform image's platforms (see FakeImage). */
   platforms?: FakeImage['platforms'];
+  /** Its layers are stored as they were loaded, uncompressed: its content weighs its Size. */
+  uncompressed?: boolean;
   /** The inspect fields the test gave (the others are defaults). */
   given: Set<string>;
 }
@@ -208,7 +212,8 @@ export class FakeEngine implements EngineClient {
    */
   async load(image: ArchiveImage, ...refs: string[]): Promise<string> {
     const config = JSON.parse(image.config.toString()) as { architecture: string; os: string; created?: string; config?: ImageInspect['Config'] };
-    const id = archiveSha256(image.config);
+    // The classic store names it by its config; the containerd store by the manifest it writes for it (and pushes).
+    const id = this.containerd ? sha256(ociManifest(image.config, image.layers)) : archiveSha256(image.config);
     this.images.set(id, {
       inspect: {
         Id: id, Created: config.created ?? '2024-01-15T12:34:56Z', Architecture: config.architecture, Os: config.os, Config: config.config ?? {},
@@ -218,6 +223,7 @@ export class FakeEngine implements EngineClient {
       files: new Map(),
       save: await legacySave(image),
       layers: image.layers,
+      uncompressed: true,
       given: new Set(['Created', 'Architecture', 'Os', 'Config', 'Size', 'RootFS']),
     });
     for (const ref of [...image.repoTags, ...refs]) this.references.set(canonicalReference(parsedOrThrow(ref)), id);
@@ -230,8 +236,10 @@ export class FakeEngine implements EngineClient {
     const parsed = parsedOrThrow(ref);
     // Without content given, a pulled image is made from its name: two names, two images.
     const id = this.add({ Config: { Labels: { 'org.tp7-lab.pulled-as': canonicalReference(parsed) }, Cmd: ['sh'] }, ...image }, ref);
-    // The classic store records the manifest's digest; on the containerd store that digest is the ID itself.
-    const digest = this.containerd ? id : sha256(canonicalJson({ schemaVersion: 2, config: this.images.get(id)!.inspect.Id, layers: this.images.get(id)!.inspect.RootFS!.Layers }));
+    // The classic store records the manifest's digest; the containerd store records nothing (that digest is the ID,
+    // and `repo@ID` finds the image through its names: see resolve).
+    if (this.containerd) return { id, digest: id };
+    const digest = sha256(canonicalJson({ schemaVersion: 2, config: this.images.get(id)!.inspect.Id, layers: this.images.get(id)!.inspect.RootFS!.Layers }));
     this.references.set(canonicalReference({ ...parsed, tag: undefined, digest }), id);
     return { id, digest };
   }
@@ -258,8 +266,19 @@ export class FakeEngine implements EngineClient {
     return digest;
   }
 
-  /** `docker build -t tag` of `FROM base` plus `files` (one more layer; the base's files stay visible). */
-  build(tag: string, base: string, files: Record<string, string | Buffer>, more: FakeImage = {}): string {
+  /**
+   * `docker build -t tag` of `FROM base` plus `files` (one more layer; the base's files stay visible). The image
+   * the tag named before stays, dangling, unless BuildKit built on the containerd store (the default of a modern
+   * install: `builder` follows the profile), where it goes with its last name.
+   */
+  build(tag: string, base: string, files: Record<string, string | Buffer>, more: FakeImage = {}, builder: 'classic' | 'buildkit' = this.profile.version.startsWith('20.') ? 'classic' : 'buildkit'): string {
+    const before = this.references.get(canonicalReference(parsedOrThrow(tag)));
+    const built = this.buildOn(tag, base, files, more);
+    if (before && before !== built && builder === 'buildkit' && this.containerd && !this.namesOf(before).tags.length) this.forget(before);
+    return built;
+  }
+
+  private buildOn(tag: string, base: string, files: Record<string, string | Buffer>, more: FakeImage): string {
     const id = this.resolve(base);
     if (!id) throw new Error(`fake engine: no such image: ${base}`);
     const parent = this.images.get(id)!;
@@ -280,6 +299,12 @@ export class FakeEngine implements EngineClient {
 
   /** `docker rmi ref` of a name: the name goes; the image goes with its last name. */
   untag(ref: string): void {
+    // `docker rmi <ID>` of an image left with no name (a dangling one): the image goes.
+    if (/^sha256:[a-f0-9]{64}$/.test(ref) && this.images.has(ref) && !this.namesOf(ref).tags.length) {
+      this.forget(ref);
+      this.emit();
+      return;
+    }
     const key = canonicalReference(parsedOrThrow(ref));
     const id = this.references.get(key);
     if (!id) throw new Error(`fake engine: no such image: ${ref}`);
@@ -356,8 +381,7 @@ export class FakeEngine implements EngineClient {
         RepoTags: dangling ? (none ? ['<none>:<none>'] : []) : tags.length ? tags : null,
         RepoDigests: dangling ? (none ? ['<none>@<none>'] : []) : digests.length ? (this.containerd ? digests.slice(0, 1) : digests) : null,
         Created: Math.floor(Date.parse(image.inspect.Created) / 1000),
-        // Containerd: content and snapshots of every platform there (each weighs what the image's Size says).
-        Size: this.containerd ? (this.contentSize(image) + image.inspect.Size) * this.pulledPlatforms(image) : image.inspect.Size,
+        Size: this.listedSize(image),
         Labels: labels,
       });
     }
@@ -407,7 +431,7 @@ export class FakeEngine implements EngineClient {
     const images = [...this.images.entries()].map(([id, image]) => ({
       Id: id,
       RepoTags: this.namesOf(id).tags,
-      Size: image.inspect.Size,
+      Size: this.listedSize(image),
       SharedSize: 0,
       Containers: containers.filter((container) => container.ImageID === id).length,
     }));
@@ -418,7 +442,9 @@ export class FakeEngine implements EngineClient {
   async createProbeImage(tag: string, fileSizes: readonly number[]): Promise<void> {
     this.calls.push(`createProbeImage ${tag} ${fileSizes.join(',')}`);
     const layers = fileSizes.map((size, index) => sha256(`${tag} layer ${index} ${size}`));
-    this.add({ Size: fileSizes.reduce((sum, size) => sum + size, 0), RootFS: { Type: 'layers', Layers: layers }, Config: { Labels: { 'org.tp7-lab.probe': 'true' } } }, tag);
+    const id = this.add({ Size: fileSizes.reduce((sum, size) => sum + size, 0), RootFS: { Type: 'layers', Layers: layers }, Config: { Labels: { 'org.tp7-lab.probe': 'true' } } }, tag);
+    // Loaded from tp7's own archive: layers as they were written, uncompressed.
+    this.images.get(id)!.uncompressed = true;
   }
 
   async removeProbeImage(tag: string): Promise<void> {
@@ -452,6 +478,13 @@ export class FakeEngine implements EngineClient {
     const container = this.container(name);
     if (!container) return { found: false, reason: 'no-container' };
     return fileResult(this.filesSeenBy(container), path, maxBytes);
+  }
+
+  async containerLogs(name: string, tailLines: number, maxBytes: number): Promise<string | null> {
+    this.calls.push(`containerLogs ${name}`);
+    const container = this.container(name);
+    if (!container) return null;
+    return Buffer.from((container.spec.logs ?? '').split('\n').slice(-tailLines - 1).join('\n')).subarray(-maxBytes).toString('utf8');
   }
 
   async containerFileStamp(name: string, path: string): Promise<string | null> {
@@ -494,8 +527,14 @@ export class FakeEngine implements EngineClient {
   resolve(ref: string): string | undefined {
     const hex = /^(?:sha256:)?([a-f0-9]{1,64})$/.exec(ref)?.[1];
     if (hex?.length === 64) return this.images.has(`sha256:${hex}`) ? `sha256:${hex}` : undefined;
-    const named = this.references.get(canonicalReference(parsedOrThrow(ref)));
+    const parsed = parsedOrThrow(ref);
+    const named = this.references.get(canonicalReference(parsed));
     if (named) return named;
+    // The containerd store finds `repo@digest` as any name of that repository whose target is that digest.
+    if (this.containerd && parsed.digest) {
+      const sameRepository = [...this.references].some(([name, target]) => target === parsed.digest && referenceOf(name)?.path === parsed.path && referenceOf(name)?.registry === parsed.registry);
+      return sameRepository ? parsed.digest : undefined;
+    }
     if (!hex) return undefined;
     // An ambiguous prefix finds nothing, as on the engine.
     const candidates = [...this.images.keys()].filter((id) => id.startsWith(`sha256:${hex}`));
@@ -529,6 +568,11 @@ export class FakeEngine implements EngineClient {
     return platforms?.length ? sha256(canonicalJson({ mediaType: 'application/vnd.oci.image.index.v1+json', manifests: platforms.map((platform) => [manifest, platform]) })) : manifest;
   }
 
+  /** What `docker images` (and `docker system df`) show: on containerd, content and snapshots of every platform there. */
+  private listedSize(image: StoredImage): number {
+    return this.containerd ? (this.contentSize(image) + image.inspect.Size) * this.pulledPlatforms(image) : image.inspect.Size;
+  }
+
   /** How many platforms of a containerd image have their content on the engine (1 for a single-platform one). */
   private pulledPlatforms(image: StoredImage): number {
     return image.platforms ? image.platforms.filter((platform) => platform.available ?? true).length : 1;
@@ -536,7 +580,7 @@ export class FakeEngine implements EngineClient {
 
   /** What a containerd inspect's Size counts: the content of the platform shown. */
   private contentSize(image: StoredImage): number {
-    return Math.round(image.inspect.Size * CONTENT_SHARE);
+    return image.uncompressed ? image.inspect.Size : Math.round(image.inspect.Size * CONTENT_SHARE);
   }
 
   /** The platform a containerd inspect shows: the host's when it was pulled, else the first one pulled. */
@@ -571,8 +615,10 @@ export class FakeEngine implements EngineClient {
       if (target !== id) continue;
       const parsed = parseReference(ref)!;
       if (parsed.digest) {
-        // The containerd store records no pull or push digest: it answers one per name (below).
-        if (!this.containerd) digests.add(`${familiarName(parsed)}@${parsed.digest}`);
+        // Classic: a digest a pull or a push recorded. Containerd: an image named by a pull by digest, listed
+        // among the tags too (moby's collectRepoTagsAndDigests).
+        digests.add(`${familiarName(parsed)}@${parsed.digest}`);
+        if (this.containerd) tags.push(`${familiarName(parsed)}@${parsed.digest}`);
         continue;
       }
       tags.push(`${familiarName(parsed)}:${parsed.tag}`);
