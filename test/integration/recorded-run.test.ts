@@ -87,8 +87,9 @@ describe('recorded runs of student scripts', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(execSync('ps -eo args').toString()).not.toContain('sleep 61.4321');
+    // Nothing of this run is left; leftovers of ended tp7s from before may have been swept meanwhile.
     const after = readdirSync(tmpdir()).filter((name) => name.startsWith(SCRATCH_PREFIX));
-    expect(after).toEqual(before);
+    expect(after.filter((name) => !before.includes(name))).toEqual([]);
   });
 });
 
